@@ -1,0 +1,54 @@
+# The few verbs people type. `make demo` and `make test` work on a fresh machine
+# with only Python 3.11+ and make: they create .venv and install from PyPI.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench install seed-from-gen-demo seed-from-gen-test db-stop clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pgseed needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: start the embedded Postgres and seed a Genonaut demo database (spec 000 defaults)
+demo: $(STAMP)
+	@test -f env/.env || cp env/env.example env/.env
+	$(BIN)/pgseed db start
+	$(BIN)/pgseed genonaut generate --embedded $(ARGS)
+	@echo
+	@echo "Look at the data:   $(BIN)/pgseed db psql genonaut_demo"
+	@echo "Check every rule:   $(BIN)/pgseed genonaut verify --embedded"
+	@echo "Stop the server:    $(BIN)/pgseed db stop"
+
+## test: the whole suite against a real PostgreSQL (PGSEED_TEST_DSN, else an embedded server)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks genonaut
+	$(BIN)/ruff format --check src tests benchmarks genonaut
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(ARGS)
+
+## spec 000's targets: seed the databases named by DATABASE_URL_DEMO / DATABASE_URL_TEST
+seed-from-gen-demo: $(STAMP)
+	@test -n "$(DATABASE_URL_DEMO)" || (echo "set DATABASE_URL_DEMO (a database whose name ends in _demo)"; exit 2)
+	$(BIN)/python -m genonaut.db.demo.seed_data_gen generate --database-url "$(DATABASE_URL_DEMO)" $(ARGS)
+
+seed-from-gen-test: $(STAMP)
+	@test -n "$(DATABASE_URL_TEST)" || (echo "set DATABASE_URL_TEST (a database whose name ends in _test)"; exit 2)
+	$(BIN)/python -m genonaut.db.demo.seed_data_gen generate --database-url "$(DATABASE_URL_TEST)" $(ARGS)
+
+db-stop: $(STAMP)
+	$(BIN)/pgseed db stop
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

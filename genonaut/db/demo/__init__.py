@@ -1,0 +1,1 @@
+"""Spec 000 names this path; the code lives in pgseed.packs.genonaut."""

@@ -1,0 +1,308 @@
+"""The ``pgseed`` command: parse options, call the library, map errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import embedded
+from .config import env_values, layer
+from .errors import INTERRUPTED_EXIT_CODE, ConfigError, PgseedError, VerificationFailed
+from .progress import Reporter
+from .rng import draw_seed
+from .safety import redact
+
+# -- error handling ------------------------------------------------------------
+
+
+class PgseedGroup(click.Group):
+    """Turns pgseed's exceptions into a message and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PgseedError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(INTERRUPTED_EXIT_CODE)
+
+
+@click.group(cls=PgseedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pgseed")
+def main() -> None:
+    """Fast, deterministic, FK-correct synthetic seed data for PostgreSQL."""
+
+
+# -- pgseed db -----------------------------------------------------------------
+
+
+@main.group(cls=PgseedGroup)
+def db() -> None:
+    """Manage the embedded PostgreSQL server (data in .pgseed/, or $PGSEED_HOME)."""
+
+
+@db.command()
+def start() -> None:
+    """Start the embedded server (initialising it the first time)."""
+    url = embedded.start()
+    click.echo(f"embedded PostgreSQL running: {url}")
+
+
+@db.command()
+def stop() -> None:
+    """Stop the embedded server."""
+    click.echo("stopped" if embedded.stop() else "not running")
+
+
+@db.command()
+def status() -> None:
+    """Say whether the embedded server runs; exit 1 when it does not."""
+    st = embedded.status()
+    if st.running:
+        click.echo(f"running (pid {st.pid}), data in {st.data_dir}: {st.url}")
+    else:
+        click.echo(f"not running (data directory {st.data_dir})")
+        sys.exit(1)
+
+
+@db.command()
+@click.argument("dbname", default="postgres")
+def url(dbname: str) -> None:
+    """Print the URL of DBNAME on the embedded server."""
+    click.echo(embedded.url(dbname))
+
+
+@db.command(context_settings={"ignore_unknown_options": True})
+@click.argument("dbname", default="genonaut_demo")
+@click.argument("psql_args", nargs=-1, type=click.UNPROCESSED)
+def psql(dbname: str, psql_args: tuple[str, ...]) -> None:
+    """Open the psql shipped with the embedded server on DBNAME."""
+    target = embedded.url(dbname)
+    exe = str(embedded.bin_path("psql"))
+    os.execv(exe, [exe, target, *psql_args])
+
+
+# -- pack options --------------------------------------------------------------
+
+
+def config_options(model: type[Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """One option per config key, as spec 000 spells it and in kebab-case."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        for name, field in reversed(list(model.model_fields.items())):
+            if name == "prompt_types":
+                continue  # has its own --prompt-types flag
+            kebab = "--" + name.replace("_", "-")
+            spellings = ["--" + name] + ([kebab] if kebab != "--" + name else [])
+            f = click.option(
+                *spellings,
+                name,
+                default=None,
+                type=str,
+                help=f"config key {name} (default {field.default!r})",
+            )(f)
+        return f
+
+    return decorate
+
+
+def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    opts = [
+        click.option("--database-url", "--database_url", "database_url", help="target database (name must end in _demo or _test)"),
+        click.option("--embedded", is_flag=True, help="target the embedded server (started if needed)"),
+        click.option("--config", "config_path", type=click.Path(path_type=Path), help="config file (default ./config.json)"),
+        click.option("--env-file", "--env_file", "env_file", type=click.Path(path_type=Path), default=Path("env/.env"), show_default=True, help="file holding DB_USER_ADMIN_UUID"),
+        click.option("--prompt-types", "--prompt_types", "prompt_types", help="comma-separated domains, e.g. 'Animals,Sci-Fi Art'"),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def resolve_dsn(database_url: str | None, use_embedded: bool, default_db: str) -> str:
+    if database_url and use_embedded:
+        raise ConfigError("pass either --database-url or --embedded, not both.")
+    if use_embedded:
+        if not embedded.status().running:
+            embedded.start()
+        return embedded.url(default_db)
+    if not database_url:
+        raise ConfigError(
+            "--database-url is required (a database whose name ends in _demo or _test), "
+            "or pass --embedded to use the embedded server."
+        )
+    return database_url
+
+
+def _reproduce(seed: int) -> str:
+    args = list(sys.argv[1:])
+    for i, a in enumerate(args):
+        if a in ("--database-url", "--database_url") and i + 1 < len(args):
+            args[i + 1] = redact(args[i + 1])
+        elif a.startswith(("--database-url=", "--database_url=")):
+            k, v = a.split("=", 1)
+            args[i] = f"{k}={redact(v)}"
+    if "--seed" not in args and not any(a.startswith("--seed=") for a in args):
+        args += ["--seed", str(seed)]
+    prog = Path(sys.argv[0]).name
+    if prog == "__main__.py":
+        prog = "python -m " + (sys.modules["__main__"].__spec__.name.rsplit(".", 1)[0] if sys.modules["__main__"].__spec__ else "pgseed")  # type: ignore[union-attr]
+    return " ".join([prog, *map(shlex.quote, args)])
+
+
+# -- pgseed genonaut -----------------------------------------------------------
+
+
+@main.group(cls=PgseedGroup)
+def genonaut() -> None:
+    """The Genonaut pack (specs 000-002)."""
+
+
+def _genonaut_config(config_path: Path | None, prompt_types: str | None, keys: dict[str, Any]) -> Any:
+    from .packs.genonaut.config import GenonautConfig, file_values
+
+    sources: list[tuple[str, dict[str, Any]]] = []
+    path = config_path or Path("config.json")
+    if config_path is not None or path.exists():
+        sources.append((str(path), file_values(path)))
+    sources.append(("environment", env_values(GenonautConfig)))
+    cli = {k: v for k, v in keys.items() if v is not None}
+    if prompt_types is not None:
+        cli["prompt_types"] = prompt_types
+    sources.append(("command line", cli))
+    return layer(GenonautConfig, *sources)
+
+
+def _genonaut_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    from .packs.genonaut.config import GenonautConfig
+
+    return common_options(config_options(GenonautConfig)(f))
+
+
+@genonaut.command()
+@_genonaut_options
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="run seed (drawn and printed when omitted)")
+@click.option("--max-workers", "--max_workers", "max_workers", type=click.IntRange(1, 256), default=None, help="generator processes (default: CPU cores)")
+@click.option("--dry-run", "--dry_run", "dry_run", is_flag=True, help="check everything, print the plan and samples, write nothing")
+def generate(
+    database_url: str | None,
+    embedded: bool,
+    config_path: Path | None,
+    env_file: Path,
+    prompt_types: str | None,
+    seed: int | None,
+    max_workers: int | None,
+    dry_run: bool,
+    **keys: Any,
+) -> None:
+    """Fill a Genonaut database to spec 000."""
+    from .packs import genonaut as pack
+    from .packs.genonaut.config import admin_uuid
+    from .packs.genonaut.pack import run
+    from .session import seed as seed_run
+
+    cfg = _genonaut_config(config_path, prompt_types, keys)
+    admin = admin_uuid(env_file, dict(os.environ))
+    dsn = resolve_dsn(database_url, embedded, pack.DEFAULT_DATABASE)
+    workers = max_workers or os.cpu_count() or 1
+    if seed is None:
+        seed = draw_seed()
+        click.echo(f"seed: {seed} (none given; drawn for this run)")
+    reproduce = _reproduce(seed)
+    reporter = Reporter()
+    if dry_run:
+        _dry_run(dsn, cfg, seed, admin, reporter)
+        return
+    click.echo(f"seeding {redact(dsn)} with seed {seed}, {workers} worker(s)")
+    click.echo(f"reproduce with: {reproduce}")
+    written = seed_run(
+        dsn,
+        pack.SCHEMA,
+        reporter,
+        lambda conn, loader: run(conn, cfg, seed, admin, loader, reporter, workers),
+        reproduce=reproduce,
+    )
+    reporter.summary(written, "rows created")
+
+
+def _dry_run(dsn: str, cfg: Any, seed: int, admin: uuid.UUID, reporter: Reporter) -> None:
+    from .packs import genonaut as pack
+    from .packs.genonaut.pack import plan, samples
+    from .session import open_checked
+
+    target, state = open_checked(dsn, pack.SCHEMA, write=True, dry_run=True)
+    try:
+        if state == "missing-database":
+            click.echo("database: does not exist yet; a real run creates it with the schema")
+        elif state == "absent":
+            click.echo(f'database "{target.dbname}": reachable; a real run creates the schema')  # type: ignore[union-attr]
+        else:
+            click.echo(f'database "{target.dbname}": reachable, schema matches the models')  # type: ignore[union-attr]
+        p = plan(cfg, target.conn if target and state == "ok" else None, admin)
+    finally:
+        if target is not None:
+            target.conn.close()
+    click.echo("planned rows (dry run: nothing is written):")
+    for table, rows in p.rows.items():
+        click.echo(f"  {table:<20} {rows:>12,}")
+    for table, rows in samples(cfg, seed, admin, p).items():
+        click.echo(f"\nsample rows of {table}:")
+        for row in rows:
+            click.echo("  " + ", ".join(f"{k}={v[:60]}" for k, v in row.items()))
+    reporter.info(f"\ndry run finished in {reporter.elapsed():.2f} s")
+
+
+@genonaut.command()
+@_genonaut_options
+def verify(
+    database_url: str | None,
+    embedded: bool,
+    config_path: Path | None,
+    env_file: Path,
+    prompt_types: str | None,
+    **keys: Any,
+) -> None:
+    """Check every Genonaut rule against a database; exit 6 when one fails."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .packs import genonaut as pack
+    from .packs.genonaut.config import admin_uuid
+    from .packs.genonaut.verify import verify as run_verify
+    from .session import open_checked
+
+    cfg = _genonaut_config(config_path, prompt_types, keys)
+    admin = admin_uuid(env_file, dict(os.environ))
+    dsn = resolve_dsn(database_url, embedded, pack.DEFAULT_DATABASE)
+    target, state = open_checked(dsn, pack.SCHEMA, write=False, dry_run=False)
+    assert target is not None
+    try:
+        if state != "ok":
+            raise VerificationFailed(f'database "{target.dbname}" has no Genonaut schema yet: nothing to verify.')
+        checks = run_verify(target.conn, cfg, admin)
+    finally:
+        target.conn.close()
+    table = Table(title=f"verify {target.dbname}", title_justify="left")
+    table.add_column("rule")
+    table.add_column("result")
+    table.add_column("detail")
+    for c in checks:
+        table.add_row(c.rule, "[green]pass[/]" if c.passed else "[red]FAIL[/]", c.detail)
+    Console(highlight=False, width=max(160, Console().width)).print(table)
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        raise VerificationFailed(f"{len(failed)} of {len(checks)} rules failed")
+    click.echo(f"all {len(checks)} rules pass")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,91 @@
+"""Config layering: defaults < config file < environment < CLI flags.
+
+A pack's config is a pydantic model. ``layer`` merges plain dicts from each
+source in that order and validates once, turning pydantic's errors into a
+``ConfigError`` that names the key, the bad value and what was expected.
+Unknown keys fail with a did-you-mean suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+ENV_PREFIX = "PGSEED_"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def check_keys(kind: str, given: Iterable[str], known: Iterable[str], where: str) -> None:
+    known = list(known)
+    for key in given:
+        if key not in known:
+            raise ConfigError(
+                f"Unknown {kind} '{key}' in {where}.{did_you_mean(key, known)}\n"
+                f"Known keys: {', '.join(sorted(known))}."
+            )
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist.\nFix: pass --config PATH.") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"config file {path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}."
+        ) from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a JSON object at the top level.")
+    return data
+
+
+def env_values(model: type[BaseModel], environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``PGSEED_<KEY>`` environment variables for the model's keys."""
+    environ = os.environ if environ is None else environ
+    out: dict[str, str] = {}
+    for key in model.model_fields:
+        name = ENV_PREFIX + key.upper()
+        if name in environ:
+            out[key] = environ[name]
+    return out
+
+
+def layer(model: type[M], *sources: tuple[str, Mapping[str, Any]]) -> M:
+    """Merge ``(source name, values)`` pairs, later ones winning, and validate."""
+    merged: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for where, values in sources:
+        check_keys("config key", values, model.model_fields, where)
+        for key, value in values.items():
+            if value is not None:
+                merged[key] = value
+                origin[key] = where
+    try:
+        return model.model_validate(merged)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "config"
+            top = str(err["loc"][0]) if err["loc"] else ""
+            src = f" (from {origin[top]})" if top in origin else ""
+            lines.append(f"{key}{src}: {err['msg']}, got {err.get('input')!r}")
+        raise ConfigError("invalid config:\n  " + "\n  ".join(lines)) from exc

@@ -1,0 +1,174 @@
+"""The Genonaut pack's config (``config.json``: ``images_dir`` + ``seed_data_generator``)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ...config import check_keys, did_you_mean, read_json
+from ...errors import AdminUUIDError, ConfigError
+from .vocab import DOMAIN_PROMPTS
+
+Count = Annotated[int, Field(ge=0, le=100_000_000)]
+Batch = Annotated[int, Field(ge=1, le=1_000_000)]
+
+
+class GenonautConfig(BaseModel):
+    """Every key is a CLI flag too: ``--target_rows_users 50`` or ``--target-rows-users 50``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    images_dir: str = "data/images"
+    batch_size_users: Batch = 1000
+    batch_size_content_items: Batch = 2000
+    batch_size_content_items_auto: Batch = 2000
+    batch_size_generation_jobs: Batch = 5000
+    target_rows_users: Count = 500
+    target_rows_content_items: Count = 20000
+    target_rows_content_items_auto: Count = 100000
+    admin_items_per_table: Count = 50
+    prompt_types: tuple[str, ...] = ()
+    date_start: str = "2025-05-01 00:00:00"
+    date_end: str = "2025-09-21 23:59:59"
+    timezone: str = "America/New_York"
+
+    @field_validator("images_dir")
+    @classmethod
+    def _images_dir(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v
+
+    @field_validator("prompt_types", mode="before")
+    @classmethod
+    def _split_types(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return tuple(p.strip() for p in v.split(",") if p.strip())
+        return v
+
+    @field_validator("prompt_types")
+    @classmethod
+    def _known_types(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(resolve_prompt_type(p) for p in v)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r} (expected e.g. America/New_York)") from exc
+        return v
+
+    @field_validator("date_start", "date_end")
+    @classmethod
+    def _date(cls, v: str) -> str:
+        try:
+            datetime.fromisoformat(v)
+        except ValueError as exc:
+            raise ValueError("expected a date-time like 2025-05-01 00:00:00") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _range(self) -> GenonautConfig:
+        if self.range_utc[0] >= self.range_utc[1]:
+            raise ValueError("date_start must be before date_end")
+        return self
+
+    @property
+    def range_utc(self) -> tuple[int, int]:
+        """The date range as UTC epoch seconds (generated in local time, stored as naive UTC)."""
+        tz = ZoneInfo(self.timezone)
+        lo = datetime.fromisoformat(self.date_start).replace(tzinfo=tz).astimezone(UTC)
+        hi = datetime.fromisoformat(self.date_end).replace(tzinfo=tz).astimezone(UTC)
+        return int(lo.timestamp()), int(hi.timestamp())
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        return self.prompt_types or tuple(DOMAIN_PROMPTS)
+
+    def target(self, table: str) -> int:
+        return int(getattr(self, f"target_rows_{table}"))
+
+    def batch(self, table: str) -> int:
+        return int(getattr(self, f"batch_size_{table}"))
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower().replace("’", "'"))
+
+
+def resolve_prompt_type(name: str) -> str:
+    """A domain name from spec 000, matched loosely ("sci-fi art", "SciFiArt", "gothic")."""
+    slugs = {_slug(d): d for d in DOMAIN_PROMPTS}
+    s = _slug(name)
+    if s in slugs:
+        return slugs[s]
+    prefix = [d for k, d in slugs.items() if k.startswith(s)] if s else []
+    if len(prefix) == 1:
+        return prefix[0]
+    raise ValueError(
+        f"unknown prompt type {name!r}.{did_you_mean(name, DOMAIN_PROMPTS)} "
+        f"Known: {', '.join(DOMAIN_PROMPTS)}"
+    )
+
+
+FILE_SECTION = "seed_data_generator"
+
+
+def file_values(path: Path) -> dict[str, Any]:
+    """Flatten config.json: top-level ``images_dir`` plus the ``seed_data_generator`` object."""
+    data = read_json(path)
+    check_keys("top-level key", data, ["images_dir", FILE_SECTION], str(path))
+    section = data.get(FILE_SECTION, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: '{FILE_SECTION}' must be a JSON object.")
+    keys = [k for k in GenonautConfig.model_fields if k != "images_dir"]
+    check_keys("config key", section, keys, f"{path} ({FILE_SECTION})")
+    out = dict(section)
+    if "images_dir" in data:
+        out["images_dir"] = data["images_dir"]
+    return out
+
+
+ADMIN_KEYS = ("DB_USER_ADMIN_UUID", "DEMO_ADMIN_UUID")
+
+
+def admin_uuid(env_file: Path, environ: dict[str, str]) -> uuid.UUID:
+    """The admin's UUID: a real environment variable wins over ``env/.env``.
+
+    Missing or invalid: ``AdminUUIDError`` (a RuntimeError), whose message holds a
+    freshly generated UUID and the line to paste into the env file.
+    """
+    file_vals = dotenv_values(env_file) if env_file.exists() else {}
+    value, source = None, None
+    for where, vals in (("the environment", environ), (str(env_file), file_vals)):
+        for key in ADMIN_KEYS:
+            if vals.get(key):
+                value, source = vals[key], f"{key} in {where}"
+                break
+        if value:
+            break
+    fresh = uuid.uuid4()
+    fix = (
+        f"A freshly generated one you can use; paste this line into {env_file}:\n\n"
+        f"    DB_USER_ADMIN_UUID={fresh}\n"
+    )
+    if not value:
+        raise AdminUUIDError(
+            f"DB_USER_ADMIN_UUID must be present (in {env_file} or the environment): it names "
+            f"the admin user who owns exactly 50 items of each content table.\n{fix}"
+        )
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        raise AdminUUIDError(
+            f"DB_USER_ADMIN_UUID must be a UUID, but {source} is {value!r}.\n{fix}"
+        ) from None

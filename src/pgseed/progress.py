@@ -1,0 +1,98 @@
+"""Progress and summaries: the only place besides cli.py that writes to the terminal.
+
+On a terminal: rich bars, one per table. Otherwise (CI, pipes, logs): one plain
+line per batch, ``[pgseed] content_items: 4,000/20,000 rows (20.0%)``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+
+class Reporter:
+    def __init__(self, stream: TextIO | None = None, *, rich: bool | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.rich = self.stream.isatty() if rich is None else rich
+        self.console = Console(file=self.stream, highlight=False, soft_wrap=True)
+        self.targets: dict[str, int] = {}
+        self.done: dict[str, int] = {}
+        self._progress: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
+        self.started = time.perf_counter()
+
+    # -- messages -------------------------------------------------------------
+    def info(self, message: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(message, markup=False)
+        else:
+            print(message, file=self.stream, flush=True)
+
+    def warn(self, message: str) -> None:
+        self.info(f"warning: {message}")
+
+    # -- progress -------------------------------------------------------------
+    def begin(self, targets: Mapping[str, int]) -> None:
+        self.targets = dict(targets)
+        self.done = dict.fromkeys(targets, 0)
+        self.started = time.perf_counter()
+        if self.rich:
+            self._progress = Progress(
+                TextColumn("{task.description:<20}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.percentage:>5.1f}%"),
+                TimeElapsedColumn(),
+                console=self.console,
+            )
+            for table, total in targets.items():
+                self._tasks[table] = self._progress.add_task(table, total=max(total, 1))
+            self._progress.start()
+
+    def advance(self, table: str, rows: int) -> None:
+        self.done[table] = self.done.get(table, 0) + rows
+        target = self.targets.get(table, 0)
+        if self._progress is not None:
+            self._progress.update(self._tasks[table], completed=self.done[table])
+        else:
+            pct = 100.0 * self.done[table] / target if target else 100.0
+            print(
+                f"[pgseed] {table}: {self.done[table]:,}/{target:,} rows ({pct:.1f}%)",
+                file=self.stream,
+                flush=True,
+            )
+
+    def end(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    # -- summaries ------------------------------------------------------------
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def summary(self, written: Mapping[str, int], title: str) -> None:
+        wall = self.elapsed()
+        table = Table(title=title, title_justify="left")
+        table.add_column("table")
+        table.add_column("rows created", justify="right")
+        table.add_column("rows/s", justify="right")
+        for name, rows in written.items():
+            table.add_row(name, f"{rows:,}", f"{rows / wall:,.0f}" if wall > 0 else "-")
+        total = sum(written.values())
+        table.add_row("total", f"{total:,}", f"{total / wall:,.0f}" if wall > 0 else "-")
+        self.console.print(table)
+        self.console.print(f"wall time: {wall:.2f} s")

@@ -1,0 +1,122 @@
+"""Guards that judge the database actually reached, not the text of a URL.
+
+* ``APP_ENV=production`` refuses every write.
+* The target database's name must end in ``_demo`` or ``_test``: checked on the
+  name libpq will use (URL, keywords, PGDATABASE, user name) before connecting,
+  and again on ``current_database()`` after.
+* A ``_demo``/``_test`` database that does not exist yet is created.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from .errors import DatabaseUnavailable, SafetyError
+
+ALLOWED_SUFFIXES = ("_demo", "_test")
+
+
+def check_app_env(action: str = "write to") -> None:
+    if os.environ.get("APP_ENV", "").strip().lower() == "production":
+        raise SafetyError(
+            f"APP_ENV=production: pgseed refuses to {action} any database.\n"
+            "Fix: run it where APP_ENV is not production (it seeds demo and test databases only)."
+        )
+
+
+def effective_dbname(dsn: str) -> str:
+    """The database name libpq will connect to for ``dsn``."""
+    try:
+        params = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError as exc:
+        raise SafetyError(f"cannot parse the database URL: {exc}") from exc
+    name = params.get("dbname") or os.environ.get("PGDATABASE")
+    if not name:
+        name = params.get("user") or os.environ.get("PGUSER") or getpass.getuser()
+    return str(name)
+
+
+def check_name(name: str) -> None:
+    if not name.endswith(ALLOWED_SUFFIXES):
+        raise SafetyError(
+            f'refusing database "{name}": pgseed writes only to databases whose name ends in '
+            f"_demo or _test.\nFix: point --database-url at e.g. {name}_demo, or use --embedded."
+        )
+
+
+def redact(dsn: str) -> str:
+    """The DSN with any password hidden, for messages."""
+    try:
+        params = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError:
+        return "<unparseable URL>"
+    if "password" in params:
+        params["password"] = "***"
+    return make_conninfo(**{k: str(v) for k, v in params.items()})
+
+
+@dataclass
+class Target:
+    conn: psycopg.Connection[tuple[object, ...]]
+    dbname: str
+    created: bool
+
+
+def _connect(dsn: str) -> psycopg.Connection[tuple[object, ...]]:
+    return psycopg.connect(dsn, autocommit=False, connect_timeout=10)
+
+
+def _missing_database(exc: psycopg.OperationalError, name: str) -> bool:
+    text = str(exc)
+    return "does not exist" in text and f'"{name}"' in text
+
+
+def open_target(dsn: str, *, write: bool, create: bool) -> Target:
+    """Connect to ``dsn`` after the safety checks; create the database if allowed."""
+    if write:
+        check_app_env()
+    name = effective_dbname(dsn)
+    check_name(name)
+    created = False
+    try:
+        conn = _connect(dsn)
+    except psycopg.OperationalError as exc:
+        if not _missing_database(exc, name):
+            raise DatabaseUnavailable(
+                f"cannot connect to {redact(dsn)}: {str(exc).strip()}\n"
+                "Fix: check the URL and that the server is running (or use --embedded)."
+            ) from exc
+        if not create:
+            raise DatabaseUnavailable(
+                f'database "{name}" does not exist yet (a real run would create it).'
+            ) from exc
+        _create_database(dsn, name)
+        created = True
+        conn = _connect(dsn)
+    row = conn.execute("SELECT current_database()").fetchone()
+    actual = str(row[0]) if row else ""
+    try:
+        check_name(actual)
+    except SafetyError:
+        conn.close()
+        raise
+    conn.rollback()
+    return Target(conn, actual, created)
+
+
+def _create_database(dsn: str, name: str) -> None:
+    admin_dsn = make_conninfo(dsn, dbname="postgres")
+    try:
+        with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=10) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        raise DatabaseUnavailable(
+            f'database "{name}" does not exist and could not be created: {str(exc).strip()}\n'
+            "Fix: create it yourself (createdb) or grant CREATEDB to the user."
+        ) from exc

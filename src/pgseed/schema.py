@@ -1,0 +1,112 @@
+"""SQLAlchemy MetaData -> load order, and the live database checked against it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import psycopg
+from sqlalchemy import MetaData, Table
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import ForeignKeyConstraint, sort_tables_and_constraints
+
+from .errors import SchemaMismatchError
+
+
+@dataclass(frozen=True)
+class LoadOrder:
+    """Tables parents-first; FK columns to insert as NULL and fill after the load.
+
+    A cycle is broken at a nullable foreign key: its rows go in with NULL there
+    and an UPDATE fills the column once every table of the cycle is loaded.
+    """
+
+    tables: tuple[Table, ...]
+    deferred: tuple[tuple[str, tuple[str, ...]], ...]  # (table, fk columns)
+
+
+def load_order(metadata: MetaData) -> LoadOrder:
+    ordered: list[Table] = []
+    cyclic: list[ForeignKeyConstraint] = []
+    for table, fkcs in sort_tables_and_constraints(metadata.sorted_tables):
+        if table is not None:
+            ordered.append(table)
+        else:
+            cyclic.extend(fkc for fkc in fkcs if isinstance(fkc, ForeignKeyConstraint))
+    deferred = []
+    for fkc in cyclic:
+        table = fkc.parent
+        cols = tuple(c.name for c in fkc.columns)
+        if not all(c.nullable for c in fkc.columns):
+            raise SchemaMismatchError(
+                f"foreign keys form a cycle through {table.name}({', '.join(cols)}), which is NOT "
+                "NULL: no insert order can satisfy it.\nFix: make one FK of the cycle nullable "
+                "or DEFERRABLE."
+            )
+        deferred.append((table.name, cols))
+    return LoadOrder(tuple(ordered), tuple(deferred))
+
+
+def _norm_model_type(table: Table, column: str) -> str:
+    compiled = table.c[column].type.compile(dialect=postgresql.dialect()).lower()
+    compiled = re.sub(r"^varchar", "character varying", compiled)
+    if compiled == "timestamp":
+        compiled = "timestamp without time zone"
+    if compiled == "float":
+        compiled = "double precision"
+    return compiled
+
+
+def mismatches(conn: psycopg.Connection[tuple[object, ...]], metadata: MetaData) -> list[str]:
+    """What differs between the live database and the models (empty: they match).
+
+    Compares each model table's presence, columns, types and nullability.
+    """
+    rows = conn.execute(
+        """
+        SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+        FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+          AND a.attnum > 0 AND NOT a.attisdropped AND c.relname = ANY(%s)
+        """,
+        [[t.name for t in metadata.sorted_tables]],
+    ).fetchall()
+    live: dict[str, dict[str, tuple[str, bool]]] = {}
+    for rel, col, typ, notnull in rows:
+        live.setdefault(str(rel), {})[str(col)] = (str(typ), bool(notnull))
+    problems: list[str] = []
+    for table in metadata.sorted_tables:
+        have = live.get(table.name)
+        if have is None:
+            problems.append(f"table {table.name} is missing")
+            continue
+        for col in table.columns:
+            if col.name not in have:
+                problems.append(f"{table.name}.{col.name} is missing")
+                continue
+            typ, notnull = have[col.name]
+            want = _norm_model_type(table, col.name)
+            if typ != want:
+                problems.append(f"{table.name}.{col.name} is {typ}, the models say {want}")
+            if notnull != (not col.nullable):
+                want_null = "NOT NULL" if not col.nullable else "nullable"
+                problems.append(f"{table.name}.{col.name} should be {want_null}")
+    return problems
+
+
+def schema_state(conn: psycopg.Connection[tuple[object, ...]], metadata: MetaData) -> str:
+    """'absent' (none of the tables exist), 'ok', or raise SchemaMismatchError."""
+    problems = mismatches(conn, metadata)
+    n_tables = len(metadata.sorted_tables)
+    if sum(p.endswith(" is missing") and p.startswith("table ") for p in problems) == n_tables:
+        return "absent"
+    if problems:
+        raise SchemaMismatchError(
+            "the database's schema does not match the models:\n  - "
+            + "\n  - ".join(problems)
+            + "\nFix: run `alembic upgrade head` against this database (or seed a new "
+            "*_demo/*_test database, which pgseed creates with the right schema)."
+        )
+    return "ok"

@@ -1,0 +1,100 @@
+"""One run, one transaction: connect safely, ensure the schema, run a pack, commit.
+
+On any error or Ctrl-C the transaction is rolled back (schema included, when
+this run created it), and the reporter says what had been written before the
+failure and how long the run took.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import MetaData
+
+from . import migrate
+from .errors import GenerationError, PgseedError
+from .load import CopyLoader
+from .progress import Reporter
+from .safety import Target, open_target
+from .schema import schema_state
+
+Conn = psycopg.Connection[tuple[object, ...]]
+Body = Callable[[Conn, CopyLoader], object]
+
+
+@dataclass(frozen=True)
+class SchemaSpec:
+    metadata: MetaData
+    migrations: Path
+    columns: Mapping[str, Sequence[str]]
+
+
+def open_checked(dsn: str, spec: SchemaSpec, *, write: bool, dry_run: bool) -> tuple[Target | None, str]:
+    """Connect (creating the database on a real run) and classify its schema.
+
+    Returns (target, state): state is 'ok', 'absent' (will be created), or
+    'missing-database' (dry run only: the database does not exist yet).
+    """
+    from .errors import DatabaseUnavailable
+
+    try:
+        target = open_target(dsn, write=write, create=write and not dry_run)
+    except DatabaseUnavailable as exc:
+        if dry_run and "does not exist yet" in str(exc):
+            return None, "missing-database"
+        raise
+    try:
+        state = schema_state(target.conn, spec.metadata)
+    except BaseException:
+        target.conn.close()
+        raise
+    target.conn.rollback()
+    return target, state
+
+
+def seed(
+    dsn: str,
+    spec: SchemaSpec,
+    reporter: Reporter,
+    body: Body,
+    *,
+    reproduce: str,
+) -> dict[str, int]:
+    """Run ``body`` in one transaction; return rows written per table."""
+    target, state = open_checked(dsn, spec, write=True, dry_run=False)
+    assert target is not None
+    conn = target.conn
+    if target.created:
+        reporter.info(f'created database "{target.dbname}"')
+    loader = CopyLoader(conn, spec.columns, reporter)
+    try:
+        if state == "absent":
+            reporter.info(f'creating the schema in "{target.dbname}" (alembic upgrade head)')
+            migrate.upgrade(conn, spec.migrations)
+        body(conn, loader)
+        conn.commit()
+    except BaseException as exc:
+        reporter.end()
+        try:
+            conn.rollback()
+        except psycopg.Error:
+            pass
+        conn.close()
+        written = {t: n for t, n in loader.written.items() if n}
+        what = ", ".join(f"{t} {n:,}" for t, n in written.items()) or "nothing"
+        reporter.info(
+            f"run failed after {reporter.elapsed():.2f} s; written before the failure: {what}. "
+            "All of it was rolled back: the database is as it was."
+        )
+        reporter.info(f"reproduce with: {reproduce}")
+        if isinstance(exc, PgseedError | KeyboardInterrupt):
+            raise
+        if isinstance(exc, psycopg.Error):
+            raise GenerationError(f"the database refused the data: {str(exc).strip()}") from exc
+        raise
+    conn.close()
+    reporter.end()
+    return dict(loader.written)
