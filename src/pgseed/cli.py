@@ -207,11 +207,12 @@ def generate(
     """Fill a Genonaut database to spec 000."""
     from .packs import genonaut as pack
     from .packs.genonaut.config import admin_uuid
-    from .packs.genonaut.pack import run
+    from .packs.genonaut.pack import plan, run
     from .session import seed as seed_run
 
     cfg = _genonaut_config(config_path, prompt_types, keys)
     admin = admin_uuid(env_file, dict(os.environ))
+    plan(cfg, None, admin)  # config errors surface before anything is created
     dsn = resolve_dsn(database_url, embedded, pack.DEFAULT_DATABASE)
     workers = max_workers or os.cpu_count() or 1
     if seed is None:

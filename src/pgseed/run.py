@@ -11,6 +11,7 @@ stays flat however many rows are asked for.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +35,9 @@ _CTX: Any = None
 
 
 def _init(worker: Worker, ctx: Any) -> None:
+    # Ctrl-C reaches the whole process group; the parent alone handles it (it rolls
+    # back and stops the pool), so workers must not die with tracebacks of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _WORKER, _CTX
     _WORKER, _CTX = worker, ctx
 
@@ -54,12 +58,25 @@ class _Buffers:
             self.chunks[table].append(data)
             self.rows[table] += rows
 
-    def flush(self, loader: CopyLoader) -> None:
+    def flush(self, loader: CopyLoader, batch_sizes: Mapping[str, int]) -> None:
+        """COPY every buffer in FK order, ``batch_sizes[table]`` rows per COPY."""
         for table in self.order:
             if self.rows[table]:
-                loader.copy(table, self.chunks[table], self.rows[table])
+                for rows, data in split_rows(self.chunks[table], self.rows[table], batch_sizes[table]):
+                    loader.copy(table, data, rows)
                 self.chunks[table] = []
                 self.rows[table] = 0
+
+
+def split_rows(chunks: Sequence[bytes], rows: int, size: int) -> list[tuple[int, bytes]]:
+    """Re-cut COPY text (one row per line) into pieces of at most ``size`` rows."""
+    if rows <= size:
+        return [(rows, b"".join(chunks))]
+    lines = b"".join(chunks).split(b"\n")[:-1]
+    return [
+        (len(lines[i : i + size]), b"\n".join(lines[i : i + size]) + b"\n")
+        for i in range(0, len(lines), size)
+    ]
 
 
 def run_tasks(
@@ -78,12 +95,12 @@ def run_tasks(
     def consume(task: Task, result: BlockResult) -> None:
         buffers.add(result)
         if buffers.rows[task.primary] >= batch_sizes[task.primary]:
-            buffers.flush(loader)
+            buffers.flush(loader, batch_sizes)
 
     if max_workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             consume(task, worker(ctx, task.args))
-        buffers.flush(loader)
+        buffers.flush(loader, batch_sizes)
         return
 
     # spawn, not fork: the parent may hold locks (rich's refresh thread, logging).
@@ -110,4 +127,4 @@ def run_tasks(
                 fut.cancel()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-    buffers.flush(loader)
+    buffers.flush(loader, batch_sizes)
