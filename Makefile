@@ -31,8 +31,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks genonaut
-	$(BIN)/ruff format --check src tests benchmarks genonaut
+	$(BIN)/ruff check src tests benchmarks genonaut tools
+	$(BIN)/ruff format --check src tests benchmarks genonaut tools
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -55,7 +55,9 @@ def drop_database(server_dsn: str, name: str) -> None:
 
 def database_exists(server_dsn: str, name: str) -> bool:
     with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
-        return c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        return (
+            c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        )
 
 
 @pytest.fixture
@@ -89,7 +91,11 @@ def cli(tmp_path: Path) -> Any:
     """Run ``pgseed ARGS`` in-process with the admin UUID set; returns click's Result."""
 
     def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-        base_env = {"DB_USER_ADMIN_UUID": ADMIN, "APP_ENV": "", "PGSEED_HOME": str(tmp_path / "home")}
+        base_env = {
+            "DB_USER_ADMIN_UUID": ADMIN,
+            "APP_ENV": "",
+            "PGSEED_HOME": str(tmp_path / "home"),
+        }
         base_env.update(env or {})
         return CliRunner().invoke(main, list(args), env=base_env, catch_exceptions=True)
 

@@ -117,11 +117,36 @@ def config_options(model: type[Any]) -> Callable[[Callable[..., Any]], Callable[
 
 def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
     opts = [
-        click.option("--database-url", "--database_url", "database_url", help="target database (name must end in _demo or _test)"),
-        click.option("--embedded", is_flag=True, help="target the embedded server (started if needed)"),
-        click.option("--config", "config_path", type=click.Path(path_type=Path), help="config file (default ./config.json)"),
-        click.option("--env-file", "--env_file", "env_file", type=click.Path(path_type=Path), default=Path("env/.env"), show_default=True, help="file holding DB_USER_ADMIN_UUID"),
-        click.option("--prompt-types", "--prompt_types", "prompt_types", help="comma-separated domains, e.g. 'Animals,Sci-Fi Art'"),
+        click.option(
+            "--database-url",
+            "--database_url",
+            "database_url",
+            help="target database (name must end in _demo or _test)",
+        ),
+        click.option(
+            "--embedded", is_flag=True, help="target the embedded server (started if needed)"
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(path_type=Path),
+            help="config file (default ./config.json)",
+        ),
+        click.option(
+            "--env-file",
+            "--env_file",
+            "env_file",
+            type=click.Path(path_type=Path),
+            default=Path("env/.env"),
+            show_default=True,
+            help="file holding DB_USER_ADMIN_UUID",
+        ),
+        click.option(
+            "--prompt-types",
+            "--prompt_types",
+            "prompt_types",
+            help="comma-separated domains, e.g. 'Animals,Sci-Fi Art'",
+        ),
     ]
     for opt in reversed(opts):
         f = opt(f)
@@ -155,7 +180,11 @@ def _reproduce(seed: int) -> str:
         args += ["--seed", str(seed)]
     prog = Path(sys.argv[0]).name
     if prog == "__main__.py":
-        prog = "python -m " + (sys.modules["__main__"].__spec__.name.rsplit(".", 1)[0] if sys.modules["__main__"].__spec__ else "pgseed")  # type: ignore[union-attr]
+        prog = "python -m " + (
+            sys.modules["__main__"].__spec__.name.rsplit(".", 1)[0]
+            if sys.modules["__main__"].__spec__
+            else "pgseed"
+        )
     return " ".join([prog, *map(shlex.quote, args)])
 
 
@@ -167,7 +196,9 @@ def genonaut() -> None:
     """The Genonaut pack (specs 000-002)."""
 
 
-def _genonaut_config(config_path: Path | None, prompt_types: str | None, keys: dict[str, Any]) -> Any:
+def _genonaut_config(
+    config_path: Path | None, prompt_types: str | None, keys: dict[str, Any]
+) -> Any:
     from .packs.genonaut.config import GenonautConfig, file_values
 
     sources: list[tuple[str, dict[str, Any]]] = []
@@ -190,9 +221,24 @@ def _genonaut_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 @genonaut.command()
 @_genonaut_options
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="run seed (drawn and printed when omitted)")
-@click.option("--max-workers", "--max_workers", "max_workers", type=click.IntRange(1, 256), default=None, help="generator processes (default: CPU cores)")
-@click.option("--dry-run", "--dry_run", "dry_run", is_flag=True, help="check everything, print the plan and samples, write nothing")
+@click.option(
+    "--seed", type=click.IntRange(0, 2**63 - 1), help="run seed (drawn and printed when omitted)"
+)
+@click.option(
+    "--max-workers",
+    "--max_workers",
+    "max_workers",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="generator processes (default: CPU cores)",
+)
+@click.option(
+    "--dry-run",
+    "--dry_run",
+    "dry_run",
+    is_flag=True,
+    help="check everything, print the plan and samples, write nothing",
+)
 def generate(
     database_url: str | None,
     embedded: bool,
@@ -255,9 +301,9 @@ def _dry_run(dsn: str, cfg: Any, seed: int, admin: uuid.UUID, reporter: Reporter
     click.echo("planned rows (dry run: nothing is written):")
     for table, rows in p.rows.items():
         click.echo(f"  {table:<20} {rows:>12,}")
-    for table, rows in samples(cfg, seed, admin, p).items():
+    for table, sample in samples(cfg, seed, admin, p).items():
         click.echo(f"\nsample rows of {table}:")
-        for row in rows:
+        for row in sample:
             click.echo("  " + ", ".join(f"{k}={v[:60]}" for k, v in row.items()))
     reporter.info(f"\ndry run finished in {reporter.elapsed():.2f} s")
 
@@ -288,7 +334,9 @@ def verify(
     assert target is not None
     try:
         if state != "ok":
-            raise VerificationFailed(f'database "{target.dbname}" has no Genonaut schema yet: nothing to verify.')
+            raise VerificationFailed(
+                f'database "{target.dbname}" has no Genonaut schema yet: nothing to verify.'
+            )
         checks = run_verify(target.conn, cfg, admin)
     finally:
         target.conn.close()

@@ -15,6 +15,7 @@ import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import DatabaseUnavailable
 
@@ -37,7 +38,7 @@ class Status:
     url: str | None
 
 
-def _quiet_import():  # type: ignore[no-untyped-def]
+def _quiet_import() -> tuple[Any, Any]:
     # platformdirs warns when XDG_RUNTIME_DIR is unset; the fallback it picks is fine.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

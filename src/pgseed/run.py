@@ -62,7 +62,9 @@ class _Buffers:
         """COPY every buffer in FK order, ``batch_sizes[table]`` rows per COPY."""
         for table in self.order:
             if self.rows[table]:
-                for rows, data in split_rows(self.chunks[table], self.rows[table], batch_sizes[table]):
+                for rows, data in split_rows(
+                    self.chunks[table], self.rows[table], batch_sizes[table]
+                ):
                     loader.copy(table, data, rows)
                 self.chunks[table] = []
                 self.rows[table] = 0

@@ -28,7 +28,7 @@ class LoadOrder:
 def load_order(metadata: MetaData) -> LoadOrder:
     ordered: list[Table] = []
     cyclic: list[ForeignKeyConstraint] = []
-    for table, fkcs in sort_tables_and_constraints(metadata.sorted_tables):
+    for table, fkcs in sort_tables_and_constraints(metadata.sorted_tables):  # type: ignore[no-untyped-call]
         if table is not None:
             ordered.append(table)
         else:
@@ -48,7 +48,7 @@ def load_order(metadata: MetaData) -> LoadOrder:
 
 
 def _norm_model_type(table: Table, column: str) -> str:
-    compiled = table.c[column].type.compile(dialect=postgresql.dialect()).lower()
+    compiled = table.c[column].type.compile(dialect=postgresql.dialect()).lower()  # type: ignore[no-untyped-call]
     compiled = re.sub(r"^varchar", "character varying", compiled)
     if compiled == "timestamp":
         compiled = "timestamp without time zone"

@@ -7,6 +7,7 @@ failure and how long the run took.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,9 @@ class SchemaSpec:
     columns: Mapping[str, Sequence[str]]
 
 
-def open_checked(dsn: str, spec: SchemaSpec, *, write: bool, dry_run: bool) -> tuple[Target | None, str]:
+def open_checked(
+    dsn: str, spec: SchemaSpec, *, write: bool, dry_run: bool
+) -> tuple[Target | None, str]:
     """Connect (creating the database on a real run) and classify its schema.
 
     Returns (target, state): state is 'ok', 'absent' (will be created), or
@@ -78,10 +81,8 @@ def seed(
         conn.commit()
     except BaseException as exc:
         reporter.end()
-        try:
+        with contextlib.suppress(psycopg.Error):  # the connection may already be gone
             conn.rollback()
-        except psycopg.Error:
-            pass
         conn.close()
         written = {t: n for t, n in loader.written.items() if n}
         what = ", ".join(f"{t} {n:,}" for t, n in written.items()) or "nothing"

@@ -9,8 +9,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from pgseed.packs.genonaut.config import GenonautConfig, file_values
 from pgseed.config import layer
+from pgseed.packs.genonaut.config import GenonautConfig, file_values
 from pgseed.packs.genonaut.verify import verify
 from tests.conftest import ADMIN, SMALL, query, scalar, write_config
 
@@ -38,7 +38,10 @@ def test_fresh_run_meets_every_rule(cli: Any, db_dsn: str, small_config: Path) -
     # exact counts: the requested users plus the admin; one job per item plus 2% others
     assert scalar(db_dsn, "SELECT count(*) FROM users") == N["target_rows_users"] + 1
     assert scalar(db_dsn, "SELECT count(*) FROM content_items") == N["target_rows_content_items"]
-    assert scalar(db_dsn, "SELECT count(*) FROM content_items_auto") == N["target_rows_content_items_auto"]
+    assert (
+        scalar(db_dsn, "SELECT count(*) FROM content_items_auto")
+        == N["target_rows_content_items_auto"]
+    )
     completed = scalar(db_dsn, "SELECT count(*) FROM generation_jobs WHERE status = 'completed'")
     assert completed == ITEMS
     total = scalar(db_dsn, "SELECT count(*) FROM generation_jobs")
@@ -46,15 +49,24 @@ def test_fresh_run_meets_every_rule(cli: Any, db_dsn: str, small_config: Path) -
     for t in ("content_items", "content_items_auto"):
         assert scalar(db_dsn, f"SELECT count(*) FROM {t} WHERE creator_id = %s", [ADMIN]) == 50
     # the admin exists from the start of the range
-    assert str(scalar(db_dsn, "SELECT created_at FROM users WHERE id = %s", [ADMIN])) == "2025-05-01 04:00:00"
+    assert (
+        str(scalar(db_dsn, "SELECT created_at FROM users WHERE id = %s", [ADMIN]))
+        == "2025-05-01 04:00:00"
+    )
     # progress per batch and the summary
     assert "[pgseed] content_items: 500/1,200 rows (41.7%)" in out
     assert "[pgseed] content_items_auto: 2,100/2,100 rows (100.0%)" in out
     assert "wall time:" in out and "rows created" in out
     # the schema came from the Alembic migration
     assert scalar(db_dsn, "SELECT version_num FROM alembic_version") == "0001_genonaut"
-    indexes = {r[0] for r in query(db_dsn, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")}
-    assert {"ix_content_items_title_fts", "ix_generation_jobs_prompt_fts", "ix_generation_jobs_status"} <= indexes
+    indexes = {
+        r[0] for r in query(db_dsn, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+    }
+    assert {
+        "ix_content_items_title_fts",
+        "ix_generation_jobs_prompt_fts",
+        "ix_generation_jobs_status",
+    } <= indexes
 
 
 def test_verify_command_passes_and_fails(cli: Any, db_dsn: str, small_config: Path) -> None:
@@ -63,7 +75,9 @@ def test_verify_command_passes_and_fails(cli: Any, db_dsn: str, small_config: Pa
     assert ok.exit_code == 0, ok.output
     assert "all 30 rules pass" in ok.output
     with psycopg.connect(db_dsn) as c:
-        c.execute("UPDATE content_items SET content_type = 'video' WHERE id = (SELECT min(id) FROM content_items)")
+        c.execute(
+            "UPDATE content_items SET content_type = 'video' WHERE id = (SELECT min(id) FROM content_items)"
+        )
         c.execute("UPDATE generation_jobs SET started_at = created_at WHERE id = 1")
     bad = cli("genonaut", "verify", "--database-url", db_dsn, "--config", str(small_config))
     assert bad.exit_code == 6
@@ -75,12 +89,16 @@ def test_second_run_keeps_every_invariant(cli: Any, db_dsn: str, small_config: P
     generate(cli, db_dsn, small_config, "--seed", "2")
     assert [c for c in checks(db_dsn, small_config) if not c.passed] == []
     assert scalar(db_dsn, "SELECT count(*) FROM users") == 2 * N["target_rows_users"] + 1
-    assert scalar(db_dsn, "SELECT count(*) FROM content_items") == 2 * N["target_rows_content_items"]
+    assert (
+        scalar(db_dsn, "SELECT count(*) FROM content_items") == 2 * N["target_rows_content_items"]
+    )
     for t in ("content_items", "content_items_auto"):
         assert scalar(db_dsn, f"SELECT count(*) FROM {t} WHERE creator_id = %s", [ADMIN]) == 50
 
 
-def test_username_conflicts_are_dropped_and_replaced(cli: Any, db_dsn: str, small_config: Path) -> None:
+def test_username_conflicts_are_dropped_and_replaced(
+    cli: Any, db_dsn: str, small_config: Path
+) -> None:
     generate(cli, db_dsn, small_config, "--seed", "5")
     first = scalar(db_dsn, "SELECT min(username) FROM users WHERE username <> 'admin'")
     # The same seed again draws the same users: every one conflicts with the database.
@@ -108,14 +126,33 @@ def test_same_seed_same_bytes_whatever_batches_and_workers(
 ) -> None:
     from tests.conftest import drop_database, dsn_for
 
-    other = dict(SMALL, seed_data_generator=dict(N, batch_size_users=7, batch_size_content_items=333,
-                                                   batch_size_content_items_auto=1999, batch_size_generation_jobs=50))
+    other = dict(
+        SMALL,
+        seed_data_generator=dict(
+            N,
+            batch_size_users=7,
+            batch_size_content_items=333,
+            batch_size_content_items_auto=1999,
+            batch_size_generation_jobs=50,
+        ),
+    )
     names = [f"pgseed_det{i}_{uuid.uuid4().hex[:6]}_test" for i in range(3)]
     try:
-        generate(cli, dsn_for(server_dsn, names[0]), small_config, "--seed", "99", "--max-workers", "1")
-        generate(cli, dsn_for(server_dsn, names[1]), write_config(tmp_path, other, "o.json"),
-                 "--seed", "99", "--max-workers", "2")
-        generate(cli, dsn_for(server_dsn, names[2]), small_config, "--seed", "100", "--max-workers", "2")
+        generate(
+            cli, dsn_for(server_dsn, names[0]), small_config, "--seed", "99", "--max-workers", "1"
+        )
+        generate(
+            cli,
+            dsn_for(server_dsn, names[1]),
+            write_config(tmp_path, other, "o.json"),
+            "--seed",
+            "99",
+            "--max-workers",
+            "2",
+        )
+        generate(
+            cli, dsn_for(server_dsn, names[2]), small_config, "--seed", "100", "--max-workers", "2"
+        )
         a, b, c = (_dump(dsn_for(server_dsn, n)) for n in names)
         for t in a:
             assert a[t] == b[t], f"{t} differs between batch sizes / worker counts"
@@ -126,7 +163,12 @@ def test_same_seed_same_bytes_whatever_batches_and_workers(
 
 
 def test_prompt_types_restrict_domains(cli: Any, db_dsn: str, tmp_path: Path) -> None:
-    tiny = dict(SMALL, seed_data_generator=dict(N, target_rows_content_items=60, target_rows_content_items_auto=60, target_rows_users=10))
+    tiny = dict(
+        SMALL,
+        seed_data_generator=dict(
+            N, target_rows_content_items=60, target_rows_content_items_auto=60, target_rows_users=10
+        ),
+    )
     cfg = write_config(tmp_path, tiny)
     generate(cli, db_dsn, cfg, "--seed", "4", "--prompt-types", "Animals,Memes")
     from pgseed.packs.genonaut.verify import prompt_problem
@@ -136,19 +178,48 @@ def test_prompt_types_restrict_domains(cli: Any, db_dsn: str, tmp_path: Path) ->
     assert any(prompt_problem(p, ("Animals",)) is not None for p in prompts)  # both domains used
 
 
-def test_cli_flags_override_config_in_both_spellings(cli: Any, db_dsn: str, small_config: Path) -> None:
-    generate(cli, db_dsn, small_config, "--seed", "8", "--target_rows_users", "12",
-             "--target-rows-content-items", "70", "--target_rows_content_items_auto", "55",
-             "--images-dir", "/srv/img/")
+def test_cli_flags_override_config_in_both_spellings(
+    cli: Any, db_dsn: str, small_config: Path
+) -> None:
+    generate(
+        cli,
+        db_dsn,
+        small_config,
+        "--seed",
+        "8",
+        "--target_rows_users",
+        "12",
+        "--target-rows-content-items",
+        "70",
+        "--target_rows_content_items_auto",
+        "55",
+        "--images-dir",
+        "/srv/img/",
+    )
     assert scalar(db_dsn, "SELECT count(*) FROM users") == 13
     assert scalar(db_dsn, "SELECT count(*) FROM content_items") == 70
     assert scalar(db_dsn, "SELECT count(*) FROM content_items_auto") == 55
-    assert scalar(db_dsn, "SELECT count(*) FROM content_items WHERE content_data NOT LIKE '/srv/img/%%.png' OR content_data LIKE '%%//%%'") == 0
+    assert (
+        scalar(
+            db_dsn,
+            "SELECT count(*) FROM content_items WHERE content_data NOT LIKE '/srv/img/%%.png' OR content_data LIKE '%%//%%'",
+        )
+        == 0
+    )
 
 
 def test_no_seed_prints_one_and_the_command(cli: Any, db_dsn: str, small_config: Path) -> None:
-    out = generate(cli, db_dsn, small_config, "--target-rows-users", "5",
-                   "--target-rows-content-items", "50", "--target-rows-content-items-auto", "50").output
+    out = generate(
+        cli,
+        db_dsn,
+        small_config,
+        "--target-rows-users",
+        "5",
+        "--target-rows-content-items",
+        "50",
+        "--target-rows-content-items-auto",
+        "50",
+    ).output
     assert "seed: " in out and "drawn for this run" in out
     seed = out.split("seed: ")[1].split()[0]
     assert f"--seed {seed}" in out.split("reproduce with:")[1].splitlines()[0]

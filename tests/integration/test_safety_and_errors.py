@@ -15,7 +15,14 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tests.conftest import ADMIN, SMALL, database_exists, drop_database, dsn_for, scalar, write_config
+from tests.conftest import (
+    ADMIN,
+    SMALL,
+    database_exists,
+    dsn_for,
+    scalar,
+    write_config,
+)
 
 pytestmark = pytest.mark.db
 REPO = Path(__file__).resolve().parents[2]
@@ -52,7 +59,9 @@ def test_name_is_judged_however_the_url_is_written(cli: Any, server_dsn: str) ->
         assert r.exit_code == 3 and 'refusing database "shop"' in r.output
 
 
-def test_app_env_production_refuses_every_write(cli: Any, db_dsn: str, server_dsn: str, db_name: str) -> None:
+def test_app_env_production_refuses_every_write(
+    cli: Any, db_dsn: str, server_dsn: str, db_name: str
+) -> None:
     r = gen(cli, db_dsn, "--seed", "1", env={"APP_ENV": "production"})
     assert r.exit_code == 3 and "APP_ENV=production" in r.output
     assert not database_exists(server_dsn, db_name)
@@ -77,14 +86,18 @@ def test_schema_mismatch_is_refused(cli: Any, server_dsn: str, db_name: str, db_
     assert scalar(db_dsn, "SELECT count(*) FROM users") == 0
 
 
-def test_missing_database_is_created_with_schema(cli: Any, server_dsn: str, db_name: str, db_dsn: str, small_config: Path) -> None:
+def test_missing_database_is_created_with_schema(
+    cli: Any, server_dsn: str, db_name: str, db_dsn: str, small_config: Path
+) -> None:
     r = gen(cli, db_dsn, "--seed", "1", "--config", str(small_config))
     assert r.exit_code == 0, r.output
     assert f'created database "{db_name}"' in r.output
     assert scalar(db_dsn, "SELECT count(*) FROM content_items") == 1200
 
 
-def test_dry_run_writes_nothing(cli: Any, server_dsn: str, db_name: str, db_dsn: str, small_config: Path) -> None:
+def test_dry_run_writes_nothing(
+    cli: Any, server_dsn: str, db_name: str, db_dsn: str, small_config: Path
+) -> None:
     r = gen(cli, db_dsn, "--seed", "1", "--config", str(small_config), "--dry-run")
     assert r.exit_code == 0, r.output
     assert "does not exist yet" in r.output and "generation_jobs" in r.output
@@ -100,12 +113,19 @@ def test_dry_run_writes_nothing(cli: Any, server_dsn: str, db_name: str, db_dsn:
 
 def test_failure_rolls_back_everything(cli: Any, db_dsn: str, small_config: Path) -> None:
     assert gen(cli, db_dsn, "--seed", "1", "--config", str(small_config)).exit_code == 0
-    counts = {t: scalar(db_dsn, f"SELECT count(*) FROM {t}") for t in ("users", "content_items", "generation_jobs")}
+    counts = {
+        t: scalar(db_dsn, f"SELECT count(*) FROM {t}")
+        for t in ("users", "content_items", "generation_jobs")
+    }
     with psycopg.connect(db_dsn) as c:  # a constraint the generator does not know about
-        c.execute("ALTER TABLE content_items_auto ADD CONSTRAINT q CHECK (quality_score < 0.99) NOT VALID")
+        c.execute(
+            "ALTER TABLE content_items_auto ADD CONSTRAINT q CHECK (quality_score < 0.99) NOT VALID"
+        )
     r = gen(cli, db_dsn, "--seed", "2", "--config", str(small_config))
     assert r.exit_code == 1, r.output
-    assert "the database refused the data" in r.output and 'violates check constraint "q"' in r.output
+    assert (
+        "the database refused the data" in r.output and 'violates check constraint "q"' in r.output
+    )
     assert "rolled back" in r.output and "written before the failure: users 80" in r.output
     assert "reproduce with:" in r.output and "--seed 2" in r.output
     assert {t: scalar(db_dsn, f"SELECT count(*) FROM {t}") for t in counts} == counts
@@ -114,7 +134,10 @@ def test_failure_rolls_back_everything(cli: Any, db_dsn: str, small_config: Path
 def test_too_many_admin_rows_already_is_refused(cli: Any, db_dsn: str, small_config: Path) -> None:
     assert gen(cli, db_dsn, "--seed", "1", "--config", str(small_config)).exit_code == 0
     with psycopg.connect(db_dsn) as c:
-        c.execute("UPDATE content_items SET creator_id = %s WHERE id IN (SELECT id FROM content_items WHERE creator_id <> %s LIMIT 3)", [ADMIN, ADMIN])
+        c.execute(
+            "UPDATE content_items SET creator_id = %s WHERE id IN (SELECT id FROM content_items WHERE creator_id <> %s LIMIT 3)",
+            [ADMIN, ADMIN],
+        )
     r = gen(cli, db_dsn, "--seed", "2", "--config", str(small_config))
     assert r.exit_code == 1 and "already has 53 rows owned by the admin" in r.output
 
@@ -130,7 +153,15 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_INPUT)
-def test_bad_input_is_named(cli: Any, db_dsn: str, server_dsn: str, db_name: str, small_config: Path, args: list[str], message: str) -> None:
+def test_bad_input_is_named(
+    cli: Any,
+    db_dsn: str,
+    server_dsn: str,
+    db_name: str,
+    small_config: Path,
+    args: list[str],
+    message: str,
+) -> None:
     extra = [] if "--config" in args else ["--config", str(small_config)]
     r = gen(cli, db_dsn, "--seed", "1", *extra, *args)
     assert r.exit_code == 2, r.output
@@ -139,34 +170,100 @@ def test_bad_input_is_named(cli: Any, db_dsn: str, server_dsn: str, db_name: str
 
 
 def test_admin_uuid_missing_prints_a_fresh_one(cli: Any, db_dsn: str, tmp_path: Path) -> None:
-    r = gen(cli, db_dsn, "--seed", "1", "--env-file", str(tmp_path / "none.env"), env={"DB_USER_ADMIN_UUID": ""})
+    r = gen(
+        cli,
+        db_dsn,
+        "--seed",
+        "1",
+        "--env-file",
+        str(tmp_path / "none.env"),
+        env={"DB_USER_ADMIN_UUID": ""},
+    )
     assert r.exit_code == 2
     assert "DB_USER_ADMIN_UUID must be present" in r.output and "DB_USER_ADMIN_UUID=" in r.output
 
 
-def _run(args: list[str], env: dict[str, str] | None = None, **kw: Any) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], env: dict[str, str] | None = None, **kw: Any
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "DB_USER_ADMIN_UUID": ADMIN, **(env or {})}
-    return subprocess.run(args, cwd=REPO, env=full_env, capture_output=True, text=True, timeout=300, **kw)
+    return subprocess.run(
+        args, cwd=REPO, env=full_env, capture_output=True, text=True, timeout=300, **kw
+    )
 
 
 def test_spec_entry_point_and_no_tracebacks(db_dsn: str, small_config: Path) -> None:
-    r = _run([sys.executable, "-m", "genonaut.db.demo.seed_data_gen", "generate", "--database-url", db_dsn,
-              "--config", str(small_config), "--seed", "3", "--dry-run"])
+    r = _run(
+        [
+            sys.executable,
+            "-m",
+            "genonaut.db.demo.seed_data_gen",
+            "generate",
+            "--database-url",
+            db_dsn,
+            "--config",
+            str(small_config),
+            "--seed",
+            "3",
+            "--dry-run",
+        ]
+    )
     assert r.returncode == 0, r.stderr
     assert "planned rows" in r.stdout
-    r = _run([sys.executable, "-m", "pgseed", "genonaut", "generate", "--database-url", "postgresql://x@/prod?host=/nonexistent"])
+    r = _run(
+        [
+            sys.executable,
+            "-m",
+            "pgseed",
+            "genonaut",
+            "generate",
+            "--database-url",
+            "postgresql://x@/prod?host=/nonexistent",
+        ]
+    )
     assert r.returncode == 3 and "Traceback" not in r.stderr + r.stdout
-    r = _run([sys.executable, "-m", "pgseed", "genonaut", "generate", "--database-url", "postgresql://x@/a_test?host=/nonexistent"])
+    r = _run(
+        [
+            sys.executable,
+            "-m",
+            "pgseed",
+            "genonaut",
+            "generate",
+            "--database-url",
+            "postgresql://x@/a_test?host=/nonexistent",
+        ]
+    )
     assert r.returncode == 5 and "cannot connect" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_ctrl_c_rolls_back(server_dsn: str, db_name: str, db_dsn: str, tmp_path: Path) -> None:
-    big = dict(SMALL, seed_data_generator=dict(SMALL["seed_data_generator"], target_rows_content_items_auto=400_000))
+    big = dict(
+        SMALL,
+        seed_data_generator=dict(
+            SMALL["seed_data_generator"], target_rows_content_items_auto=400_000
+        ),
+    )
     cfg = write_config(tmp_path, big)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pgseed", "genonaut", "generate", "--database-url", db_dsn, "--config", str(cfg), "--seed", "1"],
-        cwd=REPO, env={**os.environ, "DB_USER_ADMIN_UUID": ADMIN}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "pgseed",
+            "genonaut",
+            "generate",
+            "--database-url",
+            db_dsn,
+            "--config",
+            str(cfg),
+            "--seed",
+            "1",
+        ],
+        cwd=REPO,
+        env={**os.environ, "DB_USER_ADMIN_UUID": ADMIN},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     assert proc.stdout is not None
     lines = []
@@ -181,4 +278,7 @@ def test_ctrl_c_rolls_back(server_dsn: str, db_name: str, db_dsn: str, tmp_path:
     assert proc.returncode == 130, out
     assert "rolled back" in out and "interrupted" in out and "Traceback" not in out
     assert database_exists(server_dsn, db_name)
-    assert scalar(db_dsn, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'users'") == 0
+    assert (
+        scalar(db_dsn, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'users'")
+        == 0
+    )

@@ -7,14 +7,23 @@ import pytest
 
 from pgseed.config import env_values, layer
 from pgseed.errors import AdminUUIDError, ConfigError
-from pgseed.packs.genonaut.config import GenonautConfig, admin_uuid, file_values, resolve_prompt_type
+from pgseed.packs.genonaut.config import (
+    GenonautConfig,
+    admin_uuid,
+    file_values,
+    resolve_prompt_type,
+)
 
 
 def test_layers_file_env_cli(tmp_path: Path) -> None:
     f = tmp_path / "c.json"
-    f.write_text('{"images_dir": "img", "seed_data_generator": {"target_rows_users": 5, "batch_size_users": 7}}')
+    f.write_text(
+        '{"images_dir": "img", "seed_data_generator": {"target_rows_users": 5, "batch_size_users": 7}}'
+    )
     env = env_values(GenonautConfig, {"PGSEED_TARGET_ROWS_USERS": "6", "PGSEED_IMAGES_DIR": "e"})
-    cfg = layer(GenonautConfig, ("file", file_values(f)), ("env", env), ("cli", {"images_dir": "c"}))
+    cfg = layer(
+        GenonautConfig, ("file", file_values(f)), ("env", env), ("cli", {"images_dir": "c"})
+    )
     assert (cfg.target_rows_users, cfg.batch_size_users, cfg.images_dir) == (6, 7, "c")
     assert cfg.target_rows_content_items == 20000  # default
 

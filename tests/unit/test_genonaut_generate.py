@@ -18,9 +18,11 @@ ALL = tuple(DOMAIN_PROMPTS)
 
 def test_vocab_is_the_specs() -> None:
     assert len(DOMAIN_PROMPTS) == 30 and len(GENERAL_PHRASES) == 30
-    assert "Gothic/Horror Art" in DOMAIN_PROMPTS and "melting clock" in DOMAIN_PROMPTS["Surreal Art"]
+    assert (
+        "Gothic/Horror Art" in DOMAIN_PROMPTS and "melting clock" in DOMAIN_PROMPTS["Surreal Art"]
+    )
     assert len(TAG_POOL) == len(set(TAG_POOL_RAW)) < len(TAG_POOL_RAW)  # duplicates dropped
-    assert g.MAX_TAGS == min(200, len(TAG_POOL))
+    assert min(200, len(TAG_POOL)) == g.MAX_TAGS
 
 
 @settings(max_examples=25, deadline=None)
@@ -42,7 +44,9 @@ def test_prompt_counts_cover_the_ranges() -> None:
 def test_prompt_checker_rejects_bad_prompts() -> None:
     assert prompt_problem("lion, tiger, bear", ("Animals",)) is not None  # 3 domain phrases
     assert prompt_problem("lion, tiger, bear, fox, fox", ("Animals",)) is not None  # repeat
-    assert prompt_problem("lion, tiger, bear, fox, spaceship", ("Animals",)) is not None  # 2 domains
+    assert (
+        prompt_problem("lion, tiger, bear, fox, spaceship", ("Animals",)) is not None
+    )  # 2 domains
     assert prompt_problem("lion, tiger, bear, fox, HDR", ("Animals",)) is None
 
 
@@ -73,9 +77,15 @@ def _ctx(**kw: object) -> g.ItemsContext:
     users = g.users_block(1, 0, 0, 50, LO, HI)
     pool = sorted(zip(users["id"], map(int, users["_created_s"]), strict=True), key=lambda x: x[1])
     base = dict(
-        seed=9, images_dir="data/images/", domains=ALL, range_lo=LO, range_hi=HI,
-        admin_id="00000000-0000-4000-8000-000000000001", admin_created=LO,
-        user_ids=tuple(p[0] for p in pool), user_created=tuple(p[1] for p in pool),
+        seed=9,
+        images_dir="data/images/",
+        domains=ALL,
+        range_lo=LO,
+        range_hi=HI,
+        admin_id="00000000-0000-4000-8000-000000000001",
+        admin_created=LO,
+        user_ids=tuple(p[0] for p in pool),
+        user_created=tuple(p[1] for p in pool),
         targets={"content_items": 2500, "content_items_auto": 10},
         id_start={"content_items": 100, "content_items_auto": 1},
         admin_positions={"content_items": (0, 999, 1000, 2499), "content_items_auto": ()},

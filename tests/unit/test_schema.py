@@ -17,10 +17,18 @@ def test_genonaut_parents_first() -> None:
 
 def _cycle(nullable: bool) -> MetaData:
     md = MetaData()
-    Table("a", md, Column("id", Integer, primary_key=True),
-          Column("b_id", Integer, ForeignKey("b.id", use_alter=True), nullable=nullable))
-    Table("b", md, Column("id", Integer, primary_key=True),
-          Column("a_id", Integer, ForeignKey("a.id"), nullable=False))
+    Table(
+        "a",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("b_id", Integer, ForeignKey("b.id", use_alter=True), nullable=nullable),
+    )
+    Table(
+        "b",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("a_id", Integer, ForeignKey("a.id"), nullable=False),
+    )
     return md
 
 

@@ -10,5 +10,7 @@ PACKS: tuple[str, ...] = ("genonaut",)
 
 def check_pack(name: str) -> str:
     if name not in PACKS:
-        raise ConfigError(f"Unknown pack '{name}'.{did_you_mean(name, PACKS)} Known: {', '.join(PACKS)}")
+        raise ConfigError(
+            f"Unknown pack '{name}'.{did_you_mean(name, PACKS)} Known: {', '.join(PACKS)}"
+        )
     return name

@@ -78,7 +78,9 @@ def users_block(seed: int, block: int, attempt: int, n: int, lo: int, hi: int) -
     dom = rng.integers(0, len(EMAIL_DOMAINS), n)
     usernames = [
         f"{FIRST_NAMES[f]}{SEPARATORS[s]}{LAST_NAMES[la]}{k}"
-        for f, s, la, k in zip(first.tolist(), sep.tolist(), last.tolist(), num.tolist(), strict=True)
+        for f, s, la, k in zip(
+            first.tolist(), sep.tolist(), last.tolist(), num.tolist(), strict=True
+        )
     ]
     emails = [f"{u}@{EMAIL_DOMAINS[d]}" for u, d in zip(usernames, dom.tolist(), strict=True)]
     ts = np.sort(rng.integers(lo, hi + 1, (n, 2)), axis=1)
@@ -146,7 +148,9 @@ def prompts(rng: np.random.Generator, n: int, domains: tuple[str, ...]) -> list[
     ids = np.take_along_axis(ids, np.argsort(skeys, axis=1), axis=1)
     total = (n_dom + n_gen).tolist()
     phrases = v.phrases
-    return [", ".join([phrases[j] for j in row[:k]]) for row, k in zip(ids.tolist(), total, strict=True)]
+    return [
+        ", ".join([phrases[j] for j in row[:k]]) for row, k in zip(ids.tolist(), total, strict=True)
+    ]
 
 
 # -- content items and their jobs ----------------------------------------------
@@ -193,7 +197,8 @@ def _owners(ctx: ItemsContext, rng: np.random.Generator, t: np.ndarray) -> np.nd
 def _job_start(rng: np.random.Generator, done: np.ndarray, floor: np.ndarray) -> np.ndarray:
     """A job's created_at: seconds to minutes before it completed, never before ``floor``."""
     dur = np.clip(rng.lognormal(3.4, 0.8, len(done)), 1, 3600).astype(np.int64)
-    return np.maximum(done - dur, floor)
+    out: np.ndarray = np.maximum(done - dur, floor)
+    return out
 
 
 def items_block(ctx: ItemsContext, table: str, block: int) -> tuple[Columns, Columns]:
@@ -291,7 +296,9 @@ def extra_jobs_block(ctx: ItemsContext, block: int) -> Columns:
         "status": status.tolist(),
         "result_content_id": [enc.NULL] * n,
         "created_at": created,
-        "updated_at": [c if p else d for c, d, p in zip(created, done, pending.tolist(), strict=True)],
+        "updated_at": [
+            c if p else d for c, d, p in zip(created, done, pending.tolist(), strict=True)
+        ],
         "started_at": [enc.NULL] * n,
         "completed_at": done,
         "error_message": [enc.NULL] * n,
@@ -312,4 +319,7 @@ def work(ctx: ItemsContext, args: tuple[str, int]) -> dict[str, tuple[int, bytes
         return {"generation_jobs": (len(jobs["status"]), encode(jobs, JOB_COLUMNS))}
     items, jobs = items_block(ctx, kind, block)
     n = len(items["id"])
-    return {kind: (n, encode(items, CONTENT_COLUMNS)), "generation_jobs": (n, encode(jobs, JOB_COLUMNS))}
+    return {
+        kind: (n, encode(items, CONTENT_COLUMNS)),
+        "generation_jobs": (n, encode(jobs, JOB_COLUMNS)),
+    }

@@ -63,7 +63,9 @@ class ContentItem(_ContentColumns, Base):
         Index("ix_content_items_creator_id", "creator_id"),
         Index(
             "ix_content_items_title_fts",
-            func.to_tsvector(literal_column("'english'"), func.coalesce(literal_column("title"), "")),
+            func.to_tsvector(
+                literal_column("'english'"), func.coalesce(literal_column("title"), "")
+            ),
             postgresql_using="gin",
         ),
     )
@@ -76,7 +78,9 @@ class ContentItemAuto(_ContentColumns, Base):
         Index("ix_content_items_auto_creator_id", "creator_id"),
         Index(
             "ix_content_items_auto_title_fts",
-            func.to_tsvector(literal_column("'english'"), func.coalesce(literal_column("title"), "")),
+            func.to_tsvector(
+                literal_column("'english'"), func.coalesce(literal_column("title"), "")
+            ),
             postgresql_using="gin",
         ),
     )

@@ -58,13 +58,17 @@ def plan(cfg: GenonautConfig, conn: Conn | None, admin: uuid.UUID) -> Plan:
     admin_exists = False
     have = dict.fromkeys(g.CONTENT_TABLES, 0)
     if conn is not None:
-        admin_exists = conn.execute("SELECT 1 FROM users WHERE id = %s", [admin]).fetchone() is not None
+        admin_exists = (
+            conn.execute("SELECT 1 FROM users WHERE id = %s", [admin]).fetchone() is not None
+        )
         for table in g.CONTENT_TABLES:
             row = conn.execute(
-                sql.SQL("SELECT count(*) FROM {} WHERE creator_id = %s").format(sql.Identifier(table)),
+                sql.SQL("SELECT count(*) FROM {} WHERE creator_id = %s").format(
+                    sql.Identifier(table)
+                ),
                 [admin],
             ).fetchone()
-            have[table] = int(row[0]) if row else 0
+            have[table] = int(str(row[0])) if row else 0
     need = {}
     for table in g.CONTENT_TABLES:
         want = cfg.admin_items_per_table
@@ -309,12 +313,16 @@ def run(
     return p
 
 
-def samples(cfg: GenonautConfig, seed: int, admin: uuid.UUID, p: Plan, k: int = 3) -> dict[str, list[dict[str, str]]]:
+def samples(
+    cfg: GenonautConfig, seed: int, admin: uuid.UUID, p: Plan, k: int = 3
+) -> dict[str, list[dict[str, str]]]:
     """The first ``k`` rows each table would get from an empty database (for --dry-run)."""
     lo, hi = cfg.range_utc
     n = max(1, min(cfg.target_rows_users, g.BLOCK_ROWS))
     users = g.users_block(seed, 0, 0, n, lo, hi)
-    pool = sorted(zip(users["id"], (int(s) for s in users["_created_s"]), strict=True), key=lambda u: u[1])
+    pool = sorted(
+        zip(users["id"], (int(s) for s in users["_created_s"]), strict=True), key=lambda u: u[1]
+    )
     ctx = items_context(cfg, seed, p, admin, lo, pool, dict.fromkeys(g.CONTENT_TABLES, 1))
 
     def rows(cols: g.Columns, names: tuple[str, ...]) -> list[dict[str, str]]:

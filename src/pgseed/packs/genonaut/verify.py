@@ -30,7 +30,11 @@ class Check:
     detail: str
 
 
-def _one(conn: Conn, query: str | sql.Composed, params: list[object] | None = None) -> int:
+def _one(
+    conn: Conn,
+    query: str | sql.Composed,
+    params: list[object] | dict[str, object] | None = None,
+) -> int:
     row = conn.execute(query, params or []).fetchone()
     return int(str(row[0])) if row and row[0] is not None else 0
 
@@ -64,7 +68,13 @@ def _tag_array_bad(col: sql.Composable, limit: int) -> sql.Composed:
 
 def check_users(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID) -> list[Check]:
     lo, hi = map(_ts, cfg.range_utc)
-    out = [Check("users: admin user exists", _one(conn, "SELECT count(*) FROM users WHERE id = %s", [admin]) == 1, str(admin))]
+    out = [
+        Check(
+            "users: admin user exists",
+            _one(conn, "SELECT count(*) FROM users WHERE id = %s", [admin]) == 1,
+            str(admin),
+        )
+    ]
     n = _one(conn, "SELECT count(*) FROM users")
     bad = _one(
         conn,
@@ -72,17 +82,28 @@ def check_users(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID) -> list[Check
         " OR updated_at < created_at OR updated_at > %s",
         [lo, hi, hi],
     )
-    out.append(_zero("users: created_at/updated_at in range, updated >= created", bad, "rows outside"))
-    ok, detail = _share_ok(_one(conn, "SELECT count(*) FROM users WHERE is_active AND id <> %s", [admin]), n - 1, 0.99)
+    out.append(
+        _zero("users: created_at/updated_at in range, updated >= created", bad, "rows outside")
+    )
+    ok, detail = _share_ok(
+        _one(conn, "SELECT count(*) FROM users WHERE is_active AND id <> %s", [admin]), n - 1, 0.99
+    )
     out.append(Check("users: is_active true for 99%", ok, detail))
     bad = _one(
         conn,
-        sql.SQL("SELECT count(*) FROM users WHERE preferences IS NULL OR (SELECT array_agg(k) FROM jsonb_object_keys(preferences) k) <> ARRAY['favorite_tags'] OR ")
+        sql.SQL(
+            "SELECT count(*) FROM users WHERE preferences IS NULL OR (SELECT array_agg(k) FROM jsonb_object_keys(preferences) k) <> ARRAY['favorite_tags'] OR "
+        )
         + _tag_array_bad(sql.SQL("preferences->'favorite_tags'"), g.MAX_FAVORITE_TAGS),
-        {"pool": list(TAG_POOL)},  # type: ignore[arg-type]
+        {"pool": list(TAG_POOL)},
     )
-    out.append(_zero("users: preferences = {favorite_tags: 0-10 distinct pool tags}", bad, "rows bad"))
-    bad = _one(conn, "SELECT count(*) FROM users WHERE length(username) > 50 OR length(email) > 255 OR email NOT LIKE '%%_@_%%'")
+    out.append(
+        _zero("users: preferences = {favorite_tags: 0-10 distinct pool tags}", bad, "rows bad")
+    )
+    bad = _one(
+        conn,
+        "SELECT count(*) FROM users WHERE length(username) > 50 OR length(email) > 255 OR email NOT LIKE '%%_@_%%'",
+    )
     out.append(_zero("users: usernames and emails fit and look right", bad, "rows bad"))
     return out
 
@@ -96,34 +117,76 @@ def check_content(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID, table: str)
         return sql.SQL(text).format(t=t)
 
     n = _one(conn, q("SELECT count(*) FROM {t}"))
-    out.append(_zero(f"{table}: content_type = 'image'", _one(conn, q("SELECT count(*) FROM {t} WHERE content_type <> 'image'")), "rows differ"))
+    out.append(
+        _zero(
+            f"{table}: content_type = 'image'",
+            _one(conn, q("SELECT count(*) FROM {t} WHERE content_type <> 'image'")),
+            "rows differ",
+        )
+    )
     k = _one(conn, q("SELECT count(*) FROM {t} WHERE creator_id = %s"), [admin])
-    out.append(Check(f"{table}: exactly {cfg.admin_items_per_table} admin rows", k == cfg.admin_items_per_table, f"{k}"))
-    pattern = "^" + re.escape(cfg.images_dir.rstrip("/")) + r"/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.png$"
-    bad = _one(conn, q("SELECT count(*) FROM {t} WHERE content_data !~ %s OR content_data LIKE '%%//%%'"), [pattern])
+    out.append(
+        Check(
+            f"{table}: exactly {cfg.admin_items_per_table} admin rows",
+            k == cfg.admin_items_per_table,
+            f"{k}",
+        )
+    )
+    pattern = (
+        "^"
+        + re.escape(cfg.images_dir.rstrip("/"))
+        + r"/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.png$"
+    )
+    bad = _one(
+        conn,
+        q("SELECT count(*) FROM {t} WHERE content_data !~ %s OR content_data LIKE '%%//%%'"),
+        [pattern],
+    )
     out.append(_zero(f"{table}: content_data = {{images_dir}}/{{uuid}}.png", bad, "rows differ"))
     bad = _one(
         conn,
-        q("SELECT count(*) FROM {t} WHERE item_metadata IS NULL"
-          " OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(item_metadata) k) <> ARRAY['resolution', 'style', 'tags']"
-          " OR item_metadata->>'style' <> ALL(%s) OR item_metadata->>'resolution' <> ALL(%s)"
-          " OR item_metadata->'tags' IS DISTINCT FROM tags"),
+        q(
+            "SELECT count(*) FROM {t} WHERE item_metadata IS NULL"
+            " OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(item_metadata) k) <> ARRAY['resolution', 'style', 'tags']"
+            " OR item_metadata->>'style' <> ALL(%s) OR item_metadata->>'resolution' <> ALL(%s)"
+            " OR item_metadata->'tags' IS DISTINCT FROM tags"
+        ),
         [list(STYLES), list(RESOLUTIONS)],
     )
-    out.append(_zero(f"{table}: item_metadata = {{style, resolution, tags}}, tags column the same", bad, "rows differ"))
-    bad = _one(conn, sql.SQL("SELECT count(*) FROM {t} WHERE ").format(t=t) + _tag_array_bad(sql.Identifier("tags"), g.MAX_TAGS), {"pool": list(TAG_POOL)})  # type: ignore[arg-type]
+    out.append(
+        _zero(
+            f"{table}: item_metadata = {{style, resolution, tags}}, tags column the same",
+            bad,
+            "rows differ",
+        )
+    )
+    bad = _one(
+        conn,
+        sql.SQL("SELECT count(*) FROM {t} WHERE ").format(t=t)
+        + _tag_array_bad(sql.Identifier("tags"), g.MAX_TAGS),
+        {"pool": list(TAG_POOL)},
+    )
     out.append(_zero(f"{table}: tags are 0-{g.MAX_TAGS} distinct pool tags", bad, "rows bad"))
-    bad = _one(conn, q("SELECT count(*) FROM {t} WHERE quality_score IS NULL OR quality_score < 0 OR quality_score > 1 OR round(quality_score::numeric, 2) <> quality_score::numeric"))
+    bad = _one(
+        conn,
+        q(
+            "SELECT count(*) FROM {t} WHERE quality_score IS NULL OR quality_score < 0 OR quality_score > 1 OR round(quality_score::numeric, 2) <> quality_score::numeric"
+        ),
+    )
     out.append(_zero(f"{table}: quality_score in [0, 1], two decimals", bad, "rows bad"))
     ok, detail = _share_ok(_one(conn, q("SELECT count(*) FROM {t} WHERE is_private")), n, 0.10)
     out.append(Check(f"{table}: is_private true for 10%", ok, detail))
     bad = _one(
         conn,
-        q("SELECT count(*) FROM {t} c JOIN users u ON u.id = c.creator_id WHERE c.created_at < %s OR c.created_at > %s"
-          " OR c.updated_at < c.created_at OR c.created_at < u.created_at"),
+        q(
+            "SELECT count(*) FROM {t} c JOIN users u ON u.id = c.creator_id WHERE c.created_at < %s OR c.created_at > %s"
+            " OR c.updated_at < c.created_at OR c.created_at < u.created_at"
+        ),
         [lo, hi],
     )
-    out.append(_zero(f"{table}: created_at in range, not before its creator's account", bad, "rows bad"))
+    out.append(
+        _zero(f"{table}: created_at in range, not before its creator's account", bad, "rows bad")
+    )
     if table == "content_items":
         pairs = (
             "(SELECT id, creator_id, created_at, title FROM content_items)",
@@ -139,7 +202,13 @@ def check_content(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID, table: str)
     # Both multiset differences empty: a one-to-one match (hash set operations, no index needed).
     bad = _one(conn, f"SELECT count(*) FROM ({pairs[0]} EXCEPT ALL {pairs[1]}) x")
     bad += _one(conn, f"SELECT count(*) FROM ({pairs[1]} EXCEPT ALL {pairs[0]}) x")
-    out.append(_zero(f"{table}: one completed job per item (same user, prompt, time; title = prompt[:20])", bad, "items without exactly one"))
+    out.append(
+        _zero(
+            f"{table}: one completed job per item (same user, prompt, time; title = prompt[:20])",
+            bad,
+            "items without exactly one",
+        )
+    )
     return out
 
 
@@ -147,18 +216,32 @@ def check_jobs(conn: Conn, cfg: GenonautConfig) -> list[Check]:
     lo, hi = map(_ts, cfg.range_utc)
     out = []
     n = _one(conn, "SELECT count(*) FROM generation_jobs")
-    counts = dict(conn.execute("SELECT status, count(*) FROM generation_jobs GROUP BY 1").fetchall())  # type: ignore[arg-type]
+    counts: dict[str, int] = {
+        str(s): int(str(c))
+        for s, c in conn.execute("SELECT status, count(*) FROM generation_jobs GROUP BY 1")
+    }
     targets = {"completed": 0.98, "pending": 0.009, "canceled": 0.001, "error": 0.01}
-    unknown = set(map(str, counts)) - set(targets)
+    unknown = set(counts) - set(targets)
     parts, ok = [], not unknown and n > 0
     for status, p in targets.items():
-        share = int(str(counts.get(status, 0))) / n if n else 0.0  # type: ignore[call-overload]
+        share = counts.get(status, 0) / n if n else 0.0
         tol = 0.0005 + 1.5 / max(n, 1)
         ok = ok and abs(share - p) <= tol
         parts.append(f"{status} {share:.2%}")
-    out.append(Check("generation_jobs: 98% completed, 0.9% pending, 0.1% canceled, 1% error", ok, ", ".join(parts) + (f"; unknown {sorted(unknown)}" if unknown else "")))
-    bad = _one(conn, "SELECT count(*) FROM generation_jobs WHERE (completed_at IS NULL) <> (status = 'pending')")
-    out.append(_zero("generation_jobs: completed_at NULL exactly for pending jobs", bad, "rows bad"))
+    out.append(
+        Check(
+            "generation_jobs: 98% completed, 0.9% pending, 0.1% canceled, 1% error",
+            ok,
+            ", ".join(parts) + (f"; unknown {sorted(unknown)}" if unknown else ""),
+        )
+    )
+    bad = _one(
+        conn,
+        "SELECT count(*) FROM generation_jobs WHERE (completed_at IS NULL) <> (status = 'pending')",
+    )
+    out.append(
+        _zero("generation_jobs: completed_at NULL exactly for pending jobs", bad, "rows bad")
+    )
     bad = _one(
         conn,
         "SELECT count(*) FROM generation_jobs WHERE created_at < %s OR created_at > %s OR completed_at < %s OR completed_at > %s"
@@ -166,12 +249,32 @@ def check_jobs(conn: Conn, cfg: GenonautConfig) -> list[Check]:
         " OR updated_at <> coalesce(completed_at, created_at)",
         [lo, hi, lo, hi],
     )
-    out.append(_zero("generation_jobs: created_at in range, at or shortly before completed_at", bad, "rows bad"))
-    bad = _one(conn, "SELECT count(*) FROM generation_jobs WHERE started_at IS NOT NULL OR error_message IS NOT NULL OR parameters IS DISTINCT FROM '{}'::jsonb OR job_type <> %s", [g.JOB_TYPE])
-    out.append(_zero("generation_jobs: started_at/error_message NULL, parameters {}", bad, "rows bad"))
-    bad = _one(conn, "SELECT count(*) FROM generation_jobs WHERE result_content_id IS NOT NULL AND status <> 'completed'")
-    out.append(_zero("generation_jobs: only completed jobs point at a content item", bad, "rows bad"))
-    bad = _one(conn, "SELECT count(*) FROM generation_jobs j JOIN users u ON u.id = j.user_id WHERE j.created_at < u.created_at")
+    out.append(
+        _zero(
+            "generation_jobs: created_at in range, at or shortly before completed_at",
+            bad,
+            "rows bad",
+        )
+    )
+    bad = _one(
+        conn,
+        "SELECT count(*) FROM generation_jobs WHERE started_at IS NOT NULL OR error_message IS NOT NULL OR parameters IS DISTINCT FROM '{}'::jsonb OR job_type <> %s",
+        [g.JOB_TYPE],
+    )
+    out.append(
+        _zero("generation_jobs: started_at/error_message NULL, parameters {}", bad, "rows bad")
+    )
+    bad = _one(
+        conn,
+        "SELECT count(*) FROM generation_jobs WHERE result_content_id IS NOT NULL AND status <> 'completed'",
+    )
+    out.append(
+        _zero("generation_jobs: only completed jobs point at a content item", bad, "rows bad")
+    )
+    bad = _one(
+        conn,
+        "SELECT count(*) FROM generation_jobs j JOIN users u ON u.id = j.user_id WHERE j.created_at < u.created_at",
+    )
     out.append(_zero("generation_jobs: no job predates its user's account", bad, "rows bad"))
     out.append(_check_prompts(conn, cfg))
     return out
@@ -209,7 +312,11 @@ def _check_prompts(conn: Conn, cfg: GenonautConfig) -> Check:
             if why:
                 bad += 1
                 example = example or f" e.g. {str(prompt)[:60]!r}: {why}"
-    return Check("prompts: one domain, 4-30 domain + 0-10 general distinct phrases", bad == 0, f"{n:,} checked" if not bad else f"{bad:,} bad{example}")
+    return Check(
+        "prompts: one domain, 4-30 domain + 0-10 general distinct phrases",
+        bad == 0,
+        f"{n:,} checked" if not bad else f"{bad:,} bad{example}",
+    )
 
 
 def verify(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID) -> list[Check]:

@@ -27,8 +27,9 @@ def _content_table(name: str) -> None:
         sa.Column("content_type", sa.String(50), nullable=False),
         sa.Column("content_data", sa.Text, nullable=False),
         sa.Column("item_metadata", postgresql.JSONB, nullable=True),
-        sa.Column("creator_id", postgresql.UUID(as_uuid=True), sa.ForeignKey("users.id"),
-                  nullable=False),
+        sa.Column(
+            "creator_id", postgresql.UUID(as_uuid=True), sa.ForeignKey("users.id"), nullable=False
+        ),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("updated_at", TS, nullable=False),
         sa.Column("tags", postgresql.JSONB, nullable=True),
@@ -38,8 +39,10 @@ def _content_table(name: str) -> None:
     op.create_index(f"ix_{name}_content_type", name, ["content_type"])
     op.create_index(f"ix_{name}_creator_id", name, ["creator_id"])
     op.create_index(
-        f"ix_{name}_title_fts", name,
-        [sa.text("to_tsvector('english', coalesce(title, ''))")], postgresql_using="gin",
+        f"ix_{name}_title_fts",
+        name,
+        [sa.text("to_tsvector('english', coalesce(title, ''))")],
+        postgresql_using="gin",
     )
 
 
@@ -59,14 +62,16 @@ def upgrade() -> None:
     op.create_table(
         "generation_jobs",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("user_id", postgresql.UUID(as_uuid=True), sa.ForeignKey("users.id"),
-                  nullable=False),
+        sa.Column(
+            "user_id", postgresql.UUID(as_uuid=True), sa.ForeignKey("users.id"), nullable=False
+        ),
         sa.Column("job_type", sa.String(50), nullable=False),
         sa.Column("prompt", sa.Text, nullable=False),
         sa.Column("parameters", postgresql.JSONB, nullable=True),
         sa.Column("status", sa.String(20), nullable=False),
-        sa.Column("result_content_id", sa.Integer, sa.ForeignKey("content_items.id"),
-                  nullable=True),
+        sa.Column(
+            "result_content_id", sa.Integer, sa.ForeignKey("content_items.id"), nullable=True
+        ),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("updated_at", TS, nullable=False),
         sa.Column("started_at", TS, nullable=True),
@@ -77,8 +82,10 @@ def upgrade() -> None:
     op.create_index("ix_generation_jobs_status", "generation_jobs", ["status"])
     op.create_index("ix_generation_jobs_user_id", "generation_jobs", ["user_id"])
     op.create_index(
-        "ix_generation_jobs_prompt_fts", "generation_jobs",
-        [sa.text("to_tsvector('english', prompt)")], postgresql_using="gin",
+        "ix_generation_jobs_prompt_fts",
+        "generation_jobs",
+        [sa.text("to_tsvector('english', prompt)")],
+        postgresql_using="gin",
     )
 
 
