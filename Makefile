@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/pgseed genonaut generate --embedded $(ARGS)
 	@echo
 	@echo "Look at the data:   $(BIN)/pgseed db psql genonaut_demo"
+	@echo "  (the same, as a psql command: $$($(BIN)/pgseed db url --psql genonaut_demo))"
 	@echo "Check every rule:   $(BIN)/pgseed genonaut verify --embedded"
 	@echo "Stop the server:    $(BIN)/pgseed db stop"
 

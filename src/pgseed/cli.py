@@ -76,9 +76,11 @@ def status() -> None:
 
 @db.command()
 @click.argument("dbname", default="postgres")
-def url(dbname: str) -> None:
+@click.option("--psql", "as_psql", is_flag=True, help="print a psql command line instead")
+def url(dbname: str, as_psql: bool) -> None:
     """Print the URL of DBNAME on the embedded server."""
-    click.echo(embedded.url(dbname))
+    target = embedded.url(dbname)
+    click.echo(f"{embedded.bin_path('psql')} {shlex.quote(target)}" if as_psql else target)
 
 
 @db.command(context_settings={"ignore_unknown_options": True})
@@ -271,14 +273,14 @@ def generate(
         return
     click.echo(f"seeding {redact(dsn)} with seed {seed}, {workers} worker(s)")
     click.echo(f"reproduce with: {reproduce}")
-    written = seed_run(
+    loader = seed_run(
         dsn,
         pack.SCHEMA,
         reporter,
         lambda conn, loader: run(conn, cfg, seed, admin, loader, reporter, workers),
         reproduce=reproduce,
     )
-    reporter.summary(written, "rows created")
+    reporter.summary(loader.written, loader.seconds, "rows created")
 
 
 def _dry_run(dsn: str, cfg: Any, seed: int, admin: uuid.UUID, reporter: Reporter) -> None:

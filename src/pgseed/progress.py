@@ -84,15 +84,21 @@ class Reporter:
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
-    def summary(self, written: Mapping[str, int], title: str) -> None:
+    def summary(self, written: Mapping[str, int], seconds: Mapping[str, float], title: str) -> None:
+        """Rows per table; rows/s per table over its time inside COPY, total over wall time."""
         wall = self.elapsed()
         table = Table(title=title, title_justify="left")
         table.add_column("table")
         table.add_column("rows created", justify="right")
+        table.add_column("COPY s", justify="right")
         table.add_column("rows/s", justify="right")
         for name, rows in written.items():
-            table.add_row(name, f"{rows:,}", f"{rows / wall:,.0f}" if wall > 0 else "-")
+            s = seconds.get(name, 0.0)
+            rate = f"{rows / s:,.0f}" if s > 0 else "-"
+            table.add_row(name, f"{rows:,}", f"{s:.2f}", rate)
         total = sum(written.values())
-        table.add_row("total", f"{total:,}", f"{total / wall:,.0f}" if wall > 0 else "-")
+        table.add_row(
+            "total (wall)", f"{total:,}", f"{wall:.2f}", f"{total / wall:,.0f}" if wall > 0 else "-"
+        )
         self.console.print(table)
         self.console.print(f"wall time: {wall:.2f} s")

@@ -65,8 +65,8 @@ def seed(
     body: Body,
     *,
     reproduce: str,
-) -> dict[str, int]:
-    """Run ``body`` in one transaction; return rows written per table."""
+) -> CopyLoader:
+    """Run ``body`` in one transaction; return the loader (rows and COPY time per table)."""
     target, state = open_checked(dsn, spec, write=True, dry_run=False)
     assert target is not None
     conn = target.conn
@@ -98,4 +98,4 @@ def seed(
         raise
     conn.close()
     reporter.end()
-    return dict(loader.written)
+    return loader
