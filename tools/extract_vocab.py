@@ -14,12 +14,15 @@ domains = {}
 for i, line in enumerate(lines):
     m = re.match(r"^(\d+)\. (.+)$", line.strip())
     if m and 1 <= int(m.group(1)) <= 30 and i + 1 < len(lines) and "," in lines[i + 1]:
-        domains[m.group(2).strip()] = [p.strip() for p in lines[i + 1].split(",") if p.strip()]
+        domains[m.group(2).strip()] = [
+            " ".join(p.split()) for p in lines[i + 1].split(",") if p.strip()
+        ]
 assert len(domains) == 30, len(domains)
 gen = re.search(r"\*\*General phrases\*\* \(sample pool to use\): `([^`]+)`", text, re.S).group(1)
-general = [p.strip() for p in gen.replace("\n", " ").split(",") if p.strip()]
+# The spec wraps long lines: collapse the whitespace a wrap leaves ("science  fiction").
+general = [" ".join(p.split()) for p in gen.split(",") if p.strip()]
 tag = re.search(r"## Global Tag Pool.*?`([^`]+)`", text, re.S).group(1)
-tags = [p.strip() for p in tag.replace("\n", " ").split(",") if p.strip()]
+tags = [" ".join(p.split()) for p in tag.split(",") if p.strip()]
 out = [
     '"""Vocabulary of spec 000, copied verbatim (tools/extract_vocab.py regenerates it).',
     "",

@@ -223,3 +223,44 @@ def test_no_seed_prints_one_and_the_command(cli: Any, db_dsn: str, small_config:
     assert "seed: " in out and "drawn for this run" in out
     seed = out.split("seed: ")[1].split()[0]
     assert f"--seed {seed}" in out.split("reproduce with:")[1].splitlines()[0]
+
+
+def test_conflicts_within_the_batch_and_the_run_are_found(
+    cli: Any, db_dsn: str, small_config: Path
+) -> None:
+    from pgseed.packs.genonaut import pack
+
+    generate(
+        cli,
+        db_dsn,
+        small_config,
+        "--seed",
+        "6",
+        "--target-rows-users",
+        "3",
+        "--target-rows-content-items",
+        "50",
+        "--target-rows-content-items-auto",
+        "50",
+    )
+    existing = query(
+        db_dsn, "SELECT id::text, username, email FROM users WHERE username <> 'admin' LIMIT 1"
+    )[0]
+    ids = [str(uuid.uuid4()) for _ in range(5)]
+    cols = {
+        "id": [ids[0], ids[1], ids[2], ids[3], ids[4]],
+        "username": ["fresh.one1", "fresh.one1", existing[1], "seen.before2", "fresh.two3"],
+        "email": [
+            "a@example.com",
+            "b@example.com",
+            "c@example.com",
+            "d@example.com",
+            "a@example.com",
+        ],
+    }
+    seen = {"id": set(), "username": {"seen.before2"}, "email": set()}
+    with psycopg.connect(db_dsn) as conn:
+        bad = pack._conflicts(conn, cols, seen)  # type: ignore[arg-type]
+    # 1: username repeats row 0; 2: username in the database; 3: seen earlier this run;
+    # 4: email repeats row 0. Row 0 itself is kept.
+    assert bad == {1, 2, 3, 4}

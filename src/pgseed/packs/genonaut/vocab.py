@@ -1601,7 +1601,7 @@ GENERAL_PHRASES: tuple[str, ...] = (
     "surreal",
     "dreamy",
     "fantasy-inspired",
-    "science  fiction",
+    "science fiction",
     "vivid colors",
     "muted tones",
     "monochrome",
