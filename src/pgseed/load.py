@@ -43,3 +43,48 @@ class CopyLoader:
         self.seconds[table] += time.perf_counter() - started
         self.written[table] += rows
         self.reporter.advance(table, rows)
+
+    def fill(
+        self,
+        table: str,
+        keys: Sequence[str],
+        columns: Sequence[str],
+        data: Sequence[bytes] | bytes,
+    ) -> int:
+        """Set ``columns`` of rows already loaded, matched on ``keys``; return rows updated.
+
+        This is the second half of breaking an FK cycle (``schema.load_order``):
+        rows go in with NULL in the deferred FK, and once every table of the cycle
+        is loaded, the ``(keys..., columns...)`` COPY text given here fills it, through
+        a temporary table and one UPDATE.
+        """
+        tmp = sql.Identifier(f"pgseed_fill_{table}")
+        cols = [*keys, *columns]
+        with self.conn.cursor() as cur:
+            cur.execute(
+                sql.SQL(
+                    "CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA"
+                ).format(tmp, sql.SQL(", ").join(map(sql.Identifier, cols)), sql.Identifier(table))
+            )
+            with cur.copy(sql.SQL("COPY {} FROM STDIN").format(tmp)) as cp:
+                for chunk in [data] if isinstance(data, bytes) else data:
+                    cp.write(chunk)
+            cur.execute(
+                sql.SQL("UPDATE {t} SET {sets} FROM {tmp} WHERE {match}").format(
+                    t=sql.Identifier(table),
+                    tmp=tmp,
+                    sets=sql.SQL(", ").join(
+                        sql.SQL("{} = {}.{}").format(sql.Identifier(c), tmp, sql.Identifier(c))
+                        for c in columns
+                    ),
+                    match=sql.SQL(" AND ").join(
+                        sql.SQL("{}.{} = {}.{}").format(
+                            sql.Identifier(table), sql.Identifier(k), tmp, sql.Identifier(k)
+                        )
+                        for k in keys
+                    ),
+                )
+            )
+            updated = cur.rowcount
+            cur.execute(sql.SQL("DROP TABLE {}").format(tmp))
+        return updated

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 
 import psycopg
 from sqlalchemy import MetaData, Table
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.schema import ForeignKeyConstraint, sort_tables_and_constraints
+from sqlalchemy.schema import ForeignKeyConstraint
 
 from .errors import SchemaMismatchError
 
@@ -26,25 +27,44 @@ class LoadOrder:
 
 
 def load_order(metadata: MetaData) -> LoadOrder:
-    ordered: list[Table] = []
-    cyclic: list[ForeignKeyConstraint] = []
-    for table, fkcs in sort_tables_and_constraints(metadata.sorted_tables):  # type: ignore[no-untyped-call]
-        if table is not None:
-            ordered.append(table)
-        else:
-            cyclic.extend(fkc for fkc in fkcs if isinstance(fkc, ForeignKeyConstraint))
-    deferred = []
-    for fkc in cyclic:
-        table = fkc.parent
-        cols = tuple(c.name for c in fkc.columns)
-        if not all(c.nullable for c in fkc.columns):
-            raise SchemaMismatchError(
-                f"foreign keys form a cycle through {table.name}({', '.join(cols)}), which is NOT "
-                "NULL: no insert order can satisfy it.\nFix: make one FK of the cycle nullable "
-                "or DEFERRABLE."
-            )
-        deferred.append((table.name, cols))
-    return LoadOrder(tuple(ordered), tuple(deferred))
+    """Parents first; cycles broken at nullable FKs only (never at a NOT NULL one)."""
+    tables = sorted(metadata.tables.values(), key=lambda t: t.name)
+    fks = sorted(
+        (fkc for t in tables for fkc in t.foreign_key_constraints),
+        key=lambda f: (f.parent.name, [c.name for c in f.columns]),
+    )
+    deferred: list[ForeignKeyConstraint] = []
+    for fkc in fks:  # a nullable self-reference is filled after the table is loaded
+        if fkc.referred_table is fkc.parent and all(c.nullable for c in fkc.columns):
+            deferred.append(fkc)
+    while True:
+        graph: dict[str, set[str]] = {t.name: set() for t in tables}
+        for fkc in fks:
+            if fkc not in deferred and fkc.referred_table is not fkc.parent:
+                graph[fkc.parent.name].add(fkc.referred_table.name)
+        try:
+            order = list(TopologicalSorter(graph).static_order())
+            break
+        except CycleError as exc:
+            cycle = set(exc.args[1])
+            inside = [
+                f for f in fks
+                if f not in deferred and f.parent.name in cycle and f.referred_table.name in cycle
+            ]  # fmt: skip
+            breakable = [f for f in inside if all(c.nullable for c in f.columns)]
+            if not breakable:
+                names = " -> ".join(exc.args[1])
+                raise SchemaMismatchError(
+                    f"foreign keys form a cycle ({names}) through NOT NULL columns only: no "
+                    "insert order can satisfy it.\nFix: make one FK of the cycle nullable or "
+                    "DEFERRABLE."
+                ) from None
+            deferred.append(breakable[0])
+    by_name = {t.name: t for t in tables}
+    return LoadOrder(
+        tuple(by_name[n] for n in order),
+        tuple((f.parent.name, tuple(c.name for c in f.columns)) for f in deferred),
+    )
 
 
 def _norm_model_type(table: Table, column: str) -> str:

@@ -15,13 +15,13 @@ def test_genonaut_parents_first() -> None:
     assert load_order(metadata).deferred == ()
 
 
-def _cycle(nullable: bool) -> MetaData:
+def _cycle(nullable: bool, use_alter: bool = True) -> MetaData:
     md = MetaData()
     Table(
         "a",
         md,
         Column("id", Integer, primary_key=True),
-        Column("b_id", Integer, ForeignKey("b.id", use_alter=True), nullable=nullable),
+        Column("b_id", Integer, ForeignKey("b.id", use_alter=use_alter), nullable=nullable),
     )
     Table(
         "b",
@@ -32,10 +32,23 @@ def _cycle(nullable: bool) -> MetaData:
     return md
 
 
-def test_cycle_through_nullable_fk_is_deferred() -> None:
-    lo = load_order(_cycle(nullable=True))
-    assert {t.name for t in lo.tables} == {"a", "b"}
+@pytest.mark.parametrize("use_alter", [True, False])
+def test_cycle_through_nullable_fk_is_deferred(use_alter: bool) -> None:
+    lo = load_order(_cycle(nullable=True, use_alter=use_alter))
+    assert [t.name for t in lo.tables] == ["a", "b"]  # a first, with b_id NULL
     assert lo.deferred == (("a", ("b_id",)),)
+
+
+def test_nullable_self_reference_is_deferred() -> None:
+    md = MetaData()
+    Table(
+        "emp",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("boss_id", Integer, ForeignKey("emp.id"), nullable=True),
+    )
+    lo = load_order(md)
+    assert [t.name for t in lo.tables] == ["emp"] and lo.deferred == (("emp", ("boss_id",)),)
 
 
 def test_cycle_through_not_null_fks_is_refused() -> None:
