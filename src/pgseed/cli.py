@@ -241,6 +241,13 @@ def _genonaut_options(f: Callable[..., Any]) -> Callable[..., Any]:
     is_flag=True,
     help="check everything, print the plan and samples, write nothing",
 )
+@click.option(
+    "--no-bulk",
+    "--no_bulk",
+    "no_bulk",
+    is_flag=True,
+    help="keep indexes and FKs in place during the load even when the tables start empty",
+)
 def generate(
     database_url: str | None,
     embedded: bool,
@@ -250,10 +257,11 @@ def generate(
     seed: int | None,
     max_workers: int | None,
     dry_run: bool,
+    no_bulk: bool,
     **keys: Any,
 ) -> None:
     """Fill a Genonaut database to spec 000."""
-    from .packs import genonaut as pack
+    from .packs.genonaut import spec as pack
     from .packs.genonaut.config import admin_uuid
     from .packs.genonaut.pack import plan, run
     from .session import seed as seed_run
@@ -277,14 +285,17 @@ def generate(
         dsn,
         pack.SCHEMA,
         reporter,
-        lambda conn, loader: run(conn, cfg, seed, admin, loader, reporter, workers),
+        lambda conn, loader, pool: run(conn, cfg, seed, admin, loader, reporter, pool),
         reproduce=reproduce,
+        bulk_mode=not no_bulk,
+        workers=workers,
+        warm=("pgseed.packs.genonaut.generate",),
     )
     reporter.summary(loader.written, loader.seconds, "rows created")
 
 
 def _dry_run(dsn: str, cfg: Any, seed: int, admin: uuid.UUID, reporter: Reporter) -> None:
-    from .packs import genonaut as pack
+    from .packs.genonaut import spec as pack
     from .packs.genonaut.pack import plan, samples
     from .session import open_checked
 
@@ -324,7 +335,7 @@ def verify(
     from rich.console import Console
     from rich.table import Table
 
-    from .packs import genonaut as pack
+    from .packs.genonaut import spec as pack
     from .packs.genonaut.config import admin_uuid
     from .packs.genonaut.verify import verify as run_verify
     from .session import open_checked

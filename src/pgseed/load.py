@@ -28,12 +28,16 @@ class CopyLoader:
         self.reporter = reporter
         self.written: dict[str, int] = dict.fromkeys(columns, 0)
         self.seconds: dict[str, float] = dict.fromkeys(columns, 0.0)  # time inside COPY
+        # Tables created or truncated in this transaction: COPY may write frozen rows.
+        self.freeze: set[str] = set()
 
     def copy(self, table: str, data: Sequence[bytes] | bytes, rows: int) -> None:
         if rows == 0:
             return
-        stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, self.columns[table]))
+        stmt = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
+            sql.Identifier(table),
+            sql.SQL(", ").join(map(sql.Identifier, self.columns[table])),
+            sql.SQL(" WITH (FREEZE)") if table in self.freeze else sql.SQL(""),
         )
         chunks = [data] if isinstance(data, bytes) else data
         started = time.perf_counter()

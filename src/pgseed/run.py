@@ -10,10 +10,15 @@ stays flat however many rows are asked for.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
+import os
+import pickle
+import shutil
 import signal
+import tempfile
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -30,21 +35,93 @@ class Task:
     args: Any  # what the worker needs besides the shared context (picklable)
 
 
-_WORKER: Worker | None = None
-_CTX: Any = None
+_CONTEXTS: dict[str, Any] = {}  # per worker process: context file -> loaded context
 
 
-def _init(worker: Worker, ctx: Any) -> None:
+def _warm(modules: tuple[str, ...]) -> None:
     # Ctrl-C reaches the whole process group; the parent alone handles it (it rolls
     # back and stops the pool), so workers must not die with tracebacks of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _WORKER, _CTX
-    _WORKER, _CTX = worker, ctx
+    for name in modules:
+        importlib.import_module(name)
 
 
-def _call(args: Any) -> BlockResult:
-    assert _WORKER is not None
-    return _WORKER(_CTX, args)
+def _noop() -> None:
+    return None
+
+
+def _call(worker: Worker, ctx_path: str, args: Any) -> BlockResult:
+    ctx = _CONTEXTS.get(ctx_path)
+    if ctx is None:
+        with open(ctx_path, "rb") as f:
+            ctx = _CONTEXTS[ctx_path] = pickle.load(f)
+    return worker(ctx, args)
+
+
+class WorkerPool:
+    """Generator processes, started when the run starts (``spawn`` plus imports take
+    about a second) so that their start-up overlaps the schema and users stages.
+
+    A stage's context (the user pool, reserved ids, ...) is known only later: it is
+    pickled to a file once, and each worker reads it on its first task.
+    """
+
+    def __init__(self, workers: int, warm: Sequence[str] = ()) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._dir = tempfile.mkdtemp(prefix="pgseed-")
+        if workers > 1:
+            # spawn, not fork: the parent may hold locks (rich's refresh thread, logging).
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm,
+                initargs=(tuple(warm),),
+            )
+            for _ in range(workers):  # start every process now
+                self._pool.submit(_noop)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(cancel=exc[0] is not None)
+
+    def close(self, *, cancel: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+            self._pool = None
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def map_ordered(
+        self, worker: Worker, ctx: Any, tasks: Sequence[Task]
+    ) -> Iterator[tuple[Task, BlockResult]]:
+        """Results in task order, at most ``2 * workers`` blocks in flight."""
+        if self._pool is None or len(tasks) <= 1:
+            for task in tasks:
+                yield task, worker(ctx, task.args)
+            return
+        fd, ctx_path = tempfile.mkstemp(dir=self._dir, suffix=".ctx")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(ctx, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pool = self._pool
+        pending: deque[tuple[Task, Future[BlockResult]]] = deque()
+        it = iter(tasks)
+        try:
+            for task in it:
+                pending.append((task, pool.submit(_call, worker, ctx_path, task.args)))
+                if len(pending) >= 2 * self.workers:
+                    break
+            while pending:
+                task, fut = pending.popleft()
+                result = fut.result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(_call, worker, ctx_path, nxt.args)))
+                yield task, result
+        finally:
+            for _, fut in pending:
+                fut.cancel()
 
 
 class _Buffers:
@@ -89,44 +166,12 @@ def run_tasks(
     *,
     order: Sequence[str],
     batch_sizes: Mapping[str, int],
-    max_workers: int,
+    pool: WorkerPool,
 ) -> None:
     """Generate every task's block and COPY it, in task order."""
     buffers = _Buffers(order)
-
-    def consume(task: Task, result: BlockResult) -> None:
+    for task, result in pool.map_ordered(worker, ctx, tasks):
         buffers.add(result)
         if buffers.rows[task.primary] >= batch_sizes[task.primary]:
             buffers.flush(loader, batch_sizes)
-
-    if max_workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            consume(task, worker(ctx, task.args))
-        buffers.flush(loader, batch_sizes)
-        return
-
-    # spawn, not fork: the parent may hold locks (rich's refresh thread, logging).
-    mp = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=max_workers, mp_context=mp, initializer=_init, initargs=(worker, ctx)
-    ) as pool:
-        pending: deque[tuple[Task, Future[BlockResult]]] = deque()
-        it = iter(tasks)
-        try:
-            for task in it:
-                pending.append((task, pool.submit(_call, task.args)))
-                if len(pending) >= 2 * max_workers:
-                    break
-            while pending:
-                task, fut = pending.popleft()
-                result = fut.result()
-                nxt = next(it, None)
-                if nxt is not None:
-                    pending.append((nxt, pool.submit(_call, nxt.args)))
-                consume(task, result)
-        except BaseException:
-            for _, fut in pending:
-                fut.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
     buffers.flush(loader, batch_sizes)

@@ -8,6 +8,7 @@ failure and how long the run took.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,15 +16,16 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import MetaData
 
-from . import migrate
+from . import bulk, migrate
 from .errors import GenerationError, PgseedError
 from .load import CopyLoader
 from .progress import Reporter
+from .run import WorkerPool
 from .safety import Target, open_target
 from .schema import schema_state
 
 Conn = psycopg.Connection[tuple[object, ...]]
-Body = Callable[[Conn, CopyLoader], object]
+Body = Callable[[Conn, CopyLoader, WorkerPool], object]
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,29 @@ def seed(
     body: Body,
     *,
     reproduce: str,
+    bulk_mode: bool = True,
+    workers: int = 1,
+    warm: Sequence[str] = (),
 ) -> CopyLoader:
-    """Run ``body`` in one transaction; return the loader (rows and COPY time per table)."""
+    """Run ``body`` in one transaction; return the loader (rows and COPY time per table).
+
+    The worker pool starts first, so its start-up overlaps connecting and the
+    schema; ``warm`` names the modules its processes import up front.
+    """
+    with WorkerPool(workers, warm) as pool:
+        return _seed(dsn, spec, reporter, body, pool, reproduce=reproduce, bulk_mode=bulk_mode)
+
+
+def _seed(
+    dsn: str,
+    spec: SchemaSpec,
+    reporter: Reporter,
+    body: Body,
+    pool: WorkerPool,
+    *,
+    reproduce: str,
+    bulk_mode: bool,
+) -> CopyLoader:
     target, state = open_checked(dsn, spec, write=True, dry_run=False)
     assert target is not None
     conn = target.conn
@@ -77,7 +100,18 @@ def seed(
         if state == "absent":
             reporter.info(f'creating the schema in "{target.dbname}" (alembic upgrade head)')
             migrate.upgrade(conn, spec.migrations)
-        body(conn, loader)
+        plan = bulk.begin(conn, bulk.empty_tables(conn, list(spec.columns))) if bulk_mode else None
+        if plan is not None:
+            loader.freeze = set(plan.tables)
+        body(conn, loader, pool)
+        if plan is not None and (plan.indexes or plan.foreign_keys):
+            reporter.end()
+            started = time.perf_counter()
+            bulk.finish(conn, plan)
+            reporter.info(
+                f"rebuilt {len(plan.indexes)} indexes and {len(plan.foreign_keys)} foreign keys "
+                f"in {time.perf_counter() - started:.2f} s"
+            )
         conn.commit()
     except BaseException as exc:
         reporter.end()

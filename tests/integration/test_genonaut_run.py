@@ -136,7 +136,7 @@ def test_same_seed_same_bytes_whatever_batches_and_workers(
             batch_size_generation_jobs=50,
         ),
     )
-    names = [f"pgseed_det{i}_{uuid.uuid4().hex[:6]}_test" for i in range(3)]
+    names = [f"pgseed_det{i}_{uuid.uuid4().hex[:6]}_test" for i in range(4)]
     try:
         generate(
             cli, dsn_for(server_dsn, names[0]), small_config, "--seed", "99", "--max-workers", "1"
@@ -153,9 +153,13 @@ def test_same_seed_same_bytes_whatever_batches_and_workers(
         generate(
             cli, dsn_for(server_dsn, names[2]), small_config, "--seed", "100", "--max-workers", "2"
         )
-        a, b, c = (_dump(dsn_for(server_dsn, n)) for n in names)
+        # indexes and keys in place during the load (no bulk mode): same bytes
+        generate(cli, dsn_for(server_dsn, names[3]), small_config, "--seed", "99", "--no-bulk")
+        d = _dump(dsn_for(server_dsn, names[3]))
+        a, b, c = (_dump(dsn_for(server_dsn, n)) for n in names[:3])
         for t in a:
             assert a[t] == b[t], f"{t} differs between batch sizes / worker counts"
+            assert a[t] == d[t], f"{t} differs between bulk and --no-bulk"
         assert a["content_items"] != c["content_items"]
     finally:
         for n in names:

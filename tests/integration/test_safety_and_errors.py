@@ -20,6 +20,7 @@ from tests.conftest import (
     SMALL,
     database_exists,
     dsn_for,
+    query,
     scalar,
     write_config,
 )
@@ -282,3 +283,32 @@ def test_ctrl_c_rolls_back(server_dsn: str, db_name: str, db_dsn: str, tmp_path:
         scalar(db_dsn, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'users'")
         == 0
     )
+
+
+def _constraints(dsn: str) -> set[str]:
+    rows = query(
+        dsn,
+        "SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+        " UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = 'public'",
+    )
+    return {r[0] for r in rows}
+
+
+def test_failed_bulk_run_keeps_indexes_and_keys(
+    cli: Any, server_dsn: str, db_name: str, db_dsn: str, small_config: Path
+) -> None:
+    from pgseed.migrate import upgrade
+    from pgseed.packs.genonaut.spec import MIGRATIONS
+
+    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
+        c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db_name)))
+    with psycopg.connect(db_dsn) as c:  # an existing, empty schema: bulk mode applies
+        upgrade(c, MIGRATIONS)
+        c.execute("ALTER TABLE content_items_auto ADD CONSTRAINT q CHECK (quality_score < 0.99)")
+    before = _constraints(db_dsn)
+    assert "generation_jobs_result_content_id_fkey" in before
+    assert "ix_generation_jobs_prompt_fts" in before
+    r = gen(cli, db_dsn, "--seed", "2", "--config", str(small_config))
+    assert r.exit_code == 1 and "rolled back" in r.output
+    assert _constraints(db_dsn) == before
+    assert scalar(db_dsn, "SELECT count(*) FROM users") == 0

@@ -5,5 +5,22 @@ import pgseed
 
 def test_all_is_sorted_and_importable() -> None:
     assert list(pgseed.__all__) == sorted(pgseed.__all__)
+    assert "seed" in pgseed.__all__ and "CopyLoader" in pgseed.__all__
     for name in pgseed.__all__:
         assert getattr(pgseed, name) is not None
+
+
+def test_workers_import_no_database_stack() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pgseed.packs.genonaut.generate; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg', 'pydantic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_all_matches_the_lazy_exports() -> None:
+    assert set(pgseed.__all__) == set(pgseed._EXPORTS)

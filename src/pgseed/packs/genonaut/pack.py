@@ -17,7 +17,7 @@ from ...errors import ConfigError, GenerationError
 from ...load import CopyLoader
 from ...progress import Reporter
 from ...rng import stream
-from ...run import Task, run_tasks
+from ...run import Task, WorkerPool, run_tasks
 from . import generate as g
 from .config import GenonautConfig
 
@@ -273,7 +273,7 @@ def run(
     admin: uuid.UUID,
     loader: CopyLoader,
     reporter: Reporter,
-    max_workers: int,
+    pool: WorkerPool,
 ) -> Plan:
     """Fill the tables inside the caller's transaction."""
     # Nobody else writes these tables while we count admin rows and reserve ids.
@@ -308,7 +308,7 @@ def run(
         ctx,
         order=TABLES,
         batch_sizes={t: cfg.batch(t) for t in TABLES},
-        max_workers=max_workers,
+        pool=pool,
     )
     return p
 

@@ -1,0 +1,13 @@
+"""What the engine needs to know of the Genonaut schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...session import SchemaSpec
+from .models import metadata
+from .pack import COLUMNS
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SCHEMA = SchemaSpec(metadata=metadata, migrations=MIGRATIONS, columns=COLUMNS)
+DEFAULT_DATABASE = "genonaut_demo"
