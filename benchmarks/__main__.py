@@ -1,0 +1,320 @@
+"""``make bench``: pgseed, the COPY ceiling and the naive ORM seeder, side by side.
+
+    python -m benchmarks [--runs 3] [--scales 1,4,16] [--no-naive] [--write-docs]
+
+All contenders run as separate processes against one embedded PostgreSQL 18
+(started in benchmarks/out/, or PGSEED_BENCH_DSN's server), each into a fresh
+database holding the Genonaut schema and no rows:
+
+1. pgseed: ``pgseed genonaut generate`` for the default dataset (500 users,
+   20k + 100k items, their jobs);
+2. the ceiling: the same rows, dumped with COPY TO beforehand, reloaded by one
+   psql session with \\copy ... FROM, in one transaction, indexes and keys in place;
+3. naive: Faker + SQLAlchemy ORM ``add_all`` in batches of 2000 (benchmarks/naive.py).
+
+Each is run ``--runs`` times; the table shows medians. Then pgseed alone runs at
+each of ``--scales`` times the default size. Nothing here is a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from pgseed import embedded
+from pgseed.migrate import upgrade
+from pgseed.packs.genonaut.spec import MIGRATIONS
+
+from . import measure
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "benchmarks" / "out"
+ADMIN = "121e194b-4caa-4b81-ad4f-86ca3919d5b9"
+TABLES = ("users", "content_items", "content_items_auto", "generation_jobs")
+BASE = {"users": 500, "content_items": 20_000, "content_items_auto": 100_000}
+
+
+def fresh_db(server: str, name: str) -> str:
+    with psycopg.connect(make_conninfo(server, dbname="postgres"), autocommit=True) as c:
+        c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    dsn = make_conninfo(server, dbname=name)
+    with psycopg.connect(dsn) as c:
+        upgrade(c, MIGRATIONS)
+    with psycopg.connect(dsn, autocommit=True) as c:
+        c.execute("CHECKPOINT")
+    return dsn
+
+
+def row_counts(dsn: str) -> dict[str, int]:
+    with psycopg.connect(dsn) as c:
+        return {t: int(str(c.execute(f"SELECT count(*) FROM {t}").fetchone()[0])) for t in TABLES}  # type: ignore[index]
+
+
+def pgseed_cmd(dsn: str, scale: int) -> list[str]:
+    return [
+        sys.executable, "-m", "pgseed", "genonaut", "generate", "--database-url", dsn,
+        "--seed", "1", "--env-file", "/dev/null",
+        "--target-rows-users", str(BASE["users"] * scale),
+        "--target-rows-content-items", str(BASE["content_items"] * scale),
+        "--target-rows-content-items-auto", str(BASE["content_items_auto"] * scale),
+    ]  # fmt: skip
+
+
+def dump(dsn: str, where: Path) -> Path:
+    where.mkdir(parents=True, exist_ok=True)
+    with psycopg.connect(dsn) as c, c.cursor() as cur:
+        for t in TABLES:
+            with (where / f"{t}.copy").open("wb") as f, cur.copy(f"COPY {t} TO STDOUT") as cp:
+                for chunk in cp:
+                    f.write(chunk)
+    script = where / "reload.sql"
+    lines = ["\\set ON_ERROR_STOP on", "BEGIN;"]
+    lines += [f"\\copy {t} FROM '{where / (t + '.copy')}'" for t in TABLES]
+    lines += ["COMMIT;"]
+    script.write_text("\n".join(lines) + "\n")
+    return script
+
+
+CONTENDERS = ("pgseed", "pgseed --no-bulk", "ceiling", "naive")
+ENV = {"DB_USER_ADMIN_UUID": ADMIN, "APP_ENV": ""}
+
+
+def one_round(server: str, pid: int | None, scale: int, naive: bool, dumps: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    dsn = fresh_db(server, "bench_pgseed_test")
+    m = measure.run(pgseed_cmd(dsn, scale), env=ENV, cwd=REPO, server_pid=pid)
+    out["pgseed"] = {**m.as_dict(), "rows": sum(row_counts(dsn).values())}
+    # the bulk-mode lever, measured: the same run with indexes and keys kept in place
+    dsn_nb = fresh_db(server, "bench_nobulk_test")
+    m = measure.run([*pgseed_cmd(dsn_nb, scale), "--no-bulk"], env=ENV, cwd=REPO, server_pid=pid)
+    out["pgseed --no-bulk"] = {**m.as_dict(), "rows": sum(row_counts(dsn_nb).values())}
+    script = dumps / "reload.sql"
+    if not script.exists():
+        script = dump(dsn, dumps)
+    dsn = fresh_db(server, "bench_ceiling_test")
+    psql = str(embedded.bin_path("psql"))
+    m = measure.run([psql, "-q", "-X", "-d", dsn, "-f", str(script)], cwd=REPO, server_pid=pid)
+    out["ceiling"] = {**m.as_dict(), "rows": sum(row_counts(dsn).values())}
+    if naive:
+        dsn = fresh_db(server, "bench_naive_test")
+        cmd = [
+            sys.executable, "-m", "benchmarks.naive", "--database-url", dsn,
+            "--users", str(BASE["users"] * scale), "--items", str(BASE["content_items"] * scale),
+            "--items-auto", str(BASE["content_items_auto"] * scale),
+        ]  # fmt: skip
+        m = measure.run(cmd, env=ENV, cwd=REPO, server_pid=pid)
+        out["naive"] = {**m.as_dict(), "rows": sum(row_counts(dsn).values())}
+    return out
+
+
+def median_of(rounds: list[dict[str, Any]], who: str) -> dict[str, Any]:
+    rows = [r[who] for r in rounds if who in r]
+    if not rows:
+        return {}
+    keys = ("wall", "peak_rss_mb", "client_cpu", "server_cpu")
+    med = {
+        k: statistics.median(r[k] for r in rows if r[k] is not None)
+        if any(r[k] is not None for r in rows)
+        else None
+        for k in keys
+    }
+    med["rows"] = rows[0]["rows"]
+    med["walls"] = [round(r["wall"], 2) for r in rows]
+    return med
+
+
+def machine(server: str) -> dict[str, Any]:
+    with psycopg.connect(make_conninfo(server, dbname="postgres")) as c:
+        version = str(c.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+        settings = {
+            n: str(c.execute(f"SHOW {n}").fetchone()[0])
+            for n in ("wal_level", "shared_buffers", "max_wal_size", "fsync")
+        }  # type: ignore[index]
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(mem, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "postgres": version,
+        "settings": settings,
+    }
+
+
+def fmt(v: float | None, spec: str) -> str:
+    return "n/a" if v is None else format(v, spec)
+
+
+def table(results: dict[str, Any]) -> str:
+    med = results["median"]
+    lines = [
+        "| contender | wall s (median) | rows/s | peak RSS MB | client CPU s | server CPU s | runs (wall s) |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for who in CONTENDERS:
+        m = med.get(who)
+        if not m:
+            continue
+        lines.append(
+            f"| {who} | {m['wall']:.2f} | {m['rows'] / m['wall']:,.0f} | {fmt(m['peak_rss_mb'], '.0f')} | "
+            f"{fmt(m['client_cpu'], '.1f')} | {fmt(m['server_cpu'], '.1f')} | {', '.join(map(str, m['walls']))} |"
+        )
+    r = results["ratios"]
+    lines.append("")
+    lines.append(f"- pgseed / ceiling (wall): **{r['pgseed_over_ceiling']:.2f}** (target <= 0.80)")
+    if r.get("naive_over_pgseed") is not None:
+        lines.append(f"- naive / pgseed (wall): **{r['naive_over_pgseed']:.2f}** (target >= 8)")
+    if results.get("scaling"):
+        lines += [
+            "",
+            "| scale | rows | wall s | us/row | vs 1x | peak RSS MB |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        base = results["scaling"][0]["us_per_row"]
+        for s in results["scaling"]:
+            lines.append(
+                f"| {s['scale']}x | {s['rows']:,} | {s['wall']:.2f} | {s['us_per_row']:.1f} | "
+                f"{s['us_per_row'] / base:.2f} | {s['peak_rss_mb']:.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sc = results["scaling"]
+    fig, ax = plt.subplots(figsize=(6, 3.6), dpi=110)
+    ax.plot(
+        [s["rows"] for s in sc], [s["rows"] / s["wall"] for s in sc], marker="o", label="pgseed"
+    )
+    ceil = results["median"]["ceiling"]
+    ax.axhline(
+        ceil["rows"] / ceil["wall"], color="gray", linestyle="--", label="one-session COPY (1x)"
+    )
+    if results["median"].get("naive"):
+        nv = results["median"]["naive"]
+        ax.axhline(nv["rows"] / nv["wall"], color="red", linestyle=":", label="Faker + ORM (1x)")
+    ax.set_xscale("log")
+    ax.set_xlabel("rows loaded (Genonaut, 1x / 4x / 16x)")
+    ax.set_ylabel("rows per second")
+    ax.set_ylim(bottom=0)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument(
+        "--scales",
+        default="1,4,16",
+        help="comma-separated multiples of the default size ('' to skip)",
+    )
+    p.add_argument("--no-naive", action="store_true", help="skip the (slow) Faker + ORM baseline")
+    p.add_argument(
+        "--write-docs", action="store_true", help="write docs/BENCHMARKS.md and the plot"
+    )
+    args = p.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    server = os.environ.get("PGSEED_BENCH_DSN")
+    pid = None
+    if not server:
+        server = embedded.start(OUT / "home", cleanup="stop")
+        pid = embedded.status(OUT / "home").pid
+    print(f"server: {server}", flush=True)
+    dumps = OUT / "dump"
+    for f in dumps.glob("*"):
+        f.unlink()
+    rounds = []
+    started = time.perf_counter()
+    for i in range(args.runs):
+        r = one_round(server, pid, 1, not args.no_naive, dumps)
+        rounds.append(r)
+        print(
+            f"round {i + 1}/{args.runs}: "
+            + ", ".join(f"{k} {v['wall']:.2f} s" for k, v in r.items()),
+            flush=True,
+        )
+    med = {who: median_of(rounds, who) for who in CONTENDERS}
+    ratios = {"pgseed_over_ceiling": med["pgseed"]["wall"] / med["ceiling"]["wall"]}
+    if med["naive"]:
+        ratios["naive_over_pgseed"] = med["naive"]["wall"] / med["pgseed"]["wall"]
+    scaling = []
+    for s in [int(x) for x in args.scales.split(",") if x.strip()]:
+        if s == 1:
+            m = med["pgseed"]
+            scaling.append(
+                {"scale": 1, "rows": m["rows"], "wall": m["wall"], "peak_rss_mb": m["peak_rss_mb"]}
+            )
+        else:
+            dsn = fresh_db(server, "bench_scale_test")
+            mm = measure.run(pgseed_cmd(dsn, s), env=ENV, cwd=REPO, server_pid=pid)
+            scaling.append(
+                {
+                    "scale": s,
+                    "rows": sum(row_counts(dsn).values()),
+                    "wall": mm.wall,
+                    "peak_rss_mb": mm.peak_rss_mb,
+                }
+            )
+            print(f"scale {s}x: {mm.wall:.2f} s, peak RSS {mm.peak_rss_mb:.0f} MB", flush=True)
+    for s in scaling:
+        s["us_per_row"] = s["wall"] / s["rows"] * 1e6
+    results = {
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine(server),
+        "rounds": rounds,
+        "median": med,
+        "ratios": ratios,
+        "scaling": scaling,
+        "seconds": time.perf_counter() - started,
+    }
+    (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    text = table(results)
+    print()
+    print(text)
+    if args.write_docs:
+        from .report import write_docs
+
+        if scaling:
+            plot(results, REPO / "docs" / "bench-rows-per-s.png")
+        write_docs(results, text, REPO / "docs" / "BENCHMARKS.md")
+        print("\nwrote docs/BENCHMARKS.md")
+    for name in (
+        "bench_pgseed_test",
+        "bench_nobulk_test",
+        "bench_ceiling_test",
+        "bench_naive_test",
+        "bench_scale_test",
+    ):
+        with psycopg.connect(make_conninfo(server, dbname="postgres"), autocommit=True) as c:
+            c.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
