@@ -28,6 +28,15 @@ Where the time goes now (default dataset): about 1 s of Python start-up, 5 s of
 COPY (PostgreSQL parsing jsonb), 4.5 s rebuilding indexes, 3.8 s of which is
 `to_tsvector` over the 122k job prompts for the GIN index, on one backend.
 
+**Why naive / pgseed is not yet 8.** On 2 cores the run needs about 12.5 CPU
+seconds of the server and 5.3 of the client: 17.8 CPU seconds, so even with both
+cores busy all the time the wall cannot drop below about 8.9 s, and 8x the naive
+seeder (60 s here) means 7.5 s. Reaching it takes both more parallelism (the load
+and the index builds run in one backend today) and less CPU per row, on the server
+(jsonb parsing: every item carries its tags twice, in `item_metadata` and `tags`,
+as the spec asks) and in the generator (about 3 s of Python string building for
+the JSON and the prompts).
+
 Not yet done (issue #3 stays open for them):
 
 - **Parallel COPY sessions.** One transaction lives in one backend, so the load
