@@ -36,7 +36,7 @@ from pgseed import embedded
 from pgseed.migrate import upgrade
 from pgseed.packs.genonaut.spec import MIGRATIONS
 
-from . import measure
+from . import levers, measure
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
@@ -87,7 +87,12 @@ def dump(dsn: str, where: Path) -> Path:
     return script
 
 
-CONTENDERS = ("pgseed", "pgseed --no-bulk", "ceiling", "naive")
+LEVERS = {
+    "reload bulk text": lambda dsn, d: levers.reload_bulk(dsn, d, binary=False),
+    "reload bulk binary": lambda dsn, d: levers.reload_bulk(dsn, d, binary=True),
+    "reload 2 sessions": levers.reload_two_sessions,
+}
+CONTENDERS = ("pgseed", "pgseed --no-bulk", "ceiling", "naive", *LEVERS)
 ENV = {"DB_USER_ADMIN_UUID": ADMIN, "APP_ENV": ""}
 
 
@@ -103,6 +108,16 @@ def one_round(server: str, pid: int | None, scale: int, naive: bool, dumps: Path
     script = dumps / "reload.sql"
     if not script.exists():
         script = dump(dsn, dumps)
+        levers.dump_binary(dsn, dumps)
+    for name, fn in LEVERS.items():
+        wall = fn(fresh_db(server, "bench_lever_test"), dumps)
+        out[name] = {
+            "wall": wall,
+            "peak_rss_mb": None,
+            "client_cpu": None,
+            "server_cpu": None,
+            "rows": out["pgseed"]["rows"],
+        }
     dsn = fresh_db(server, "bench_ceiling_test")
     psql = str(embedded.bin_path("psql"))
     m = measure.run([psql, "-q", "-X", "-d", dsn, "-f", str(script)], cwd=REPO, server_pid=pid)
@@ -319,6 +334,7 @@ def main() -> int:
         write_docs(results, text, REPO / "docs" / "BENCHMARKS.md")
         print("\nwrote docs/BENCHMARKS.md")
     for name in (
+        "bench_lever_test",
         "bench_pgseed_test",
         "bench_nobulk_test",
         "bench_ceiling_test",
