@@ -21,6 +21,7 @@ from .names import RESOLUTIONS, STYLES
 from .vocab import DOMAIN_PROMPTS, GENERAL_PHRASES, TAG_POOL
 
 Conn = psycopg.Connection[tuple[object, ...]]
+Params = list[object] | dict[str, object] | None
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,7 @@ class Check:
     detail: str
 
 
-def _one(
-    conn: Conn,
-    query: str | sql.Composed,
-    params: list[object] | dict[str, object] | None = None,
-) -> int:
+def _one(conn: Conn, query: str | sql.Composed, params: Params = None) -> int:
     row = conn.execute(query, params or []).fetchone()
     return int(str(row[0])) if row and row[0] is not None else 0
 
@@ -53,8 +50,21 @@ def _ts(seconds: int) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _zero(rule: str, bad: int, what: str) -> Check:
-    return Check(rule, bad == 0, "ok" if bad == 0 else f"{bad:,} {what}")
+@dataclass(frozen=True)
+class ZeroRule:
+    """A rule that holds when ``query`` (a count of offending rows) returns 0."""
+
+    rule: str
+    query: str | sql.Composed
+    params: Params = None
+
+
+def _zero_rules(conn: Conn, rules: list[ZeroRule]) -> list[Check]:
+    out = []
+    for r in rules:
+        bad = _one(conn, r.query, r.params)
+        out.append(Check(r.rule, bad == 0, "ok" if bad == 0 else f"{bad:,} rows break it"))
+    return out
 
 
 def _tag_array_bad(col: sql.Composable, limit: int) -> sql.Composed:
@@ -66,218 +76,199 @@ def _tag_array_bad(col: sql.Composable, limit: int) -> sql.Composed:
     ).format(c=col, lim=sql.Literal(limit))
 
 
+POOL: dict[str, object] = {"pool": list(TAG_POOL)}
+
+
 def check_users(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID) -> list[Check]:
     lo, hi = map(_ts, cfg.range_utc)
-    out = [
-        Check(
-            "users: admin user exists",
-            _one(conn, "SELECT count(*) FROM users WHERE id = %s", [admin]) == 1,
-            str(admin),
-        )
-    ]
+    exists = _one(conn, "SELECT count(*) FROM users WHERE id = %s", [admin]) == 1
     n = _one(conn, "SELECT count(*) FROM users")
-    bad = _one(
-        conn,
-        "SELECT count(*) FROM users WHERE created_at < %s OR created_at > %s"
-        " OR updated_at < created_at OR updated_at > %s",
-        [lo, hi, hi],
-    )
-    out.append(
-        _zero("users: created_at/updated_at in range, updated >= created", bad, "rows outside")
-    )
-    ok, detail = _share_ok(
-        _one(conn, "SELECT count(*) FROM users WHERE is_active AND id <> %s", [admin]), n - 1, 0.99
-    )
-    out.append(Check("users: is_active true for 99%", ok, detail))
-    bad = _one(
-        conn,
-        sql.SQL(
-            "SELECT count(*) FROM users WHERE preferences IS NULL OR (SELECT array_agg(k) FROM jsonb_object_keys(preferences) k) <> ARRAY['favorite_tags'] OR "
-        )
-        + _tag_array_bad(sql.SQL("preferences->'favorite_tags'"), g.MAX_FAVORITE_TAGS),
-        {"pool": list(TAG_POOL)},
-    )
-    out.append(
-        _zero("users: preferences = {favorite_tags: 0-10 distinct pool tags}", bad, "rows bad")
-    )
-    bad = _one(
-        conn,
-        "SELECT count(*) FROM users WHERE length(username) > 50 OR length(email) > 255 OR email NOT LIKE '%%_@_%%'",
-    )
-    out.append(_zero("users: usernames and emails fit and look right", bad, "rows bad"))
-    return out
-
-
-def check_content(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID, table: str) -> list[Check]:
-    t = sql.Identifier(table)
-    lo, hi = map(_ts, cfg.range_utc)
-    out = []
-
-    def q(text: str) -> sql.Composed:
-        return sql.SQL(text).format(t=t)
-
-    n = _one(conn, q("SELECT count(*) FROM {t}"))
-    out.append(
-        _zero(
-            f"{table}: content_type = 'image'",
-            _one(conn, q("SELECT count(*) FROM {t} WHERE content_type <> 'image'")),
-            "rows differ",
-        )
-    )
-    k = _one(conn, q("SELECT count(*) FROM {t} WHERE creator_id = %s"), [admin])
-    out.append(
-        Check(
-            f"{table}: exactly {cfg.admin_items_per_table} admin rows",
-            k == cfg.admin_items_per_table,
-            f"{k}",
-        )
-    )
-    pattern = (
-        "^"
-        + re.escape(cfg.images_dir.rstrip("/"))
-        + r"/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.png$"
-    )
-    bad = _one(
-        conn,
-        q("SELECT count(*) FROM {t} WHERE content_data !~ %s OR content_data LIKE '%%//%%'"),
-        [pattern],
-    )
-    out.append(_zero(f"{table}: content_data = {{images_dir}}/{{uuid}}.png", bad, "rows differ"))
-    bad = _one(
-        conn,
-        q(
-            "SELECT count(*) FROM {t} WHERE item_metadata IS NULL"
-            " OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(item_metadata) k) <> ARRAY['resolution', 'style', 'tags']"
-            " OR item_metadata->>'style' <> ALL(%s) OR item_metadata->>'resolution' <> ALL(%s)"
-            " OR item_metadata->'tags' IS DISTINCT FROM tags"
+    active = _one(conn, "SELECT count(*) FROM users WHERE is_active AND id <> %s", [admin])
+    ok, detail = _share_ok(active, n - 1, 0.99)
+    prefs = sql.SQL(
+        "SELECT count(*) FROM users WHERE preferences IS NULL"
+        " OR (SELECT array_agg(k) FROM jsonb_object_keys(preferences) k) <> ARRAY['favorite_tags'] OR "
+    ) + _tag_array_bad(sql.SQL("preferences->'favorite_tags'"), g.MAX_FAVORITE_TAGS)
+    return [
+        Check("users: admin user exists", exists, str(admin)),
+        Check("users: is_active true for 99%", ok, detail),
+        *_zero_rules(
+            conn,
+            [
+                ZeroRule(
+                    "users: created_at/updated_at in range, updated >= created",
+                    "SELECT count(*) FROM users WHERE created_at < %s OR created_at > %s"
+                    " OR updated_at < created_at OR updated_at > %s",
+                    [lo, hi, hi],
+                ),
+                ZeroRule(
+                    "users: preferences = {favorite_tags: 0-10 distinct pool tags}", prefs, POOL
+                ),
+                ZeroRule(
+                    "users: usernames and emails fit and look right",
+                    "SELECT count(*) FROM users WHERE length(username) > 50 OR length(email) > 255"
+                    " OR email NOT LIKE '%%_@_%%'",
+                ),
+            ],
         ),
-        [list(STYLES), list(RESOLUTIONS)],
-    )
-    out.append(
-        _zero(
-            f"{table}: item_metadata = {{style, resolution, tags}}, tags column the same",
-            bad,
-            "rows differ",
-        )
-    )
-    bad = _one(
-        conn,
-        sql.SQL("SELECT count(*) FROM {t} WHERE ").format(t=t)
-        + _tag_array_bad(sql.Identifier("tags"), g.MAX_TAGS),
-        {"pool": list(TAG_POOL)},
-    )
-    out.append(_zero(f"{table}: tags are 0-{g.MAX_TAGS} distinct pool tags", bad, "rows bad"))
-    bad = _one(
-        conn,
-        q(
-            "SELECT count(*) FROM {t} WHERE quality_score IS NULL OR quality_score < 0 OR quality_score > 1 OR round(quality_score::numeric, 2) <> quality_score::numeric"
-        ),
-    )
-    out.append(_zero(f"{table}: quality_score in [0, 1], two decimals", bad, "rows bad"))
-    ok, detail = _share_ok(_one(conn, q("SELECT count(*) FROM {t} WHERE is_private")), n, 0.10)
-    out.append(Check(f"{table}: is_private true for 10%", ok, detail))
-    bad = _one(
-        conn,
-        q(
-            "SELECT count(*) FROM {t} c JOIN users u ON u.id = c.creator_id WHERE c.created_at < %s OR c.created_at > %s"
-            " OR c.updated_at < c.created_at OR c.created_at < u.created_at"
-        ),
-        [lo, hi],
-    )
-    out.append(
-        _zero(f"{table}: created_at in range, not before its creator's account", bad, "rows bad")
-    )
+    ]
+
+
+def _item_job_pairs(table: str) -> tuple[str, str]:
+    """Each item's (creator, time, title) and its completed job's (user, time, prompt[:20])."""
     if table == "content_items":
-        pairs = (
+        return (
             "(SELECT id, creator_id, created_at, title FROM content_items)",
             "(SELECT result_content_id, user_id, completed_at, left(prompt, 20) FROM generation_jobs"
             " WHERE status = 'completed' AND result_content_id IS NOT NULL)",
         )
-    else:
-        pairs = (
-            "(SELECT creator_id, created_at, title FROM content_items_auto)",
-            "(SELECT user_id, completed_at, left(prompt, 20) FROM generation_jobs"
-            " WHERE status = 'completed' AND result_content_id IS NULL)",
-        )
-    # Both multiset differences empty: a one-to-one match (hash set operations, no index needed).
-    bad = _one(conn, f"SELECT count(*) FROM ({pairs[0]} EXCEPT ALL {pairs[1]}) x")
-    bad += _one(conn, f"SELECT count(*) FROM ({pairs[1]} EXCEPT ALL {pairs[0]}) x")
-    out.append(
-        _zero(
-            f"{table}: one completed job per item (same user, prompt, time; title = prompt[:20])",
-            bad,
-            "items without exactly one",
-        )
+    return (
+        "(SELECT creator_id, created_at, title FROM content_items_auto)",
+        "(SELECT user_id, completed_at, left(prompt, 20) FROM generation_jobs"
+        " WHERE status = 'completed' AND result_content_id IS NULL)",
     )
-    return out
 
 
-def check_jobs(conn: Conn, cfg: GenonautConfig) -> list[Check]:
+def check_content(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID, table: str) -> list[Check]:
     lo, hi = map(_ts, cfg.range_utc)
-    out = []
-    n = _one(conn, "SELECT count(*) FROM generation_jobs")
+
+    def q(text: str) -> sql.Composed:
+        return sql.SQL(text).format(t=sql.Identifier(table))
+
+    n = _one(conn, q("SELECT count(*) FROM {t}"))
+    k = _one(conn, q("SELECT count(*) FROM {t} WHERE creator_id = %s"), [admin])
+    ok, detail = _share_ok(_one(conn, q("SELECT count(*) FROM {t} WHERE is_private")), n, 0.10)
+    path = (
+        "^"
+        + re.escape(cfg.images_dir.rstrip("/"))
+        + r"/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.png$"
+    )
+    items, jobs = _item_job_pairs(table)
+    # Both multiset differences empty: a one-to-one match (hash set operations, no index needed).
+    one_to_one = (
+        f"SELECT (SELECT count(*) FROM ({items} EXCEPT ALL {jobs}) a)"
+        f" + (SELECT count(*) FROM ({jobs} EXCEPT ALL {items}) b)"
+    )
+    want = cfg.admin_items_per_table
+    return [
+        Check(f"{table}: exactly {want} admin rows", k == want, f"{k}"),
+        Check(f"{table}: is_private true for 10%", ok, detail),
+        *_zero_rules(
+            conn,
+            [
+                ZeroRule(
+                    f"{table}: content_type = 'image'",
+                    q("SELECT count(*) FROM {t} WHERE content_type <> 'image'"),
+                ),
+                ZeroRule(
+                    f"{table}: content_data = {{images_dir}}/{{uuid}}.png",
+                    q(
+                        "SELECT count(*) FROM {t} WHERE content_data !~ %s OR content_data LIKE '%%//%%'"
+                    ),
+                    [path],
+                ),
+                ZeroRule(
+                    f"{table}: item_metadata = {{style, resolution, tags}}, tags column the same",
+                    q(
+                        "SELECT count(*) FROM {t} WHERE item_metadata IS NULL"
+                        " OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(item_metadata) k)"
+                        " <> ARRAY['resolution', 'style', 'tags']"
+                        " OR item_metadata->>'style' <> ALL(%s) OR item_metadata->>'resolution' <> ALL(%s)"
+                        " OR item_metadata->'tags' IS DISTINCT FROM tags"
+                    ),
+                    [list(STYLES), list(RESOLUTIONS)],
+                ),
+                ZeroRule(
+                    f"{table}: tags are 0-{g.MAX_TAGS} distinct pool tags",
+                    q("SELECT count(*) FROM {t} WHERE ")
+                    + _tag_array_bad(sql.Identifier("tags"), g.MAX_TAGS),
+                    POOL,
+                ),
+                ZeroRule(
+                    f"{table}: quality_score in [0, 1], two decimals",
+                    q(
+                        "SELECT count(*) FROM {t} WHERE quality_score IS NULL OR quality_score < 0"
+                        " OR quality_score > 1 OR round(quality_score::numeric, 2) <> quality_score::numeric"
+                    ),
+                ),
+                ZeroRule(
+                    f"{table}: created_at in range, not before its creator's account",
+                    q(
+                        "SELECT count(*) FROM {t} c JOIN users u ON u.id = c.creator_id"
+                        " WHERE c.created_at < %s OR c.created_at > %s"
+                        " OR c.updated_at < c.created_at OR c.created_at < u.created_at"
+                    ),
+                    [lo, hi],
+                ),
+                ZeroRule(
+                    f"{table}: one completed job per item (same user, prompt, time; title = prompt[:20])",
+                    one_to_one,
+                ),
+            ],
+        ),
+    ]
+
+
+STATUS_SHARES = {"completed": 0.98, "pending": 0.009, "canceled": 0.001, "error": 0.01}
+
+
+def _status_check(conn: Conn) -> Check:
     counts: dict[str, int] = {
         str(s): int(str(c))
         for s, c in conn.execute("SELECT status, count(*) FROM generation_jobs GROUP BY 1")
     }
-    targets = {"completed": 0.98, "pending": 0.009, "canceled": 0.001, "error": 0.01}
-    unknown = set(counts) - set(targets)
+    n = sum(counts.values())
+    unknown = set(counts) - set(STATUS_SHARES)
     parts, ok = [], not unknown and n > 0
-    for status, p in targets.items():
+    tol = 0.0005 + 1.5 / max(n, 1)
+    for status, p in STATUS_SHARES.items():
         share = counts.get(status, 0) / n if n else 0.0
-        tol = 0.0005 + 1.5 / max(n, 1)
         ok = ok and abs(share - p) <= tol
         parts.append(f"{status} {share:.2%}")
-    out.append(
-        Check(
-            "generation_jobs: 98% completed, 0.9% pending, 0.1% canceled, 1% error",
-            ok,
-            ", ".join(parts) + (f"; unknown {sorted(unknown)}" if unknown else ""),
-        )
+    detail = ", ".join(parts) + (f"; unknown {sorted(unknown)}" if unknown else "")
+    return Check(
+        "generation_jobs: 98% completed, 0.9% pending, 0.1% canceled, 1% error", ok, detail
     )
-    bad = _one(
-        conn,
-        "SELECT count(*) FROM generation_jobs WHERE (completed_at IS NULL) <> (status = 'pending')",
-    )
-    out.append(
-        _zero("generation_jobs: completed_at NULL exactly for pending jobs", bad, "rows bad")
-    )
-    bad = _one(
-        conn,
-        "SELECT count(*) FROM generation_jobs WHERE created_at < %s OR created_at > %s OR completed_at < %s OR completed_at > %s"
-        " OR completed_at < created_at OR completed_at > created_at + interval '1 hour'"
-        " OR updated_at <> coalesce(completed_at, created_at)",
-        [lo, hi, lo, hi],
-    )
-    out.append(
-        _zero(
-            "generation_jobs: created_at in range, at or shortly before completed_at",
-            bad,
-            "rows bad",
-        )
-    )
-    bad = _one(
-        conn,
-        "SELECT count(*) FROM generation_jobs WHERE started_at IS NOT NULL OR error_message IS NOT NULL OR parameters IS DISTINCT FROM '{}'::jsonb OR job_type <> %s",
-        [g.JOB_TYPE],
-    )
-    out.append(
-        _zero("generation_jobs: started_at/error_message NULL, parameters {}", bad, "rows bad")
-    )
-    bad = _one(
-        conn,
-        "SELECT count(*) FROM generation_jobs WHERE result_content_id IS NOT NULL AND status <> 'completed'",
-    )
-    out.append(
-        _zero("generation_jobs: only completed jobs point at a content item", bad, "rows bad")
-    )
-    bad = _one(
-        conn,
-        "SELECT count(*) FROM generation_jobs j JOIN users u ON u.id = j.user_id WHERE j.created_at < u.created_at",
-    )
-    out.append(_zero("generation_jobs: no job predates its user's account", bad, "rows bad"))
-    out.append(_check_prompts(conn, cfg))
-    return out
+
+
+def check_jobs(conn: Conn, cfg: GenonautConfig) -> list[Check]:
+    lo, hi = map(_ts, cfg.range_utc)
+    return [
+        _status_check(conn),
+        *_zero_rules(
+            conn,
+            [
+                ZeroRule(
+                    "generation_jobs: completed_at NULL exactly for pending jobs",
+                    "SELECT count(*) FROM generation_jobs WHERE (completed_at IS NULL) <> (status = 'pending')",
+                ),
+                ZeroRule(
+                    "generation_jobs: created_at in range, at or shortly before completed_at",
+                    "SELECT count(*) FROM generation_jobs WHERE created_at < %s OR created_at > %s"
+                    " OR completed_at < %s OR completed_at > %s"
+                    " OR completed_at < created_at OR completed_at > created_at + interval '1 hour'"
+                    " OR updated_at <> coalesce(completed_at, created_at)",
+                    [lo, hi, lo, hi],
+                ),
+                ZeroRule(
+                    "generation_jobs: started_at/error_message NULL, parameters {}",
+                    "SELECT count(*) FROM generation_jobs WHERE started_at IS NOT NULL"
+                    " OR error_message IS NOT NULL OR parameters IS DISTINCT FROM '{}'::jsonb OR job_type <> %s",
+                    [g.JOB_TYPE],
+                ),
+                ZeroRule(
+                    "generation_jobs: only completed jobs point at a content item",
+                    "SELECT count(*) FROM generation_jobs WHERE result_content_id IS NOT NULL AND status <> 'completed'",
+                ),
+                ZeroRule(
+                    "generation_jobs: no job predates its user's account",
+                    "SELECT count(*) FROM generation_jobs j JOIN users u ON u.id = j.user_id"
+                    " WHERE j.created_at < u.created_at",
+                ),
+            ],
+        ),
+        _check_prompts(conn, cfg),
+    ]
 
 
 def prompt_problem(prompt: str, domains: tuple[str, ...]) -> str | None:
