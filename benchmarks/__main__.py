@@ -92,7 +92,19 @@ LEVERS = {
     "reload bulk binary": lambda dsn, d: levers.reload_bulk(dsn, d, binary=True),
     "reload 2 sessions": levers.reload_two_sessions,
 }
-CONTENDERS = ("pgseed", "pgseed --no-bulk", "ceiling", "naive", *LEVERS)
+PGSEED_LEVERS: dict[str, tuple[list[str], dict[str, str]]] = {
+    "pgseed --no-bulk": (["--no-bulk"], {}),
+    "pgseed queued writer": ([], {"PGSEED_COPY_WRITER": "queued"}),
+    "pgseed 1 worker": (["--max-workers", "1"], {}),
+    "pgseed 5x larger COPYs": (
+        [
+            "--batch-size-content-items", "10000", "--batch-size-content-items-auto", "10000",
+            "--batch-size-generation-jobs", "25000",
+        ],
+        {},
+    ),
+}  # fmt: skip
+CONTENDERS = ("pgseed", *PGSEED_LEVERS, "ceiling", "naive", *LEVERS)
 ENV = {"DB_USER_ADMIN_UUID": ADMIN, "APP_ENV": ""}
 
 
@@ -101,10 +113,13 @@ def one_round(server: str, pid: int | None, scale: int, naive: bool, dumps: Path
     dsn = fresh_db(server, "bench_pgseed_test")
     m = measure.run(pgseed_cmd(dsn, scale), env=ENV, cwd=REPO, server_pid=pid)
     out["pgseed"] = {**m.as_dict(), "rows": sum(row_counts(dsn).values())}
-    # the bulk-mode lever, measured: the same run with indexes and keys kept in place
-    dsn_nb = fresh_db(server, "bench_nobulk_test")
-    m = measure.run([*pgseed_cmd(dsn_nb, scale), "--no-bulk"], env=ENV, cwd=REPO, server_pid=pid)
-    out["pgseed --no-bulk"] = {**m.as_dict(), "rows": sum(row_counts(dsn_nb).values())}
+    # client-side levers, each the same run with one thing changed
+    for name, (extra, env) in PGSEED_LEVERS.items():
+        dsn_l = fresh_db(server, "bench_nobulk_test")
+        m = measure.run(
+            [*pgseed_cmd(dsn_l, scale), *extra], env={**ENV, **env}, cwd=REPO, server_pid=pid
+        )
+        out[name] = {**m.as_dict(), "rows": sum(row_counts(dsn_l).values())}
     script = dumps / "reload.sql"
     if not script.exists():
         script = dump(dsn, dumps)

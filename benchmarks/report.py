@@ -44,8 +44,13 @@ Not yet done (issue #3 stays open for them):
   final commit; both change the all-or-nothing story and are the next step.
 - **Binary COPY** with a vectorised encoder: most of the server's parse time is
   jsonb, which binary COPY does not avoid (jsonb's binary form is its text).
-- **COPY block size** and `QueuedLibpqWriter`: the writer is rarely the
-  bottleneck (the client is idle most of the run, see client CPU).
+
+Measured and not kept (rows above, same run): psycopg's `QueuedLibpqWriter`
+(`pgseed queued writer`, via `PGSEED_COPY_WRITER=queued`), five times larger COPY
+statements (`pgseed 5x larger COPYs`, through the `--batch-size-*` flags; the
+1000-row generation block is part of the determinism contract and stays fixed),
+and one generator process instead of two (`pgseed 1 worker`): the writer is not
+the bottleneck, the server is.
 """
 
 

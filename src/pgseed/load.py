@@ -7,11 +7,13 @@ say what it had written before it rolled back.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping, Sequence
 
 import psycopg
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from .progress import Reporter
 
@@ -30,6 +32,9 @@ class CopyLoader:
         self.seconds: dict[str, float] = dict.fromkeys(columns, 0.0)  # time inside COPY
         # Tables created or truncated in this transaction: COPY may write frozen rows.
         self.freeze: set[str] = set()
+        # PGSEED_COPY_WRITER=queued hands COPY data to psycopg's writer thread
+        # (QueuedLibpqWriter), a lever `make bench` measures; direct is the default.
+        self.queued = os.environ.get("PGSEED_COPY_WRITER", "direct") == "queued"
 
     def copy(self, table: str, data: Sequence[bytes] | bytes, rows: int) -> None:
         if rows == 0:
@@ -41,9 +46,11 @@ class CopyLoader:
         )
         chunks = [data] if isinstance(data, bytes) else data
         started = time.perf_counter()
-        with self.conn.cursor() as cur, cur.copy(stmt) as cp:
-            for chunk in chunks:
-                cp.write(chunk)
+        with self.conn.cursor() as cur:
+            writer = QueuedLibpqWriter(cur) if self.queued else None
+            with cur.copy(stmt, writer=writer) as cp:
+                for chunk in chunks:
+                    cp.write(chunk)
         self.seconds[table] += time.perf_counter() - started
         self.written[table] += rows
         self.reporter.advance(table, rows)
