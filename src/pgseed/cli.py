@@ -366,5 +366,9 @@ def verify(
     click.echo(f"all {len(checks)} rules pass")
 
 
+from .cli_retail import retail  # noqa: E402  (it builds on the helpers above)
+
+main.add_command(retail)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -32,6 +32,9 @@ class CopyLoader:
         self.seconds: dict[str, float] = dict.fromkeys(columns, 0.0)  # time inside COPY
         # Tables created or truncated in this transaction: COPY may write frozen rows.
         self.freeze: set[str] = set()
+        # Tables whose COPY data is binary tuples (``binary.py``), table -> bytes per row;
+        # ``copy`` wraps each statement's data in the binary header and trailer.
+        self.binary: dict[str, int] = {}
         # PGSEED_COPY_WRITER=queued hands COPY data to psycopg's writer thread
         # (QueuedLibpqWriter), a lever `make bench` measures; direct is the default.
         self.queued = os.environ.get("PGSEED_COPY_WRITER", "direct") == "queued"
@@ -39,12 +42,20 @@ class CopyLoader:
     def copy(self, table: str, data: Sequence[bytes] | bytes, rows: int) -> None:
         if rows == 0:
             return
+        options = [
+            *(["FORMAT binary"] if table in self.binary else []),
+            *(["FREEZE"] if table in self.freeze else []),
+        ]
         stmt = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
             sql.Identifier(table),
             sql.SQL(", ").join(map(sql.Identifier, self.columns[table])),
-            sql.SQL(" WITH (FREEZE)") if table in self.freeze else sql.SQL(""),
+            sql.SQL(f" WITH ({', '.join(options)})" if options else ""),
         )
-        chunks = [data] if isinstance(data, bytes) else data
+        chunks = [data] if isinstance(data, bytes) else list(data)
+        if table in self.binary:
+            from .binary import HEADER, TRAILER
+
+            chunks = [HEADER, *chunks, TRAILER]
         started = time.perf_counter()
         with self.conn.cursor() as cur:
             writer = QueuedLibpqWriter(cur) if self.queued else None

@@ -24,9 +24,12 @@ from rich.table import Table
 
 
 class Reporter:
-    def __init__(self, stream: TextIO | None = None, *, rich: bool | None = None) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, rich: bool | None = None, progress: bool = True
+    ) -> None:
         self.stream = stream or sys.stdout
-        self.rich = self.stream.isatty() if rich is None else rich
+        self.progress = progress  # False: no bars or per-batch lines (messages and summary stay)
+        self.rich = progress and (self.stream.isatty() if rich is None else rich)
         self.console = Console(file=self.stream, highlight=False, soft_wrap=True)
         self.targets: dict[str, int] = {}
         self.done: dict[str, int] = {}
@@ -67,7 +70,7 @@ class Reporter:
         target = self.targets.get(table, 0)
         if self._progress is not None:
             self._progress.update(self._tasks[table], completed=self.done[table])
-        else:
+        elif self.progress:
             pct = 100.0 * self.done[table] / target if target else 100.0
             print(
                 f"[pgseed] {table}: {self.done[table]:,}/{target:,} rows ({pct:.1f}%)",

@@ -139,9 +139,13 @@ class _Buffers:
         """COPY every buffer in FK order, ``batch_sizes[table]`` rows per COPY."""
         for table in self.order:
             if self.rows[table]:
-                for rows, data in split_rows(
-                    self.chunks[table], self.rows[table], batch_sizes[table]
-                ):
+                width = loader.binary.get(table)
+                pieces = (
+                    split_fixed(self.chunks[table], width, batch_sizes[table])
+                    if width
+                    else split_rows(self.chunks[table], self.rows[table], batch_sizes[table])
+                )
+                for rows, data in pieces:
                     loader.copy(table, data, rows)
                 self.chunks[table] = []
                 self.rows[table] = 0
@@ -155,6 +159,15 @@ def split_rows(chunks: Sequence[bytes], rows: int, size: int) -> list[tuple[int,
     return [
         (len(lines[i : i + size]), b"\n".join(lines[i : i + size]) + b"\n")
         for i in range(0, len(lines), size)
+    ]
+
+
+def split_fixed(chunks: Sequence[bytes], width: int, size: int) -> list[tuple[int, bytes]]:
+    """Re-cut fixed-width binary tuples into pieces of at most ``size`` rows."""
+    data = b"".join(chunks)
+    step = width * size
+    return [
+        (len(data[i : i + step]) // width, data[i : i + step]) for i in range(0, len(data), step)
     ]
 
 

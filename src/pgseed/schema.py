@@ -74,7 +74,8 @@ def _norm_model_type(table: Table, column: str) -> str:
         compiled = "timestamp without time zone"
     if compiled == "float":
         compiled = "double precision"
-    return compiled
+    compiled = re.sub(r",\s+", ",", compiled)  # numeric(10, 2) -> numeric(10,2)
+    return {"date": "date", "bigint": "bigint", "smallint": "smallint"}.get(compiled, compiled)
 
 
 def mismatches(conn: psycopg.Connection[tuple[object, ...]], metadata: MetaData) -> list[str]:

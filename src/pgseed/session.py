@@ -70,14 +70,26 @@ def seed(
     bulk_mode: bool = True,
     workers: int = 1,
     warm: Sequence[str] = (),
+    prepare: Callable[[Conn], object] | None = None,
 ) -> CopyLoader:
     """Run ``body`` in one transaction; return the loader (rows and COPY time per table).
 
     The worker pool starts first, so its start-up overlaps connecting and the
-    schema; ``warm`` names the modules its processes import up front.
+    schema; ``warm`` names the modules its processes import up front. ``prepare``
+    runs in the transaction before bulk mode looks for empty tables (a pack that
+    replaces its data truncates there, so the load still takes the bulk path).
     """
     with WorkerPool(workers, warm) as pool:
-        return _seed(dsn, spec, reporter, body, pool, reproduce=reproduce, bulk_mode=bulk_mode)
+        return _seed(
+            dsn,
+            spec,
+            reporter,
+            body,
+            pool,
+            reproduce=reproduce,
+            bulk_mode=bulk_mode,
+            prepare=prepare,
+        )
 
 
 def _seed(
@@ -89,6 +101,7 @@ def _seed(
     *,
     reproduce: str,
     bulk_mode: bool,
+    prepare: Callable[[Conn], object] | None = None,
 ) -> CopyLoader:
     target, state = open_checked(dsn, spec, write=True, dry_run=False)
     assert target is not None
@@ -100,6 +113,8 @@ def _seed(
         if state == "absent":
             reporter.info(f'creating the schema in "{target.dbname}" (alembic upgrade head)')
             migrate.upgrade(conn, spec.migrations)
+        if prepare is not None:
+            prepare(conn)
         plan = bulk.begin(conn, bulk.empty_tables(conn, list(spec.columns))) if bulk_mode else None
         if plan is not None:
             loader.freeze = set(plan.tables)

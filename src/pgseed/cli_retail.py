@@ -1,0 +1,574 @@
+"""``pgseed retail ...``: spec 003's seeder ("The Forge"), its verify and its pictures.
+
+``pgseed retail generate`` takes spec 003's flags exactly as its CLI section
+lists them (``--full-new``, ``--delete``, ``--append``, ``--scenario``, ...);
+``scripts/seed_random.py`` is the same command under the spec's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli import PgseedGroup, _reproduce, resolve_dsn
+from .errors import ConfigError, PgseedError, SafetyError, VerificationFailed
+from .progress import Reporter
+from .safety import check_app_env, redact
+
+
+@click.group(cls=PgseedGroup)
+def retail() -> None:
+    """The retail pack (spec 003, "The Forge"): stores, products, calendar, sales,
+    prices, promotions and inventory that hang together."""
+
+
+def _config(
+    config_path: Path | None,
+    scenario: str | None,
+    sets: tuple[str, ...],
+    **flags: Any,
+) -> Any:
+    from .packs.retail.config import build
+
+    named = {
+        "seed": flags.get("seed"),
+        "dimensions.stores.count": flags.get("stores"),
+        "dimensions.products.count": flags.get("products"),
+        "sparsity.missing_combinations_pct": flags.get("sparsity"),
+        "batch_size": flags.get("batch_size"),
+    }
+    if flags.get("start_date") is not None:
+        named["date_range.start"] = flags["start_date"]
+    if flags.get("end_date") is not None:
+        named["date_range.end"] = flags["end_date"]
+    return build(
+        scenario=scenario, file=config_path, environ=os.environ, flags=named, sets=tuple(sets)
+    )
+
+
+def _target(database_url: str | None, use_embedded: bool) -> str:
+    from .packs.retail.pack import DEFAULT_DATABASE
+
+    if not use_embedded and not database_url:
+        database_url = os.environ.get("DATABASE_URL") or None
+    return resolve_dsn(database_url, use_embedded, DEFAULT_DATABASE)
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r}: expected true or false.")
+
+
+def _guard(action: str, confirm: bool) -> None:
+    """spec 003's guards: production blocked, --confirm for destructive operations."""
+    if os.environ.get("APP_ENV", "").strip().lower() == "production" and _env_flag(
+        "SEEDER_ALLOW_PRODUCTION", False
+    ):
+        raise SafetyError(
+            "APP_ENV=production: pgseed never writes to production, and "
+            "SEEDER_ALLOW_PRODUCTION=true does not lift that.\nFix: run it against a "
+            "demo or test environment."
+        )
+    check_app_env()
+    if not confirm and _env_flag("SEEDER_REQUIRE_CONFIRM", True):
+        raise SafetyError(
+            f"{action} is destructive and needs --confirm.\n"
+            f"Fix: add --confirm (or --dry-run to preview what it would do)."
+        )
+
+
+def common(f: Any) -> Any:
+    opts = [
+        click.option(
+            "--database-url",
+            "--database_url",
+            "database_url",
+            help="target database (else $DATABASE_URL; name must end in _demo or _test)",
+        ),
+        click.option("--embedded", is_flag=True, help="target the embedded server (retail_demo)"),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(path_type=Path),
+            help="seed_config.yaml (spec 003's shape)",
+        ),
+        click.option(
+            "--scenario",
+            help="retail_standard, holiday_rush, high_variance, "
+            "stockout_heavy, new_launches or sparse",
+        ),
+        click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="random seed [default: 42]"),
+        click.option(
+            "--stores", type=click.IntRange(0, 100_000), help="number of stores [default: 10]"
+        ),
+        click.option(
+            "--products", type=click.IntRange(0, 1_000_000), help="number of products [default: 50]"
+        ),
+        click.option(
+            "--start-date",
+            "--start_date",
+            "start_date",
+            type=click.DateTime(["%Y-%m-%d"]),
+            help="start of date range [default: 2024-01-01]",
+        ),
+        click.option(
+            "--end-date",
+            "--end_date",
+            "end_date",
+            type=click.DateTime(["%Y-%m-%d"]),
+            help="end of date range [default: 2024-12-31]",
+        ),
+        click.option(
+            "--sparsity",
+            type=click.FloatRange(0.0, 1.0),
+            help="fraction of store x product pairs that never sell [default: 0.0]",
+        ),
+        click.option(
+            "--set",
+            "sets",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="override any config key, e.g. --set time_series.noise_sigma=0.2",
+        ),
+        click.option(
+            "--batch-size",
+            "--batch_size",
+            "batch_size",
+            type=click.IntRange(1, 10_000_000),
+            help="rows per COPY statement [default: 1000]",
+        ),
+        click.option("--verbose", is_flag=True, help="print the resolved config and plan details"),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _date(v: dt.datetime | None) -> dt.date | None:
+    return v.date() if v is not None else None
+
+
+@retail.command("generate")
+@click.option(
+    "--full-new",
+    "--full_new",
+    "full_new",
+    is_flag=True,
+    help="generate the complete dataset from scratch (all 7 tables)",
+)
+@click.option("--delete", "delete_", is_flag=True, help="delete generated data (see --scope)")
+@click.option(
+    "--append",
+    "append_",
+    is_flag=True,
+    help="append sales and inventory for --start-date..--end-date to existing series",
+)
+@common
+@click.option(
+    "--scope",
+    type=click.Choice(["all", "facts", "dimensions"]),
+    default="all",
+    show_default=True,
+    help="deletion scope",
+)
+@click.option("--confirm", is_flag=True, help="confirm destructive operations")
+@click.option("--dry-run", "--dry_run", "dry_run", is_flag=True, help="preview without executing")
+@click.option(
+    "--max-workers",
+    "--max_workers",
+    "max_workers",
+    type=click.IntRange(1, 256),
+    help="generator processes (default: CPU cores)",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="write the tables to files in this directory instead of a database",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="file format for --output",
+)
+@click.option(
+    "--no-bulk",
+    "--no_bulk",
+    "no_bulk",
+    is_flag=True,
+    help="keep indexes and FKs in place during a full-new load",
+)
+def generate(
+    full_new: bool,
+    delete_: bool,
+    append_: bool,
+    database_url: str | None,
+    embedded: bool,
+    config_path: Path | None,
+    scenario: str | None,
+    sets: tuple[str, ...],
+    verbose: bool,
+    scope: str,
+    confirm: bool,
+    dry_run: bool,
+    max_workers: int | None,
+    output: Path | None,
+    fmt: str,
+    no_bulk: bool,
+    **flags: Any,
+) -> None:
+    """Full-new, append or delete retail data (spec 003's seed_random.py)."""
+    ops = [
+        name
+        for name, on in (("--full-new", full_new), ("--delete", delete_), ("--append", append_))
+        if on
+    ]
+    if output is not None and not ops:
+        ops = ["--full-new"]
+        full_new = True
+    if len(ops) != 1:
+        raise ConfigError(
+            (
+                "pick one operation: "
+                if not ops
+                else f"{' and '.join(ops)} cannot be combined: pick one of "
+            )
+            + "--full-new, --append or --delete.\n"
+            "Example: pgseed retail generate --full-new --seed 42 --embedded --confirm"
+        )
+    if output is not None and not full_new:
+        raise ConfigError("--output writes a full-new dataset to files; use it with --full-new.")
+    flags = {
+        **flags,
+        "start_date": _date(flags.get("start_date")),
+        "end_date": _date(flags.get("end_date")),
+    }
+    cfg = _config(config_path, scenario, sets, **flags)
+    if verbose:
+        import yaml
+
+        click.echo("resolved config:")
+        click.echo(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False).rstrip())
+    reporter = Reporter(progress=cfg.enable_progress)
+    if output is not None:
+        from .packs.retail.export import export
+
+        written = export(cfg, output, fmt, reporter)
+        reporter.summary(written, {}, f"rows written to {output} ({fmt})")
+        return
+    dsn = _target(database_url, embedded)
+    workers = max_workers or os.cpu_count() or 1
+    if delete_:
+        _delete(dsn, scope, confirm, dry_run, reporter)
+    elif append_:
+        _append(dsn, cfg, flags, dry_run, workers, reporter, verbose)
+    else:
+        _full_new(dsn, cfg, confirm, dry_run, workers, no_bulk, reporter, verbose)
+
+
+def _open(dsn: str, *, dry_run: bool, write: bool = True) -> tuple[Any, str]:
+    from .packs.retail import spec
+    from .session import open_checked
+
+    return open_checked(dsn, spec.SCHEMA, write=write, dry_run=dry_run)
+
+
+def _print_rows(title: str, rows: dict[str, int]) -> None:
+    click.echo(title)
+    for table, n in rows.items():
+        click.echo(f"  {table:<26} {n:>12,}")
+
+
+def _print_samples(samples: dict[str, list[dict[str, str]]]) -> None:
+    for table, rows in samples.items():
+        click.echo(f"\nsample rows of {table}:")
+        for row in rows:
+            click.echo("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
+
+
+def _full_new(
+    dsn: str,
+    cfg: Any,
+    confirm: bool,
+    dry_run: bool,
+    workers: int,
+    no_bulk: bool,
+    reporter: Reporter,
+    verbose: bool,
+) -> None:
+    from .packs.retail import spec
+    from .packs.retail.pack import counts, plan_full, prepare_full, run_full, samples
+    from .session import seed as seed_run
+
+    if not dry_run:
+        check_app_env()
+    p = plan_full(cfg)
+    target, state = _open(dsn, dry_run=dry_run)
+    held: dict[str, int] = {}
+    try:
+        if target is not None and state == "ok":
+            held = {t: n for t, n in counts(target.conn).items() if n}
+    finally:
+        if target is not None:
+            target.conn.close()
+    note = "estimates for price_history and promotion"
+    if dry_run:
+        where = (
+            "does not exist yet (a real run creates it)"
+            if target is None
+            else (
+                f'"{target.dbname}": '
+                + ("schema in place" if state == "ok" else "no schema yet (a real run creates it)")
+            )
+        )
+        click.echo(f"database {where}")
+        if held:
+            click.echo(
+                "would replace: "
+                + ", ".join(f"{t} {n:,}" for t, n in held.items())
+                + " (needs --confirm)"
+            )
+        _print_rows(f"planned rows (dry run: nothing is written; {note}):", p.rows)
+        _print_samples(samples(p))
+        return
+    if held:
+        try:
+            _guard(
+                "--full-new into tables that hold rows ("
+                + ", ".join(f"{t} {n:,}" for t, n in held.items())
+                + ")",
+                confirm,
+            )
+        except SafetyError:
+            raise
+    reproduce = _reproduce_retail(cfg.seed)
+    click.echo(
+        f"seeding {redact(dsn)}: full-new, scenario {cfg.scenario}, seed {cfg.seed}, "
+        f"{workers} worker(s)"
+    )
+    click.echo(f"reproduce with: {reproduce}")
+    if p.missing_pairs:
+        click.echo(
+            f"sparsity: {p.missing_pairs:,} of {len(p.stores.id) * len(p.products.id):,} "
+            "store x product pairs never sell"
+        )
+    loader = seed_run(
+        dsn,
+        spec.SCHEMA,
+        reporter,
+        lambda conn, loader, pool: run_full(conn, p, loader, reporter, pool),
+        reproduce=reproduce,
+        bulk_mode=not no_bulk,
+        workers=workers,
+        warm=("pgseed.packs.retail.pack",),
+        prepare=prepare_full,
+    )
+    reporter.summary(loader.written, loader.seconds, "rows created")
+
+
+def _reproduce_retail(seed: int) -> str:
+    return _reproduce(seed)
+
+
+def _append(
+    dsn: str,
+    cfg: Any,
+    flags: dict[str, Any],
+    dry_run: bool,
+    workers: int,
+    reporter: Reporter,
+    verbose: bool,
+) -> None:
+    from .packs.retail import spec
+    from .packs.retail.pack import lock_all, plan_append, run_append, samples
+    from .session import seed as seed_run
+
+    if flags.get("end_date") is None:
+        raise ConfigError(
+            "--append needs --end-date (and --start-date, else the day after the "
+            "last calendar day).\nExample: --append --start-date 2025-01-01 "
+            "--end-date 2025-03-31"
+        )
+    target, state = _open(dsn, dry_run=dry_run)
+    if target is None or state != "ok":
+        if target is not None:
+            target.conn.close()
+        raise PgseedError(
+            "nothing to append to: the database has no retail data yet.\nFix: run --full-new first."
+        )
+    try:
+        start = flags.get("start_date")
+        if start is None:
+            row = target.conn.execute("SELECT max(date) FROM calendar").fetchone()
+            if not row or row[0] is None:
+                raise PgseedError(
+                    "nothing to append to: the calendar is empty.\nFix: run --full-new first."
+                )
+            start = row[0] + dt.timedelta(days=1)
+        end = flags["end_date"]
+        if end < start:
+            raise ConfigError(f"--end-date {end} is before the start of the append ({start}).")
+        p = plan_append(target.conn, cfg, start, end)
+    finally:
+        target.conn.close()
+    if dry_run:
+        click.echo(f"append {start}..{end} to {p.pairs:,} existing store x product series")
+        _print_rows(
+            "planned rows (dry run: nothing is written; estimates for price_history "
+            "and promotion):",
+            p.rows,
+        )
+        _print_samples(samples(p))
+        return
+    reproduce = _reproduce(cfg.seed)
+    click.echo(
+        f"seeding {redact(dsn)}: append {start}..{end} to {p.pairs:,} series, seed {cfg.seed}"
+    )
+    click.echo(f"reproduce with: {reproduce}")
+
+    def body(conn: Any, loader: Any, pool: Any) -> None:
+        lock_all(conn)
+        fresh = plan_append(conn, cfg, start, end)  # under the lock: nobody moved since
+        run_append(conn, fresh, cfg, loader, reporter, pool)
+
+    loader = seed_run(
+        dsn,
+        spec.SCHEMA,
+        reporter,
+        body,
+        reproduce=reproduce,
+        bulk_mode=False,
+        workers=workers,
+        warm=("pgseed.packs.retail.pack",),
+    )
+    reporter.summary(loader.written, loader.seconds, "rows appended")
+
+
+def _delete(dsn: str, scope: str, confirm: bool, dry_run: bool, reporter: Reporter) -> None:
+    from .packs.retail.pack import SCOPES, counts, delete
+
+    if not dry_run:
+        _guard(f"--delete --scope {scope}", confirm)
+    target, state = _open(dsn, dry_run=True, write=not dry_run)
+    if target is None or state != "ok":
+        if target is not None:
+            target.conn.close()
+        click.echo("nothing to delete: the database has no retail schema.")
+        return
+    conn = target.conn
+    try:
+        if dry_run:
+            n = counts(conn, SCOPES[scope])
+            _print_rows(f"would delete (dry run, scope {scope}):", n)
+            return
+        removed = delete(conn, scope)
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.close()
+    _print_rows(f"deleted (scope {scope}), in one transaction:", removed)
+    reporter.info(f"done in {reporter.elapsed():.2f} s")
+
+
+@retail.command()
+@common
+def verify(
+    database_url: str | None,
+    embedded: bool,
+    config_path: Path | None,
+    scenario: str | None,
+    sets: tuple[str, ...],
+    verbose: bool,
+    **flags: Any,
+) -> None:
+    """Check the data against the config and every constraint; exit 6 on a failure."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .packs.retail.verify import verify as run_verify
+
+    flags = {
+        **flags,
+        "start_date": _date(flags.get("start_date")),
+        "end_date": _date(flags.get("end_date")),
+    }
+    cfg = _config(config_path, scenario, sets, **flags)
+    dsn = _target(database_url, embedded)
+    target, state = _open(dsn, dry_run=False, write=False)
+    assert target is not None
+    try:
+        if state != "ok":
+            raise VerificationFailed(
+                f'database "{target.dbname}" has no retail schema: nothing to verify.'
+            )
+        checks = run_verify(target.conn, cfg)
+    finally:
+        target.conn.close()
+    table = Table(title=f"verify {target.dbname}", title_justify="left")
+    table.add_column("check")
+    table.add_column("result")
+    table.add_column("detail")
+    for c in checks:
+        table.add_row(c.rule, "[green]pass[/]" if c.passed else "[red]FAIL[/]", c.detail)
+    Console(highlight=False, width=max(160, Console().width)).print(table)
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        raise VerificationFailed(f"{len(failed)} of {len(checks)} checks failed")
+    click.echo(f"all {len(checks)} checks pass")
+
+
+@retail.command()
+@click.option("--database-url", "--database_url", "database_url", help="source database")
+@click.option("--embedded", is_flag=True, help="read the embedded server's retail_demo")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="directory for the PNG files and index.html",
+)
+@click.option(
+    "--series",
+    "n_series",
+    type=click.IntRange(1, 24),
+    default=4,
+    show_default=True,
+    help="sample series to draw inventory for",
+)
+def report(database_url: str | None, embedded: bool, out: Path, n_series: int) -> None:
+    """Pictures of the data: daily sales, weekly rhythm, promotions, inventory and stockouts."""
+    from .packs.retail.report import report as run_report
+
+    dsn = _target(database_url, embedded)
+    target, state = _open(dsn, dry_run=False, write=False)
+    assert target is not None
+    try:
+        if state != "ok":
+            raise PgseedError(f'database "{target.dbname}" has no retail schema: nothing to draw.')
+        page = run_report(target.conn, out, n_series)
+    finally:
+        target.conn.close()
+    click.echo(f"wrote {page} (open it in a browser)")
+
+
+def seed_random_main() -> None:
+    """``scripts/seed_random.py``: spec 003's script name for ``pgseed retail generate``."""
+    from .cli import main
+
+    main(["retail", "generate", *sys.argv[1:]], prog_name="seed_random.py")

@@ -1,0 +1,334 @@
+"""The retail pack's config: spec 003's YAML shape, its dataclasses' every
+parameter, scenarios, ``SEEDER_*`` variables and command-line overrides.
+
+Layering, later wins::
+
+    defaults < --scenario preset < seed_config.yaml (--config) < SEEDER_* env
+             < named flags (--stores, --sparsity, ...) < --set section.key=value
+
+A scenario named in the YAML file (``scenario: holiday_rush``) is applied under
+the file's own values, the same as ``--scenario``.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ...config import did_you_mean
+from ...errors import ConfigError
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoresConfig(_Strict):
+    count: Annotated[int, Field(ge=0, le=100_000)] = 10
+    regions: tuple[str, ...] = ("North", "South", "East", "West")
+    types: tuple[str, ...] = ("supermarket", "express", "warehouse")
+
+
+class ProductsConfig(_Strict):
+    count: Annotated[int, Field(ge=0, le=1_000_000)] = 50
+    categories: tuple[str, ...] = ("Beverage", "Snack", "Dairy", "Frozen")
+    brands: tuple[str, ...] = ("BrandA", "BrandB", "Generic")
+    # Share of products launched inside the date range (they ramp up; before launch: no rows).
+    new_product_share: Share = 0.1
+
+
+class Dimensions(_Strict):
+    stores: StoresConfig = StoresConfig()
+    products: ProductsConfig = ProductsConfig()
+
+
+class DateRange(_Strict):
+    start: dt.date = dt.date(2024, 1, 1)
+    end: dt.date = dt.date(2024, 12, 31)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if (self.end - self.start).days > 20 * 366:
+            raise ValueError("the range is longer than 20 years")
+        return self
+
+
+class TimeSeriesConfig(_Strict):
+    """Spec 003's ``TimeSeriesConfig``, every parameter."""
+
+    base_demand: Annotated[float, Field(ge=0.0, le=1_000_000)] = 100
+    trend: Literal["none", "linear", "exponential"] = "linear"
+    trend_slope: Annotated[float, Field(ge=-10.0, le=10.0)] = 0.1  # % change per day
+    weekly_seasonality: tuple[float, ...] = (0.8, 0.9, 1.0, 1.0, 1.1, 1.3, 1.2)  # Mon..Sun
+    monthly_seasonality: dict[int, float] = {}  # {12: 1.5}: December sells 1.5x
+    noise_sigma: Annotated[float, Field(ge=0.0, le=3.0)] = 0.1
+    anomaly_probability: Share = 0.01
+    anomaly_magnitude: Annotated[float, Field(ge=1.0, le=100.0)] = 2.0
+
+    @field_validator("weekly_seasonality")
+    @classmethod
+    def _seven(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if len(v) != 7 or any(x < 0 for x in v):
+            raise ValueError("needs 7 multipliers >= 0, Monday first")
+        return v
+
+    @field_validator("monthly_seasonality")
+    @classmethod
+    def _months(cls, v: dict[int, float]) -> dict[int, float]:
+        for month, mult in v.items():
+            if not 1 <= month <= 12 or mult < 0:
+                raise ValueError(f"month {month}: {mult} (months are 1-12, multipliers >= 0)")
+        return v
+
+
+class RetailPatternConfig(_Strict):
+    """Spec 003's ``RetailPatternConfig``, every parameter, plus the YAML's
+    ``promotion_probability`` and ``stockout_probability`` and the knobs they need."""
+
+    promotion_lift: Annotated[float, Field(ge=0.0, le=20.0)] = 1.3
+    stockout_behavior: Literal["zero", "backlog"] = "zero"
+    price_elasticity: Annotated[float, Field(ge=-10.0, le=10.0)] = -0.5
+    new_product_ramp_days: Annotated[int, Field(ge=0, le=3650)] = 30
+    weekend_spike: Annotated[float, Field(ge=0.0, le=20.0)] = 1.2  # on top of Sat/Sun profile
+    # Share of a series' days covered by a promotion (about; promotions never overlap).
+    promotion_probability: Share = 0.1
+    promotion_min_days: Annotated[int, Field(ge=1, le=365)] = 3
+    promotion_max_days: Annotated[int, Field(ge=1, le=365)] = 14
+    discount_min: Share = 0.05
+    discount_max: Share = 0.35
+    # Chance that a replenishment delivery is missed (the main source of stockouts).
+    stockout_probability: Share = 0.05
+    lead_time_days: Annotated[int, Field(ge=1, le=60)] = 2
+    cover_days: Annotated[int, Field(ge=1, le=365)] = 7  # order up to this many days of demand
+    # Chance per day that a series' shelf price changes (a new price_history window).
+    price_change_probability: Share = 0.02
+    price_change_sigma: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
+
+    @model_validator(mode="after")
+    def _bounds(self) -> RetailPatternConfig:
+        if self.promotion_max_days < self.promotion_min_days:
+            raise ValueError("promotion_max_days is below promotion_min_days")
+        if self.discount_max < self.discount_min:
+            raise ValueError("discount_max is below discount_min")
+        return self
+
+
+class SparsityConfig(_Strict):
+    missing_combinations_pct: Share = 0.0  # store x product pairs that never sell
+    random_gaps_per_series: Annotated[int, Field(ge=0, le=1000)] = 0
+    gap_max_days: Annotated[int, Field(ge=1, le=365)] = 7  # gaps last 1..this many days
+
+
+class Holiday(_Strict):
+    date: dt.date
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    multiplier: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+
+
+class RetailConfig(_Strict):
+    scenario: str = "retail_standard"
+    dimensions: Dimensions = Dimensions()
+    date_range: DateRange = DateRange()
+    time_series: TimeSeriesConfig = TimeSeriesConfig()
+    retail: RetailPatternConfig = RetailPatternConfig()
+    sparsity: SparsityConfig = SparsityConfig()
+    # None: the built-in holiday list (US retail, every year of the range). A list
+    # replaces it (config_holiday.yaml names four).
+    holidays: tuple[Holiday, ...] | None = None
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 42
+    batch_size: Annotated[int, Field(ge=1, le=10_000_000)] = 1000  # rows per COPY statement
+    enable_progress: bool = True
+
+    @field_validator("scenario")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in SCENARIOS:
+            raise ValueError(
+                f"unknown scenario {v!r}.{did_you_mean(v, SCENARIOS)} Known: {', '.join(SCENARIOS)}"
+            )
+        return v
+
+
+SCENARIOS: dict[str, dict[str, Any]] = {
+    "retail_standard": {},
+    "holiday_rush": {
+        "time_series": {
+            "trend": "exponential",
+            "trend_slope": 0.02,
+            "monthly_seasonality": {10: 1.0, 11: 1.3, 12: 1.8},
+        },
+        "retail": {"promotion_probability": 0.25, "stockout_probability": 0.15},
+    },
+    "high_variance": {
+        "time_series": {"noise_sigma": 0.45, "anomaly_probability": 0.05, "anomaly_magnitude": 3.0},
+        "retail": {"price_change_probability": 0.05, "price_change_sigma": 0.2},
+    },
+    "stockout_heavy": {
+        "retail": {"stockout_probability": 0.35, "cover_days": 3, "lead_time_days": 4},
+    },
+    "new_launches": {
+        "dimensions": {"products": {"new_product_share": 0.5}},
+        "retail": {"new_product_ramp_days": 45},
+    },
+    "sparse": {
+        "sparsity": {"missing_combinations_pct": 0.5, "random_gaps_per_series": 4},
+    },
+}
+
+# SEEDER_* variables of spec 003 -> config keys (dotted). The safety ones live in safety.
+ENV_KEYS = {
+    "SEEDER_DEFAULT_SEED": "seed",
+    "SEEDER_DEFAULT_STORES": "dimensions.stores.count",
+    "SEEDER_DEFAULT_PRODUCTS": "dimensions.products.count",
+    "SEEDER_BATCH_SIZE": "batch_size",
+    "SEEDER_ENABLE_PROGRESS": "enable_progress",
+}
+
+
+def deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _known_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
+    keys = []
+    for name, field in model.model_fields.items():
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            keys += _known_keys(ann, f"{prefix}{name}.")
+        else:
+            keys.append(prefix + name)
+    return keys
+
+
+KNOWN_KEYS = _known_keys(RetailConfig)
+
+
+def _check(values: Mapping[str, Any], model: type[BaseModel], where: str, prefix: str = "") -> None:
+    for key, value in values.items():
+        field = model.model_fields.get(str(key))
+        dotted = f"{prefix}{key}"
+        if field is None:
+            raise ConfigError(
+                f"unknown config key '{dotted}' in {where}.{did_you_mean(dotted, KNOWN_KEYS)}\n"
+                f"Known keys: {', '.join(KNOWN_KEYS)}."
+            )
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel) and isinstance(value, Mapping):
+            _check(value, ann, where, dotted + ".")
+
+
+def dotted(key: str, value: Any) -> dict[str, Any]:
+    """``("a.b.c", v)`` -> ``{"a": {"b": {"c": v}}}``."""
+    out: dict[str, Any] = {}
+    node = out
+    parts = key.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+    return out
+
+
+def parse_set(item: str) -> dict[str, Any]:
+    """``--set time_series.noise_sigma=0.2`` (the value is read as YAML: 0.2, [1, 2], true)."""
+    if "=" not in item:
+        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. time_series.noise_sigma=0.2")
+    key, raw = item.split("=", 1)
+    key = key.strip()
+    if key not in KNOWN_KEYS:
+        raise ConfigError(
+            f"--set: unknown config key '{key}'.{did_you_mean(key, KNOWN_KEYS)}\n"
+            f"Known keys: {', '.join(KNOWN_KEYS)}."
+        )
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"--set {key}: cannot read {raw!r} ({exc})") from exc
+    return dotted(key, value)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist.\nFix: pass --config PATH.") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping at the top level.")
+    return data
+
+
+def env_values(environ: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, key in ENV_KEYS.items():
+        if name in environ and environ[name].strip() != "":
+            out = deep_merge(out, dotted(key, yaml.safe_load(environ[name])))
+    return out
+
+
+def build(
+    *,
+    scenario: str | None,
+    file: Path | None,
+    environ: Mapping[str, str],
+    flags: Mapping[str, Any],
+    sets: tuple[str, ...] = (),
+) -> RetailConfig:
+    """Layer every source and validate once; errors name the key and where it came from."""
+    file_values = read_yaml(file) if file is not None else {}
+    sources: list[tuple[str, dict[str, Any]]] = []
+    if file is not None:
+        _check(file_values, RetailConfig, str(file))
+    env = env_values(environ)
+    chosen = scenario or file_values.get("scenario") or "retail_standard"
+    if chosen not in SCENARIOS:
+        raise ConfigError(
+            f"unknown scenario '{chosen}'.{did_you_mean(str(chosen), SCENARIOS)}\n"
+            f"Known: {', '.join(SCENARIOS)} (rag-agent is not part of pgseed)."
+        )
+    sources.append((f"scenario {chosen}", {**SCENARIOS[chosen], "scenario": chosen}))
+    sources.append((str(file), file_values))
+    sources.append(("SEEDER_* environment", env))
+    flag_values: dict[str, Any] = {}
+    for key, value in flags.items():
+        if value is not None:
+            flag_values = deep_merge(flag_values, dotted(key, value))
+    if scenario is not None:
+        flag_values["scenario"] = scenario
+    sources.append(("command line", flag_values))
+    for item in sets:
+        sources.append(("--set", parse_set(item)))
+    merged: dict[str, Any] = {}
+    for _, values in sources:
+        merged = deep_merge(merged, values)
+    try:
+        return RetailConfig.model_validate(merged)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "config"
+            lines.append(f"{key}: {err['msg']}, got {err.get('input')!r}")
+        raise ConfigError("invalid retail config:\n  " + "\n  ".join(lines)) from exc

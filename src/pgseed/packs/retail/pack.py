@@ -1,0 +1,525 @@
+"""The retail pack's operations: full-new, append, delete (and the plan behind each).
+
+Everything runs on the engine's connection inside one transaction that the
+caller commits or rolls back; the pack never opens a connection itself.
+Dimensions are written by the writer (text COPY); the fact tables' series are
+simulated in worker processes and arrive as binary COPY tuples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg import sql
+
+from ... import binary
+from ...encode import bool_field, encode_rows, int_field, text_field
+from ...errors import GenerationError
+from ...load import CopyLoader
+from ...progress import Reporter
+from ...rng import stream
+from ...run import Task, WorkerPool, run_tasks
+from . import dims
+from .config import RetailConfig
+from .models import DIMENSIONS, FACTS, TABLES
+from .simulate import FACT_TYPES, Series, SimContext, gaps, series_key, simulate
+
+Conn = psycopg.Connection[tuple[object, ...]]
+
+DIM_COLUMNS = {
+    "store": ("id", "code", "name", "region", "store_type", "city", "size_sqm", "opened_on"),
+    "product": (
+        "id",
+        "sku",
+        "name",
+        "category",
+        "brand",
+        "base_price",
+        "unit_cost",
+        "launch_date",
+    ),
+    "calendar": (
+        "date",
+        "day_of_week",
+        "day_of_month",
+        "day_of_year",
+        "week_of_year",
+        "month",
+        "quarter",
+        "year",
+        "is_weekend",
+        "is_holiday",
+        "holiday_name",
+    ),
+}
+COLUMNS: dict[str, tuple[str, ...]] = {
+    **DIM_COLUMNS,
+    **{t: tuple(FACT_TYPES[t]) for t in FACTS},
+}
+CELLS_PER_BLOCK = 65_536  # series x days per worker task: bounds a worker's memory
+DEFAULT_DATABASE = "retail_demo"
+
+
+# -- text encoding of the dimensions --------------------------------------------
+
+
+def iso_dates(days: np.ndarray) -> list[str]:
+    return np.datetime_as_string(np.asarray(days).astype("datetime64[D]")).tolist()  # type: ignore[no-any-return]
+
+
+def money(cents: np.ndarray) -> list[str]:
+    c = np.asarray(cents, dtype=np.int64)
+    return [f"{v // 100}.{v % 100:02d}" for v in c.tolist()]
+
+
+def store_copy(s: dims.Stores) -> bytes:
+    return encode_rows(
+        [
+            int_field(s.id),
+            text_field(s.code),
+            text_field(s.name),
+            text_field(s.region),
+            text_field(s.store_type),
+            text_field(s.city),
+            int_field(s.size_sqm),
+            iso_dates(s.opened_on),
+        ]
+    )
+
+
+def product_copy(p: dims.Products) -> bytes:
+    return encode_rows(
+        [
+            int_field(p.id),
+            text_field(p.sku),
+            text_field(p.name),
+            text_field(p.category),
+            text_field(p.brand),
+            money(p.base_cents),
+            money(p.cost_cents),
+            iso_dates(p.launch),
+        ]
+    )
+
+
+def calendar_columns(c: dims.CalendarRows) -> dict[str, Any]:
+    d = c.days.astype("datetime64[D]")
+    dates = [dims.from_epoch_day(x) for x in c.days.tolist()]
+    month = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
+    dow = (c.days + 3) % 7
+    return {
+        "date": c.days,
+        "day_of_week": dow,
+        "day_of_month": np.array([x.day for x in dates], dtype=np.int64),
+        "day_of_year": (d - d.astype("datetime64[Y]")).astype(np.int64) + 1,
+        "week_of_year": np.array([x.isocalendar()[1] for x in dates], dtype=np.int64),
+        "month": month,
+        "quarter": (month - 1) // 3 + 1,
+        "year": year,
+        "is_weekend": dow >= 5,
+        "is_holiday": np.array([n is not None for n in c.holiday_name], dtype=bool),
+        "holiday_name": c.holiday_name,
+    }
+
+
+def calendar_copy(c: dims.CalendarRows) -> bytes:
+    cols = calendar_columns(c)
+    return encode_rows(
+        [
+            iso_dates(cols["date"]),
+            *(int_field(cols[k]) for k in DIM_COLUMNS["calendar"][1:8]),
+            bool_field(cols["is_weekend"]),
+            bool_field(cols["is_holiday"]),
+            text_field(cols["holiday_name"]),
+        ]
+    )
+
+
+# -- the work of one block of series (in a worker process) ----------------------
+
+
+@dataclass(frozen=True)
+class Work:
+    ctx: SimContext
+    series: Series
+
+
+def work(w: Work, block: tuple[int, int]) -> dict[str, tuple[int, bytes]]:
+    lo, hi = block
+    s = w.series
+    part = Series(**{f: getattr(s, f)[lo:hi] for f in Series.__dataclass_fields__})
+    out = simulate(w.ctx, part)
+    result = {}
+    for table in FACTS_ORDER:
+        cols = out[table]
+        types = FACT_TYPES[table]
+        rows = len(cols[next(iter(types))])
+        result[table] = (rows, binary.encode(list(types.values()), [cols[c] for c in types]))
+    return result
+
+
+FACTS_ORDER = ("price_history", "promotion", "sales_daily", "inventory_snapshot_daily")
+
+
+def blocks(series: Series, days: int) -> list[tuple[int, int]]:
+    per = max(1, CELLS_PER_BLOCK // max(days, 1))
+    n = len(series)
+    return [(i, min(i + per, n)) for i in range(0, n, per)]
+
+
+# -- plans ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FullPlan:
+    cfg: RetailConfig
+    stores: dims.Stores
+    products: dims.Products
+    calendar: dims.CalendarRows
+    ctx: SimContext
+    series: Series
+    missing_pairs: int
+    rows: dict[str, int]  # exact for all but price_history and promotion (estimates)
+
+
+def _holiday_mult(cfg: RetailConfig, day0: int, day1: int) -> np.ndarray:
+    hol = dims.holidays(cfg, dims.from_epoch_day(day0), dims.from_epoch_day(day1))
+    return np.array([hol[d][1] if d in hol else 1.0 for d in range(day0, day1 + 1)])
+
+
+def levels(
+    cfg: RetailConfig,
+    store_code: Sequence[str],
+    store_name: Sequence[str],
+    sku: Sequence[str],
+    product_name: Sequence[str],
+    s_idx: np.ndarray,
+    p_idx: np.ndarray,
+) -> np.ndarray:
+    """Mean daily demand per series, from the stored fields (see dims.py)."""
+    sf = np.array([dims.store_factor(c, n) for c, n in zip(store_code, store_name, strict=True)])
+    pf = np.array([dims.product_factor(k, n) for k, n in zip(sku, product_name, strict=True)])
+    pair = np.array(
+        [
+            dims.pair_factor(store_code[i], sku[j])
+            for i, j in zip(s_idx.tolist(), p_idx.tolist(), strict=True)
+        ]
+    )
+    out: np.ndarray = cfg.time_series.base_demand * sf[s_idx] * pf[p_idx] * pair
+    return out
+
+
+def _estimate_rows(cfg: RetailConfig, ctx: SimContext, series: Series) -> dict[str, int]:
+    days = np.maximum(ctx.day1 - series.first_day + 1, 0)
+    cells = int(days.sum())
+    gap_cells = 0
+    for lo, hi in blocks(series, ctx.day1 - ctx.day0 + 1):
+        rng_days = np.arange(ctx.day0, ctx.day1 + 1)
+        key = series_key(series.store_id[lo:hi], series.product_id[lo:hi])
+        mask = gaps(
+            ctx.seed,
+            key,
+            series.first_day[lo:hi],
+            ctx.day1,
+            cfg.sparsity.random_gaps_per_series,
+            cfg.sparsity.gap_max_days,
+            rng_days,
+        )
+        gap_cells += int((mask & (rng_days[None, :] >= series.first_day[lo:hi, None])).sum())
+    rp = cfg.retail
+    mean_len = (rp.promotion_min_days + rp.promotion_max_days) / 2
+    return {
+        "price_history": int(len(series) + cells * rp.price_change_probability),
+        "promotion": int(cells * rp.promotion_probability / mean_len),
+        "sales_daily": cells - gap_cells,
+        "inventory_snapshot_daily": cells,
+    }
+
+
+def plan_full(cfg: RetailConfig) -> FullPlan:
+    st = dims.stores(cfg)
+    pr = dims.products(cfg)
+    start, end = cfg.date_range.start, cfg.date_range.end
+    day0, day1 = dims.epoch_day(start), dims.epoch_day(end)
+    cal = dims.calendar(cfg, start, end)
+    n_pairs = len(st.id) * len(pr.id)
+    missing = round(cfg.sparsity.missing_combinations_pct * n_pairs)
+    keep = np.ones(n_pairs, dtype=bool)
+    if missing:
+        keep[stream(cfg.seed, "sparsity").choice(n_pairs, size=missing, replace=False)] = False
+    pairs = np.flatnonzero(keep)
+    s_idx, p_idx = pairs // max(len(pr.id), 1), pairs % max(len(pr.id), 1)
+    launch = pr.launch[p_idx]
+    series = Series(
+        store_id=st.id[s_idx],
+        product_id=pr.id[p_idx],
+        level=levels(cfg, st.code, st.name, pr.sku, pr.name, s_idx, p_idx),
+        base_cents=pr.base_cents[p_idx],
+        price_cents=pr.base_cents[p_idx],
+        first_day=np.maximum(day0, launch),
+        launch=launch,
+        on_hand=np.full(len(pairs), -1, dtype=np.int64),
+    )
+    ctx = SimContext(
+        seed=cfg.seed,
+        cfg=cfg,
+        day0=day0,
+        day1=day1,
+        anchor=day0,
+        holiday_mult=_holiday_mult(cfg, day0, day1),
+    )
+    rows = {
+        "store": len(st.id),
+        "product": len(pr.id),
+        "calendar": len(cal.days),
+        **_estimate_rows(cfg, ctx, series),
+    }
+    return FullPlan(cfg, st, pr, cal, ctx, series, missing, rows)
+
+
+def counts(conn: Conn, tables: Sequence[str] = TABLES) -> dict[str, int]:
+    out = {}
+    for t in tables:
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()
+        out[t] = int(str(row[0])) if row else 0
+    return out
+
+
+def truncate(conn: Conn, tables: Sequence[str]) -> None:
+    conn.execute(
+        sql.SQL("TRUNCATE {} RESTART IDENTITY").format(
+            sql.SQL(", ").join(map(sql.Identifier, tables))
+        )
+    )
+
+
+def _load_series(
+    loader: CopyLoader,
+    ctx: SimContext,
+    series: Series,
+    batch_size: int,
+    pool: WorkerPool,
+) -> None:
+    for t in FACTS:
+        loader.binary[t] = binary.width(list(FACT_TYPES[t].values()))
+    days = ctx.day1 - ctx.day0 + 1
+    run_tasks(
+        loader,
+        [Task("inventory_snapshot_daily", b) for b in blocks(series, days)],
+        work,
+        Work(ctx, series),
+        order=FACTS_ORDER,
+        batch_sizes=dict.fromkeys(FACTS_ORDER, batch_size),
+        pool=pool,
+    )
+
+
+def run_full(
+    conn: Conn, p: FullPlan, loader: CopyLoader, reporter: Reporter, pool: WorkerPool
+) -> None:
+    """Fill all seven tables (already emptied by ``prepare_full``)."""
+    reporter.begin(p.rows)
+    loader.copy("store", store_copy(p.stores), len(p.stores.id))
+    loader.copy("product", product_copy(p.products), len(p.products.id))
+    loader.copy("calendar", calendar_copy(p.calendar), len(p.calendar.days))
+    for table, n in (("store", len(p.stores.id)), ("product", len(p.products.id))):
+        conn.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, %s)", [table, max(n, 1), n > 0]
+        )
+    _load_series(loader, p.ctx, p.series, p.cfg.batch_size, pool)
+
+
+def prepare_full(conn: Conn) -> None:
+    conn.execute(
+        sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+            sql.SQL(", ").join(map(sql.Identifier, TABLES))
+        )
+    )
+    truncate(conn, TABLES)
+
+
+# -- append ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppendPlan:
+    ctx: SimContext
+    series: Series
+    new_dates: np.ndarray  # epoch days missing from the calendar
+    calendar: dims.CalendarRows
+    rows: dict[str, int]
+    pairs: int
+
+
+def plan_append(conn: Conn, cfg: RetailConfig, start: dt.date, end: dt.date) -> AppendPlan:
+    """Read what the database holds and plan sales and inventory for [start, end]."""
+    stores = conn.execute("SELECT id, code, name FROM store ORDER BY id").fetchall()
+    products = conn.execute(
+        "SELECT id, sku, name, (base_price * 100)::bigint, launch_date FROM product ORDER BY id"
+    ).fetchall()
+    state = conn.execute(
+        """
+        SELECT i.store_id, i.product_id, i.date, i.on_hand_qty + i.received_qty
+                 - coalesce(s.quantity, 0)
+        FROM (SELECT store_id, product_id, max(date) AS date
+              FROM inventory_snapshot_daily GROUP BY store_id, product_id) last
+        JOIN inventory_snapshot_daily i USING (store_id, product_id, date)
+        LEFT JOIN sales_daily s USING (store_id, product_id, date)
+        ORDER BY i.store_id, i.product_id
+        """
+    ).fetchall()
+    if not state:
+        raise GenerationError(
+            "nothing to append to: the database holds no store x product series yet.\n"
+            "Fix: run --full-new first (append only extends existing series)."
+        )
+    prices = dict(
+        ((int(str(r[0])), int(str(r[1]))), int(str(r[2])))
+        for r in conn.execute(
+            "SELECT DISTINCT ON (store_id, product_id) store_id, product_id, (price * 100)::bigint"
+            " FROM price_history ORDER BY store_id, product_id, valid_to DESC, id DESC"
+        ).fetchall()
+    )
+    first_row = conn.execute("SELECT min(date) FROM calendar").fetchone()
+    anchor = dims.epoch_day(first_row[0]) if first_row and first_row[0] else dims.epoch_day(start)  # type: ignore[arg-type]
+    s_pos = {int(str(r[0])): i for i, r in enumerate(stores)}
+    p_pos = {int(str(r[0])): i for i, r in enumerate(products)}
+    sid = np.array([int(str(r[0])) for r in state], dtype=np.int64)
+    pid = np.array([int(str(r[1])) for r in state], dtype=np.int64)
+    s_idx = np.array([s_pos[x] for x in sid.tolist()], dtype=np.int64)
+    p_idx = np.array([p_pos[x] for x in pid.tolist()], dtype=np.int64)
+    last = np.array([dims.epoch_day(r[2]) for r in state], dtype=np.int64)  # type: ignore[arg-type]
+    closing = np.array([max(int(str(r[3])), 0) for r in state], dtype=np.int64)
+    base = np.array([int(str(r[3])) for r in products], dtype=np.int64)[p_idx]
+    launch = np.array([dims.epoch_day(r[4]) for r in products], dtype=np.int64)[p_idx]  # type: ignore[arg-type]
+    day0, day1 = dims.epoch_day(start), dims.epoch_day(end)
+    price = np.array(
+        [
+            prices.get((a, b), int(c))
+            for a, b, c in zip(sid.tolist(), pid.tolist(), base, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    series = Series(
+        store_id=sid,
+        product_id=pid,
+        level=levels(
+            cfg,
+            [str(r[1]) for r in stores],
+            [str(r[2]) for r in stores],
+            [str(r[1]) for r in products],
+            [str(r[2]) for r in products],
+            s_idx,
+            p_idx,
+        ),
+        base_cents=base,
+        price_cents=price,
+        first_day=np.maximum.reduce([np.full_like(last, day0), last + 1, launch]),
+        launch=launch,
+        on_hand=closing,
+    )
+    have = {
+        dims.epoch_day(r[0])  # type: ignore[arg-type]
+        for r in conn.execute(
+            "SELECT date FROM calendar WHERE date BETWEEN %s AND %s", [start, end]
+        ).fetchall()
+    }
+    full_cal = dims.calendar(cfg, start, end)
+    keep = np.array([d not in have for d in full_cal.days.tolist()], dtype=bool)
+    cal = dims.CalendarRows(
+        days=full_cal.days[keep],
+        holiday_name=[n for n, k in zip(full_cal.holiday_name, keep.tolist(), strict=True) if k],
+    )
+    ctx = SimContext(
+        seed=cfg.seed,
+        cfg=cfg,
+        day0=day0,
+        day1=day1,
+        anchor=anchor,
+        holiday_mult=_holiday_mult(cfg, day0, day1),
+    )
+    rows = {"calendar": len(cal.days), **_estimate_rows(cfg, ctx, series)}
+    return AppendPlan(ctx, series, cal.days, cal, rows, len(series))
+
+
+def run_append(
+    conn: Conn,
+    p: AppendPlan,
+    cfg: RetailConfig,
+    loader: CopyLoader,
+    reporter: Reporter,
+    pool: WorkerPool,
+) -> None:
+    reporter.begin(p.rows)
+    loader.copy("calendar", calendar_copy(p.calendar), len(p.calendar.days))
+    _load_series(loader, p.ctx, p.series, cfg.batch_size, pool)
+
+
+def lock_all(conn: Conn) -> None:
+    conn.execute(
+        sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+            sql.SQL(", ").join(map(sql.Identifier, TABLES))
+        )
+    )
+
+
+# -- delete ----------------------------------------------------------------------
+
+SCOPES: Mapping[str, tuple[str, ...]] = {
+    "all": TABLES,
+    "facts": FACTS,
+    "dimensions": DIMENSIONS,
+}
+
+
+def delete(conn: Conn, scope: str) -> dict[str, int]:
+    """Empty the scope's tables (one statement, in the caller's transaction); rows removed."""
+    tables = SCOPES[scope]
+    lock_all(conn)
+    before = counts(conn, TABLES)
+    if scope == "dimensions":
+        held = {t: before[t] for t in FACTS if before[t]}
+        if held:
+            raise GenerationError(
+                "the fact tables still reference the dimensions ("
+                + ", ".join(f"{t} {n:,} rows" for t, n in held.items())
+                + ").\nFix: delete --scope facts first, or --scope all."
+            )
+        # TRUNCATE must name every table that references the ones it empties.
+        truncate(conn, TABLES)
+    else:
+        truncate(conn, tables)
+    return {t: before[t] for t in tables}
+
+
+def samples(p: FullPlan | AppendPlan, k: int = 3) -> dict[str, list[dict[str, str]]]:
+    """The first ``k`` rows of each fact table (for --dry-run)."""
+    first = replace(p.series, **{f: getattr(p.series, f)[:k] for f in Series.__dataclass_fields__})
+    out = simulate(p.ctx, first)
+    result: dict[str, list[dict[str, str]]] = {}
+    for table in FACTS_ORDER:
+        cols = out[table]
+        types = FACT_TYPES[table]
+        n = len(cols[next(iter(types))])
+        rows = []
+        for i in range(min(k, n)):
+            row = {}
+            for c, t in types.items():
+                v = cols[c][i]
+                if t == "date":
+                    row[c] = str(dims.from_epoch_day(int(v)))
+                elif t == "numeric:2":
+                    row[c] = money(np.array([v]))[0]
+                elif t == "numeric:3":
+                    row[c] = f"{int(v) / 1000:.3f}"
+                else:
+                    row[c] = str(v)
+            rows.append(row)
+        result[table] = rows
+    return result
