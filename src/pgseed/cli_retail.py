@@ -565,10 +565,3 @@ def report(database_url: str | None, embedded: bool, out: Path, n_series: int) -
     finally:
         target.conn.close()
     click.echo(f"wrote {page} (open it in a browser)")
-
-
-def seed_random_main() -> None:
-    """``scripts/seed_random.py``: spec 003's script name for ``pgseed retail generate``."""
-    from .cli import main
-
-    main(["retail", "generate", *sys.argv[1:]], prog_name="seed_random.py")

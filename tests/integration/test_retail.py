@@ -1,0 +1,475 @@
+"""The retail pack end to end on a real PostgreSQL: every operation, every
+constraint, append idempotency, reproducibility, and the realism properties."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.conftest import query, scalar
+
+pytestmark = pytest.mark.db
+
+TABLES = (
+    "store",
+    "product",
+    "calendar",
+    "price_history",
+    "promotion",
+    "sales_daily",
+    "inventory_snapshot_daily",
+)
+SMALL = (
+    "--stores",
+    "3",
+    "--products",
+    "4",
+    "--start-date",
+    "2024-01-01",
+    "--end-date",
+    "2024-03-31",
+)
+
+
+def gen(cli: Any, dsn: str, *args: str, env: dict[str, str] | None = None) -> Any:
+    return cli("retail", "generate", "--database-url", dsn, *args, env=env)
+
+
+def ok(result: Any) -> Any:
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def digest(dsn: str) -> dict[str, str]:
+    """md5 of each table's COPY TO text, in a stable order."""
+    out = {}
+    with psycopg.connect(dsn) as c:
+        for t in TABLES:
+            buf = io.BytesIO()
+            order = "date, store_id, product_id" if "daily" in t else "1"
+            with c.cursor().copy(f"COPY (SELECT * FROM {t} ORDER BY {order}, 1) TO STDOUT") as cp:
+                for chunk in cp:
+                    buf.write(chunk)
+            out[t] = hashlib.md5(buf.getvalue()).hexdigest()
+    return out
+
+
+def counts(dsn: str) -> dict[str, int]:
+    return {t: scalar(dsn, f"SELECT count(*) FROM {t}") for t in TABLES}
+
+
+def test_full_new_then_verify_passes_with_exact_counts(cli: Any, db_dsn: str) -> None:
+    res = ok(
+        gen(
+            cli,
+            db_dsn,
+            "--full-new",
+            *SMALL,
+            "--sparsity",
+            "0.25",
+            "--set",
+            "sparsity.random_gaps_per_series=2",
+        )
+    )
+    assert "rows created" in res.output
+    n = counts(db_dsn)
+    assert (n["store"], n["product"], n["calendar"]) == (3, 4, 91)
+    pairs = scalar(
+        db_dsn, "SELECT count(DISTINCT (store_id, product_id)) FROM inventory_snapshot_daily"
+    )
+    assert pairs == 12 - 3  # exactly round(0.25 * 12) pairs never sell
+    # One snapshot per series per day from launch (or the range start) to the end.
+    expected = scalar(
+        db_dsn,
+        "SELECT sum('2024-03-31'::date - greatest('2024-01-01'::date, p.launch_date) + 1)"
+        " FROM (SELECT DISTINCT store_id, product_id FROM inventory_snapshot_daily) s"
+        " JOIN product p ON p.id = s.product_id",
+    )
+    assert n["inventory_snapshot_daily"] == expected
+    assert 0 < n["inventory_snapshot_daily"] - n["sales_daily"] <= 9 * 2 * 7  # the gaps
+    ok(cli("retail", "verify", "--database-url", db_dsn, *SMALL, "--sparsity", "0.25"))
+    # The schema's constraints are there (not just respected by the data).
+    names = {r[0] for r in query(db_dsn, "SELECT conname FROM pg_constraint")}
+    assert {
+        "uq_sales_daily_grain",
+        "uq_inventory_snapshot_daily_grain",
+        "ck_calendar_day_of_week",
+        "ck_price_history_window",
+        "ck_promotion_discount",
+        "ck_inventory_on_hand",
+    } <= names
+
+
+def test_same_seed_same_data_whatever_batch_size_and_workers(
+    cli: Any, server_dsn: str, db_dsn: str
+) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL, "--seed", "7"))
+    first = digest(db_dsn)
+    ok(
+        gen(
+            cli,
+            db_dsn,
+            "--full-new",
+            *SMALL,
+            "--seed",
+            "7",
+            "--confirm",
+            "--batch-size",
+            "97",
+            "--max-workers",
+            "1",
+            "--no-bulk",
+        )
+    )
+    assert digest(db_dsn) == first
+    ok(gen(cli, db_dsn, "--full-new", *SMALL, "--seed", "8", "--confirm"))
+    assert digest(db_dsn)["sales_daily"] != first["sales_daily"]
+
+
+def test_append_continues_series_and_is_idempotent(cli: Any, db_dsn: str) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL))
+    before = counts(db_dsn)
+    ok(
+        gen(
+            cli,
+            db_dsn,
+            "--append",
+            "--start-date",
+            "2024-04-01",
+            "--end-date",
+            "2024-04-30",
+            "--seed",
+            "43",
+        )
+    )
+    after = counts(db_dsn)
+    assert after["calendar"] == before["calendar"] + 30
+    assert after["inventory_snapshot_daily"] == before["inventory_snapshot_daily"] + 12 * 30
+    assert after["store"] == 3 and after["product"] == 4
+    # Each series continues from its last day's stock.
+    broken = scalar(
+        db_dsn,
+        "SELECT count(*) FROM inventory_snapshot_daily a JOIN inventory_snapshot_daily b"
+        " USING (store_id, product_id) LEFT JOIN sales_daily s ON s.store_id = a.store_id"
+        " AND s.product_id = a.product_id AND s.date = a.date"
+        " WHERE a.date = '2024-03-31' AND b.date = '2024-04-01'"
+        " AND b.on_hand_qty <> a.on_hand_qty - coalesce(s.quantity, 0) + a.received_qty",
+    )
+    assert broken == 0
+    snapshot = digest(db_dsn)
+    res = ok(
+        gen(
+            cli,
+            db_dsn,
+            "--append",
+            "--start-date",
+            "2024-04-01",
+            "--end-date",
+            "2024-04-30",
+            "--seed",
+            "43",
+        )
+    )
+    assert digest(db_dsn) == snapshot, res.output
+    ok(cli("retail", "verify", "--database-url", db_dsn, *SMALL))
+
+
+def test_append_needs_existing_series(cli: Any, db_dsn: str) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL))
+    ok(gen(cli, db_dsn, "--delete", "--scope", "facts", "--confirm"))
+    res = gen(cli, db_dsn, "--append", "--end-date", "2024-04-30")
+    assert res.exit_code != 0 and "--full-new first" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_delete_guards_scopes_and_dry_run(cli: Any, db_dsn: str) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL))
+    full = counts(db_dsn)
+    res = gen(cli, db_dsn, "--delete")
+    assert res.exit_code == 3 and "--confirm" in res.output
+    res = ok(gen(cli, db_dsn, "--delete", "--dry-run"))
+    assert "would delete" in res.output and f"{full['sales_daily']:,}" in res.output
+    assert counts(db_dsn) == full
+    res = gen(cli, db_dsn, "--delete", "--scope", "dimensions", "--confirm")
+    assert res.exit_code != 0 and "--scope facts first" in res.output
+    assert counts(db_dsn) == full
+    ok(gen(cli, db_dsn, "--delete", "--scope", "facts", "--confirm"))
+    n = counts(db_dsn)
+    assert n["store"] == 3 and n["calendar"] == 91
+    assert (
+        n["sales_daily"]
+        == n["price_history"]
+        == n["promotion"]
+        == n["inventory_snapshot_daily"]
+        == 0
+    )
+    ok(gen(cli, db_dsn, "--delete", "--scope", "dimensions", "--confirm"))
+    assert sum(counts(db_dsn).values()) == 0
+
+
+def test_full_new_over_data_needs_confirm(cli: Any, db_dsn: str) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL))
+    before = digest(db_dsn)
+    res = gen(cli, db_dsn, "--full-new", *SMALL, "--seed", "9")
+    assert res.exit_code == 3 and "--confirm" in res.output
+    assert digest(db_dsn) == before
+    res = gen(
+        cli, db_dsn, "--full-new", *SMALL, "--seed", "9", env={"SEEDER_REQUIRE_CONFIRM": "false"}
+    )
+    ok(res)
+    assert digest(db_dsn) != before
+
+
+def test_production_is_blocked(cli: Any, db_dsn: str) -> None:
+    for env in (
+        {"APP_ENV": "production"},
+        {"APP_ENV": "production", "SEEDER_ALLOW_PRODUCTION": "true"},
+    ):
+        res = gen(cli, db_dsn, "--full-new", *SMALL, "--confirm", env=env)
+        assert res.exit_code == 3 and "production" in res.output
+        res = gen(cli, db_dsn, "--delete", "--confirm", env=env)
+        assert res.exit_code == 3
+
+
+def test_dry_run_writes_nothing(cli: Any, server_dsn: str, db_name: str, db_dsn: str) -> None:
+    from tests.conftest import database_exists
+
+    res = ok(gen(cli, db_dsn, "--full-new", *SMALL, "--dry-run"))
+    assert "planned rows" in res.output and "sample rows of sales_daily" in res.output
+    assert not database_exists(server_dsn, db_name)
+
+
+def test_verify_catches_broken_data(cli: Any, db_dsn: str) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL))
+    with psycopg.connect(db_dsn) as c:
+        c.execute("ALTER TABLE sales_daily DROP CONSTRAINT ck_sales_daily_unit_price")
+        c.execute(
+            "UPDATE sales_daily SET quantity = quantity + 100000, unit_price = -1"
+            " WHERE id = (SELECT min(id) FROM sales_daily)"
+        )
+    res = cli("retail", "verify", "--database-url", db_dsn, *SMALL)
+    assert res.exit_code == 6
+    out = res.output
+    for rule in (
+        "no sale exceeds the stock on hand",
+        "unit_price >= 0",
+        "inventory adds up",
+        "total_amount = quantity x unit_price",
+    ):
+        line = next(ln for ln in out.splitlines() if rule in ln)
+        assert "FAIL" in line, line
+
+
+def test_realism_weekends_promotions_prices(cli: Any, db_dsn: str) -> None:
+    ok(
+        gen(
+            cli,
+            db_dsn,
+            "--full-new",
+            "--stores",
+            "4",
+            "--products",
+            "10",
+            "--start-date",
+            "2024-01-01",
+            "--end-date",
+            "2024-06-30",
+            "--set",
+            "retail.stockout_probability=0",
+            "--set",
+            "retail.promotion_probability=0.2",
+        )
+    )
+    wk = query(
+        db_dsn,
+        "SELECT c.day_of_week >= 5, avg(s.quantity) FROM sales_daily s"
+        " JOIN calendar c USING (date) WHERE NOT c.is_holiday GROUP BY 1",
+    )
+    by = {bool(k): float(v) for k, v in wk}
+    # Profile: weekdays average 0.96, weekends 1.25 x 1.2 = 1.5 -> ~1.56x.
+    assert 1.35 < by[True] / by[False] < 1.8
+    # Promotion days sell more than the same series' other days.
+    lift = scalar(
+        db_dsn,
+        "SELECT avg(p / n) FROM (SELECT store_id, product_id,"
+        " avg(quantity) FILTER (WHERE on_promotion) p, avg(quantity) FILTER (WHERE NOT on_promotion) n"
+        " FROM sales_daily GROUP BY 1, 2) x WHERE p IS NOT NULL AND n > 0",
+    )
+    assert 1.1 < float(lift) < 1.8
+    promo_price = scalar(
+        db_dsn,
+        "SELECT avg(unit_price) FILTER (WHERE on_promotion)"
+        " / avg(unit_price) FILTER (WHERE NOT on_promotion) FROM sales_daily",
+    )
+    assert float(promo_price) < 0.95
+    ok(
+        cli(
+            "retail",
+            "verify",
+            "--database-url",
+            db_dsn,
+            "--stores",
+            "4",
+            "--products",
+            "10",
+            "--start-date",
+            "2024-01-01",
+            "--end-date",
+            "2024-06-30",
+        )
+    )
+    # A profile with quiet weekends flips it.
+    ok(
+        gen(
+            cli,
+            db_dsn,
+            "--full-new",
+            "--stores",
+            "4",
+            "--products",
+            "10",
+            "--confirm",
+            "--set",
+            "time_series.weekly_seasonality=[1.2,1.2,1.2,1.2,1.2,0.5,0.5]",
+            "--set",
+            "retail.weekend_spike=1.0",
+            "--set",
+            "retail.stockout_probability=0",
+        )
+    )
+    wk = query(
+        db_dsn,
+        "SELECT c.day_of_week >= 5, avg(s.quantity) FROM sales_daily s"
+        " JOIN calendar c USING (date) WHERE NOT c.is_holiday GROUP BY 1",
+    )
+    by = {bool(k): float(v) for k, v in wk}
+    assert by[True] < 0.6 * by[False]
+
+
+def test_scenarios_shape_the_data(cli: Any, db_dsn: str) -> None:
+    shares = {}
+    for scenario in ("retail_standard", "stockout_heavy"):
+        ok(gen(cli, db_dsn, "--full-new", *SMALL, "--scenario", scenario, "--confirm"))
+        shares[scenario] = float(
+            scalar(db_dsn, "SELECT avg(is_stockout::int) FROM inventory_snapshot_daily")
+        )
+    assert shares["stockout_heavy"] > 2 * shares["retail_standard"]
+    ok(gen(cli, db_dsn, "--full-new", *SMALL, "--scenario", "sparse", "--confirm"))
+    pairs = scalar(
+        db_dsn, "SELECT count(DISTINCT (store_id, product_id)) FROM inventory_snapshot_daily"
+    )
+    assert pairs == 6  # half of 12
+    ok(cli("retail", "verify", "--database-url", db_dsn, *SMALL, "--scenario", "sparse"))
+
+
+def test_yaml_config_env_and_flags_layer(cli: Any, db_dsn: str, tmp_path: Path) -> None:
+    cfg = tmp_path / "seed_config.yaml"
+    cfg.write_text(
+        "dimensions:\n  stores:\n    count: 5\n  products:\n    count: 2\n"
+        "date_range:\n  start: '2024-02-01'\n  end: '2024-02-29'\n"
+        "holidays:\n  - date: '2024-02-14'\n    name: Heart Day\n    multiplier: 2.0\n"
+    )
+    ok(
+        gen(
+            cli,
+            db_dsn,
+            "--full-new",
+            "--config",
+            str(cfg),
+            "--stores",
+            "2",
+            env={"SEEDER_DEFAULT_PRODUCTS": "3"},
+        )
+    )
+    n = counts(db_dsn)
+    assert (n["store"], n["product"], n["calendar"]) == (2, 3, 29)
+    assert query(db_dsn, "SELECT date::text, holiday_name FROM calendar WHERE is_holiday") == [
+        ("2024-02-14", "Heart Day")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--full-new", "--set", "time_series.noise_sigm=1"),
+            "Did you mean 'time_series.noise_sigma'",
+        ),
+        (("--full-new", "--scenario", "holiday_rsh"), "Did you mean 'holiday_rush'"),
+        (("--full-new", "--start-date", "2024-05-01", "--end-date", "2024-01-01"), "before start"),
+        (("--full-new", "--set", "retail.stockout_behavior=sometimes"), "stockout_behavior"),
+        (("--stores", "2"), "pick one operation"),
+        (("--full-new", "--append"), "cannot be combined"),
+        (("--append",), "--end-date"),
+    ],
+)
+def test_bad_input_is_a_clear_error(
+    cli: Any, db_dsn: str, args: tuple[str, ...], message: str
+) -> None:
+    res = gen(cli, db_dsn, *args, "--confirm")
+    assert res.exit_code == 2, res.output
+    assert message in res.output
+    assert "Traceback" not in res.output
+
+
+def test_bad_yaml_key_names_the_key(cli: Any, db_dsn: str, tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("time_series:\n  noise_sigmaa: 0.2\n")
+    res = gen(cli, db_dsn, "--full-new", "--config", str(cfg))
+    assert res.exit_code == 2 and "time_series.noise_sigmaa" in res.output
+    assert "Did you mean 'time_series.noise_sigma'" in res.output
+
+
+def test_export_matches_the_database(cli: Any, db_dsn: str, tmp_path: Path) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL, "--seed", "5"))
+    ok(
+        cli(
+            "retail",
+            "generate",
+            "--full-new",
+            *SMALL,
+            "--seed",
+            "5",
+            "--output",
+            str(tmp_path / "csv"),
+            "--format",
+            "csv",
+        )
+    )
+    ok(
+        cli(
+            "retail",
+            "generate",
+            *SMALL,
+            "--seed",
+            "5",
+            "--output",
+            str(tmp_path / "json"),
+            "--format",
+            "json",
+        )
+    )
+    for table in TABLES:
+        with (tmp_path / "csv" / f"{table}.csv").open() as f:
+            rows = list(csv.reader(f))
+        header, body = rows[0], rows[1:]
+        db_rows = query(db_dsn, f"SELECT {', '.join(header)} FROM {table} ORDER BY 1")
+        assert len(body) == len(db_rows), table
+
+        def norm(v: Any) -> str:
+            if isinstance(v, bool):
+                return "true" if v else "false"
+            return "" if v is None else str(v)
+
+        assert [[norm(v) for v in r] for r in db_rows] == body, table
+        data = json.loads((tmp_path / "json" / f"{table}.json").read_text())
+        assert len(data) == len(db_rows)
+    assert not list((tmp_path / "csv").glob("*.part"))
