@@ -32,8 +32,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks genonaut tools
-	$(BIN)/ruff format --check src tests benchmarks genonaut tools
+	$(BIN)/ruff check src tests benchmarks genonaut tools scripts
+	$(BIN)/ruff format --check src tests benchmarks genonaut tools scripts
 	$(BIN)/mypy
 
 BENCH_STAMP := $(VENV)/.bench-installed

@@ -218,6 +218,10 @@ def table(results: dict[str, Any]) -> str:
                 f"| {s['scale']}x | {s['rows']:,} | {s['wall']:.2f} | {s['us_per_row']:.1f} | "
                 f"{s['us_per_row'] / base:.2f} | {s['peak_rss_mb']:.0f} |"
             )
+    if results.get("retail"):
+        from .retail import table as retail_table
+
+        lines += ["", retail_table(results["retail"])]
     return "\n".join(lines)
 
 
@@ -264,6 +268,7 @@ def main() -> int:
         help="comma-separated multiples of the default size ('' to skip)",
     )
     p.add_argument("--no-naive", action="store_true", help="skip the (slow) Faker + ORM baseline")
+    p.add_argument("--no-retail", action="store_true", help="skip the retail 1M-row run")
     p.add_argument(
         "--write-docs", action="store_true", help="write docs/BENCHMARKS.md and the plot"
     )
@@ -328,6 +333,11 @@ def main() -> int:
             print(f"scale {s}x: {mm.wall:.2f} s, peak RSS {mm.peak_rss_mb:.0f} MB", flush=True)
     for s in scaling:
         s["us_per_row"] = s["wall"] / s["rows"] * 1e6
+    retail_results = None
+    if not args.no_retail:
+        from . import retail
+
+        retail_results = retail.run(server, pid, args.runs, OUT, REPO)
     results = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine(server),
@@ -335,6 +345,7 @@ def main() -> int:
         "median": med,
         "ratios": ratios,
         "scaling": scaling,
+        "retail": retail_results,
         "seconds": time.perf_counter() - started,
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str))

@@ -95,6 +95,8 @@ def open_target(dsn: str, *, write: bool, create: bool) -> Target:
         if not create:
             raise DatabaseUnavailable(
                 f'database "{name}" does not exist yet (a real run would create it).'
+                if write
+                else f'database "{name}" does not exist: nothing to read.'
             ) from exc
         _create_database(dsn, name)
         created = True

@@ -24,7 +24,7 @@ from ...progress import Reporter
 from . import dims
 from .config import RetailConfig
 from .models import TABLES
-from .pack import FACTS_ORDER, DIM_COLUMNS, blocks, calendar_columns, plan_full
+from .pack import DIM_COLUMNS, FACTS_ORDER, blocks, calendar_columns, plan_full
 from .simulate import FACT_TYPES, Series, simulate
 
 
@@ -35,7 +35,10 @@ def _dec(units: int, scale: int, fmt: str) -> Any:
 
 def _dim_rows(p: Any, fmt: str) -> dict[str, tuple[tuple[str, ...], list[list[Any]]]]:
     st, pr, cal = p.stores, p.products, p.calendar
-    date = lambda x: str(dims.from_epoch_day(int(x)))  # noqa: E731
+
+    def date(x: Any) -> str:
+        return str(dims.from_epoch_day(int(x)))
+
     stores = [
         [
             int(st.id[i]),

@@ -35,21 +35,12 @@ HOLIDAY: dict[str, Any] = {"xytext": (4, 6), "textcoords": "offset points", "fon
 INVENTORY_TITLE = "Inventory of sample series: stock, sales, deliveries and stockouts"
 PRICES_TITLE = "Shelf price, paid price and promotion windows of the sample series"
 
-CAPTIONS = {
-    "daily_sales.png": "Total units sold per day (thin line) and its centred 7-day mean (thick line). "
-    "The saw-tooth is the weekly rhythm, the thick line the trend and season; red dashed lines mark "
-    "calendar holidays, the busiest of them labelled. Look for spikes on the holidays.",
-    "weekly_profile.png": "Mean units per store × product day by day of week. The weekend bars "
-    "(orange) should stand apart from the working days if the weekly pattern is there.",
-    "promotions.png": "Left: mean units per series-day with and without a promotion. Middle: "
-    "per-series lift (mean units on promotion ÷ mean units without), 1 = no effect. Right: mean "
-    "paid unit price on promotion vs normal days. Promotions should sell more at a lower price.",
-    "inventory.png": "Sample series: stock on hand at the start of each day (line), units sold "
-    "(grey bars), deliveries received at the end of the day (green triangles) and stockout days "
-    "(red bands, demand exceeded stock). Stock should fall with sales and jump at deliveries.",
-    "prices.png": "The same series: shelf price from price_history (step line), the unit price "
-    "actually paid per day (dots) and promotion windows (orange bands). Paid prices should sit on "
-    "the shelf price and dip inside the promotion windows.",
+CAPTIONS = {  # what to look for in each picture
+    "daily_sales.png": "Total units sold per day (thin line) and its centred 7-day mean (thick line): the saw-tooth is the weekly rhythm, the thick line the trend and season. Red dashed lines mark calendar holidays, those farthest off the trend labelled: look for spikes (or closures) on them.",
+    "weekly_profile.png": "Mean units per store × product day, by day of week. The weekend bars (orange) should stand apart from the working days if the weekly pattern is there.",
+    "promotions.png": "Left: mean units per series-day with and without a promotion. Middle: per-series lift (mean units on promotion ÷ mean units without; 1 = no effect). Right: mean paid unit price on promotion vs normal days. Promotions should sell more at a lower price.",
+    "inventory.png": "Sample series (the one with most stockout days first): stock on hand at the start of each day (line), units sold (grey bars), deliveries received at the end of the day (green triangles) and stockout days (red bands and crosses: demand exceeded stock). Stock should fall with sales and jump at deliveries; stockouts should come where it runs dry.",
+    "prices.png": "The same series: shelf price from price_history (step line), the unit price actually paid each day (dots, red on promotion) and promotion windows (orange bands). Paid prices should sit on the shelf price outside the windows and below it inside them.",
 }
 
 
@@ -68,6 +59,10 @@ def _figure(height: float = 5.0) -> Figure:
     return Figure(figsize=(12.0, height), dpi=100, layout="constrained")
 
 
+def _labels(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+
+
 def _save(fig: Figure, out: Path, name: str) -> str:
     fig.savefig(out / name, dpi=100)
     return name
@@ -81,29 +76,17 @@ def _dates(ax: Axes) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
 
 
-def _runs(days: Sequence[dt.date]) -> list[tuple[Any, Any]]:
-    """Consecutive days merged into [first, last + 1 day) spans, for shading."""
-    spans: list[tuple[Any, Any]] = []
-    for d in days:
-        if spans and spans[-1][1] == d:
-            spans[-1] = (spans[-1][0], d + DAY)
-        else:
-            spans.append((d, d + DAY))
-    return spans
-
-
 def _summary(conn: Conn) -> tuple[dict[str, int], dict[str, str]]:
     union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in TABLES)
     counts = {str(t): int(n) for t, n in _fetch(conn, union)}
     if counts["sales_daily"] == 0:
         raise PgseedError("no sales to draw: run `pgseed retail generate --full-new` first")
-    first, last, series, units, promo = _fetch(
+    first, last, series, units, promo, share = _fetch(
         conn,
         "SELECT min(date), max(date), count(DISTINCT (store_id, product_id)), sum(quantity), "
-        "avg(on_promotion::int)::float8 FROM sales_daily",
+        "avg(on_promotion::int)::float8, (SELECT avg(is_stockout::int)::float8 "
+        "FROM inventory_snapshot_daily) FROM sales_daily",
     )[0]
-    stockout = _fetch(conn, "SELECT avg(is_stockout::int)::float8 FROM inventory_snapshot_daily")
-    share = stockout[0][0]
     facts = {
         "date range": f"{first} .. {last} ({(last - first).days + 1} days)",
         "series (store × product)": f"{series:,}",
@@ -139,9 +122,9 @@ def _daily(conn: Conn, out: Path) -> str:
     for r in sorted(holidays, key=lambda r: -abs(r[1] - r[2]))[:6]:  # farthest off the trend
         ax.annotate(_tx(r[4] or "holiday"), (r[0], r[1]), rotation=30, color=RED, **HOLIDAY)
     ax.set_ylim(0, top * 1.15 + 1)
-    ax.set_title("Total units sold per day")
-    ax.set_xlabel("date")
-    ax.set_ylabel("units sold (all stores and products)")
+    ax.margins(x=0.05)  # room for labels at the ends
+    ax.yaxis.set_major_formatter("{x:,.0f}")
+    _labels(ax, "Total units sold per day", "date", "units sold (all stores and products)")
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
     _dates(ax)
@@ -163,23 +146,21 @@ def _weekly(conn: Conn, out: Path) -> str:
     ax.bar_label(bars, fmt="%.1f", padding=2)
     overall = _fetch(conn, "SELECT avg(quantity)::float8 FROM sales_daily")[0][0]
     ax.axhline(overall, color=GREY, ls="--", lw=1, label=f"all days: {overall:.1f}")
-    ax.set_title("Mean units per series-day by day of week")
-    ax.set_xlabel("day of week")
-    ax.set_ylabel("mean units per store × product day")
+    _labels(ax, "Mean units per series-day by day of week", "day of week", "mean units")
     ax.legend(loc="lower right")
     ax.grid(axis="y", alpha=0.3)
     return _save(fig, out, "weekly_profile.png")
 
 
 def _promotions(conn: Conn, out: Path) -> str:
-    by_flag = dict(
-        (bool(r[0]), (float(r[1]), float(r[2])))
-        for r in _fetch(
-            conn,
-            "SELECT on_promotion, avg(quantity)::float8, avg(unit_price)::float8 "
-            "FROM sales_daily GROUP BY on_promotion",
-        )
-    )
+    means = _fetch(
+        conn,
+        """SELECT COALESCE(avg(quantity) FILTER (WHERE NOT on_promotion), 0)::float8,
+                  COALESCE(avg(quantity) FILTER (WHERE on_promotion), 0)::float8,
+                  COALESCE(avg(unit_price) FILTER (WHERE NOT on_promotion), 0)::float8,
+                  COALESCE(avg(unit_price) FILTER (WHERE on_promotion), 0)::float8
+           FROM sales_daily""",
+    )[0]
     lifts = [
         float(r[0])
         for r in _fetch(
@@ -192,13 +173,10 @@ def _promotions(conn: Conn, out: Path) -> str:
         if r[0] is not None
     ]
     labels = ["normal", "promotion"]
-    units = [by_flag.get(flag, (0.0, 0.0))[0] for flag in (False, True)]
-    price = [by_flag.get(flag, (0.0, 0.0))[1] for flag in (False, True)]
     fig = _figure()
     ax1, ax2, ax3 = fig.subplots(1, 3, width_ratios=[1, 1.6, 1])
-    ax1.bar_label(ax1.bar(labels, units, color=[BLUE, ORANGE]), fmt="%.1f", padding=2)
-    ax1.set_title("Mean units per series-day")
-    ax1.set_ylabel("units")
+    ax1.bar_label(ax1.bar(labels, means[:2], color=[BLUE, ORANGE]), fmt="%.1f", padding=2)
+    _labels(ax1, "Mean units per series-day", "", "units")
     if lifts:
         ax2.hist(lifts, bins=min(30, max(5, len(lifts) // 5)), color=ORANGE, alpha=0.8)
         median = sorted(lifts)[len(lifts) // 2]
@@ -207,12 +185,9 @@ def _promotions(conn: Conn, out: Path) -> str:
     else:
         ax2.text(0.5, 0.5, "no series with both kinds of day", transform=ax2.transAxes)
     ax2.axvline(1.0, color=GREY, lw=1)
-    ax2.set_title("Promotion lift per series")
-    ax2.set_xlabel("mean units on promotion ÷ mean units without")
-    ax2.set_ylabel("number of series")
-    ax3.bar_label(ax3.bar(labels, price, color=[BLUE, ORANGE]), fmt="%.2f", padding=2)
-    ax3.set_title("Mean paid unit price")
-    ax3.set_ylabel("unit price")
+    _labels(ax2, "Promotion lift per series", "mean units on promotion ÷ without", "series")
+    ax3.bar_label(ax3.bar(labels, means[2:], color=[BLUE, ORANGE]), fmt="%.2f", padding=2)
+    _labels(ax3, "Mean paid unit price", "", "unit price")
     for ax in (ax1, ax3):
         ax.margins(y=0.15)
     for ax in (ax1, ax2, ax3):
@@ -254,23 +229,22 @@ def _inventory_axes(conn: Conn, ax: Axes, store: int, product: int) -> str:
     got = [r for r in rows if r[2] > 0]
     ax.scatter([r[0] for r in got], [r[2] for r in got], label="received", **RECEIVED)
     out_days = [r[0] for r in rows if r[3]]
-    for a, b in _runs(out_days):
-        ax.axvspan(a, b, color=RED, alpha=0.25, lw=0)
+    for day in out_days:
+        ax.axvspan(day, day + DAY, color=RED, alpha=0.25, lw=0)
     ax.scatter(out_days, [0] * len(out_days), label="stockout day", **STOCKOUT)
     ax.set_ylabel("units")
     return f" ({len(out_days)} stockout days)"
 
 
 def _prices_axes(conn: Conn, ax: Axes, store: int, product: int) -> str:
-    where = "WHERE store_id = %s AND product_id = %s ORDER BY 1"
-    args = [store, product]
-    shelf = _fetch(
-        conn, f"SELECT valid_from, valid_to, price::float8 FROM price_history {where}", args
-    )
-    paid = _fetch(
-        conn, f"SELECT date, unit_price::float8, on_promotion FROM sales_daily {where}", args
-    )
-    promos = _fetch(conn, f"SELECT start_date, end_date FROM promotion {where}", args)
+    def q(select: str) -> Rows:
+        return _fetch(
+            conn, f"{select} WHERE store_id = %s AND product_id = %s ORDER BY 1", [store, product]
+        )
+
+    shelf = q("SELECT valid_from, valid_to, price::float8 FROM price_history")
+    paid = q("SELECT date, unit_price::float8, on_promotion FROM sales_daily")
+    promos = q("SELECT start_date, end_date FROM promotion")
     for a, b in promos:
         ax.axvspan(a, b + DAY, color=ORANGE, alpha=0.2, lw=0, label="promotion window")
     if shelf:
@@ -282,8 +256,6 @@ def _prices_axes(conn: Conn, ax: Axes, store: int, product: int) -> str:
         ax.scatter(
             [r[0] for r in pts], [r[1] for r in pts], s=6, color=color, label=label, zorder=3
         )
-    if paid:
-        ax.set_xlim(paid[0][0], paid[-1][0] + DAY)
     ax.set_ylabel("price")
     return ""
 
@@ -295,13 +267,15 @@ def _series(
     cols = 1 if len(sample) == 1 else 2
     rows = -(-len(sample) // cols)
     fig = _figure(max(5.0, 2.8 * rows))
-    grid = fig.subplots(rows, cols, squeeze=False, sharex=True).ravel().tolist()
+    grid = fig.subplots(rows, cols, squeeze=False).ravel().tolist()
     for ax in grid[len(sample) :]:
         ax.set_visible(False)
     axes = grid[: len(sample)]
+    first, last = _fetch(conn, "SELECT min(date), max(date) FROM sales_daily")[0]
     seen: dict[str, Any] = {}
     for ax, (store, product, label) in zip(axes, sample, strict=True):
         ax.set_title(label + draw(conn, ax, store, product), fontsize=10)
+        ax.set_xlim(first, last + DAY)  # the same period everywhere, launches start late
         ax.grid(alpha=0.3)
         _dates(ax)
         for handle, text in zip(*ax.get_legend_handles_labels(), strict=True):
@@ -323,11 +297,9 @@ def _page(counts: dict[str, int], facts: dict[str, str], images: list[str]) -> s
         for name in images
     )
     style = (
-        "body{font-family:sans-serif;max-width:1240px;margin:2em auto;color:#222}"
+        "body{font-family:sans-serif;max-width:1240px;margin:2em auto;color:#222}td+td{text-align:right}"
         "table{border-collapse:collapse;margin:0 2em 1em 0;display:inline-table;vertical-align:top}"
-        "td,th{border:1px solid #ccc;padding:3px 10px}td+td{text-align:right}"
-        "img{max-width:100%;border:1px solid #ddd}figure{margin:2em 0}"
-        "figcaption{color:#555;max-width:60em}"
+        "td,th{border:1px solid #ccc;padding:3px 10px}img{max-width:100%;border:1px solid #ddd}"
     )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
