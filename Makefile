@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench install seed-from-gen-demo seed-from-gen-test db-stop clean
+.PHONY: demo demo-retail test lint bench install seed-from-gen-demo seed-from-gen-test db-stop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pgseed needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
@@ -26,6 +26,16 @@ demo: $(STAMP)
 	@echo "  (the same, as a psql command: $$($(BIN)/pgseed db url --psql genonaut_demo))"
 	@echo "Check every rule:   $(BIN)/pgseed genonaut verify --embedded"
 	@echo "Stop the server:    $(BIN)/pgseed db stop"
+
+## demo-retail: seed spec 003's retail dataset into the embedded server's retail_demo, verify it, draw it
+demo-retail: $(STAMP)
+	$(BIN)/pgseed db start
+	$(BIN)/pgseed retail generate --full-new --embedded --confirm $(ARGS)
+	$(BIN)/pgseed retail verify --embedded $(ARGS)
+	$(BIN)/pgseed retail report --embedded --out report
+	@echo
+	@echo "Look at the data:   $(BIN)/pgseed db psql retail_demo"
+	@echo "Look at the report: report/index.html"
 
 ## test: the whole suite against a real PostgreSQL (PGSEED_TEST_DSN, else an embedded server)
 test: $(STAMP)

@@ -146,7 +146,7 @@ def common(f: Any) -> Any:
             "--batch_size",
             "batch_size",
             type=click.IntRange(1, 10_000_000),
-            help="rows per COPY statement [default: 1000]",
+            help="rows per COPY statement [default: 20000]",
         ),
         click.option("--verbose", is_flag=True, help="print the resolved config and plan details"),
     ]

