@@ -22,18 +22,28 @@ from .safety import redact
 # -- error handling ------------------------------------------------------------
 
 
+def _handled(ctx: click.Context, invoke: Callable[[click.Context], Any]) -> Any:
+    """Turn pgseed's exceptions into a message and an exit code, never a traceback."""
+    try:
+        return invoke(ctx)
+    except PgseedError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        ctx.exit(INTERRUPTED_EXIT_CODE)
+
+
 class PgseedGroup(click.Group):
-    """Turns pgseed's exceptions into a message and an exit code, never a traceback."""
+    def invoke(self, ctx: click.Context) -> Any:
+        return _handled(ctx, super().invoke)
+
+
+class PgseedCommand(click.Command):
+    """A command that handles pgseed's exceptions itself, for entry points that run it alone."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PgseedError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(INTERRUPTED_EXIT_CODE)
+        return _handled(ctx, super().invoke)
 
 
 @click.group(cls=PgseedGroup, context_settings={"help_option_names": ["-h", "--help"]})

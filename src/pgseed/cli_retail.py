@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from .cli import PgseedGroup, _reproduce, resolve_dsn
+from .cli import PgseedCommand, PgseedGroup, _reproduce, resolve_dsn
 from .errors import ConfigError, PgseedError, SafetyError, VerificationFailed
 from .progress import Reporter
 from .safety import check_app_env, redact
@@ -159,7 +159,7 @@ def _date(v: dt.datetime | None) -> dt.date | None:
     return v.date() if v is not None else None
 
 
-@retail.command("generate")
+@retail.command("generate", cls=PgseedCommand)
 @click.option(
     "--full-new",
     "--full_new",

@@ -567,3 +567,29 @@ def test_binary_copy_round_trips_through_postgres(
     ]
     with pytest.raises(ValueError, match="numeric"):
         binary.encode(["numeric:2"], [np.array([-1])])
+
+
+def test_seed_random_script_takes_the_spec_flags(db_dsn: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "APP_ENV": "", "DATABASE_URL": db_dsn}
+    run = subprocess.run(
+        [sys.executable, "scripts/seed_random.py", "--full-new", "--seed", "42", "--stores", "2",
+         "--products", "2", "--start-date", "2024-01-01", "--end-date", "2024-01-31", "--confirm"],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert scalar(db_dsn, "SELECT count(*) FROM calendar") == 31
+    bad = subprocess.run(
+        [sys.executable, "scripts/seed_random.py", "--delete"],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert bad.returncode == 3 and "--confirm" in bad.stderr
+    assert "Traceback" not in bad.stderr + bad.stdout
+    assert "Usage: seed_random.py [OPTIONS]" in subprocess.run(
+        [sys.executable, "scripts/seed_random.py", "--help"], cwd=repo, capture_output=True,
+        text=True, timeout=120,
+    ).stdout  # fmt: skip
