@@ -265,6 +265,9 @@ def test_ctrl_c_rolls_back(server_dsn: str, db_name: str, db_dsn: str, tmp_path:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # A shell starting the suite in the background (`make test &`) ignores SIGINT,
+        # and children inherit that; a terminal's Ctrl-C reaches a process that doesn't.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdout is not None
     lines = []
