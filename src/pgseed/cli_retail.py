@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,18 +72,23 @@ def _env_flag(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={raw!r}: expected true or false.")
 
 
-def _guard(action: str, confirm: bool) -> None:
-    """spec 003's guards: production blocked, --confirm for destructive operations."""
-    if os.environ.get("APP_ENV", "").strip().lower() == "production" and _env_flag(
-        "SEEDER_ALLOW_PRODUCTION", False
-    ):
+def _production_guard() -> None:
+    """spec 003: production is blocked, for every operation on a database (dry runs too)."""
+    allow = _env_flag("SEEDER_ALLOW_PRODUCTION", False)
+    if os.environ.get("APP_ENV", "").strip().lower() == "production" and allow:
         raise SafetyError(
             "APP_ENV=production: pgseed never writes to production, and "
             "SEEDER_ALLOW_PRODUCTION=true does not lift that.\nFix: run it against a "
             "demo or test environment."
         )
     check_app_env()
-    if not confirm and _env_flag("SEEDER_REQUIRE_CONFIRM", True):
+
+
+def _guard(action: str, confirm: bool) -> None:
+    """spec 003's guards: production blocked, --confirm for destructive operations."""
+    _production_guard()
+    require = _env_flag("SEEDER_REQUIRE_CONFIRM", True)
+    if not confirm and require:
         raise SafetyError(
             f"{action} is destructive and needs --confirm.\n"
             f"Fix: add --confirm (or --dry-run to preview what it would do)."
@@ -265,10 +272,19 @@ def generate(
     reporter = Reporter(progress=cfg.enable_progress)
     if output is not None:
         from .packs.retail.export import export
+        from .packs.retail.pack import plan_full
 
+        if dry_run:
+            _print_rows(
+                f"would write to {output} ({fmt}; dry run: nothing is written; estimates for "
+                "price_history and promotion):",
+                plan_full(cfg).rows,
+            )
+            return
         written = export(cfg, output, fmt, reporter)
         reporter.summary(written, {}, f"rows written to {output} ({fmt})")
         return
+    _production_guard()
     dsn = _target(database_url, embedded)
     workers = max_workers or os.cpu_count() or 1
     if delete_:
@@ -354,6 +370,8 @@ def _full_new(
             )
         except SafetyError:
             raise
+    if verbose:
+        _print_rows(f"planned rows ({note}):", p.rows)
     reproduce = _reproduce_retail(cfg.seed)
     click.echo(
         f"seeding {redact(dsn)}: full-new, scenario {cfg.scenario}, seed {cfg.seed}, "
@@ -380,7 +398,14 @@ def _full_new(
 
 
 def _reproduce_retail(seed: int) -> str:
-    return _reproduce(seed)
+    """The reproduce line, with the SEEDER_* values (and a redacted DATABASE_URL) it used."""
+    from .packs.retail.config import ENV_KEYS
+
+    env = [f"{k}={shlex.quote(os.environ[k])}" for k in ENV_KEYS if os.environ.get(k, "").strip()]
+    given = " ".join(sys.argv)
+    if "--database" not in given and "--embedded" not in given and os.environ.get("DATABASE_URL"):
+        env.append(f"DATABASE_URL={shlex.quote(redact(os.environ['DATABASE_URL']))}")
+    return " ".join([*env, _reproduce(seed)])
 
 
 def _append(
@@ -393,7 +418,7 @@ def _append(
     verbose: bool,
 ) -> None:
     from .packs.retail import spec
-    from .packs.retail.pack import lock_all, plan_append, run_append, samples
+    from .packs.retail.pack import append_range, lock_all, plan_append, run_append, samples
     from .session import seed as seed_run
 
     if flags.get("end_date") is None:
@@ -402,7 +427,8 @@ def _append(
             "last calendar day).\nExample: --append --start-date 2025-01-01 "
             "--end-date 2025-03-31"
         )
-    target, state = _open(dsn, dry_run=dry_run)
+    # dry_run=True: never create a database just to find nothing to append to.
+    target, state = _open(dsn, dry_run=True)
     if target is None or state != "ok":
         if target is not None:
             target.conn.close()
@@ -410,30 +436,26 @@ def _append(
             "nothing to append to: the database has no retail data yet.\nFix: run --full-new first."
         )
     try:
-        start = flags.get("start_date")
-        if start is None:
-            row = target.conn.execute("SELECT max(date) FROM calendar").fetchone()
-            if not row or row[0] is None:
-                raise PgseedError(
-                    "nothing to append to: the calendar is empty.\nFix: run --full-new first."
-                )
-            start = row[0] + dt.timedelta(days=1)
-        end = flags["end_date"]
+        start, end = append_range(target.conn, flags.get("start_date"), flags["end_date"])
         if end < start:
-            raise ConfigError(f"--end-date {end} is before the start of the append ({start}).")
+            click.echo(
+                f"nothing to append: the data already runs to {start - dt.timedelta(days=1)}."
+            )
+            return
         p = plan_append(target.conn, cfg, start, end)
     finally:
         target.conn.close()
-    if dry_run:
+    if dry_run or verbose:
         click.echo(f"append {start}..{end} to {p.pairs:,} existing store x product series")
         _print_rows(
-            "planned rows (dry run: nothing is written; estimates for price_history "
-            "and promotion):",
+            "planned rows (estimates for price_history and promotion)"
+            + (" (dry run: nothing is written):" if dry_run else ":"),
             p.rows,
         )
+    if dry_run:
         _print_samples(samples(p))
         return
-    reproduce = _reproduce(cfg.seed)
+    reproduce = _reproduce_retail(cfg.seed)
     click.echo(
         f"seeding {redact(dsn)}: append {start}..{end} to {p.pairs:,} series, seed {cfg.seed}"
     )
@@ -458,7 +480,7 @@ def _append(
 
 
 def _delete(dsn: str, scope: str, confirm: bool, dry_run: bool, reporter: Reporter) -> None:
-    from .packs.retail.pack import SCOPES, counts, delete
+    from .packs.retail.pack import SCOPES, check_delete, counts, delete
 
     if not dry_run:
         _guard(f"--delete --scope {scope}", confirm)
@@ -471,6 +493,7 @@ def _delete(dsn: str, scope: str, confirm: bool, dry_run: bool, reporter: Report
     conn = target.conn
     try:
         if dry_run:
+            check_delete(scope, counts(conn))  # the refusal a real run would give
             n = counts(conn, SCOPES[scope])
             _print_rows(f"would delete (dry run, scope {scope}):", n)
             return

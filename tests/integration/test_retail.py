@@ -95,7 +95,11 @@ def test_full_new_then_verify_passes_with_exact_counts(cli: Any, db_dsn: str) ->
     )
     assert n["inventory_snapshot_daily"] == expected
     assert 0 < n["inventory_snapshot_daily"] - n["sales_daily"] <= 9 * 2 * 7  # the gaps
-    ok(cli("retail", "verify", "--database-url", db_dsn, *SMALL, "--sparsity", "0.25"))
+    gaps = ("--set", "sparsity.random_gaps_per_series=2")
+    ok(cli("retail", "verify", "--database-url", db_dsn, *SMALL, "--sparsity", "0.25", *gaps))
+    # verify holds the data to the config: without the gaps it fails, as it should
+    res = cli("retail", "verify", "--database-url", db_dsn, *SMALL, "--sparsity", "0.25")
+    assert res.exit_code == 6 and "configured gaps" in res.output
     # The schema's constraints are there (not just respected by the data).
     names = {r[0] for r in query(db_dsn, "SELECT conname FROM pg_constraint")}
     assert {

@@ -160,7 +160,13 @@ def export(cfg: RetailConfig, out: Path, fmt: str, reporter: Reporter) -> dict[s
         raise ConfigError(f"--format {fmt!r}: use csv or json.")
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--output {out} exists and is not a directory.")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".pgseed-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"cannot write to --output {out}: {exc.strerror or exc}.") from exc
     p = plan_full(cfg)
     reporter.begin(p.rows)
     sinks: dict[str, _Sink] = {}

@@ -19,7 +19,7 @@ from psycopg import sql
 
 from ... import binary
 from ...encode import bool_field, encode_rows, int_field, text_field
-from ...errors import GenerationError
+from ...errors import ConfigError, GenerationError
 from ...load import CopyLoader
 from ...progress import Reporter
 from ...rng import stream
@@ -155,6 +155,7 @@ def work(w: Work, block: tuple[int, int]) -> dict[str, tuple[int, bytes]]:
     s = w.series
     part = Series(**{f: getattr(s, f)[lo:hi] for f in Series.__dataclass_fields__})
     out = simulate(w.ctx, part)
+    check_bounds(out)
     result = {}
     for table in FACTS_ORDER:
         cols = out[table]
@@ -165,6 +166,26 @@ def work(w: Work, block: tuple[int, int]) -> dict[str, tuple[int, bytes]]:
 
 
 FACTS_ORDER = ("price_history", "promotion", "sales_daily", "inventory_snapshot_daily")
+INT4_MAX = 2**31 - 1
+MONEY_MAX_CENTS = 10**10  # what the binary numeric encoder writes: below 100,000,000.00
+MAX_SERIES = 5_000_000
+
+
+def check_bounds(out: dict[str, dict[str, np.ndarray]]) -> None:
+    """Refuse values the columns cannot hold, before they reach the encoder or the server."""
+    for table, types in FACT_TYPES.items():
+        for col, t in types.items():
+            v = out[table][col]
+            if not len(v):
+                continue
+            limit = INT4_MAX if t == "int4" else MONEY_MAX_CENTS - 1 if t == "numeric:2" else None
+            if limit is not None and int(v.max()) > limit:
+                raise GenerationError(
+                    f"{table}.{col} would reach {int(v.max()):,} (the column holds up to "
+                    f"{limit:,}{' cents' if t == 'numeric:2' else ''}): demand or stock grew "
+                    "too far.\nFix: lower time_series.base_demand, the trend, the seasonality "
+                    "or holiday multipliers, or retail.cover_days."
+                )
 
 
 def blocks(series: Series, days: int) -> list[tuple[int, int]]:
@@ -249,6 +270,11 @@ def plan_full(cfg: RetailConfig) -> FullPlan:
     day0, day1 = dims.epoch_day(start), dims.epoch_day(end)
     cal = dims.calendar(cfg, start, end)
     n_pairs = len(st.id) * len(pr.id)
+    if n_pairs > MAX_SERIES:
+        raise ConfigError(
+            f"{len(st.id):,} stores x {len(pr.id):,} products is {n_pairs:,} series; one run "
+            f"generates at most {MAX_SERIES:,}.\nFix: fewer stores or products."
+        )
     missing = round(cfg.sparsity.missing_combinations_pct * n_pairs)
     keep = np.ones(n_pairs, dtype=bool)
     if missing:
@@ -336,11 +362,7 @@ def run_full(
 
 
 def prepare_full(conn: Conn) -> None:
-    conn.execute(
-        sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
-            sql.SQL(", ").join(map(sql.Identifier, TABLES))
-        )
-    )
+    _lock(conn, "ACCESS EXCLUSIVE")
     truncate(conn, TABLES)
 
 
@@ -355,6 +377,39 @@ class AppendPlan:
     calendar: dims.CalendarRows
     rows: dict[str, int]
     pairs: int
+
+
+def append_range(conn: Conn, start: dt.date | None, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The days an append really adds: from the day after the data's last day to ``end``.
+
+    Appends extend series forward, day by day: a ``start`` after that day would
+    leave a hole in every series (refused), one before the data's first day
+    would backfill (refused). ``start`` > returned ``end`` means nothing to do.
+    """
+    row = conn.execute(
+        "SELECT (SELECT min(date) FROM calendar), (SELECT max(date) FROM inventory_snapshot_daily)"
+    ).fetchone()
+    if row is None or row[0] is None or row[1] is None:
+        raise GenerationError(
+            "nothing to append to: the database holds no store x product series yet.\n"
+            "Fix: run --full-new first (append only extends existing series)."
+        )
+    first, last = row[0], row[1]
+    assert isinstance(first, dt.date) and isinstance(last, dt.date)
+    nxt = last + dt.timedelta(days=1)
+    if start is not None and start > nxt:
+        raise ConfigError(
+            f"--start-date {start} would leave a hole: the series end on {last}, so an append "
+            f"continues on {nxt}.\nFix: --start-date {nxt} (or leave --start-date out)."
+        )
+    if start is not None and start < first:
+        raise ConfigError(
+            f"--start-date {start} is before the data's first day ({first}): append only extends "
+            "series forward.\nFix: use --full-new with the wider --start-date to regenerate."
+        )
+    if end < (start or nxt):
+        raise ConfigError(f"--end-date {end} is before the start of the append ({start or nxt}).")
+    return nxt, end
 
 
 def plan_append(conn: Conn, cfg: RetailConfig, start: dt.date, end: dt.date) -> AppendPlan:
@@ -457,16 +512,53 @@ def run_append(
     pool: WorkerPool,
 ) -> None:
     reporter.begin(p.rows)
+    row = conn.execute("SELECT coalesce(max(id), 0) FROM price_history").fetchone()
+    before = int(str(row[0])) if row else 0
     loader.copy("calendar", calendar_copy(p.calendar), len(p.calendar.days))
     _load_series(loader, p.ctx, p.series, cfg.batch_size, pool)
+    # A series whose price did not change at the boundary keeps one window: the old
+    # window is extended over the new days instead of a new row at the same price.
+    merged = conn.execute(
+        """
+        WITH pairs AS (
+            SELECT a.id AS old_id, b.id AS new_id, b.valid_to
+            FROM price_history a JOIN price_history b
+              ON b.store_id = a.store_id AND b.product_id = a.product_id
+             AND b.valid_from = a.valid_to + 1 AND b.price = a.price
+            WHERE a.id <= %(before)s AND b.id > %(before)s
+        ), extended AS (
+            UPDATE price_history p SET valid_to = pairs.valid_to
+            FROM pairs WHERE p.id = pairs.old_id
+        )
+        DELETE FROM price_history p USING pairs WHERE p.id = pairs.new_id
+        """,
+        {"before": before},
+    ).rowcount
+    loader.written["price_history"] -= max(merged, 0)
+
+
+LOCK_WAIT = "10s"
+
+
+def _lock(conn: Conn, mode: str) -> None:
+    """Lock the seven tables, waiting at most LOCK_WAIT for other sessions."""
+    conn.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+    try:
+        conn.execute(
+            sql.SQL("LOCK TABLE {} IN " + mode + " MODE").format(
+                sql.SQL(", ").join(map(sql.Identifier, TABLES))
+            )
+        )
+    except psycopg.errors.LockNotAvailable as exc:
+        raise GenerationError(
+            f"another session is using the retail tables (waited {LOCK_WAIT} for a lock).\n"
+            "Fix: finish or stop that session (an open transaction in psql?), then run again."
+        ) from exc
+    conn.execute("SET LOCAL lock_timeout = 0")
 
 
 def lock_all(conn: Conn) -> None:
-    conn.execute(
-        sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
-            sql.SQL(", ").join(map(sql.Identifier, TABLES))
-        )
-    )
+    _lock(conn, "SHARE ROW EXCLUSIVE")
 
 
 # -- delete ----------------------------------------------------------------------
@@ -483,6 +575,13 @@ def delete(conn: Conn, scope: str) -> dict[str, int]:
     tables = SCOPES[scope]
     lock_all(conn)
     before = counts(conn, TABLES)
+    check_delete(scope, before)
+    truncate(conn, TABLES if scope == "dimensions" else tables)
+    return {t: before[t] for t in tables}
+
+
+def check_delete(scope: str, before: Mapping[str, int]) -> None:
+    """Refuse to empty the dimensions while fact rows still reference them."""
     if scope == "dimensions":
         held = {t: before[t] for t in FACTS if before[t]}
         if held:
@@ -491,11 +590,6 @@ def delete(conn: Conn, scope: str) -> dict[str, int]:
                 + ", ".join(f"{t} {n:,} rows" for t, n in held.items())
                 + ").\nFix: delete --scope facts first, or --scope all."
             )
-        # TRUNCATE must name every table that references the ones it empties.
-        truncate(conn, TABLES)
-    else:
-        truncate(conn, tables)
-    return {t: before[t] for t in tables}
 
 
 def samples(p: FullPlan | AppendPlan, k: int = 3) -> dict[str, list[dict[str, str]]]:

@@ -323,7 +323,10 @@ def report(conn: psycopg.Connection[tuple[object, ...]], out: Path, n_series: in
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
     try:
         counts, facts = _summary(conn)
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PgseedError(f"cannot write to --out {out}: {exc.strerror or exc}.") from exc
         sample = _sample(conn, max(1, n_series))
         images = [
             _daily(conn, out),
@@ -336,5 +339,8 @@ def report(conn: psycopg.Connection[tuple[object, ...]], out: Path, n_series: in
         if own:
             conn.rollback()
     page = out / "index.html"
-    page.write_text(_page(counts, facts, images), encoding="utf-8")
+    try:
+        page.write_text(_page(counts, facts, images), encoding="utf-8")
+    except OSError as exc:
+        raise PgseedError(f"cannot write {page}: {exc.strerror or exc}.") from exc
     return page

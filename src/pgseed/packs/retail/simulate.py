@@ -113,7 +113,7 @@ def simulate(ctx: SimContext, s: Series) -> dict[str, Columns]:
     u_disc = hashed_uniform(seed, "promo-discount", key, dd)
     active = np.zeros((n, d), dtype=bool)
     discount = np.zeros((n, d), dtype=np.int64)  # thousandths
-    promo_end = np.full(n, -1, dtype=np.int64)
+    promo_end = np.full(n, np.iinfo(np.int64).min // 2, dtype=np.int64)  # no promotion yet
     promo_disc = np.zeros(n, dtype=np.int64)
     promos: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     span_days = rp.promotion_max_days - rp.promotion_min_days + 1
@@ -220,7 +220,8 @@ def simulate(ctx: SimContext, s: Series) -> dict[str, Columns]:
         pipeline = np.roll(pipeline, -1, axis=1)
         pipeline[:, -1] = 0
         closing = on_hand - sell + arrive
-        position = closing + pipeline.sum(axis=1)
+        # Demand still owed (backlog mode) is stock already spoken for.
+        position = closing + pipeline.sum(axis=1) - (backlog if backlog_mode else 0)
         order = np.where(v & (position < reorder[:, j]), up_to[:, j] - position, 0).astype(np.int64)
         pipeline[:, -1] += np.maximum(order, 0)
         open_qty[:, j] = on_hand
