@@ -597,3 +597,129 @@ def test_seed_random_script_takes_the_spec_flags(db_dsn: str) -> None:
         [sys.executable, "scripts/seed_random.py", "--help"], cwd=repo, capture_output=True,
         text=True, timeout=120,
     ).stdout  # fmt: skip
+
+
+def test_append_refuses_holes_and_backfills(cli: Any, server_dsn: str, db_dsn: str) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL))
+    before = digest(db_dsn)
+    res = gen(cli, db_dsn, "--append", "--start-date", "2024-06-01", "--end-date", "2024-06-10")
+    assert res.exit_code == 2 and "--start-date 2024-04-01" in res.output
+    res = gen(cli, db_dsn, "--append", "--start-date", "2023-12-01", "--end-date", "2023-12-31")
+    assert res.exit_code == 2 and "forward" in res.output
+    res = ok(gen(cli, db_dsn, "--append", "--start-date", "2024-02-01", "--end-date", "2024-03-31"))
+    assert "nothing to append" in res.output
+    assert digest(db_dsn) == before
+    # Overlapping start: only the new days are added.
+    ok(gen(cli, db_dsn, "--append", "--start-date", "2024-03-20", "--end-date", "2024-04-10"))
+    assert scalar(db_dsn, "SELECT max(date)::text FROM calendar") == "2024-04-10"
+    # No price_history row repeats the price of the window it follows.
+    assert (
+        scalar(
+            db_dsn,
+            "SELECT count(*) FROM price_history a JOIN price_history b USING (store_id, product_id)"
+            " WHERE b.valid_from = a.valid_to + 1 AND b.price = a.price",
+        )
+        == 0
+    )
+    ok(cli("retail", "verify", "--database-url", db_dsn, *SMALL))
+    # An append never creates a database.
+    from tests.conftest import database_exists, dsn_for
+
+    res = gen(
+        cli, dsn_for(server_dsn, "pgseed_nowhere_test"), "--append", "--end-date", "2024-05-01"
+    )
+    assert res.exit_code != 0 and "--full-new first" in res.output
+    assert not database_exists(server_dsn, "pgseed_nowhere_test")
+
+
+def test_verify_catches_missing_facts(cli: Any, db_dsn: str) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL, "--set", "dimensions.products.new_product_share=0"))
+    args = (*SMALL, "--set", "dimensions.products.new_product_share=0")
+    ok(cli("retail", "verify", "--database-url", db_dsn, *args))
+    with psycopg.connect(db_dsn) as c:
+        for t in ("sales_daily", "inventory_snapshot_daily"):
+            c.execute(
+                f"DELETE FROM {t} WHERE store_id = 1 AND product_id = 1 AND date > '2024-03-01'"
+            )
+    res = cli("retail", "verify", "--database-url", db_dsn, *args)
+    assert res.exit_code == 6
+    assert "FAIL" in next(ln for ln in res.output.splitlines() if "date coverage" in ln)
+    with psycopg.connect(db_dsn) as c:
+        for t in ("sales_daily", "inventory_snapshot_daily", "price_history", "promotion"):
+            c.execute(f"DELETE FROM {t} WHERE store_id = 1 AND product_id = 1")
+    res = cli("retail", "verify", "--database-url", db_dsn, *args)
+    assert "FAIL" in next(ln for ln in res.output.splitlines() if "sparsity" in ln)
+
+
+def test_values_too_big_for_the_columns_are_refused_and_rolled_back(cli: Any, db_dsn: str) -> None:
+    res = gen(cli, db_dsn, "--full-new", "--stores", "2", "--products", "2", "--set",
+              "time_series.base_demand=100000", "--set", "time_series.monthly_seasonality={1: 500}")  # fmt: skip
+    assert res.exit_code == 1 and "column holds up to" in res.output
+    assert "rolled back" in res.output and "Traceback" not in res.output
+    assert (
+        scalar(db_dsn, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'store'")
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "env", "needle"),
+    [
+        ("scenario: [1]\n", ("--full-new",), {}, "expected a name"),
+        ("holidays:\n  - {date: '2024-01-01', name: a}\n  - {date: '2024-01-01', name: b}\n",
+         ("--full-new",), {}, "listed twice"),
+        ("", ("--full-new",), {"SEEDER_DEFAULT_PRODUCTS": "[1"}, "SEEDER_DEFAULT_PRODUCTS"),
+        ("", ("--full-new", "--set", "time_series.monthly_seasonality={1: .inf}"), {}, "finite"),
+        ("", ("--full-new", "--start-date", "1850-01-01"), {}, "1900-01-01"),
+        ("", ("--full-new", "--stores", "100000", "--products", "1000000", "--dry-run"), {}, "at most"),
+        ("", ("--output", "/proc/pgseed-nowhere"), {}, "cannot write to --output"),
+    ],
+)  # fmt: skip
+def test_more_bad_input(
+    cli: Any, db_dsn: str, tmp_path: Path, setup: str, args: tuple[str, ...], env: dict[str, str],
+    needle: str,
+) -> None:  # fmt: skip
+    extra: tuple[str, ...] = ()
+    if setup:
+        cfg = tmp_path / "c.yaml"
+        cfg.write_text(setup)
+        extra = ("--config", str(cfg))
+    res = gen(cli, db_dsn, *args, *extra, env=env)
+    assert res.exit_code == 2, res.output
+    assert needle in res.output and "Traceback" not in res.output
+
+
+def test_non_utf8_config(cli: Any, db_dsn: str, tmp_path: Path) -> None:
+    cfg = tmp_path / "bin.yaml"
+    cfg.write_bytes(b"\xff\xfe\x00garbage")
+    res = gen(cli, db_dsn, "--full-new", "--config", str(cfg))
+    assert res.exit_code == 2 and "UTF-8" in res.output
+
+
+def test_dry_runs_match_the_real_refusals(cli: Any, db_dsn: str, tmp_path: Path) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL))
+    res = gen(cli, db_dsn, "--delete", "--scope", "dimensions", "--dry-run")
+    assert res.exit_code == 1 and "--scope facts first" in res.output
+    res = ok(cli("retail", "generate", *SMALL, "--output", str(tmp_path / "o"), "--dry-run"))
+    assert "would write" in res.output and not (tmp_path / "o").exists()
+    res = gen(cli, db_dsn, "--delete", "--dry-run", env={"APP_ENV": "production"})
+    assert res.exit_code == 3
+
+
+def test_dates_before_1970(cli: Any, db_dsn: str) -> None:
+    rng = (
+        "--stores",
+        "2",
+        "--products",
+        "2",
+        "--start-date",
+        "1969-11-01",
+        "--end-date",
+        "1970-02-28",
+    )
+    ok(gen(cli, db_dsn, "--full-new", *rng))
+    ok(cli("retail", "verify", "--database-url", db_dsn, *rng))
+    share = scalar(
+        db_dsn, "SELECT avg(on_promotion::int) FROM sales_daily WHERE date < '1970-01-01'"
+    )
+    assert float(share) < 0.5

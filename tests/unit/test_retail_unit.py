@@ -144,3 +144,74 @@ def test_config_errors(kwargs: dict[str, object], needle: str) -> None:
     with pytest.raises(ConfigError, match=None) as err:
         build(**args)  # type: ignore[arg-type]
     assert needle in str(err.value)
+
+
+QUIET = {
+    "time_series.noise_sigma": 0.0,
+    "time_series.anomaly_probability": 0.0,
+    "retail.promotion_probability": 0.0,
+    "retail.stockout_probability": 0.0,
+    "retail.price_change_probability": 0.0,
+    "dimensions.products.new_product_share": 0.0,
+    "time_series.trend": "none",
+}
+
+
+def _daily_totals(**flags: object) -> tuple[np.ndarray, np.ndarray]:
+    p = _plan(**{**QUIET, **flags})
+    s = simulate(p.ctx, p.series)["sales_daily"]
+    days = np.arange(p.ctx.day0, p.ctx.day1 + 1)
+    totals = np.bincount(s["date"] - p.ctx.day0, weights=s["quantity"], minlength=len(days))
+    return days, totals
+
+
+def _by_day(days: np.ndarray, d: str) -> int:
+    return int(np.flatnonzero(days == dims.epoch_day(dt.date.fromisoformat(d)))[0])
+
+
+def test_trend_raises_demand_over_time() -> None:
+    _, flat = _daily_totals(**{"time_series.trend": "none"})
+    _, up = _daily_totals(**{"time_series.trend": "linear", "time_series.trend_slope": 0.2})
+    _, exp = _daily_totals(**{"time_series.trend": "exponential", "time_series.trend_slope": 0.2})
+    assert flat[-60:].mean() / flat[:60].mean() < 1.1
+    assert 1.4 < up[-60:].mean() / up[:60].mean() < 2.0  # +0.2%/day over ~300 days
+    assert exp[-60:].mean() / exp[:60].mean() > up[-60:].mean() / up[:60].mean()
+
+
+def test_holidays_and_months_multiply_demand() -> None:
+    days, t = _daily_totals(
+        holidays=[{"date": "2024-03-13", "name": "Big Wednesday", "multiplier": 3.0}],
+        **{"time_series.monthly_seasonality": {6: 2.0}},
+    )
+    big = _by_day(days, "2024-03-13")
+    assert 2.6 < t[big] / ((t[big - 7] + t[big + 7]) / 2) < 3.4
+    may = t[_by_day(days, "2024-05-01") : _by_day(days, "2024-05-31") + 1].mean()
+    june = t[_by_day(days, "2024-06-01") : _by_day(days, "2024-06-30") + 1].mean()
+    assert 1.8 < june / may < 2.2
+
+
+def test_price_elasticity_and_new_product_ramp() -> None:
+    p = _plan(**{**QUIET, "retail.price_change_probability": 0.05,
+                 "retail.price_change_sigma": 0.3, "retail.price_elasticity": -2.0})  # fmt: skip
+    s = simulate(p.ctx, p.series)["sales_daily"]
+    # Within a series, days at a higher price sell less.
+    corr = []
+    for a, b in {(int(x), int(y)) for x, y in zip(s["store_id"], s["product_id"], strict=True)}:
+        m = (s["store_id"] == a) & (s["product_id"] == b)
+        if np.unique(s["unit_price"][m]).size > 2:
+            corr.append(np.corrcoef(np.log(s["unit_price"][m]), np.log1p(s["quantity"][m]))[0, 1])
+    assert np.median(corr) < -0.5
+    ramp = _plan(**{**QUIET, "dimensions.products.new_product_share": 1.0,
+                    "retail.new_product_ramp_days": 30})  # fmt: skip
+    r = simulate(ramp.ctx, ramp.series)["sales_daily"]
+    since = r["date"] - ramp.series.launch[0]  # every product launches in the range
+    first_week, later = [], []
+    for pid in np.unique(r["product_id"]):
+        launch = int(ramp.products.launch[pid - 1])
+        m = r["product_id"] == pid
+        age = r["date"][m] - launch
+        q = r["quantity"][m]
+        if (age >= 60).sum() > 14:
+            first_week.append(q[age < 7].mean())
+            later.append(q[(age >= 30) & (age < 60)].mean())
+    assert since.size and np.mean(first_week) < 0.35 * np.mean(later)

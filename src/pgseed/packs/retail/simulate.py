@@ -101,6 +101,13 @@ def simulate(ctx: SimContext, s: Series) -> dict[str, Columns]:
         s.base_cents[:, None] * np.clip(np.exp(rp.price_change_sigma * z), 0.7, 1.4)
     )
     start_price = np.where(dd == s.first_day[:, None], s.price_cents[:, None], new_price)
+    # A "change" to the price already in force is no change: drop it, so windows of one
+    # series always differ in price from the window before.
+    ci, cj = np.nonzero(starts)
+    if len(ci) > 1:
+        cp = start_price[ci, cj]
+        same = np.r_[False, (ci[1:] == ci[:-1]) & (cp[1:] == cp[:-1])]
+        starts[ci[same], cj[same]] = False
     last_start = np.maximum.accumulate(np.where(starts, np.arange(d)[None, :], 0), axis=1)
     price = np.take_along_axis(start_price, last_start, axis=1)
 
