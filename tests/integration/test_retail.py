@@ -502,7 +502,7 @@ BAD_ROWS = [
         "uq_sales_daily_grain",
     ),
     (
-        "INSERT INTO inventory_snapshot_daily (date, store_id, product_id, on_hand_qty, received_qty, is_stockout) SELECT date, store_id, product_id, 1, 0, false FROM inventory_snapshot_daily LIMIT 1",
+        "INSERT INTO inventory_snapshot_daily (date, store_id, product_id, on_hand_qty, received_qty, ordered_qty, is_stockout) SELECT date, store_id, product_id, 1, 0, 0, false FROM inventory_snapshot_daily LIMIT 1",
         "uq_inventory_snapshot_daily_grain",
     ),
     ("UPDATE inventory_snapshot_daily SET on_hand_qty = -1 WHERE id = 1", "ck_inventory_on_hand"),
@@ -723,3 +723,36 @@ def test_dates_before_1970(cli: Any, db_dsn: str) -> None:
         db_dsn, "SELECT avg(on_promotion::int) FROM sales_daily WHERE date < '1970-01-01'"
     )
     assert float(share) < 0.5
+
+
+def test_append_continues_exactly_where_a_longer_run_would_have_gone(
+    cli: Any, server_dsn: str, db_dsn: str
+) -> None:
+    """Jan-Mar plus an April append gives the rows a Jan-Apr run gives: stock in
+    transit, running promotions and prices carry over the boundary."""
+    from tests.conftest import dsn_for
+
+    base = ("--stores", "3", "--products", "4", "--seed", "11", "--start-date", "2024-01-01",
+            "--set", "retail.stockout_probability=0.2", "--set", "retail.promotion_probability=0.3")  # fmt: skip
+    ok(gen(cli, db_dsn, "--full-new", *base, "--end-date", "2024-03-31"))
+    ok(gen(cli, db_dsn, "--append", *base, "--end-date", "2024-04-30"))
+    other = dsn_for(server_dsn, db_dsn.rsplit("dbname=", 1)[1].split()[0] + "x_test")
+    try:
+        ok(gen(cli, other, "--full-new", *base, "--end-date", "2024-04-30"))
+        q = {
+            "sales_daily": "SELECT date, store_id, product_id, quantity, unit_price, on_promotion"
+            " FROM sales_daily ORDER BY 1, 2, 3",
+            "inventory_snapshot_daily": "SELECT date, store_id, product_id, on_hand_qty,"
+            " received_qty, ordered_qty, is_stockout FROM inventory_snapshot_daily ORDER BY 1, 2, 3",
+            "promotion": "SELECT store_id, product_id, discount_pct, start_date, end_date"
+            " FROM promotion ORDER BY 1, 2, 4",
+            "price_history": "SELECT store_id, product_id, price, valid_from, valid_to"
+            " FROM price_history ORDER BY 1, 2, 4",
+        }
+        for table, sql_text in q.items():
+            assert query(db_dsn, sql_text) == query(other, sql_text), table
+        ok(cli("retail", "verify", "--database-url", db_dsn, *base, "--end-date", "2024-03-31"))
+    finally:
+        from tests.conftest import drop_database
+
+        drop_database(server_dsn, db_dsn.rsplit("dbname=", 1)[1].split()[0] + "x_test")

@@ -14,7 +14,7 @@ from pgseed.errors import ConfigError
 from pgseed.packs.retail import dims
 from pgseed.packs.retail.config import build
 from pgseed.packs.retail.pack import plan_full
-from pgseed.packs.retail.simulate import Series, simulate
+from pgseed.packs.retail.simulate import simulate
 from pgseed.rng import hashed_normal, hashed_uniform
 
 
@@ -83,7 +83,7 @@ def test_range_prefix_and_blocks_do_not_change_rows() -> None:
     keep = f["date"] <= k
     for col in ("date", "store_id", "product_id", "quantity", "unit_price"):
         assert np.array_equal(f[col][keep], sh[col]), col
-    one = Series(**{n: getattr(p.series, n)[4:5] for n in Series.__dataclass_fields__})
+    one = p.series.part(4, 5)
     alone = simulate(p.ctx, one)["inventory_snapshot_daily"]
     sel = (full["inventory_snapshot_daily"]["store_id"] == one.store_id[0]) & (
         full["inventory_snapshot_daily"]["product_id"] == one.product_id[0]

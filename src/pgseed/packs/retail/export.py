@@ -151,7 +151,7 @@ class _Sink:
 def _series_blocks(p: Any) -> Iterator[Series]:
     s = p.series
     for lo, hi in blocks(s, p.ctx.day1 - p.ctx.day0 + 1):
-        yield Series(**{f: getattr(s, f)[lo:hi] for f in Series.__dataclass_fields__})
+        yield s.part(lo, hi)
 
 
 def export(cfg: RetailConfig, out: Path, fmt: str, reporter: Reporter) -> dict[str, int]:

@@ -151,6 +151,9 @@ class InventorySnapshotDaily(Base):
     on_hand_qty: Mapped[int] = mapped_column(Integer, nullable=False)
     # Delivered at the end of the day: on_hand(t+1) = on_hand(t) - sold(t) + received(t).
     received_qty: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Ordered at the end of the day; arrives lead_time_days later unless the delivery
+    # is missed (what an append needs to continue a series exactly).
+    ordered_qty: Mapped[int] = mapped_column(Integer, nullable=False)
     # Demand that day exceeded what was on hand.
     is_stockout: Mapped[bool] = mapped_column(Boolean, nullable=False)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -153,7 +153,7 @@ class Work:
 def work(w: Work, block: tuple[int, int]) -> dict[str, tuple[int, bytes]]:
     lo, hi = block
     s = w.series
-    part = Series(**{f: getattr(s, f)[lo:hi] for f in Series.__dataclass_fields__})
+    part = s.part(lo, hi)
     out = simulate(w.ctx, part)
     check_bounds(out)
     result = {}
@@ -412,6 +412,50 @@ def append_range(conn: Conn, start: dt.date | None, end: dt.date) -> tuple[dt.da
     return nxt, end
 
 
+def _carried_state(
+    conn: Conn, cfg: RetailConfig, sid: np.ndarray, pid: np.ndarray, last: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each series carries past its last day: orders placed in its last
+    ``lead_time_days`` days (still in transit), and a promotion that runs on."""
+    lead = cfg.retail.lead_time_days
+    pos = {(int(a), int(b)): i for i, (a, b) in enumerate(zip(sid, pid, strict=True))}
+    in_transit = np.zeros((len(sid), lead), dtype=np.int64)
+    for a, b, day, qty in conn.execute(
+        """
+        SELECT i.store_id, i.product_id, i.date, i.ordered_qty
+        FROM inventory_snapshot_daily i
+        JOIN (SELECT store_id, product_id, max(date) AS last
+              FROM inventory_snapshot_daily GROUP BY 1, 2) m USING (store_id, product_id)
+        WHERE i.date > m.last - %s AND i.ordered_qty > 0
+        """,
+        [lead],
+    ).fetchall():
+        i = pos[(int(str(a)), int(str(b)))]
+        # ordered at the end of day t, it arrives at the end of day t + lead, which is
+        # column (t + lead) - (last + 1) of the appended days
+        k = dims.epoch_day(day) + lead - int(last[i]) - 1  # type: ignore[arg-type]
+        if 0 <= k < lead:
+            in_transit[i, k] = int(str(qty))
+    none = np.iinfo(np.int64).min // 2
+    promo_end = np.full(len(sid), none, dtype=np.int64)
+    promo_disc = np.zeros(len(sid), dtype=np.int64)
+    for a, b, end, disc in conn.execute(
+        """
+        SELECT DISTINCT ON (p.store_id, p.product_id) p.store_id, p.product_id, p.end_date,
+               round(p.discount_pct * 1000)::int
+        FROM promotion p
+        JOIN (SELECT store_id, product_id, max(date) AS last
+              FROM inventory_snapshot_daily GROUP BY 1, 2) m USING (store_id, product_id)
+        WHERE p.end_date > m.last AND p.start_date <= m.last
+        ORDER BY p.store_id, p.product_id, p.end_date DESC
+        """
+    ).fetchall():
+        i = pos[(int(str(a)), int(str(b)))]
+        promo_end[i] = dims.epoch_day(end)  # type: ignore[arg-type]
+        promo_disc[i] = int(str(disc))
+    return in_transit, promo_end, promo_disc
+
+
 def plan_append(conn: Conn, cfg: RetailConfig, start: dt.date, end: dt.date) -> AppendPlan:
     """Read what the database holds and plan sales and inventory for [start, end]."""
     stores = conn.execute("SELECT id, code, name FROM store ORDER BY id").fetchall()
@@ -461,6 +505,7 @@ def plan_append(conn: Conn, cfg: RetailConfig, start: dt.date, end: dt.date) -> 
         ],
         dtype=np.int64,
     )
+    in_transit, promo_end, promo_disc = _carried_state(conn, cfg, sid, pid, last)
     series = Series(
         store_id=sid,
         product_id=pid,
@@ -478,6 +523,9 @@ def plan_append(conn: Conn, cfg: RetailConfig, start: dt.date, end: dt.date) -> 
         first_day=np.maximum.reduce([np.full_like(last, day0), last + 1, launch]),
         launch=launch,
         on_hand=closing,
+        in_transit=in_transit,
+        promo_end=promo_end,
+        promo_disc=promo_disc,
     )
     have = {
         dims.epoch_day(r[0])  # type: ignore[arg-type]
@@ -594,7 +642,7 @@ def check_delete(scope: str, before: Mapping[str, int]) -> None:
 
 def samples(p: FullPlan | AppendPlan, k: int = 3) -> dict[str, list[dict[str, str]]]:
     """The first ``k`` rows of each fact table (for --dry-run)."""
-    first = replace(p.series, **{f: getattr(p.series, f)[:k] for f in Series.__dataclass_fields__})
+    first = p.series.part(0, k)
     out = simulate(p.ctx, first)
     result: dict[str, list[dict[str, str]]] = {}
     for table in FACTS_ORDER:

@@ -18,6 +18,7 @@ replenishment policy; sales never exceed what is on hand.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -49,9 +50,22 @@ class Series:
     first_day: np.ndarray  # first day to generate (launch, range start, or after the last day)
     launch: np.ndarray
     on_hand: np.ndarray  # opening stock on the first day; -1: stock up to the policy level
+    # What an append inherits (None for a new series): orders in transit, (n, lead) with
+    # column k arriving at the end of first day + k, and a promotion running on.
+    in_transit: np.ndarray | None = None
+    promo_end: np.ndarray | None = None  # last day of a running promotion (epoch day)
+    promo_disc: np.ndarray | None = None  # its discount, thousandths
 
     def __len__(self) -> int:
         return len(self.store_id)
+
+    def part(self, lo: int, hi: int) -> Series:
+        """Series ``lo`` to ``hi`` (a worker's block)."""
+        cut: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            v = getattr(self, name)
+            cut[name] = None if v is None else v[lo:hi]
+        return Series(**cut)
 
 
 def series_key(store_id: np.ndarray, product_id: np.ndarray) -> np.ndarray:
@@ -100,7 +114,10 @@ def simulate(ctx: SimContext, s: Series) -> dict[str, Columns]:
     new_price = pretty_cents(
         s.base_cents[:, None] * np.clip(np.exp(rp.price_change_sigma * z), 0.7, 1.4)
     )
-    start_price = np.where(dd == s.first_day[:, None], s.price_cents[:, None], new_price)
+    first = dd == s.first_day[:, None]
+    if s.in_transit is not None:  # an appended series: its first day may bring a change too
+        first &= ~change
+    start_price = np.where(first, s.price_cents[:, None], new_price)
     # A "change" to the price already in force is no change: drop it, so windows of one
     # series always differ in price from the window before.
     ci, cj = np.nonzero(starts)
@@ -120,8 +137,9 @@ def simulate(ctx: SimContext, s: Series) -> dict[str, Columns]:
     u_disc = hashed_uniform(seed, "promo-discount", key, dd)
     active = np.zeros((n, d), dtype=bool)
     discount = np.zeros((n, d), dtype=np.int64)  # thousandths
-    promo_end = np.full(n, np.iinfo(np.int64).min // 2, dtype=np.int64)  # no promotion yet
-    promo_disc = np.zeros(n, dtype=np.int64)
+    none = np.iinfo(np.int64).min // 2  # no promotion yet
+    promo_end = np.full(n, none, np.int64) if s.promo_end is None else s.promo_end.copy()
+    promo_disc = np.zeros(n, np.int64) if s.promo_disc is None else s.promo_disc.copy()
     promos: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     span_days = rp.promotion_max_days - rp.promotion_min_days + 1
     lo_disc, hi_disc = rp.discount_min, rp.discount_max
@@ -138,7 +156,8 @@ def simulate(ctx: SimContext, s: Series) -> dict[str, Columns]:
             promo_disc = np.where(begin, disc, promo_disc)
             idx = np.flatnonzero(begin)
             promos.append(
-                (idx, np.full(len(idx), day), np.minimum(promo_end[idx], ctx.day1), disc[idx])
+                # Promotions are planned ahead: one may end after the range does.
+                (idx, np.full(len(idx), day), promo_end[idx], disc[idx])
             )
         on = valid[:, j] & (promo_end >= day)
         active[:, j] = on
@@ -203,7 +222,8 @@ def simulate(ctx: SimContext, s: Series) -> dict[str, Columns]:
     missed = hashed_uniform(seed, "delivery-missed", key, dd) < rp.stockout_probability
     backlog_mode = rp.stockout_behavior == "backlog"
     on_hand = np.zeros(n, dtype=np.int64)
-    pipeline = np.zeros((n, lead), dtype=np.int64)
+    pipeline = np.zeros((n, lead), dtype=np.int64) if s.in_transit is None else s.in_transit.copy()
+    ordered = np.zeros((n, d), dtype=np.int64)
     backlog = np.zeros(n, dtype=np.int64)
     open_qty = np.zeros((n, d), dtype=np.int64)
     received = np.zeros((n, d), dtype=np.int64)
@@ -231,6 +251,7 @@ def simulate(ctx: SimContext, s: Series) -> dict[str, Columns]:
         position = closing + pipeline.sum(axis=1) - (backlog if backlog_mode else 0)
         order = np.where(v & (position < reorder[:, j]), up_to[:, j] - position, 0).astype(np.int64)
         pipeline[:, -1] += np.maximum(order, 0)
+        ordered[:, j] = np.maximum(order, 0)
         open_qty[:, j] = on_hand
         received[:, j] = arrive
         sold[:, j] = sell
@@ -285,6 +306,7 @@ def simulate(ctx: SimContext, s: Series) -> dict[str, Columns]:
             "product_id": s.product_id[ii],
             "on_hand_qty": open_qty[ii, ij],
             "received_qty": received[ii, ij],
+            "ordered_qty": ordered[ii, ij],
             "is_stockout": stockout[ii, ij],
         },
     }
@@ -321,6 +343,7 @@ FACT_TYPES: dict[str, dict[str, str]] = {
         "product_id": "int4",
         "on_hand_qty": "int4",
         "received_qty": "int4",
+        "ordered_qty": "int4",
         "is_stockout": "bool",
     },
 }

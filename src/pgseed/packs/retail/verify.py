@@ -242,6 +242,14 @@ def verify(conn: Conn, cfg: RetailConfig) -> list[Check]:
         zero(f"CHECK {table}: {cond}", f"SELECT count(*) FROM {table} WHERE NOT ({cond})")
     for rule, query in CONSISTENCY:
         zero(rule, query)
+    lead = cfg.retail.lead_time_days
+    zero(
+        f"deliveries arrive {lead} day(s) after their order, or are missed",
+        "SELECT count(*) FROM inventory_snapshot_daily i JOIN inventory_snapshot_daily o"
+        " ON o.store_id = i.store_id AND o.product_id = i.product_id"
+        f" AND o.date = i.date - {int(lead)}"
+        " WHERE i.received_qty <> 0 AND i.received_qty <> o.ordered_qty",
+    )
     active = _one(
         conn,
         "SELECT count(*) FROM (SELECT DISTINCT store_id, product_id FROM inventory_snapshot_daily) x",

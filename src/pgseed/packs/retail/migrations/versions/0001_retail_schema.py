@@ -118,6 +118,7 @@ def upgrade() -> None:
         *_keys(),
         sa.Column("on_hand_qty", sa.Integer, nullable=False),
         sa.Column("received_qty", sa.Integer, nullable=False),
+        sa.Column("ordered_qty", sa.Integer, nullable=False),
         sa.Column("is_stockout", sa.Boolean, nullable=False),
         sa.UniqueConstraint(
             "date", "store_id", "product_id", name="uq_inventory_snapshot_daily_grain"
