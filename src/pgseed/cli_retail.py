@@ -531,6 +531,11 @@ def verify(
         "end_date": _date(flags.get("end_date")),
     }
     cfg = _config(config_path, scenario, sets, **flags)
+    if verbose:
+        import yaml
+
+        click.echo("checking against the resolved config:")
+        click.echo(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False).rstrip())
     dsn = _target(database_url, embedded)
     target, state = _open(dsn, dry_run=False, write=False)
     assert target is not None

@@ -317,7 +317,7 @@ def build(
     flags: Mapping[str, Any],
     sets: tuple[str, ...] = (),
 ) -> RetailConfig:
-    """Layer every source and validate once; errors name the key and where it came from."""
+    """Layer every source and validate once; errors name the dotted key and the bad value."""
     file_values = read_yaml(file) if file is not None else {}
     sources: list[tuple[str, dict[str, Any]]] = []
     if file is not None:
