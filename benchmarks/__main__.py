@@ -187,7 +187,7 @@ def fmt(v: float | None, spec: str) -> str:
     return "n/a" if v is None else format(v, spec)
 
 
-def table(results: dict[str, Any]) -> str:
+def table(results: dict[str, Any], *, retail: bool = True) -> str:
     med = results["median"]
     lines = [
         "| contender | wall s (median) | rows/s | peak RSS MB | client CPU s | server CPU s | runs (wall s) |",
@@ -218,7 +218,7 @@ def table(results: dict[str, Any]) -> str:
                 f"| {s['scale']}x | {s['rows']:,} | {s['wall']:.2f} | {s['us_per_row']:.1f} | "
                 f"{s['us_per_row'] / base:.2f} | {s['peak_rss_mb']:.0f} |"
             )
-    if results.get("retail"):
+    if retail and results.get("retail"):
         from .retail import table as retail_table
 
         lines += ["", retail_table(results["retail"])]
@@ -284,7 +284,7 @@ def main() -> int:
         saved = json.loads((OUT / "results.json").read_text())
         if saved.get("scaling"):
             plot(saved, REPO / "docs" / "bench-rows-per-s.png")
-        write_docs(saved, table(saved), REPO / "docs" / "BENCHMARKS.md")
+        write_docs(saved, table(saved, retail=False), REPO / "docs" / "BENCHMARKS.md")
         print("wrote docs/BENCHMARKS.md from benchmarks/out/results.json")
         return 0
 
@@ -357,7 +357,7 @@ def main() -> int:
 
         if scaling:
             plot(results, REPO / "docs" / "bench-rows-per-s.png")
-        write_docs(results, text, REPO / "docs" / "BENCHMARKS.md")
+        write_docs(results, table(results, retail=False), REPO / "docs" / "BENCHMARKS.md")
         print("\nwrote docs/BENCHMARKS.md")
     for name in (
         "bench_lever_test",
