@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...rng import stream
+from ...rng import hashed_normal, stream
 from .config import Holiday, RetailConfig
 
 CITIES = """Springfield Riverside Franklin Greenville Bristol Clinton Fairview Salem Madison
@@ -84,8 +84,16 @@ def product_factor(sku: str, name: str) -> float:
     return _lognormal_from(_unit_hash("product", sku, name), 0.6)
 
 
-def pair_factor(code: str, sku: str) -> float:
-    return _lognormal_from(_unit_hash("pair", code, sku), 0.25)
+def entity_key(*parts: object) -> int:
+    """A 64-bit key from the bytes of ``parts`` (a store's code, a product's SKU)."""
+    return int(_unit_hash(*parts) * 2**64)
+
+
+def pair_factors(store_keys: np.ndarray, product_keys: np.ndarray) -> np.ndarray:
+    """Mean-one lognormal factor per (store, product), one vectorised draw for all pairs."""
+    z = hashed_normal(0, "retail-pair", store_keys, product_keys)
+    out: np.ndarray = np.exp(0.25 * z - 0.25**2 / 2)
+    return out
 
 
 @dataclass(frozen=True)

@@ -226,12 +226,9 @@ def levels(
     """Mean daily demand per series, from the stored fields (see dims.py)."""
     sf = np.array([dims.store_factor(c, n) for c, n in zip(store_code, store_name, strict=True)])
     pf = np.array([dims.product_factor(k, n) for k, n in zip(sku, product_name, strict=True)])
-    pair = np.array(
-        [
-            dims.pair_factor(store_code[i], sku[j])
-            for i, j in zip(s_idx.tolist(), p_idx.tolist(), strict=True)
-        ]
-    )
+    store_keys = np.array([dims.entity_key("store", c) for c in store_code], dtype=np.uint64)
+    product_keys = np.array([dims.entity_key("product", k) for k in sku], dtype=np.uint64)
+    pair = dims.pair_factors(store_keys[s_idx], product_keys[p_idx])
     out: np.ndarray = cfg.time_series.base_demand * sf[s_idx] * pf[p_idx] * pair
     return out
 
@@ -373,10 +370,12 @@ def prepare_full(conn: Conn) -> None:
 class AppendPlan:
     ctx: SimContext
     series: Series
-    new_dates: np.ndarray  # epoch days missing from the calendar
     calendar: dims.CalendarRows
     rows: dict[str, int]
-    pairs: int
+
+    @property
+    def pairs(self) -> int:
+        return len(self.series)
 
 
 def append_range(conn: Conn, start: dt.date | None, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -548,7 +547,7 @@ def plan_append(conn: Conn, cfg: RetailConfig, start: dt.date, end: dt.date) -> 
         holiday_mult=_holiday_mult(cfg, day0, day1),
     )
     rows = {"calendar": len(cal.days), **_estimate_rows(cfg, ctx, series)}
-    return AppendPlan(ctx, series, cal.days, cal, rows, len(series))
+    return AppendPlan(ctx, series, cal, rows)
 
 
 def run_append(
