@@ -29,14 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from pgseed import embedded
-from pgseed.migrate import upgrade
 from pgseed.packs.genonaut.spec import MIGRATIONS
 
-from . import levers, measure
+from . import db, levers, measure
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
@@ -46,20 +44,11 @@ BASE = {"users": 500, "content_items": 20_000, "content_items_auto": 100_000}
 
 
 def fresh_db(server: str, name: str) -> str:
-    with psycopg.connect(make_conninfo(server, dbname="postgres"), autocommit=True) as c:
-        c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = make_conninfo(server, dbname=name)
-    with psycopg.connect(dsn) as c:
-        upgrade(c, MIGRATIONS)
-    with psycopg.connect(dsn, autocommit=True) as c:
-        c.execute("CHECKPOINT")
-    return dsn
+    return db.fresh(server, name, MIGRATIONS)
 
 
 def row_counts(dsn: str) -> dict[str, int]:
-    with psycopg.connect(dsn) as c:
-        return {t: int(str(c.execute(f"SELECT count(*) FROM {t}").fetchone()[0])) for t in TABLES}  # type: ignore[index]
+    return db.row_counts(dsn, TABLES)
 
 
 def pgseed_cmd(dsn: str, scale: int) -> list[str]:
@@ -73,18 +62,7 @@ def pgseed_cmd(dsn: str, scale: int) -> list[str]:
 
 
 def dump(dsn: str, where: Path) -> Path:
-    where.mkdir(parents=True, exist_ok=True)
-    with psycopg.connect(dsn) as c, c.cursor() as cur:
-        for t in TABLES:
-            with (where / f"{t}.copy").open("wb") as f, cur.copy(f"COPY {t} TO STDOUT") as cp:
-                for chunk in cp:
-                    f.write(chunk)
-    script = where / "reload.sql"
-    lines = ["\\set ON_ERROR_STOP on", "BEGIN;"]
-    lines += [f"\\copy {t} FROM '{where / (t + '.copy')}'" for t in TABLES]
-    lines += ["COMMIT;"]
-    script.write_text("\n".join(lines) + "\n")
-    return script
+    return db.dump(dsn, where, TABLES)
 
 
 LEVERS = {
@@ -367,10 +345,7 @@ def main() -> int:
         "bench_naive_test",
         "bench_scale_test",
     ):
-        with psycopg.connect(make_conninfo(server, dbname="postgres"), autocommit=True) as c:
-            c.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        db.drop(server, name)
     return 0
 
 

@@ -14,71 +14,34 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
-
 from pgseed import embedded
-from pgseed.migrate import upgrade
 from pgseed.packs.retail.models import TABLES
 from pgseed.packs.retail.spec import MIGRATIONS
 
-from . import measure
+from . import db, measure
 
 ARGS = ["--stores", "50", "--products", "60", "--start-date", "2024-01-01",
         "--end-date", "2024-12-31", "--seed", "42"]  # fmt: skip
-
-
-def fresh_db(server: str, name: str) -> str:
-    with psycopg.connect(make_conninfo(server, dbname="postgres"), autocommit=True) as c:
-        c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = make_conninfo(server, dbname=name)
-    with psycopg.connect(dsn) as c:
-        upgrade(c, MIGRATIONS)
-    with psycopg.connect(dsn, autocommit=True) as c:
-        c.execute("CHECKPOINT")
-    return dsn
-
-
-def rows(dsn: str) -> dict[str, int]:
-    with psycopg.connect(dsn) as c:
-        return {t: int(str(c.execute(f"SELECT count(*) FROM {t}").fetchone()[0])) for t in TABLES}  # type: ignore[index]
-
-
-def dump(dsn: str, where: Path) -> Path:
-    where.mkdir(parents=True, exist_ok=True)
-    with psycopg.connect(dsn) as c, c.cursor() as cur:
-        for t in TABLES:
-            with (where / f"{t}.copy").open("wb") as f, cur.copy(f"COPY {t} TO STDOUT") as cp:
-                for chunk in cp:
-                    f.write(chunk)
-    script = where / "reload.sql"
-    lines = ["\\set ON_ERROR_STOP on", "BEGIN;"]
-    lines += [f"\\copy {t} FROM '{where / (t + '.copy')}'" for t in TABLES]
-    lines += ["COMMIT;"]
-    script.write_text("\n".join(lines) + "\n")
-    return script
 
 
 def run(server: str, pid: int | None, runs: int, out: Path, repo: Path) -> dict[str, Any]:
     walls: dict[str, list[dict[str, Any]]] = {"pgseed": [], "ceiling": []}
     script = None
     for i in range(runs):
-        dsn = fresh_db(server, "bench_retail_test")
+        dsn = db.fresh(server, "bench_retail_test", MIGRATIONS)
         cmd = [sys.executable, "-m", "pgseed", "retail", "generate", "--full-new",
                "--database-url", dsn, *ARGS]  # fmt: skip
         m = measure.run(cmd, env={"APP_ENV": ""}, cwd=repo, server_pid=pid)
-        n = rows(dsn)
+        n = db.row_counts(dsn, TABLES)
         walls["pgseed"].append({**m.as_dict(), "rows": sum(n.values()), "sales": n["sales_daily"]})
         if script is None:
-            script = dump(dsn, out / "retail-dump")
-        dsn_c = fresh_db(server, "bench_retail_ceiling_test")
+            script = db.dump(dsn, out / "retail-dump", TABLES)
+        dsn_c = db.fresh(server, "bench_retail_ceiling_test", MIGRATIONS)
         psql = str(embedded.bin_path("psql"))
         m = measure.run(
             [psql, "-q", "-X", "-d", dsn_c, "-f", str(script)], cwd=repo, server_pid=pid
         )
-        walls["ceiling"].append({**m.as_dict(), "rows": sum(rows(dsn_c).values())})
+        walls["ceiling"].append({**m.as_dict(), "rows": sum(db.row_counts(dsn_c, TABLES).values())})
         print(
             f"retail round {i + 1}/{runs}: pgseed {walls['pgseed'][-1]['wall']:.2f} s, "
             f"ceiling {walls['ceiling'][-1]['wall']:.2f} s",
@@ -91,10 +54,7 @@ def run(server: str, pid: int | None, runs: int, out: Path, repo: Path) -> dict[
         med[who] = {**mid, "wall": statistics.median(r["wall"] for r in rs),
                     "walls": [round(r["wall"], 2) for r in rs]}  # fmt: skip
     for name in ("bench_retail_test", "bench_retail_ceiling_test"):
-        with psycopg.connect(make_conninfo(server, dbname="postgres"), autocommit=True) as c:
-            c.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        db.drop(server, name)
     return {"median": med, "ratio": med["pgseed"]["wall"] / med["ceiling"]["wall"]}
 
 

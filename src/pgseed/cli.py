@@ -6,7 +6,7 @@ import os
 import shlex
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -342,8 +342,6 @@ def verify(
     **keys: Any,
 ) -> None:
     """Check every Genonaut rule against a database; exit 6 when one fails."""
-    from rich.console import Console
-    from rich.table import Table
 
     from .packs.genonaut import spec as pack
     from .packs.genonaut.config import admin_uuid
@@ -363,8 +361,16 @@ def verify(
         checks = run_verify(target.conn, cfg, admin)
     finally:
         target.conn.close()
-    table = Table(title=f"verify {target.dbname}", title_justify="left")
-    table.add_column("rule")
+    report_checks(target.dbname, checks, "rule")
+
+
+def report_checks(dbname: str, checks: Sequence[Any], noun: str) -> None:
+    """Print a verify pass/fail table; raise VerificationFailed (exit 6) when one fails."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"verify {dbname}", title_justify="left")
+    table.add_column(noun)
     table.add_column("result")
     table.add_column("detail")
     for c in checks:
@@ -372,8 +378,8 @@ def verify(
     Console(highlight=False, width=max(160, Console().width)).print(table)
     failed = [c for c in checks if not c.passed]
     if failed:
-        raise VerificationFailed(f"{len(failed)} of {len(checks)} rules failed")
-    click.echo(f"all {len(checks)} rules pass")
+        raise VerificationFailed(f"{len(failed)} of {len(checks)} {noun}s failed")
+    click.echo(f"all {len(checks)} {noun}s pass")
 
 
 from .cli_retail import retail  # noqa: E402  (it builds on the helpers above)

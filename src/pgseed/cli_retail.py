@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .cli import PgseedCommand, PgseedGroup, _reproduce, resolve_dsn
+from .cli import PgseedCommand, PgseedGroup, _reproduce, report_checks, resolve_dsn
 from .errors import ConfigError, PgseedError, SafetyError, VerificationFailed
 from .progress import Reporter
 from .safety import check_app_env, redact
@@ -32,6 +32,8 @@ def _config(
     config_path: Path | None,
     scenario: str | None,
     sets: tuple[str, ...],
+    *,
+    verbose: bool = False,
     **flags: Any,
 ) -> Any:
     from .packs.retail.config import build
@@ -47,9 +49,15 @@ def _config(
         named["date_range.start"] = flags["start_date"]
     if flags.get("end_date") is not None:
         named["date_range.end"] = flags["end_date"]
-    return build(
+    cfg = build(
         scenario=scenario, file=config_path, environ=os.environ, flags=named, sets=tuple(sets)
     )
+    if verbose:
+        import yaml
+
+        click.echo("resolved config:")
+        click.echo(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False).rstrip())
+    return cfg
 
 
 def _target(database_url: str | None, use_embedded: bool) -> str:
@@ -258,17 +266,8 @@ def generate(
         )
     if output is not None and not full_new:
         raise ConfigError("--output writes a full-new dataset to files; use it with --full-new.")
-    flags = {
-        **flags,
-        "start_date": _date(flags.get("start_date")),
-        "end_date": _date(flags.get("end_date")),
-    }
-    cfg = _config(config_path, scenario, sets, **flags)
-    if verbose:
-        import yaml
-
-        click.echo("resolved config:")
-        click.echo(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False).rstrip())
+    flags = {k: _date(v) if k.endswith("_date") else v for k, v in flags.items()}
+    cfg = _config(config_path, scenario, sets, verbose=verbose, **flags)
     reporter = Reporter(progress=cfg.enable_progress)
     if output is not None:
         from .packs.retail.export import export
@@ -520,22 +519,10 @@ def verify(
     **flags: Any,
 ) -> None:
     """Check the data against the config and every constraint; exit 6 on a failure."""
-    from rich.console import Console
-    from rich.table import Table
-
     from .packs.retail.verify import verify as run_verify
 
-    flags = {
-        **flags,
-        "start_date": _date(flags.get("start_date")),
-        "end_date": _date(flags.get("end_date")),
-    }
-    cfg = _config(config_path, scenario, sets, **flags)
-    if verbose:
-        import yaml
-
-        click.echo("checking against the resolved config:")
-        click.echo(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False).rstrip())
+    flags = {k: _date(v) if k.endswith("_date") else v for k, v in flags.items()}
+    cfg = _config(config_path, scenario, sets, verbose=verbose, **flags)
     dsn = _target(database_url, embedded)
     target, state = _open(dsn, dry_run=False, write=False)
     assert target is not None
@@ -547,17 +534,7 @@ def verify(
         checks = run_verify(target.conn, cfg)
     finally:
         target.conn.close()
-    table = Table(title=f"verify {target.dbname}", title_justify="left")
-    table.add_column("check")
-    table.add_column("result")
-    table.add_column("detail")
-    for c in checks:
-        table.add_row(c.rule, "[green]pass[/]" if c.passed else "[red]FAIL[/]", c.detail)
-    Console(highlight=False, width=max(160, Console().width)).print(table)
-    failed = [c for c in checks if not c.passed]
-    if failed:
-        raise VerificationFailed(f"{len(failed)} of {len(checks)} checks failed")
-    click.echo(f"all {len(checks)} checks pass")
+    report_checks(target.dbname, checks, "check")
 
 
 @retail.command()

@@ -39,13 +39,20 @@ def check_keys(kind: str, given: Iterable[str], known: Iterable[str], where: str
             )
 
 
-def read_json(path: Path) -> dict[str, Any]:
+def read_text(path: Path) -> str:
+    """A config file's text, or a ConfigError saying why it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ConfigError(f"config file {path} does not exist.\nFix: pass --config PATH.") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 text ({exc.reason}).") from exc
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -14,6 +14,7 @@ import psycopg
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import MetaData
 
 
 def alembic_config(script_location: Path, buffer: io.StringIO | None = None) -> Config:
@@ -36,3 +37,43 @@ def upgrade_sql(script_location: Path) -> str:
 def upgrade(conn: psycopg.Connection[tuple[object, ...]], script_location: Path) -> None:
     """Create the schema (and alembic_version) inside ``conn``'s open transaction."""
     conn.execute(upgrade_sql(script_location).encode())
+
+
+def run_env(metadata: MetaData) -> None:
+    """The body of every pack's Alembic ``env.py``.
+
+    Offline (how pgseed runs it): render SQL for the run's own transaction. Online: on
+    ``config.attributes["connection"]`` when given, else on ``-x url=...`` or
+    DATABASE_URL (``alembic upgrade head`` from a shell).
+    """
+    import os
+
+    from alembic import context
+    from sqlalchemy import create_engine, pool
+
+    if context.is_offline_mode():
+        context.configure(
+            dialect_name="postgresql",
+            target_metadata=metadata,
+            literal_binds=True,
+            transactional_ddl=False,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        context.configure(connection=connection, target_metadata=metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    url = context.get_x_argument(as_dictionary=True).get("url") or os.environ.get("DATABASE_URL")
+    if not url:
+        raise SystemExit("set DATABASE_URL (or pass -x url=postgresql://...) to run migrations")
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as conn:
+        context.configure(connection=conn, target_metadata=metadata)
+        with context.begin_transaction():
+            context.run_migrations()

@@ -13,19 +13,11 @@ from typing import Any
 import psycopg
 import pytest
 
+from pgseed.packs.retail.models import TABLES
 from tests.conftest import query, scalar
 
 pytestmark = pytest.mark.db
 
-TABLES = (
-    "store",
-    "product",
-    "calendar",
-    "price_history",
-    "promotion",
-    "sales_daily",
-    "inventory_snapshot_daily",
-)
 SMALL = (
     "--stores",
     "3",

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pgseed.packs.retail.models import TABLES
 from tests.conftest import scalar
 
 pytestmark = pytest.mark.db
@@ -18,15 +19,6 @@ PICTURES = (
     "promotions.png",
     "inventory.png",
     "prices.png",
-)
-TABLES = (
-    "store",
-    "product",
-    "calendar",
-    "price_history",
-    "promotion",
-    "sales_daily",
-    "inventory_snapshot_daily",
 )
 
 
