@@ -89,10 +89,23 @@ def layer(model: type[M], *sources: tuple[str, Mapping[str, Any]]) -> M:
     try:
         return model.model_validate(merged)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"]) or "config"
-            top = str(err["loc"][0]) if err["loc"] else ""
-            src = f" (from {origin[top]})" if top in origin else ""
-            lines.append(f"{key}{src}: {err['msg']}, got {err.get('input')!r}")
-        raise ConfigError("invalid config:\n  " + "\n  ".join(lines)) from exc
+        raise invalid(exc, origin) from exc
+
+
+def invalid(
+    exc: ValidationError, origin: Mapping[str, str], title: str = "invalid config"
+) -> ConfigError:
+    """A ConfigError naming each bad key (dotted), where its value came from, and why.
+
+    ``origin`` maps keys (top-level or dotted) to the source that set them; the
+    longest matching prefix of an error's location names the source.
+    """
+    lines = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        key = ".".join(loc) or "config"
+        prefixes = (".".join(loc[:n]) for n in range(len(loc), 0, -1))
+        src = next((origin[p] for p in prefixes if p in origin), None)
+        where = f" (from {src})" if src else ""
+        lines.append(f"{key}{where}: {err['msg']}, got {err.get('input')!r}")
+    return ConfigError(f"{title}:\n  " + "\n  ".join(lines))

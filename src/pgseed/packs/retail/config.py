@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ...config import did_you_mean, read_text
+from ...config import did_you_mean, invalid, read_text
 from ...errors import ConfigError
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -310,7 +310,8 @@ def build(
     flags: Mapping[str, Any],
     sets: tuple[str, ...] = (),
 ) -> RetailConfig:
-    """Layer every source and validate once; errors name the dotted key and the bad value."""
+    """Layer every source and validate once; errors name the dotted key, the bad value and
+    the source it came from."""
     file_values = read_yaml(file) if file is not None else {}
     sources: list[tuple[str, dict[str, Any]]] = []
     if file is not None:
@@ -337,13 +338,22 @@ def build(
     for item in sets:
         sources.append(("--set", parse_set(item)))
     merged: dict[str, Any] = {}
-    for _, values in sources:
+    origin: dict[str, str] = {}
+    for where, values in sources:
         merged = deep_merge(merged, values)
+        origin.update(dict.fromkeys(_leaves(values), where))
     try:
         return RetailConfig.model_validate(merged)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"]) or "config"
-            lines.append(f"{key}: {err['msg']}, got {err.get('input')!r}")
-        raise ConfigError("invalid retail config:\n  " + "\n  ".join(lines)) from exc
+        raise invalid(exc, origin, "invalid retail config") from exc
+
+
+def _leaves(values: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """The dotted keys of a nested mapping's leaves."""
+    out = []
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            out += _leaves(value, f"{prefix}{key}.")
+        else:
+            out.append(f"{prefix}{key}")
+    return out
