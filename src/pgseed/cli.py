@@ -14,10 +14,10 @@ import click
 
 from . import embedded
 from .config import env_values, layer
+from .dsn import mask, parse, redact
 from .errors import INTERRUPTED_EXIT_CODE, ConfigError, PgseedError, VerificationFailed
 from .progress import Reporter
 from .rng import draw_seed
-from .safety import redact
 
 # -- error handling ------------------------------------------------------------
 
@@ -27,7 +27,7 @@ def _handled(ctx: click.Context, invoke: Callable[[click.Context], Any]) -> Any:
     try:
         return invoke(ctx)
     except PgseedError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {mask(str(exc))}", err=True)
         ctx.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -165,19 +165,24 @@ def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-def resolve_dsn(database_url: str | None, use_embedded: bool, default_db: str) -> str:
-    if database_url and use_embedded:
+def resolve_dsn(
+    database_url: str | None,
+    use_embedded: bool,
+    default_db: str,
+    source: str = "--database-url",
+) -> str:
+    if database_url is not None and use_embedded:
         raise ConfigError("pass either --database-url or --embedded, not both.")
     if use_embedded:
         if not embedded.status().running:
             embedded.start()
         return embedded.url(default_db)
-    if not database_url:
+    if database_url is None:
         raise ConfigError(
             "--database-url is required (a database whose name ends in _demo or _test), "
             "or pass --embedded to use the embedded server."
         )
-    return database_url
+    return parse(database_url, source)
 
 
 def _reproduce(seed: int) -> str:

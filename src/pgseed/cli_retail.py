@@ -17,9 +17,10 @@ from typing import Any
 import click
 
 from .cli import PgseedCommand, PgseedGroup, _reproduce, report_checks, resolve_dsn
+from .dsn import redact
 from .errors import ConfigError, PgseedError, SafetyError, VerificationFailed
 from .progress import Reporter
-from .safety import check_app_env, redact
+from .safety import check_app_env
 
 
 @click.group(cls=PgseedGroup)
@@ -63,9 +64,10 @@ def _config(
 def _target(database_url: str | None, use_embedded: bool) -> str:
     from .packs.retail.pack import DEFAULT_DATABASE
 
-    if not use_embedded and not database_url:
-        database_url = os.environ.get("DATABASE_URL") or None
-    return resolve_dsn(database_url, use_embedded, DEFAULT_DATABASE)
+    source = "--database-url"
+    if not use_embedded and database_url is None and os.environ.get("DATABASE_URL", "").strip():
+        database_url, source = os.environ["DATABASE_URL"], "DATABASE_URL"
+    return resolve_dsn(database_url, use_embedded, DEFAULT_DATABASE, source)
 
 
 def _env_flag(name: str, default: bool) -> bool:

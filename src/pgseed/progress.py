@@ -22,6 +22,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from .dsn import mask
+
 
 class Reporter:
     def __init__(
@@ -39,6 +41,7 @@ class Reporter:
 
     # -- messages -------------------------------------------------------------
     def info(self, message: str) -> None:
+        message = mask(message)
         if self._progress is not None:
             self._progress.console.print(message, markup=False)
         else:

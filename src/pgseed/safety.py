@@ -17,7 +17,10 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from .errors import DatabaseUnavailable, SafetyError
+from .dsn import FIX, redact
+from .errors import ConfigError, DatabaseUnavailable, SafetyError
+
+__all__ = ["Target", "check_app_env", "check_name", "effective_dbname", "open_target", "redact"]
 
 ALLOWED_SUFFIXES = ("_demo", "_test")
 
@@ -34,8 +37,8 @@ def effective_dbname(dsn: str) -> str:
     """The database name libpq will connect to for ``dsn``."""
     try:
         params = conninfo_to_dict(dsn)
-    except psycopg.ProgrammingError as exc:
-        raise SafetyError(f"cannot parse the database URL: {exc}") from exc
+    except psycopg.ProgrammingError:
+        raise ConfigError(f"cannot parse the database URL {redact(dsn)}.\n{FIX}") from None
     name = params.get("dbname") or os.environ.get("PGDATABASE")
     if not name:
         name = params.get("user") or os.environ.get("PGUSER") or getpass.getuser()
@@ -48,17 +51,6 @@ def check_name(name: str) -> None:
             f'refusing database "{name}": pgseed writes only to databases whose name ends in '
             f"_demo or _test.\nFix: point --database-url at e.g. {name}_demo, or use --embedded."
         )
-
-
-def redact(dsn: str) -> str:
-    """The DSN with any password hidden, for messages."""
-    try:
-        params = conninfo_to_dict(dsn)
-    except psycopg.ProgrammingError:
-        return "<unparseable URL>"
-    if "password" in params:
-        params["password"] = "***"
-    return make_conninfo(**{k: str(v) for k, v in params.items()})
 
 
 @dataclass
