@@ -4,24 +4,89 @@ A pack's config is a pydantic model. ``layer`` merges plain dicts from each
 source in that order and validates once, turning pydantic's errors into a
 ``ConfigError`` that names the key, the bad value and what was expected.
 Unknown keys fail with a did-you-mean suggestion.
+
+Values are read as their sources give them (the command line gives text, JSON
+and YAML give typed values), and pydantic converts text to numbers. Two
+conversions it would also make are refused, because they hide mistakes:
+
+* a boolean where a number is expected (JSON ``true``, YAML ``yes``, which
+  pydantic would read as 1): every numeric key is declared with ``Int`` or
+  ``Float`` below, which refuse booleans; ``Date`` refuses numbers (pydantic
+  would read ``20240101`` as seconds since 1970);
+* ``null`` for a key that has a default (it would silently mean the default, or
+  fail with a message about types): ``check_nulls`` names the key and says to
+  leave it out. Keys whose type admits None (``holidays``) take null.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import os
+import types
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from .errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
 
 ENV_PREFIX = "PGSEED_"
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not a boolean")
+    return value
+
+
+def _not_number(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("expected a date like 2024-01-01, not a number")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_not_bool)]
+"""An int that refuses booleans (use it for every integer config key)."""
+Float = Annotated[float, BeforeValidator(_not_bool)]
+"""A float that refuses booleans (use it for every float config key)."""
+Date = Annotated[dt.date, BeforeValidator(_not_number)]
+"""A date that refuses numbers (use it for every date config key)."""
+
+
+def _allows_none(annotation: Any) -> bool:
+    if annotation is None or annotation is type(None) or annotation is Any:
+        return True
+    if get_origin(annotation) is Annotated:
+        return _allows_none(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_allows_none(a) for a in get_args(annotation))
+    return False
+
+
+def check_nulls(
+    values: Mapping[str, Any], model: type[BaseModel], where: str, prefix: str = ""
+) -> None:
+    """Refuse ``null`` for any key (nested keys too) whose type does not admit None."""
+    for key, value in values.items():
+        field = model.model_fields.get(str(key))
+        if field is None:
+            continue  # unknown keys are refused elsewhere, with a did-you-mean
+        ann = field.annotation
+        if value is None and not _allows_none(ann):
+            default = field.get_default(call_default_factory=True)
+            shown = default.model_dump(mode="json") if isinstance(default, BaseModel) else default
+            raise ConfigError(
+                f"invalid config:\n  {prefix}{key} (from {where}): null is not allowed.\n"
+                f"Fix: leave the key out to use the default ({json.dumps(shown, default=str)}), "
+                "or give a value."
+            )
+        if isinstance(ann, type) and issubclass(ann, BaseModel) and isinstance(value, Mapping):
+            check_nulls(value, ann, where, f"{prefix}{key}.")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -82,10 +147,10 @@ def layer(model: type[M], *sources: tuple[str, Mapping[str, Any]]) -> M:
     origin: dict[str, str] = {}
     for where, values in sources:
         check_keys("config key", values, model.model_fields, where)
+        check_nulls(values, model, where)
         for key, value in values.items():
-            if value is not None:
-                merged[key] = value
-                origin[key] = where
+            merged[key] = value
+            origin[key] = where
     try:
         return model.model_validate(merged)
     except ValidationError as exc:
@@ -107,5 +172,6 @@ def invalid(
         prefixes = (".".join(loc[:n]) for n in range(len(loc), 0, -1))
         src = next((origin[p] for p in prefixes if p in origin), None)
         where = f" (from {src})" if src else ""
-        lines.append(f"{key}{where}: {err['msg']}, got {err.get('input')!r}")
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        lines.append(f"{key}{where}: {msg}, got {err.get('input')!r}")
     return ConfigError(f"{title}:\n  " + "\n  ".join(lines))

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ...config import check_keys, did_you_mean, read_json
+from ...config import Int, check_keys, did_you_mean, read_json
 from ...errors import AdminUUIDError, ConfigError
 from .vocab import DOMAIN_PROMPTS
 
-Count = Annotated[int, Field(ge=0, le=100_000_000)]
-Batch = Annotated[int, Field(ge=1, le=1_000_000)]
+Count = Annotated[Int, Field(ge=0, le=100_000_000)]
+Batch = Annotated[Int, Field(ge=1, le=1_000_000)]
 
 
 class GenonautConfig(BaseModel):

@@ -21,11 +21,11 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ...config import did_you_mean, invalid, read_text
+from ...config import Date, Float, Int, check_nulls, did_you_mean, invalid, read_text
 from ...errors import ConfigError
 
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+Share = Annotated[Float, Field(ge=0.0, le=1.0)]
+Positive = Annotated[Float, Field(gt=0.0)]
 
 
 class _Strict(BaseModel):
@@ -33,13 +33,13 @@ class _Strict(BaseModel):
 
 
 class StoresConfig(_Strict):
-    count: Annotated[int, Field(ge=0, le=100_000)] = 10
+    count: Annotated[Int, Field(ge=0, le=100_000)] = 10
     regions: tuple[str, ...] = ("North", "South", "East", "West")
     types: tuple[str, ...] = ("supermarket", "express", "warehouse")
 
 
 class ProductsConfig(_Strict):
-    count: Annotated[int, Field(ge=0, le=1_000_000)] = 50
+    count: Annotated[Int, Field(ge=0, le=1_000_000)] = 50
     categories: tuple[str, ...] = ("Beverage", "Snack", "Dairy", "Frozen")
     brands: tuple[str, ...] = ("BrandA", "BrandB", "Generic")
     # Share of products launched inside the date range (they ramp up; before launch: no rows).
@@ -52,8 +52,8 @@ class Dimensions(_Strict):
 
 
 class DateRange(_Strict):
-    start: dt.date = dt.date(2024, 1, 1)
-    end: dt.date = dt.date(2024, 12, 31)
+    start: Date = dt.date(2024, 1, 1)
+    end: Date = dt.date(2024, 12, 31)
 
     @model_validator(mode="after")
     def _ordered(self) -> DateRange:
@@ -69,14 +69,14 @@ class DateRange(_Strict):
 class TimeSeriesConfig(_Strict):
     """Spec 003's ``TimeSeriesConfig``, every parameter."""
 
-    base_demand: Annotated[float, Field(ge=0.0, le=100_000)] = 100
+    base_demand: Annotated[Float, Field(ge=0.0, le=100_000)] = 100
     trend: Literal["none", "linear", "exponential"] = "linear"
-    trend_slope: Annotated[float, Field(ge=-10.0, le=10.0)] = 0.1  # % change per day
-    weekly_seasonality: tuple[float, ...] = (0.8, 0.9, 1.0, 1.0, 1.1, 1.3, 1.2)  # Mon..Sun
-    monthly_seasonality: dict[int, float] = {}  # {12: 1.5}: December sells 1.5x
-    noise_sigma: Annotated[float, Field(ge=0.0, le=3.0)] = 0.1
+    trend_slope: Annotated[Float, Field(ge=-10.0, le=10.0)] = 0.1  # % change per day
+    weekly_seasonality: tuple[Float, ...] = (0.8, 0.9, 1.0, 1.0, 1.1, 1.3, 1.2)  # Mon..Sun
+    monthly_seasonality: dict[Int, Float] = {}  # {12: 1.5}: December sells 1.5x
+    noise_sigma: Annotated[Float, Field(ge=0.0, le=3.0)] = 0.1
     anomaly_probability: Share = 0.01
-    anomaly_magnitude: Annotated[float, Field(ge=1.0, le=100.0)] = 2.0
+    anomaly_magnitude: Annotated[Float, Field(ge=1.0, le=100.0)] = 2.0
 
     @field_validator("weekly_seasonality")
     @classmethod
@@ -98,24 +98,24 @@ class RetailPatternConfig(_Strict):
     """Spec 003's ``RetailPatternConfig``, every parameter, plus the YAML's
     ``promotion_probability`` and ``stockout_probability`` and the knobs they need."""
 
-    promotion_lift: Annotated[float, Field(ge=0.0, le=20.0)] = 1.3
+    promotion_lift: Annotated[Float, Field(ge=0.0, le=20.0)] = 1.3
     stockout_behavior: Literal["zero", "backlog"] = "zero"
-    price_elasticity: Annotated[float, Field(ge=-10.0, le=10.0)] = -0.5
-    new_product_ramp_days: Annotated[int, Field(ge=0, le=3650)] = 30
-    weekend_spike: Annotated[float, Field(ge=0.0, le=20.0)] = 1.2  # on top of Sat/Sun profile
+    price_elasticity: Annotated[Float, Field(ge=-10.0, le=10.0)] = -0.5
+    new_product_ramp_days: Annotated[Int, Field(ge=0, le=3650)] = 30
+    weekend_spike: Annotated[Float, Field(ge=0.0, le=20.0)] = 1.2  # on top of Sat/Sun profile
     # Share of a series' days covered by a promotion (about; promotions never overlap).
     promotion_probability: Share = 0.1
-    promotion_min_days: Annotated[int, Field(ge=1, le=365)] = 3
-    promotion_max_days: Annotated[int, Field(ge=1, le=365)] = 14
+    promotion_min_days: Annotated[Int, Field(ge=1, le=365)] = 3
+    promotion_max_days: Annotated[Int, Field(ge=1, le=365)] = 14
     discount_min: Share = 0.05
     discount_max: Share = 0.35
     # Chance that a replenishment delivery is missed (the main source of stockouts).
     stockout_probability: Share = 0.05
-    lead_time_days: Annotated[int, Field(ge=1, le=60)] = 2
-    cover_days: Annotated[int, Field(ge=1, le=365)] = 7  # order up to this many days of demand
+    lead_time_days: Annotated[Int, Field(ge=1, le=60)] = 2
+    cover_days: Annotated[Int, Field(ge=1, le=365)] = 7  # order up to this many days of demand
     # Chance per day that a series' shelf price changes (a new price_history window).
     price_change_probability: Share = 0.02
-    price_change_sigma: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
+    price_change_sigma: Annotated[Float, Field(ge=0.0, le=1.0)] = 0.1
 
     @model_validator(mode="after")
     def _bounds(self) -> RetailPatternConfig:
@@ -128,14 +128,14 @@ class RetailPatternConfig(_Strict):
 
 class SparsityConfig(_Strict):
     missing_combinations_pct: Share = 0.0  # store x product pairs that never sell
-    random_gaps_per_series: Annotated[int, Field(ge=0, le=1000)] = 0
-    gap_max_days: Annotated[int, Field(ge=1, le=365)] = 7  # gaps last 1..this many days
+    random_gaps_per_series: Annotated[Int, Field(ge=0, le=1000)] = 0
+    gap_max_days: Annotated[Int, Field(ge=1, le=365)] = 7  # gaps last 1..this many days
 
 
 class Holiday(_Strict):
-    date: dt.date
+    date: Date
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    multiplier: Annotated[float, Field(ge=0.0, le=100.0)] = 1.0
+    multiplier: Annotated[Float, Field(ge=0.0, le=100.0)] = 1.0
 
 
 class RetailConfig(_Strict):
@@ -148,10 +148,10 @@ class RetailConfig(_Strict):
     # None: the built-in holiday list (US retail, every year of the range). A list
     # replaces it (config_holiday.yaml names four).
     holidays: tuple[Holiday, ...] | None = None
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 42
+    seed: Annotated[Int, Field(ge=0, le=2**63 - 1)] = 42
     # Rows per COPY statement. spec 003 says 1000 (sized for INSERT batches); with COPY,
     # 1000-row statements made the 1M-row run 1.6x slower (15.5 s vs 9.5 s), so 20,000.
-    batch_size: Annotated[int, Field(ge=1, le=10_000_000)] = 20_000
+    batch_size: Annotated[Int, Field(ge=1, le=10_000_000)] = 20_000
     enable_progress: bool = True
 
     @field_validator("holidays")
@@ -298,6 +298,7 @@ def env_values(environ: Mapping[str, str]) -> dict[str, Any]:
                 value = yaml.safe_load(environ[name])
             except yaml.YAMLError as exc:
                 raise ConfigError(f"{name}={environ[name]!r} cannot be read: {exc}") from exc
+            check_nulls(dotted(key, value), RetailConfig, name)
             out = deep_merge(out, dotted(key, value))
     return out
 
@@ -316,6 +317,7 @@ def build(
     sources: list[tuple[str, dict[str, Any]]] = []
     if file is not None:
         _check(file_values, RetailConfig, str(file))
+        check_nulls(file_values, RetailConfig, str(file))
     env = env_values(environ)
     chosen = scenario or file_values.get("scenario") or "retail_standard"
     if not isinstance(chosen, str):
@@ -336,7 +338,9 @@ def build(
         flag_values["scenario"] = scenario
     sources.append(("command line", flag_values))
     for item in sets:
-        sources.append(("--set", parse_set(item)))
+        values = parse_set(item)
+        check_nulls(values, RetailConfig, f"--set {item}")
+        sources.append(("--set", values))
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for where, values in sources:
