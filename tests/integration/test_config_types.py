@@ -66,10 +66,11 @@ def wrong_values(model: type[BaseModel], prefix: str = "") -> list[tuple[str, An
             good = {"date": "2024-12-25", "name": "Christmas", "multiplier": 1.5}
             for sub, bad in wrong_values(item):
                 out.append((key, [{**good, **_nest(sub, bad)}]))
-        if field.annotation is not None and not field.is_required():
-            if not (get_origin(field.annotation) in (Union, types.UnionType)
-                    and type(None) in get_args(field.annotation)):  # fmt: skip
-                out.append((key, None))
+        optional = get_origin(field.annotation) in (Union, types.UnionType) and type(
+            None
+        ) in get_args(field.annotation)
+        if not field.is_required() and not optional:
+            out.append((key, None))
     return out
 
 
