@@ -173,5 +173,11 @@ def invalid(
         src = next((origin[p] for p in prefixes if p in origin), None)
         where = f" (from {src})" if src else ""
         msg = str(err["msg"]).removeprefix("Value error, ")
-        lines.append(f"{key}{where}: {msg}, got {err.get('input')!r}")
+        if not loc:  # a rule across keys: its message names them
+            lines.append(msg)
+            continue
+        first, _, rest = msg.partition("\n")
+        lines.append(
+            f"{key}{where}: {first}, got {err.get('input')!r}" + (f"\n{rest}" if rest else "")
+        )
     return ConfigError(f"{title}:\n  " + "\n  ".join(lines))

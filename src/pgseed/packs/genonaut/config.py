@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ... import tz
 from ...config import Int, check_keys, did_you_mean, read_json
 from ...errors import AdminUUIDError, ConfigError
 from .vocab import DOMAIN_PROMPTS
@@ -70,24 +71,29 @@ class GenonautConfig(BaseModel):
     @field_validator("date_start", "date_end")
     @classmethod
     def _date(cls, v: str) -> str:
-        try:
-            datetime.fromisoformat(v)
-        except ValueError as exc:
-            raise ValueError("expected a date-time like 2025-05-01 00:00:00") from exc
+        tz.parse(v)
         return v
 
     @model_validator(mode="after")
     def _range(self) -> GenonautConfig:
-        if self.range_utc[0] >= self.range_utc[1]:
-            raise ValueError("date_start must be before date_end")
+        lo, hi = self.range_utc
+        if lo >= hi:
+            raise ValueError(
+                f"date_start ({self.date_start}) must be before date_end ({self.date_end}); "
+                f"in UTC they are {_iso(lo)} and {_iso(hi)}"
+            )
         return self
 
     @property
     def range_utc(self) -> tuple[int, int]:
-        """The date range as UTC epoch seconds (generated in local time, stored as naive UTC)."""
-        tz = ZoneInfo(self.timezone)
-        lo = datetime.fromisoformat(self.date_start).replace(tzinfo=tz).astimezone(UTC)
-        hi = datetime.fromisoformat(self.date_end).replace(tzinfo=tz).astimezone(UTC)
+        """The date range as UTC epoch seconds (stored as naive UTC).
+
+        A value with an offset (``+09:00``, ``Z``) is that instant; one without is wall
+        time in ``timezone``; wall times skipped or repeated by DST are refused
+        (``pgseed.tz``).
+        """
+        lo = tz.to_utc(self.date_start, self.timezone, "date_start")
+        hi = tz.to_utc(self.date_end, self.timezone, "date_end")
         return int(lo.timestamp()), int(hi.timestamp())
 
     @property
@@ -99,6 +105,10 @@ class GenonautConfig(BaseModel):
 
     def batch(self, table: str) -> int:
         return int(getattr(self, f"batch_size_{table}"))
+
+
+def _iso(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _slug(name: str) -> str:
