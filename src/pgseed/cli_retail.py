@@ -269,7 +269,10 @@ def generate(
     if output is not None and not full_new:
         raise ConfigError("--output writes a full-new dataset to files; use it with --full-new.")
     flags = {k: _date(v) if k.endswith("_date") else v for k, v in flags.items()}
-    cfg = _config(config_path, scenario, sets, verbose=verbose, **flags)
+    # An append's dates are the operation's range, not the data set's date_range: they
+    # must not meet the config's (default) start, e.g. an append to data from 2023.
+    config_flags = {k: v for k, v in flags.items() if not k.endswith("_date")} if append_ else flags
+    cfg = _config(config_path, scenario, sets, verbose=verbose, **config_flags)
     reporter = Reporter(progress=cfg.enable_progress)
     if output is not None:
         from .packs.retail.export import export
@@ -440,7 +443,8 @@ def _append(
         start, end = append_range(target.conn, flags.get("start_date"), flags["end_date"])
         if end < start:
             click.echo(
-                f"nothing to append: the data already runs to {start - dt.timedelta(days=1)}."
+                f"nothing to append: the data already runs to {start - dt.timedelta(days=1)} "
+                f"(through --end-date {end}); this append was already applied."
             )
             return
         p = plan_append(target.conn, cfg, start, end)

@@ -383,7 +383,9 @@ def append_range(conn: Conn, start: dt.date | None, end: dt.date) -> tuple[dt.da
 
     Appends extend series forward, day by day: a ``start`` after that day would
     leave a hole in every series (refused), one before the data's first day
-    would backfill (refused). ``start`` > returned ``end`` means nothing to do.
+    would backfill (refused). A range the data already covers (the same append
+    run again, with or without ``start``) adds nothing: the returned start is
+    then after the returned end, and the caller says so and exits 0.
     """
     row = conn.execute(
         "SELECT (SELECT min(date) FROM calendar), (SELECT max(date) FROM inventory_snapshot_daily)"
@@ -396,18 +398,19 @@ def append_range(conn: Conn, start: dt.date | None, end: dt.date) -> tuple[dt.da
     first, last = row[0], row[1]
     assert isinstance(first, dt.date) and isinstance(last, dt.date)
     nxt = last + dt.timedelta(days=1)
+    if start is not None and end < start:
+        raise ConfigError(f"--end-date {end} is before --start-date {start}.")
     if start is not None and start > nxt:
         raise ConfigError(
             f"--start-date {start} would leave a hole: the series end on {last}, so an append "
             f"continues on {nxt}.\nFix: --start-date {nxt} (or leave --start-date out)."
         )
-    if start is not None and start < first:
+    if (start or end) < first:
         raise ConfigError(
-            f"--start-date {start} is before the data's first day ({first}): append only extends "
-            "series forward.\nFix: use --full-new with the wider --start-date to regenerate."
+            f"--{'start' if start else 'end'}-date {start or end} is before the data's first "
+            f"day ({first}): append only extends series forward.\nFix: use --full-new with the "
+            "wider date range to regenerate."
         )
-    if end < (start or nxt):
-        raise ConfigError(f"--end-date {end} is before the start of the append ({start or nxt}).")
     return nxt, end
 
 
