@@ -27,9 +27,13 @@ Conn = psycopg.Connection[tuple[object, ...]]
 
 @dataclass
 class BulkPlan:
+    """What ``begin`` dropped, to rebuild. Names are raw catalog names (schema, name):
+    every statement quotes them exactly once with ``sql.Identifier``."""
+
     tables: tuple[str, ...]
-    indexes: list[tuple[str, str]] = field(default_factory=list)  # (name, CREATE INDEX ...)
-    foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # (table, name, def)
+    indexes: list[tuple[str, str, str]] = field(default_factory=list)  # (schema, name, CREATE ...)
+    # (schema, table, constraint name, definition)
+    foreign_keys: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def empty_tables(conn: Conn, tables: Sequence[str]) -> list[str]:
@@ -40,6 +44,19 @@ def empty_tables(conn: Conn, tables: Sequence[str]) -> list[str]:
         ).fetchone()
         if row is not None and not row[0]:
             out.append(t)
+    return out
+
+
+def _oids(conn: Conn, tables: Sequence[str]) -> list[int]:
+    """The tables' OIDs, resolved from raw names as the run's statements resolve them
+    (``sql.Identifier`` through the search path), never by re-parsing a name."""
+    out = []
+    for t in tables:
+        row = conn.execute(
+            "SELECT %s::regclass::oid", [sql.Identifier(t).as_string(conn)]
+        ).fetchone()
+        assert row is not None
+        out.append(int(str(row[0])))
     return out
 
 
@@ -54,44 +71,49 @@ def begin(conn: Conn, tables: Sequence[str]) -> BulkPlan:
             sql.SQL(", ").join(map(sql.Identifier, names))
         )
     )
-    for table, name, definition in conn.execute(
+    oids = _oids(conn, names)
+    for schema, table, name, definition in conn.execute(
         """
-        SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
+        SELECT n.nspname, r.relname, c.conname, pg_get_constraintdef(c.oid)
         FROM pg_constraint c
-        WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])
+        JOIN pg_class r ON r.oid = c.conrelid
+        JOIN pg_namespace n ON n.oid = r.relnamespace
+        WHERE c.contype = 'f' AND c.conrelid = ANY(%s::oid[])
+        ORDER BY 1, 2, 3
+        """,
+        [oids],
+    ).fetchall():
+        plan.foreign_keys.append((str(schema), str(table), str(name), str(definition)))
+    for schema, name, definition in conn.execute(
+        """
+        SELECT n.nspname, c.relname, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        JOIN pg_class c ON c.oid = i.indexrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE i.indrelid = ANY(%s::oid[]) AND NOT i.indisprimary AND NOT i.indisunique
         ORDER BY 1, 2
         """,
-        [names],
+        [oids],
     ).fetchall():
-        plan.foreign_keys.append((str(table), str(name), str(definition)))
-    for name, definition in conn.execute(
-        """
-        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-        FROM pg_index i
-        WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique
-        ORDER BY 1
-        """,
-        [names],
-    ).fetchall():
-        plan.indexes.append((str(name), str(definition)))
-    for table, name, _ in plan.foreign_keys:
+        plan.indexes.append((str(schema), str(name), str(definition)))
+    for schema, table, name, _ in plan.foreign_keys:
         conn.execute(
             sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
-                sql.Identifier(table), sql.Identifier(name)
+                sql.Identifier(schema, table), sql.Identifier(name)
             )
         )
-    for name, _ in plan.indexes:
-        conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+    for schema, name, _ in plan.indexes:
+        conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(schema, name)))
     # Other tables' FKs pointing at these would make TRUNCATE refuse; only truncate
     # tables that no remaining FK references.
     referenced = {
-        str(r[0])
+        int(str(r[0]))
         for r in conn.execute(
-            "SELECT confrelid::regclass::text FROM pg_constraint WHERE contype = 'f' AND confrelid = ANY(%s::regclass[])",
-            [names],
+            "SELECT confrelid FROM pg_constraint WHERE contype = 'f' AND confrelid = ANY(%s::oid[])",
+            [oids],
         ).fetchall()
     }
-    free = [t for t in names if t not in referenced]
+    free = [t for t, oid in zip(names, oids, strict=True) if oid not in referenced]
     if free:
         conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, free))))
     plan.tables = tuple(free)
@@ -103,12 +125,12 @@ def finish(conn: Conn, plan: BulkPlan) -> None:
     if not plan.indexes and not plan.foreign_keys:
         return
     conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    for _, definition in plan.indexes:
-        conn.execute(definition.encode())
-    for table, name, definition in plan.foreign_keys:
+    for _, _, definition in plan.indexes:
+        conn.execute(definition.encode())  # pg_get_indexdef: quoted and schema-qualified
+    for schema, table, name, definition in plan.foreign_keys:
         conn.execute(
             sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-                sql.Identifier(table),
+                sql.Identifier(schema, table),
                 sql.Identifier(name),
                 sql.SQL(definition),
             )

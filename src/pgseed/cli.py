@@ -332,7 +332,9 @@ def _dry_run(dsn: str, cfg: Any, seed: int, admin: uuid.UUID, reporter: Reporter
     for table, sample in samples(cfg, seed, admin, p).items():
         click.echo(f"\nsample rows of {table}:")
         for row in sample:
-            click.echo("  " + ", ".join(f"{k}={v[:60]}" for k, v in row.items()))
+            click.echo(
+                "  " + ", ".join(f"{k}={'NULL' if v is None else v[:60]}" for k, v in row.items())
+            )
     reporter.info(f"\ndry run finished in {reporter.elapsed():.2f} s")
 
 

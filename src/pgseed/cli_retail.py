@@ -396,7 +396,9 @@ def _full_new(
         bulk_mode=not no_bulk,
         workers=workers,
         warm=("pgseed.packs.retail.pack",),
-        prepare=prepare_full,
+        prepare=lambda conn: prepare_full(
+            conn, replace=confirm or not _env_flag("SEEDER_REQUIRE_CONFIRM", True)
+        ),
     )
     reporter.summary(loader.written, loader.seconds, "rows created")
 

@@ -14,7 +14,7 @@ conversions it would also make are refused, because they hide mistakes:
   ``Float`` below, which refuse booleans; ``Date`` refuses numbers (pydantic
   would read ``20240101`` as seconds since 1970);
 * ``null`` for a key that has a default (it would silently mean the default, or
-  fail with a message about types): ``check_nulls`` names the key and says to
+  fail with a message about types): ``check_values`` names the key and says to
   leave it out. Keys whose type admits None (``holidays``) take null.
 """
 
@@ -68,11 +68,36 @@ def _allows_none(annotation: Any) -> bool:
     return False
 
 
-def check_nulls(
+def _unstorable(value: Any) -> str | None:
+    """Why PostgreSQL cannot store some text inside ``value`` (None: it can)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "contains a NUL character (\\x00), which PostgreSQL text cannot store"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "is not valid Unicode text (undecodable bytes?)"
+        return None
+    items: Iterable[Any] = ()
+    if isinstance(value, Mapping):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple):
+        items = value
+    return next((why for v in items if (why := _unstorable(v))), None)
+
+
+def check_values(
     values: Mapping[str, Any], model: type[BaseModel], where: str, prefix: str = ""
 ) -> None:
-    """Refuse ``null`` for any key (nested keys too) whose type does not admit None."""
+    """Refuse, for any key (nested keys too), ``null`` where its type does not admit
+    None, and text PostgreSQL cannot store. Raises ConfigError naming the key."""
     for key, value in values.items():
+        why = _unstorable(value) or _unstorable(key)
+        if why:
+            raise ConfigError(
+                f"invalid config:\n  {prefix}{key} (from {where}) {why}.\n"
+                "Fix: remove the character from the value."
+            )
         field = model.model_fields.get(str(key))
         if field is None:
             continue  # unknown keys are refused elsewhere, with a did-you-mean
@@ -86,7 +111,7 @@ def check_nulls(
                 "or give a value."
             )
         if isinstance(ann, type) and issubclass(ann, BaseModel) and isinstance(value, Mapping):
-            check_nulls(value, ann, where, f"{prefix}{key}.")
+            check_values(value, ann, where, f"{prefix}{key}.")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -147,7 +172,7 @@ def layer(model: type[M], *sources: tuple[str, Mapping[str, Any]]) -> M:
     origin: dict[str, str] = {}
     for where, values in sources:
         check_keys("config key", values, model.model_fields, where)
-        check_nulls(values, model, where)
+        check_values(values, model, where)
         for key, value in values.items():
             merged[key] = value
             origin[key] = where

@@ -1,8 +1,14 @@
 """Blocks of column values -> PostgreSQL COPY text-format bytes.
 
 What the bytes are lives here; where they go (a server, a file) lives in
-``load.py``. Column helpers turn numpy arrays into lists of already-encoded
-field strings, vectorised where numpy can; ``encode_rows`` joins them.
+``load.py``. Column helpers turn numpy arrays into lists of field text,
+vectorised where numpy can (``None`` is NULL). ``encode_rows`` is the one place
+that escapes: every value that reaches a text COPY, whether a generator drew it
+or it came from a config file, the environment or a flag, goes through it, so a
+backslash, tab or newline in ``images_dir`` is stored as written. A NUL
+character cannot be stored in PostgreSQL text: config values holding one are
+refused when the config is read (``config.check_values``), and ``encode_rows``
+refuses it too.
 """
 
 from __future__ import annotations
@@ -11,26 +17,30 @@ from collections.abc import Sequence
 
 import numpy as np
 
-NULL = "\\N"
+NULL = None
+"""A NULL field: ``encode_rows`` writes it as ``\\N``."""
+Field = str | None
 
 # COPY text format: backslash, tab, newline and carriage return must be escaped.
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _SPECIAL = ("\\", "\t", "\n", "\r")
 
 
-def text_field(values: Sequence[str | None]) -> list[str]:
-    """Escape free text for COPY; ``None`` becomes NULL."""
-    out: list[str] = []
-    joined = "".join(v for v in values if v is not None)
+def _escaped(column: Sequence[Field]) -> Sequence[str]:
+    """One column's fields as COPY text: NULL as ``\\N``, specials escaped.
+
+    One scan of the joined column decides whether any field needs escaping, so
+    columns of numbers, dates and plain words cost no per-field work.
+    """
+    has_null = None in column
+    values = [v for v in column if v is not None] if has_null else column
+    joined = "".join(values)  # type: ignore[arg-type]
+    if "\x00" in joined:
+        raise ValueError("a NUL character (\\x00) cannot be stored in PostgreSQL text")
     needs = any(ch in joined for ch in _SPECIAL)
-    for v in values:
-        if v is None:
-            out.append(NULL)
-        elif needs:
-            out.append(v.translate(_ESCAPES))
-        else:
-            out.append(v)
-    return out
+    if not needs and not has_null:
+        return column  # type: ignore[return-value]
+    return ["\\N" if v is None else (v.translate(_ESCAPES) if needs else v) for v in column]
 
 
 def int_field(values: np.ndarray) -> list[str]:
@@ -46,10 +56,10 @@ def bool_field(values: np.ndarray) -> list[str]:
     return np.where(values, "t", "f").tolist()  # type: ignore[no-any-return]
 
 
-def timestamp_field(seconds: np.ndarray, null_mask: np.ndarray | None = None) -> list[str]:
+def timestamp_field(seconds: np.ndarray, null_mask: np.ndarray | None = None) -> list[Field]:
     """Naive timestamps from epoch seconds (int64), ``YYYY-MM-DD HH:MM:SS``."""
     text = np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s")
-    out: list[str] = np.char.replace(text, "T", " ").tolist()
+    out: list[Field] = np.char.replace(text, "T", " ").tolist()
     if null_mask is not None:
         for i in np.flatnonzero(null_mask).tolist():
             out[i] = NULL
@@ -69,8 +79,8 @@ def uuid4_strings(raw: np.ndarray) -> list[str]:
     return out
 
 
-def encode_rows(columns: Sequence[Sequence[str]]) -> bytes:
-    """Join encoded columns (all the same length) into COPY text rows."""
+def encode_rows(columns: Sequence[Sequence[Field]]) -> bytes:
+    """COPY text rows from columns of field text (all the same length; None is NULL)."""
     if not columns:
         return b""
     n = len(columns[0])
@@ -78,4 +88,5 @@ def encode_rows(columns: Sequence[Sequence[str]]) -> bytes:
         raise ValueError("columns of one block must have the same length")
     if n == 0:
         return b""
-    return ("\n".join(map("\t".join, zip(*columns, strict=True))) + "\n").encode("utf-8")
+    text = [_escaped(c) for c in columns]
+    return ("\n".join(map("\t".join, zip(*text, strict=True))) + "\n").encode("utf-8")

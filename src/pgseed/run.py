@@ -18,7 +18,7 @@ import shutil
 import signal
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -94,10 +94,13 @@ class WorkerPool:
         shutil.rmtree(self._dir, ignore_errors=True)
 
     def map_ordered(
-        self, worker: Worker, ctx: Any, tasks: Sequence[Task]
+        self, worker: Worker, ctx: Any, tasks: Iterable[Task]
     ) -> Iterator[tuple[Task, BlockResult]]:
-        """Results in task order, at most ``2 * workers`` blocks in flight."""
-        if self._pool is None or len(tasks) <= 1:
+        """Results in task order, at most ``2 * workers`` blocks in flight.
+
+        ``tasks`` may be lazy: the next task is taken only when a block slot frees up
+        (the Genonaut pack looks each block's owners up then)."""
+        if self._pool is None or (isinstance(tasks, Sequence) and len(tasks) <= 1):
             for task in tasks:
                 yield task, worker(ctx, task.args)
             return
@@ -173,7 +176,7 @@ def split_fixed(chunks: Sequence[bytes], width: int, size: int) -> list[tuple[in
 
 def run_tasks(
     loader: CopyLoader,
-    tasks: Sequence[Task],
+    tasks: Iterable[Task],
     worker: Worker,
     ctx: Any,
     *,

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from . import locks
 from .dsn import FIX, redact
 from .errors import ConfigError, DatabaseUnavailable, SafetyError
 
@@ -105,12 +107,25 @@ def open_target(dsn: str, *, write: bool, create: bool) -> Target:
 
 
 def _create_database(dsn: str, name: str) -> None:
+    """CREATE DATABASE, serialised between pgseed runs (``locks``): a run that finds the
+    database created by another one meanwhile uses it."""
     admin_dsn = make_conninfo(dsn, dbname="postgres")
     try:
         with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=10) as admin:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.Error as exc:
+            admin.execute("SELECT pg_advisory_lock(%s)", [locks.key("pgseed", "create", name)])
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            # DuplicateDatabase: created meanwhile by someone who does not take the lock.
+            if exists.fetchone() is None:
+                with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+                    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.errors.InsufficientPrivilege as exc:
         raise DatabaseUnavailable(
             f'database "{name}" does not exist and could not be created: {str(exc).strip()}\n'
             "Fix: create it yourself (createdb) or grant CREATEDB to the user."
+        ) from exc
+    except psycopg.Error as exc:
+        raise DatabaseUnavailable(
+            f'database "{name}" does not exist and could not be created: {str(exc).strip()}\n'
+            "Fix: create it yourself (createdb), or check that the user may connect to the "
+            '"postgres" database to create it.'
         ) from exc

@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import MetaData
 
-from . import bulk, migrate
+from . import bulk, locks, migrate
 from .errors import GenerationError, PgseedError
 from .load import CopyLoader
 from .progress import Reporter
@@ -110,6 +110,10 @@ def _seed(
         reporter.info(f'created database "{target.dbname}"')
     loader = CopyLoader(conn, spec.columns, reporter)
     try:
+        # Another run may be creating the schema or loading this database: wait for it,
+        # then judge the schema as it stands after that run (it may now exist).
+        locks.hold_run(conn, target.dbname, reporter)
+        state = schema_state(conn, spec.metadata)
         if state == "absent":
             reporter.info(f'creating the schema in "{target.dbname}" (alembic upgrade head)')
             migrate.upgrade(conn, spec.migrations)
@@ -142,6 +146,15 @@ def _seed(
         reporter.info(f"reproduce with: {reproduce}")
         if isinstance(exc, PgseedError | KeyboardInterrupt):
             raise
+        if isinstance(exc, psycopg.errors.UniqueViolation):
+            diag = exc.diag
+            raise GenerationError(
+                f"the database refused the data: {str(exc).strip()}\nA generated row of "
+                f"{diag.table_name} conflicts with its unique index {diag.constraint_name}; "
+                "pgseed redraws conflicting rows only where the pack judges them (users), and "
+                "this index is one it does not know.\nFix: drop or relax that index on this "
+                "demo/test database, or seed a fresh one."
+            ) from exc
         if isinstance(exc, psycopg.Error):
             raise GenerationError(f"the database refused the data: {str(exc).strip()}") from exc
         raise

@@ -232,7 +232,10 @@ def test_no_seed_prints_one_and_the_command(cli: Any, db_dsn: str, small_config:
 def test_conflicts_within_the_batch_and_the_run_are_found(
     cli: Any, db_dsn: str, small_config: Path
 ) -> None:
-    from pgseed.packs.genonaut import pack
+    from pgseed.packs.genonaut import generate as g
+    from pgseed.packs.genonaut.pack import _with_ord
+    from pgseed.progress import Reporter
+    from pgseed.unique import ConflictFilter
 
     generate(
         cli,
@@ -250,21 +253,23 @@ def test_conflicts_within_the_batch_and_the_run_are_found(
     existing = query(
         db_dsn, "SELECT id::text, username, email FROM users WHERE username <> 'admin' LIMIT 1"
     )[0]
-    ids = [str(uuid.uuid4()) for _ in range(5)]
-    cols = {
-        "id": [ids[0], ids[1], ids[2], ids[3], ids[4]],
-        "username": ["fresh.one1", "fresh.one1", existing[1], "seen.before2", "fresh.two3"],
-        "email": [
-            "a@example.com",
-            "b@example.com",
-            "c@example.com",
-            "d@example.com",
-            "a@example.com",
-        ],
-    }
-    seen = {"id": set(), "username": {"seen.before2"}, "email": set()}
+    ids = [str(uuid.uuid4()) for _ in range(6)]
+    base = g.users_block(1, 0, 0, 5, 1746072000, 1746072999)
     with psycopg.connect(db_dsn) as conn:
-        bad = pack._conflicts(conn, cols, seen)  # type: ignore[arg-type]
-    # 1: username repeats row 0; 2: username in the database; 3: seen earlier this run;
-    # 4: email repeats row 0. Row 0 itself is kept.
-    assert bad == {1, 2, 3, 4}
+        filt = ConflictFilter(conn, "users", g.USER_COLUMNS, Reporter())
+        earlier = dict(base, id=[ids[5]], username=["seen.before2"], email=["e@example.com"])
+        earlier = {c: list(v)[:1] for c, v in earlier.items()}
+        assert filt.conflicts(_with_ord(earlier, [0])) == {}
+        filt.accept([])  # accepted earlier in this run, not COPYed yet
+        cols = dict(
+            base,
+            id=ids[:5],
+            username=["fresh.one1", "fresh.one1", existing[1], "seen.before2", "fresh.two3"],
+            email=["a@example.com", "b@example.com", "c@example.com", "d@example.com",
+                   "a@example.com"],
+        )  # fmt: skip
+        bad = filt.conflicts(_with_ord(cols, range(5)))
+    # 1: username repeats row 0; 2: username in the database; 3: accepted earlier in this
+    # run; 4: email repeats row 0. Row 0 itself is kept.
+    assert set(bad) == {1, 2, 3, 4}
+    assert bad[4] == "users_email_key" and bad[2] == "users_username_key"

@@ -42,7 +42,7 @@ BAD = [
     ({"seed_data_generator": {"target_rows_users": "many"}}, "target_rows_users"),
     ({"seed_data_generator": {"prompt_types": ["Fashon"]}}, "Did you mean 'Fashion'"),
     ({"seed_data_generator": {"timezone": "Mars/Olympus"}}, "unknown time zone"),
-    ({"seed_data_generator": {"date_start": "2025-10-01 00:00:00"}}, "date_start must be before"),
+    ({"seed_data_generator": {"date_start": "2025-10-01 00:00:00"}}, "must be before date_end"),
     ({"images_dir": ""}, "images_dir"),
     ({"seed_data_generator": []}, "must be a JSON object"),
 ]

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pgseed.packs.genonaut import generate as g
+from pgseed.packs.genonaut.owners import MemoryOwners
 from pgseed.packs.genonaut.verify import prompt_problem
 from pgseed.packs.genonaut.vocab import DOMAIN_PROMPTS, GENERAL_PHRASES, TAG_POOL, TAG_POOL_RAW
 from pgseed.rng import stream
@@ -73,9 +74,11 @@ def test_extra_job_counts_make_98_percent() -> None:
     assert Counter(statuses) == Counter(g.extra_job_counts(120000))
 
 
+USERS = g.users_block(1, 0, 0, 50, LO, HI)
+OWNERS = MemoryOwners([str(i) for i in USERS["id"]], [int(str(c)) for c in USERS["_created_s"]])
+
+
 def _ctx(**kw: object) -> g.ItemsContext:
-    users = g.users_block(1, 0, 0, 50, LO, HI)
-    pool = sorted(zip(users["id"], map(int, users["_created_s"]), strict=True), key=lambda x: x[1])
     base = dict(
         seed=9,
         images_dir="data/images/",
@@ -84,8 +87,8 @@ def _ctx(**kw: object) -> g.ItemsContext:
         range_hi=HI,
         admin_id="00000000-0000-4000-8000-000000000001",
         admin_created=LO,
-        user_ids=tuple(p[0] for p in pool),
-        user_created=tuple(p[1] for p in pool),
+        has_users=True,
+        earliest=max(LO, OWNERS.earliest() or LO),
         targets={"content_items": 2500, "content_items_auto": 10},
         id_start={"content_items": 100, "content_items_auto": 1},
         admin_positions={"content_items": (0, 999, 1000, 2499), "content_items_auto": ()},
@@ -95,21 +98,28 @@ def _ctx(**kw: object) -> g.ItemsContext:
     return g.ItemsContext(**base)  # type: ignore[arg-type]
 
 
+def _args(ctx: g.ItemsContext, table: str, block: int) -> tuple[str, int, g.Owners]:
+    d = g.item_draws(ctx, table, block) if table != "generation_jobs" else g.extra_draws(ctx, block)
+    return table, block, OWNERS.pick(d.t, d.owner_u)
+
+
 def test_items_block_rules() -> None:
     ctx = _ctx()
-    created = dict(zip(ctx.user_ids, ctx.user_created, strict=True))
+    created = dict(zip(OWNERS.ids.tolist(), OWNERS.created.tolist(), strict=True))
     admins = 0
     for block in range(g.n_blocks(2500)):
-        items, jobs = g.items_block(ctx, "content_items", block)
-        admins += items["creator_id"].count(ctx.admin_id)
+        items, jobs = g.items_block(ctx, *_args(ctx, "content_items", block))
+        admins += list(items["creator_id"]).count(ctx.admin_id)
         assert items["id"][0] == str(100 + block * g.BLOCK_ROWS)
         for i, path in enumerate(items["content_data"]):
+            assert path is not None
             assert path.startswith("data/images/") and "//" not in path and path.endswith(".png")
-            meta = json.loads(items["item_metadata"][i])
-            assert meta["tags"] == json.loads(items["tags"][i])
-            assert items["title"][i] == jobs["prompt"][i][:20]
+            meta = json.loads(str(items["item_metadata"][i]))
+            assert meta["tags"] == json.loads(str(items["tags"][i]))
+            assert items["title"][i] == str(jobs["prompt"][i])[:20]
             assert jobs["result_content_id"][i] == items["id"][i]
-            assert jobs["completed_at"][i] == items["created_at"][i] >= jobs["created_at"][i]
+            assert jobs["completed_at"][i] == items["created_at"][i]
+            assert str(items["created_at"][i]) >= str(jobs["created_at"][i])
             owner = items["creator_id"][i]
             if owner != ctx.admin_id:
                 t = np.datetime64(items["created_at"][i]).astype("datetime64[s]").astype(int)
@@ -118,11 +128,16 @@ def test_items_block_rules() -> None:
 
 
 def test_auto_items_leave_result_content_id_null() -> None:
-    _, jobs = g.items_block(_ctx(), "content_items_auto", 0)
-    assert set(jobs["result_content_id"]) == {"\\N"}
+    ctx = _ctx()
+    _, jobs = g.items_block(ctx, *_args(ctx, "content_items_auto", 0))
+    assert set(jobs["result_content_id"]) == {None}
 
 
 def test_blocks_do_not_depend_on_each_other() -> None:
     ctx = _ctx()
-    assert g.work(ctx, ("content_items", 2)) == g.work(ctx, ("content_items", 2))
-    assert g.work(ctx, ("content_items", 1)) != g.work(ctx, ("content_items", 2))
+    assert g.work(ctx, _args(ctx, "content_items", 2)) == g.work(
+        ctx, _args(ctx, "content_items", 2)
+    )
+    assert g.work(ctx, _args(ctx, "content_items", 1)) != g.work(
+        ctx, _args(ctx, "content_items", 2)
+    )

@@ -4,14 +4,15 @@ A block is ``BLOCK_ROWS`` consecutive rows of one table (the last may be
 shorter). Block ``b`` of table ``t`` draws every value from
 ``rng.stream(seed, t, ..., b)``, so the rows never depend on batch sizes or
 worker counts. Generators return encoded columns (lists of COPY field text) so
-samples can be shown and bytes compared; ``encode.encode_rows`` makes the bytes.
+samples can be shown and bytes compared; ``encode.encode_rows`` escapes them and
+makes the bytes (config text such as ``images_dir`` included).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -39,7 +40,7 @@ JOB_COLUMNS = (
     "created_at", "updated_at", "started_at", "completed_at", "error_message",
 )  # fmt: skip
 
-Columns = dict[str, list[str]]
+Columns = dict[str, Sequence[enc.Field]]
 
 _TAG_JSON = [json.dumps(t, ensure_ascii=False) for t in TAG_POOL]
 MAX_TAGS = min(200, len(TAG_POOL))
@@ -158,7 +159,11 @@ def prompts(rng: np.random.Generator, n: int, domains: tuple[str, ...]) -> list[
 
 @dataclass(frozen=True)
 class ItemsContext:
-    """Everything a worker needs, fixed before the first block (picklable)."""
+    """Everything a worker needs, fixed before the first block (picklable, small).
+
+    It holds no user: the owner of each row arrives with its block (``Owners``),
+    looked up by the writer, so memory does not grow with the number of users.
+    """
 
     seed: int
     images_dir: str
@@ -167,42 +172,35 @@ class ItemsContext:
     range_hi: int
     admin_id: str
     admin_created: int
-    user_ids: tuple[str, ...]  # non-admin users, sorted by created_at
-    user_created: tuple[int, ...]  # epoch seconds, ascending
+    has_users: bool  # some non-admin user existed by the end of the range
+    earliest: int  # the earliest moment a non-admin user could own something
     targets: dict[str, int]  # content table -> rows this run
     id_start: dict[str, int]  # content table -> first reserved id
     admin_positions: dict[str, tuple[int, ...]]  # content table -> row indexes owned by admin
     extra_status: tuple[str, ...] = ()  # statuses of the non-completed jobs, in order
 
-    @cached_property
-    def created_arr(self) -> np.ndarray:
-        return np.asarray(self.user_created, dtype=np.int64)
 
-    @cached_property
-    def ids_arr(self) -> np.ndarray:
-        return np.asarray(self.user_ids, dtype=object)
+@dataclass(frozen=True)
+class Owners:
+    """The owner of each row of one block: user id and account creation (epoch s)."""
 
-    @property
-    def earliest(self) -> int:
-        """The earliest moment a non-admin user could own something."""
-        return max(self.range_lo, int(self.created_arr[0])) if self.user_created else self.range_lo
+    ids: list[str]
+    created: np.ndarray
 
 
-def _owners(ctx: ItemsContext, rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
-    """For each time, a user whose account existed then (uniform among them)."""
-    k = np.searchsorted(ctx.created_arr, t, side="right")
-    return np.floor(rng.random(len(t)) * k).astype(np.int64)
+@dataclass(frozen=True)
+class Draws:
+    """A block's first draws: each row's time and the uniform that picks its owner
+    (a user whose account existed then). The writer computes them to look the
+    owners up; the worker computes them again and goes on with ``rng``."""
+
+    rng: np.random.Generator
+    t: np.ndarray
+    owner_u: np.ndarray
+    is_admin: np.ndarray
 
 
-def _job_start(rng: np.random.Generator, done: np.ndarray, floor: np.ndarray) -> np.ndarray:
-    """A job's created_at: seconds to minutes before it completed, never before ``floor``."""
-    dur = np.clip(rng.lognormal(3.4, 0.8, len(done)), 1, 3600).astype(np.int64)
-    out: np.ndarray = np.maximum(done - dur, floor)
-    return out
-
-
-def items_block(ctx: ItemsContext, table: str, block: int) -> tuple[Columns, Columns]:
-    """Rows ``[block*BLOCK_ROWS, ...)`` of a content table, and one completed job per row."""
+def item_draws(ctx: ItemsContext, table: str, block: int) -> Draws:
     lo, hi = block_bounds(block, ctx.targets[table])
     n = hi - lo
     rng = stream(ctx.seed, table, "block", block)
@@ -212,13 +210,41 @@ def items_block(ctx: ItemsContext, table: str, block: int) -> tuple[Columns, Col
     t_user = ctx.earliest + (u * (ctx.range_hi - ctx.earliest + 1)).astype(np.int64)
     t_admin = ctx.admin_created + (u * (ctx.range_hi - ctx.admin_created + 1)).astype(np.int64)
     t = np.minimum(np.where(is_admin, t_admin, t_user), ctx.range_hi)
-    owner_idx = _owners(ctx, rng, t) if ctx.user_created else np.zeros(n, dtype=np.int64)
+    owner_u = rng.random(n) if ctx.has_users else np.zeros(n)
+    return Draws(rng, t, owner_u, is_admin)
+
+
+def extra_draws(ctx: ItemsContext, block: int) -> Draws:
+    lo, hi = block_bounds(block, len(ctx.extra_status))
+    n = hi - lo
+    rng = stream(ctx.seed, "generation_jobs", "extra", "block", block)
+    t = ctx.earliest + (rng.random(n) * (ctx.range_hi - ctx.earliest + 1)).astype(np.int64)
+    t = np.minimum(t, ctx.range_hi)
+    return Draws(rng, t, rng.random(n), np.zeros(n, dtype=bool))
+
+
+def _job_start(rng: np.random.Generator, done: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """A job's created_at: seconds to minutes before it completed, never before ``floor``."""
+    dur = np.clip(rng.lognormal(3.4, 0.8, len(done)), 1, 3600).astype(np.int64)
+    out: np.ndarray = np.maximum(done - dur, floor)
+    return out
+
+
+def items_block(
+    ctx: ItemsContext, table: str, block: int, owners: Owners
+) -> tuple[Columns, Columns]:
+    """Rows ``[block*BLOCK_ROWS, ...)`` of a content table, and one completed job per row."""
+    lo, hi = block_bounds(block, ctx.targets[table])
+    n = hi - lo
+    d = item_draws(ctx, table, block)
+    rng, t, is_admin = d.rng, d.t, d.is_admin
+    pos = np.arange(lo, hi)
     creators = np.where(
-        is_admin, ctx.admin_id, ctx.ids_arr[owner_idx] if ctx.user_created else ctx.admin_id
+        is_admin,
+        ctx.admin_id,
+        np.asarray(owners.ids, dtype=object) if ctx.has_users else ctx.admin_id,
     ).tolist()
-    owner_created = np.where(
-        is_admin, ctx.admin_created, ctx.created_arr[owner_idx] if ctx.user_created else 0
-    )
+    owner_created = np.where(is_admin, ctx.admin_created, owners.created if ctx.has_users else 0)
     texts = prompts(rng, n, ctx.domains)
     paths = enc.uuid4_strings(rng.integers(0, 256, (n, 16), dtype=np.uint8))
     base = ctx.images_dir.rstrip("/")
@@ -231,7 +257,7 @@ def items_block(ctx: ItemsContext, table: str, block: int) -> tuple[Columns, Col
     stamps = enc.timestamp_field(t)
     items: Columns = {
         "id": enc.int_field(ids),
-        "title": enc.text_field([p[:20] for p in texts]),
+        "title": [p[:20] for p in texts],
         "content_type": ["image"] * n,
         "content_data": [f"{base}/{p}.png" for p in paths],
         "item_metadata": [
@@ -249,7 +275,7 @@ def items_block(ctx: ItemsContext, table: str, block: int) -> tuple[Columns, Col
     jobs: Columns = {
         "user_id": creators,
         "job_type": [JOB_TYPE] * n,
-        "prompt": enc.text_field(texts),
+        "prompt": list(texts),
         "parameters": ["{}"] * n,
         "status": ["completed"] * n,
         "result_content_id": items["id"] if table == "content_items" else [enc.NULL] * n,
@@ -274,24 +300,22 @@ def extra_statuses(seed: int, items: int) -> tuple[str, ...]:
     return tuple(statuses.tolist())
 
 
-def extra_jobs_block(ctx: ItemsContext, block: int) -> Columns:
+def extra_jobs_block(ctx: ItemsContext, block: int, owners: Owners) -> Columns:
     """Pending, canceled and error jobs (no content item)."""
     lo, hi = block_bounds(block, len(ctx.extra_status))
     n = hi - lo
-    rng = stream(ctx.seed, "generation_jobs", "extra", "block", block)
+    d = extra_draws(ctx, block)
+    rng, t = d.rng, d.t
     status = np.asarray(ctx.extra_status[lo:hi], dtype=object)
-    t = ctx.earliest + (rng.random(n) * (ctx.range_hi - ctx.earliest + 1)).astype(np.int64)
-    t = np.minimum(t, ctx.range_hi)
-    owner_idx = _owners(ctx, rng, t)
-    owner_created = ctx.created_arr[owner_idx]
+    owner_created = owners.created
     pending = status == "pending"
     started = np.where(pending, t, _job_start(rng, t, np.maximum(ctx.range_lo, owner_created)))
     created = enc.timestamp_field(started)
     done = enc.timestamp_field(t, null_mask=pending)
     return {
-        "user_id": ctx.ids_arr[owner_idx].tolist(),
+        "user_id": list(owners.ids),
         "job_type": [JOB_TYPE] * n,
-        "prompt": enc.text_field(prompts(rng, n, ctx.domains)),
+        "prompt": list(prompts(rng, n, ctx.domains)),
         "parameters": ["{}"] * n,
         "status": status.tolist(),
         "result_content_id": [enc.NULL] * n,
@@ -312,12 +336,12 @@ def encode(columns: Columns, names: tuple[str, ...]) -> bytes:
 # -- the worker entry point (runs in pool processes) ---------------------------
 
 
-def work(ctx: ItemsContext, args: tuple[str, int]) -> dict[str, tuple[int, bytes]]:
-    kind, block = args
+def work(ctx: ItemsContext, args: tuple[str, int, Owners]) -> dict[str, tuple[int, bytes]]:
+    kind, block, owners = args
     if kind == "generation_jobs":
-        jobs = extra_jobs_block(ctx, block)
+        jobs = extra_jobs_block(ctx, block, owners)
         return {"generation_jobs": (len(jobs["status"]), encode(jobs, JOB_COLUMNS))}
-    items, jobs = items_block(ctx, kind, block)
+    items, jobs = items_block(ctx, kind, block, owners)
     n = len(items["id"])
     return {
         kind: (n, encode(items, CONTENT_COLUMNS)),

@@ -7,19 +7,25 @@ caller commits or rolls back. The pack never opens a connection itself.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import psycopg
 from psycopg import sql
 
-from ...errors import ConfigError, GenerationError
+from ... import encode as enc
+from ...catalog import serial_sequence
+from ...errors import ConfigError, GenerationError, SchemaMismatchError
 from ...load import CopyLoader
 from ...progress import Reporter
 from ...rng import stream
 from ...run import Task, WorkerPool, run_tasks
+from ...unique import ConflictFilter
 from . import generate as g
 from .config import GenonautConfig
+from .owners import DbOwners, MemoryOwners
 
 TABLES = ("users", "content_items", "content_items_auto", "generation_jobs")
 COLUMNS = {
@@ -104,59 +110,71 @@ def plan(cfg: GenonautConfig, conn: Conn | None, admin: uuid.UUID) -> Plan:
 # -- users (in the writer: conflicts need the database) -------------------------
 
 
-def _insert_admin(conn: Conn, admin: uuid.UUID, created: str) -> None:
-    name, email = ADMIN_USERNAME, "admin@genonaut.example"
-    taken = conn.execute(
-        "SELECT 1 FROM users WHERE username = %s OR email = %s", [name, email]
-    ).fetchone()
-    if taken:
-        suffix = admin.hex[:8]
-        name, email = f"{ADMIN_USERNAME}_{suffix}", f"admin+{suffix}@genonaut.example"
-    conn.execute(
-        "INSERT INTO users (id, username, email, created_at, updated_at, preferences, is_active)"
-        " VALUES (%s, %s, %s, %s, %s, '{\"favorite_tags\": []}', true)",
-        [admin, name, email, created, created],
+def _admin_row(admin: uuid.UUID, created: str, suffix: str) -> g.Columns:
+    name = ADMIN_USERNAME + (f"_{suffix}" if suffix else "")
+    email = f"admin+{suffix}@genonaut.example" if suffix else "admin@genonaut.example"
+    return {
+        "id": [str(admin)],
+        "username": [name],
+        "email": [email],
+        "created_at": [created],
+        "updated_at": [created],
+        "preferences": ['{"favorite_tags": []}'],
+        "is_active": ["t"],
+    }
+
+
+def _insert_admin(conn: Conn, filt: ConflictFilter, admin: uuid.UUID, created: str) -> None:
+    """The admin row, named ``admin``; ``admin_<8 hex>`` when the database's own unique
+    indexes (exact or not, e.g. on lower(email)) already hold that name or email."""
+    for suffix in ("", admin.hex[:8]):
+        row = _admin_row(admin, created, suffix)
+        if not filt.conflicts(_with_ord(row, [0])):
+            conn.execute(
+                "INSERT INTO users (id, username, email, created_at, updated_at, preferences,"
+                " is_active) VALUES (%s, %s, %s, %s, %s, %s, true)",
+                [
+                    admin,
+                    row["username"][0],
+                    row["email"][0],
+                    created,
+                    created,
+                    row["preferences"][0],
+                ],
+            )
+            return
+    raise GenerationError(
+        f"the admin user {admin} cannot be added: its username and email, with and without "
+        "the suffix, conflict with rows already in users.\nFix: use another "
+        "DB_USER_ADMIN_UUID, or seed a fresh *_demo/*_test database."
     )
 
 
-def _conflicts(conn: Conn, cols: g.Columns, seen: dict[str, set[str]]) -> set[int]:
-    """Rows clashing on id, username or email with each other, this run, or the database."""
-    bad: set[int] = set()
-    keys = ("id", "username", "email")
-    local: dict[str, set[str]] = {k: set() for k in keys}
-    for i in range(len(cols["id"])):
-        for k in keys:
-            v = cols[k][i]
-            if v in local[k] or v in seen[k]:
-                bad.add(i)
-            local[k].add(v)
-    rows = conn.execute(
-        "SELECT id::text, username, email FROM users"
-        " WHERE id = ANY(%s::uuid[]) OR username = ANY(%s) OR email = ANY(%s)",
-        [cols["id"], cols["username"], cols["email"]],
-    ).fetchall()
-    existing = {k: {str(r[j]) for r in rows} for j, k in enumerate(keys)}
-    for i in range(len(cols["id"])):
-        if any(cols[k][i] in existing[k] for k in keys):
-            bad.add(i)
-    return bad
+def _with_ord(cols: g.Columns, rows: Sequence[int]) -> bytes:
+    """COPY text of the user columns plus each row's number (for ConflictFilter)."""
+    return enc.encode_rows([*(cols[c] for c in g.USER_COLUMNS), [str(i) for i in rows]])
 
 
 MAX_ATTEMPTS = 50
 
 
 def insert_users(
-    conn: Conn, cfg: GenonautConfig, seed: int, loader: CopyLoader, reporter: Reporter
+    conn: Conn,
+    cfg: GenonautConfig,
+    seed: int,
+    loader: CopyLoader,
+    reporter: Reporter,
+    filt: ConflictFilter,
 ) -> None:
-    """Exactly ``target_rows_users`` new users; conflicting rows are dropped and redrawn."""
+    """Exactly ``target_rows_users`` new users. Rows that conflict, under the database's
+    own unique indexes, with each other, this run or the table are dropped, logged and
+    redrawn (spec 000). Nothing of the accepted rows is kept in memory beyond one batch."""
     lo, hi = cfg.range_utc
-    seen: dict[str, set[str]] = {"id": set(), "username": set(), "email": set()}
     pending: list[bytes] = []
     pending_rows = 0
     for block in range(g.n_blocks(cfg.target_rows_users)):
         b_lo, b_hi = g.block_bounds(block, cfg.target_rows_users)
         want = b_hi - b_lo
-        kept: g.Columns = {c: [] for c in g.USER_COLUMNS}
         attempt = 0
         while want > 0:
             if attempt >= MAX_ATTEMPTS:
@@ -164,29 +182,29 @@ def insert_users(
                     f"could not draw {want} users without unique conflicts after {attempt} tries."
                 )
             cand = g.users_block(seed, block, attempt, want, lo, hi)
-            bad = _conflicts(conn, cand, seen)
+            n = len(cand["id"])
+            bad = filt.conflicts(_with_ord(cand, range(n)))
             if bad:
-                names = [cand["username"][i] for i in sorted(bad)]
+                names = [str(cand["username"][i]) for i in sorted(bad)]
+                where = ", ".join(sorted(set(bad.values())))
                 reporter.warn(
-                    f"users: removed {len(bad)} row(s) with unique conflicts "
+                    f"users: removed {len(bad)} row(s) with unique conflicts on {where} "
                     f"(usernames: {', '.join(names)}); drawing replacements"
                 )
-            for i in range(len(cand["id"])):
-                if i in bad:
-                    continue
-                for c in g.USER_COLUMNS:
-                    kept[c].append(cand[c][i])
-                for k in seen:
-                    seen[k].add(cand[k][i])
-            want -= len(cand["id"]) - len(bad)
+            filt.accept(sorted(bad))
+            keep = [i for i in range(n) if i not in bad]
+            pending.append(
+                g.encode({c: [cand[c][i] for i in keep] for c in g.USER_COLUMNS}, g.USER_COLUMNS)
+            )
+            pending_rows += len(keep)
+            want -= len(keep)
             attempt += 1
-        rows = len(kept["id"])
-        pending.append(g.encode(kept, g.USER_COLUMNS))
-        pending_rows += rows
         if pending_rows >= cfg.batch_size_users:
             loader.copy("users", pending, pending_rows)
+            filt.flushed()
             pending, pending_rows = [], 0
     loader.copy("users", pending, pending_rows)
+    filt.flushed()
 
 
 # -- content items and jobs (in workers) ----------------------------------------
@@ -196,17 +214,21 @@ def _reserve_ids(conn: Conn, table: str, n: int) -> int:
     """Reserve ``n`` consecutive ids of ``table``'s serial; return the first."""
     if n == 0:
         return 1
-    seq = conn.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table]).fetchone()
-    assert seq is not None and seq[0]
+    seq = serial_sequence(conn, table, "id")
+    if seq is None:
+        raise SchemaMismatchError(
+            f"{table}.id has no sequence (serial or identity), so pgseed cannot reserve ids.\n"
+            "Fix: create the table with the pack's migration (alembic upgrade head)."
+        )
     row = conn.execute(
         sql.SQL("SELECT greatest(nextval(%s), coalesce((SELECT max(id) + 1 FROM {}), 1))").format(
             sql.Identifier(table)
         ),
-        [seq[0]],
+        [seq],
     ).fetchone()
     assert row is not None
     start = int(str(row[0]))
-    conn.execute("SELECT setval(%s, %s)", [seq[0], start + n - 1])
+    conn.execute("SELECT setval(%s, %s)", [seq, start + n - 1])
     return start
 
 
@@ -223,16 +245,16 @@ def items_context(
     p: Plan,
     admin: uuid.UUID,
     admin_created: int,
-    users: list[tuple[str, int]],
+    owners: OwnerPool,
     id_start: dict[str, int],
 ) -> g.ItemsContext:
     lo, hi = cfg.range_utc
-    users = [u for u in users if u[1] <= hi]
-    if not users and any(p.items[t] > p.admin_needed[t] for t in g.CONTENT_TABLES):
+    if not owners.count() and any(p.items[t] > p.admin_needed[t] for t in g.CONTENT_TABLES):
         raise GenerationError(
             "no user account (besides the admin) exists before the end of the date range, so no "
             "one can own the non-admin items.\nFix: ask for users (--target-rows-users N)."
         )
+    first = owners.earliest()
     return g.ItemsContext(
         seed=seed,
         images_dir=cfg.images_dir,
@@ -241,8 +263,8 @@ def items_context(
         range_hi=hi,
         admin_id=str(admin),
         admin_created=max(lo, admin_created),
-        user_ids=tuple(u[0] for u in users),
-        user_created=tuple(u[1] for u in users),
+        has_users=owners.count() > 0,
+        earliest=lo if first is None else max(lo, first),
         targets=dict(p.items),
         id_start=id_start,
         admin_positions={
@@ -252,11 +274,26 @@ def items_context(
     )
 
 
-def tasks(p: Plan) -> list[Task]:
-    out = [Task(t, (t, b)) for t in g.CONTENT_TABLES for b in range(g.n_blocks(p.items[t]))]
-    extra = sum(p.extra_jobs.values())
-    out += [Task("generation_jobs", ("generation_jobs", b)) for b in range(g.n_blocks(extra))]
-    return out
+class OwnerPool(Protocol):
+    def count(self) -> int: ...
+    def earliest(self) -> int | None: ...
+    def pick(self, t: np.ndarray, u: np.ndarray) -> g.Owners: ...
+
+
+def _owners_of(ctx: g.ItemsContext, owners: OwnerPool, d: g.Draws) -> g.Owners:
+    if not ctx.has_users:
+        return g.Owners([], np.zeros(0, dtype=np.int64))
+    return owners.pick(d.t, d.owner_u)
+
+
+def tasks(ctx: g.ItemsContext, p: Plan, owners: OwnerPool) -> Iterator[Task]:
+    """Every block's task, its owners looked up just before it is handed to a worker."""
+    for t in g.CONTENT_TABLES:
+        for b in range(g.n_blocks(p.items[t])):
+            yield Task(t, (t, b, _owners_of(ctx, owners, g.item_draws(ctx, t, b))))
+    for b in range(g.n_blocks(len(ctx.extra_status))):
+        d = g.extra_draws(ctx, b)
+        yield Task("generation_jobs", ("generation_jobs", b, _owners_of(ctx, owners, d)))
 
 
 def _epoch(value: object) -> int:
@@ -283,27 +320,23 @@ def run(
     )
     p = plan(cfg, conn, admin)
     reporter.begin(p.rows)
-    lo, _ = cfg.range_utc
+    lo, hi = cfg.range_utc
+    filt = ConflictFilter(conn, "users", g.USER_COLUMNS, reporter)
     if not p.admin_exists:
         created = np.datetime_as_string(np.datetime64(lo, "s"), unit="s").replace("T", " ")
-        _insert_admin(conn, admin, created)
+        _insert_admin(conn, filt, admin, created)
         loader.written["users"] += 1
         reporter.advance("users", 1)
     row = conn.execute("SELECT created_at FROM users WHERE id = %s", [admin]).fetchone()
     assert row is not None
     admin_created = _epoch(row[0])
-    insert_users(conn, cfg, seed, loader, reporter)
-    users = [
-        (str(r[0]), _epoch(r[1]))
-        for r in conn.execute(
-            "SELECT id::text, created_at FROM users WHERE id <> %s ORDER BY created_at, id", [admin]
-        ).fetchall()
-    ]
+    insert_users(conn, cfg, seed, loader, reporter, filt)
+    owners = DbOwners(conn, admin, hi)
     id_start = {t: _reserve_ids(conn, t, p.items[t]) for t in g.CONTENT_TABLES}
-    ctx = items_context(cfg, seed, p, admin, admin_created, users, id_start)
+    ctx = items_context(cfg, seed, p, admin, admin_created, owners, id_start)
     run_tasks(
         loader,
-        tasks(p),
+        tasks(ctx, p, owners),
         g.work,
         ctx,
         order=TABLES,
@@ -315,25 +348,27 @@ def run(
 
 def samples(
     cfg: GenonautConfig, seed: int, admin: uuid.UUID, p: Plan, k: int = 3
-) -> dict[str, list[dict[str, str]]]:
+) -> dict[str, list[dict[str, str | None]]]:
     """The first ``k`` rows each table would get from an empty database (for --dry-run)."""
     lo, hi = cfg.range_utc
     n = max(1, min(cfg.target_rows_users, g.BLOCK_ROWS))
     users = g.users_block(seed, 0, 0, n, lo, hi)
-    pool = sorted(
-        zip(users["id"], (int(s) for s in users["_created_s"]), strict=True), key=lambda u: u[1]
+    created = [int(str(s)) for s in users["_created_s"]]
+    owners = MemoryOwners(
+        [str(i) for i, c in zip(users["id"], created, strict=True) if c <= hi],
+        [c for c in created if c <= hi],
     )
-    ctx = items_context(cfg, seed, p, admin, lo, pool, dict.fromkeys(g.CONTENT_TABLES, 1))
+    ctx = items_context(cfg, seed, p, admin, lo, owners, dict.fromkeys(g.CONTENT_TABLES, 1))
 
-    def rows(cols: g.Columns, names: tuple[str, ...]) -> list[dict[str, str]]:
+    def rows(cols: g.Columns, names: tuple[str, ...]) -> list[dict[str, str | None]]:
         count = len(cols[names[0]]) if names[0] in cols else len(cols["status"])
         return [{c: cols[c][i] for c in names} for i in range(min(k, count))]
 
     out = {"users": rows(users, g.USER_COLUMNS) if cfg.target_rows_users else []}
-    jobs: list[dict[str, str]] = []
+    jobs: list[dict[str, str | None]] = []
     for t in g.CONTENT_TABLES:
         if p.items[t]:
-            items, job = g.items_block(ctx, t, 0)
+            items, job = g.items_block(ctx, t, 0, _owners_of(ctx, owners, g.item_draws(ctx, t, 0)))
             out[t] = rows(items, g.CONTENT_COLUMNS)
             jobs += rows(job, g.JOB_COLUMNS)
         else:

@@ -8,7 +8,6 @@ tolerance of 0.05 percentage points plus 1.5 rows per status.
 from __future__ import annotations
 
 import math
-import re
 import uuid
 from dataclasses import dataclass
 
@@ -138,11 +137,10 @@ def check_content(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID, table: str)
     n = _one(conn, q("SELECT count(*) FROM {t}"))
     k = _one(conn, q("SELECT count(*) FROM {t} WHERE creator_id = %s"), [admin])
     ok, detail = _share_ok(_one(conn, q("SELECT count(*) FROM {t} WHERE is_private")), n, 0.10)
-    path = (
-        "^"
-        + re.escape(cfg.images_dir.rstrip("/"))
-        + r"/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.png$"
-    )
+    # The prefix is compared as text, not inside a pattern: images_dir may hold
+    # backslashes, % or _ (C:\data\images), and a doubled slash only counts at the join.
+    prefix = cfg.images_dir.rstrip("/") + "/"
+    name = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.png$"
     items, jobs = _item_job_pairs(table)
     # Both multiset differences empty: a one-to-one match (hash set operations, no index needed).
     one_to_one = (
@@ -163,9 +161,10 @@ def check_content(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID, table: str)
                 ZeroRule(
                     f"{table}: content_data = {{images_dir}}/{{uuid}}.png",
                     q(
-                        "SELECT count(*) FROM {t} WHERE content_data !~ %s OR content_data LIKE '%%//%%'"
+                        "SELECT count(*) FROM {t} WHERE NOT starts_with(content_data, %(p)s)"
+                        " OR substr(content_data, length(%(p)s) + 1) !~ %(n)s"
                     ),
-                    [path],
+                    {"p": prefix, "n": name},
                 ),
                 ZeroRule(
                     f"{table}: item_metadata = {{style, resolution, tags}}, tags column the same",

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ...config import Date, Float, Int, check_nulls, did_you_mean, invalid, read_text
+from ...config import Date, Float, Int, check_values, did_you_mean, invalid, read_text
 from ...errors import ConfigError
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]
@@ -298,7 +298,7 @@ def env_values(environ: Mapping[str, str]) -> dict[str, Any]:
                 value = yaml.safe_load(environ[name])
             except yaml.YAMLError as exc:
                 raise ConfigError(f"{name}={environ[name]!r} cannot be read: {exc}") from exc
-            check_nulls(dotted(key, value), RetailConfig, name)
+            check_values(dotted(key, value), RetailConfig, name)
             out = deep_merge(out, dotted(key, value))
     return out
 
@@ -317,7 +317,7 @@ def build(
     sources: list[tuple[str, dict[str, Any]]] = []
     if file is not None:
         _check(file_values, RetailConfig, str(file))
-        check_nulls(file_values, RetailConfig, str(file))
+        check_values(file_values, RetailConfig, str(file))
     env = env_values(environ)
     chosen = scenario or file_values.get("scenario") or "retail_standard"
     if not isinstance(chosen, str):
@@ -336,10 +336,11 @@ def build(
             flag_values = deep_merge(flag_values, dotted(key, value))
     if scenario is not None:
         flag_values["scenario"] = scenario
+    check_values(flag_values, RetailConfig, "command line")
     sources.append(("command line", flag_values))
     for item in sets:
         values = parse_set(item)
-        check_nulls(values, RetailConfig, f"--set {item}")
+        check_values(values, RetailConfig, f"--set {item}")
         sources.append(("--set", values))
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}

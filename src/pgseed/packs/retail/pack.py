@@ -18,8 +18,9 @@ import psycopg
 from psycopg import sql
 
 from ... import binary
-from ...encode import bool_field, encode_rows, int_field, text_field
-from ...errors import ConfigError, GenerationError
+from ...catalog import serial_sequence
+from ...encode import bool_field, encode_rows, int_field
+from ...errors import ConfigError, GenerationError, SafetyError
 from ...load import CopyLoader
 from ...progress import Reporter
 from ...rng import stream
@@ -81,11 +82,11 @@ def store_copy(s: dims.Stores) -> bytes:
     return encode_rows(
         [
             int_field(s.id),
-            text_field(s.code),
-            text_field(s.name),
-            text_field(s.region),
-            text_field(s.store_type),
-            text_field(s.city),
+            list(s.code),
+            list(s.name),
+            list(s.region),
+            list(s.store_type),
+            list(s.city),
             int_field(s.size_sqm),
             iso_dates(s.opened_on),
         ]
@@ -96,10 +97,10 @@ def product_copy(p: dims.Products) -> bytes:
     return encode_rows(
         [
             int_field(p.id),
-            text_field(p.sku),
-            text_field(p.name),
-            text_field(p.category),
-            text_field(p.brand),
+            list(p.sku),
+            list(p.name),
+            list(p.category),
+            list(p.brand),
             money(p.base_cents),
             money(p.cost_cents),
             iso_dates(p.launch),
@@ -136,7 +137,7 @@ def calendar_copy(c: dims.CalendarRows) -> bytes:
             *(int_field(cols[k]) for k in DIM_COLUMNS["calendar"][1:8]),
             bool_field(cols["is_weekend"]),
             bool_field(cols["is_holiday"]),
-            text_field(cols["holiday_name"]),
+            list(cols["holiday_name"]),
         ]
     )
 
@@ -352,14 +353,26 @@ def run_full(
     loader.copy("product", product_copy(p.products), len(p.products.id))
     loader.copy("calendar", calendar_copy(p.calendar), len(p.calendar.days))
     for table, n in (("store", len(p.stores.id)), ("product", len(p.products.id))):
-        conn.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, %s)", [table, max(n, 1), n > 0]
-        )
+        seq = serial_sequence(conn, table, "id")
+        if seq is not None:
+            conn.execute("SELECT setval(%s, %s, %s)", [seq, max(n, 1), n > 0])
     _load_series(loader, p.ctx, p.series, p.cfg.batch_size, pool)
 
 
-def prepare_full(conn: Conn) -> None:
+def prepare_full(conn: Conn, *, replace: bool) -> None:
+    """Lock the seven tables and empty them. Without ``replace`` (no --confirm), tables
+    that hold rows are refused here, under the lock: a concurrent run that filled them
+    after this run looked is not replaced unconfirmed."""
     _lock(conn, "ACCESS EXCLUSIVE")
+    if not replace:
+        held = {t: n for t, n in counts(conn).items() if n}
+        if held:
+            raise SafetyError(
+                "--full-new into tables that hold rows ("
+                + ", ".join(f"{t} {n:,}" for t, n in held.items())
+                + ") is destructive and needs --confirm (another run filled them while this "
+                "one was starting).\nFix: add --confirm (or --dry-run to preview)."
+            )
     truncate(conn, TABLES)
 
 

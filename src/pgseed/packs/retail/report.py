@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psycopg
+from psycopg import sql
 from psycopg.pq import TransactionStatus
 
 from ...errors import PgseedError
@@ -49,7 +50,7 @@ def _tx(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _fetch(conn: Conn, query: str, params: Sequence[object] = ()) -> Rows:
+def _fetch(conn: Conn, query: str | sql.Composed, params: Sequence[object] = ()) -> Rows:
     return conn.execute(query, params).fetchall()
 
 
@@ -77,7 +78,10 @@ def _dates(ax: Axes) -> None:
 
 
 def _summary(conn: Conn) -> tuple[dict[str, int], dict[str, str]]:
-    union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {t}" for t in TABLES)
+    union = sql.SQL(" UNION ALL ").join(
+        sql.SQL("SELECT {}, count(*) FROM {}").format(sql.Literal(t), sql.Identifier(t))
+        for t in TABLES
+    )
     counts = {str(t): int(n) for t, n in _fetch(conn, union)}
     if counts["sales_daily"] == 0:
         raise PgseedError("no sales to draw: run `pgseed retail generate --full-new` first")

@@ -1,0 +1,204 @@
+"""Unique conflicts judged by the unique indexes the target database really has.
+
+Candidate rows are checked against every unique index of the table as the
+database defines it (primary key, unique constraints, unique indexes, including
+expression indexes such as ``lower(email)`` and partial ones ``WHERE ...``), so
+``Name@Example.NET`` already in the table rules out a drawn ``name@example.net``
+when the index is on ``lower(email)``. PostgreSQL evaluates each index's key
+expressions and predicate itself: nothing is re-implemented in Python.
+
+``ConflictFilter`` keeps three sets apart, all inside the run's transaction:
+the table (rows that were there, plus batches this run already COPYed), the
+*pending* rows this run accepted but has not COPYed yet (a temporary table with
+the same expression indexes), and the *candidates* being judged (another
+temporary table). A candidate conflicts when, for some index whose predicate it
+satisfies, its key equals the key of a table row, a pending row, or an earlier
+candidate (NULL keys never conflict, unless the index says NULLS NOT DISTINCT).
+Memory stays flat: pgseed holds no key of any accepted row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from .progress import Reporter
+
+Conn = psycopg.Connection[tuple[object, ...]]
+
+ORD = "pgseed_ord"  # the candidates' row number inside a block
+
+
+@dataclass(frozen=True)
+class UniqueIndex:
+    """One unique index as the database defines it (PostgreSQL's catalog terms)."""
+
+    name: str
+    keys: tuple[str, ...]  # SQL of each key column or expression
+    predicate: str | None  # SQL of the partial index's WHERE, if any
+    nulls_not_distinct: bool
+
+    def key_sql(self) -> sql.Composable:
+        return sql.SQL(", ").join(sql.SQL(k) for k in self.keys)
+
+    def where_sql(self) -> sql.Composable:
+        return sql.SQL(self.predicate) if self.predicate else sql.SQL("true")
+
+
+def unique_indexes(conn: Conn, table: sql.Composable) -> list[UniqueIndex]:
+    """The unique indexes of ``table`` (a composed, already quoted name), valid ones only."""
+    rows = conn.execute(
+        sql.SQL(
+            """
+            SELECT c.relname,
+                   (SELECT array_agg(pg_get_indexdef(i.indexrelid, k, true) ORDER BY k)
+                    FROM generate_series(1, i.indnkeyatts) k),
+                   pg_get_expr(i.indpred, i.indrelid, true),
+                   {nnd}
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = {t}::regclass AND i.indisunique AND i.indisvalid
+            ORDER BY c.relname
+            """
+        ).format(
+            t=sql.Literal(table.as_string(conn)),
+            nnd=sql.SQL("i.indnullsnotdistinct" if conn.info.server_version >= 150000 else "false"),
+        )
+    ).fetchall()
+    out = []
+    for name, keys, predicate, nnd in rows:
+        assert isinstance(keys, list)
+        out.append(UniqueIndex(str(name), tuple(map(str, keys)), _opt(predicate), bool(nnd)))
+    return out
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+class ConflictFilter:
+    """Judge blocks of candidate rows for ``table`` against its unique indexes.
+
+    ``columns`` are the columns pgseed fills; an index that also uses other
+    columns cannot be judged before the insert and is left to the database (the
+    reporter says so once).
+    """
+
+    def __init__(self, conn: Conn, table: str, columns: Sequence[str], reporter: Reporter) -> None:
+        self.conn = conn
+        self.table = sql.Identifier(table)
+        self.columns = tuple(columns)
+        self.cand = sql.Identifier(f"pgseed_cand_{table}")
+        self.pending = sql.Identifier(f"pgseed_pending_{table}")
+        cols = sql.SQL(", ").join(map(sql.Identifier, self.columns))
+        for tmp in (self.cand, self.pending):
+            conn.execute(
+                sql.SQL(
+                    "CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {cols} FROM {t} WITH NO DATA"
+                ).format(tmp=tmp, cols=cols, t=self.table)
+            )
+        conn.execute(
+            sql.SQL("ALTER TABLE {} ADD COLUMN {} int").format(self.cand, sql.Identifier(ORD))
+        )
+        self.indexes: list[UniqueIndex] = []
+        for index in unique_indexes(conn, self.table):
+            if self._judgeable(index):
+                self.indexes.append(index)
+                conn.execute(
+                    sql.SQL("CREATE INDEX ON {p} ({k}) WHERE {w}").format(
+                        p=self.pending, k=index.key_sql(), w=index.where_sql()
+                    )
+                )
+            else:
+                reporter.warn(
+                    f"{table}: unique index {index.name} uses columns pgseed does not fill; "
+                    "conflicts on it are left to the database (the run fails if one occurs)"
+                )
+
+    def _judgeable(self, index: UniqueIndex) -> bool:
+        try:
+            with self.conn.transaction():
+                self.conn.execute(
+                    sql.SQL("SELECT {k} FROM {c} WHERE {w} LIMIT 0").format(
+                        k=index.key_sql(), c=self.cand, w=index.where_sql()
+                    )
+                )
+        except psycopg.errors.UndefinedColumn:
+            return False
+        return True
+
+    def conflicts(self, data: bytes) -> dict[int, str]:
+        """Candidates (COPY text of ``columns`` plus the row number) -> {row: index name}
+        for every row that conflicts with the table, the pending rows or an earlier row."""
+        conn = self.conn
+        conn.execute(sql.SQL("DELETE FROM {}").format(self.cand))
+        with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(self.cand)) as cp:
+            cp.write(data)
+        bad: dict[int, str] = {}
+        for index in self.indexes:
+            n = len(index.keys)
+            eq = sql.SQL("IS NOT DISTINCT FROM" if index.nulls_not_distinct else "=")
+            keys = [sql.Identifier(f"k{i}") for i in range(n)]
+            outer = sql.SQL(", ").join(keys)
+            row_keys = sql.SQL("({})").format(index.key_sql()) if n > 1 else index.key_sql()
+            not_null = (
+                sql.SQL("true")
+                if index.nulls_not_distinct
+                else sql.SQL(" AND ").join(sql.SQL("{} IS NOT NULL").format(k) for k in keys)
+            )
+            query = sql.SQL(
+                """
+                WITH c AS (
+                    SELECT {ord}, {named} FROM {cand} WHERE {where}
+                ), ranked AS (
+                    SELECT {ord}, {outer}, row_number() OVER (
+                        PARTITION BY {outer} ORDER BY {ord}) AS rn
+                    FROM c WHERE {not_null}
+                )
+                SELECT {ord} FROM ranked pgseed_r WHERE pgseed_r.rn > 1
+                   OR EXISTS (SELECT 1 FROM {table} WHERE {row_keys} {eq} {row_outer_r}
+                              AND {where})
+                   OR EXISTS (SELECT 1 FROM {pending} WHERE {row_keys} {eq} {row_outer_r}
+                              AND {where})
+                """
+            ).format(
+                ord=sql.Identifier(ORD),
+                named=sql.SQL(", ").join(
+                    sql.SQL("{} AS {}").format(sql.SQL(k), kk)
+                    for k, kk in zip(index.keys, keys, strict=True)
+                ),
+                cand=self.cand,
+                where=index.where_sql(),
+                outer=outer,
+                not_null=not_null,
+                table=self.table,
+                pending=self.pending,
+                row_keys=row_keys,
+                eq=eq,
+                row_outer_r=(
+                    sql.SQL("({})").format(
+                        sql.SQL(", ").join(sql.SQL("pgseed_r.{}").format(k) for k in keys)
+                    )
+                    if n > 1
+                    else sql.SQL("pgseed_r.{}").format(keys[0])
+                ),
+            )
+            for (row,) in conn.execute(query).fetchall():
+                bad.setdefault(int(str(row)), index.name)
+        return bad
+
+    def accept(self, drop: Sequence[int]) -> None:
+        """The candidates not in ``drop`` become pending rows."""
+        cols = sql.SQL(", ").join(map(sql.Identifier, self.columns))
+        self.conn.execute(
+            sql.SQL("INSERT INTO {p} ({cols}) SELECT {cols} FROM {c} WHERE {o} <> ALL(%s)").format(
+                p=self.pending, cols=cols, c=self.cand, o=sql.Identifier(ORD)
+            ),
+            [list(drop)],
+        )
+
+    def flushed(self) -> None:
+        """The pending rows were COPYed into the table: forget them."""
+        self.conn.execute(sql.SQL("DELETE FROM {}").format(self.pending))
