@@ -196,6 +196,10 @@ def table(results: dict[str, Any], *, retail: bool = True) -> str:
                 f"| {s['scale']}x | {s['rows']:,} | {s['wall']:.2f} | {s['us_per_row']:.1f} | "
                 f"{s['us_per_row'] / base:.2f} | {s['peak_rss_mb']:.0f} |"
             )
+    if results.get("users"):
+        from .users import table as users_table
+
+        lines += ["", users_table(results["users"])]
     if retail and results.get("retail"):
         from .retail import table as retail_table
 
@@ -247,6 +251,7 @@ def main() -> int:
     )
     p.add_argument("--no-naive", action="store_true", help="skip the (slow) Faker + ORM baseline")
     p.add_argument("--no-retail", action="store_true", help="skip the retail 1M-row run")
+    p.add_argument("--no-users", action="store_true", help="skip the 10k / 1M users memory run")
     p.add_argument(
         "--write-docs", action="store_true", help="write docs/BENCHMARKS.md and the plot"
     )
@@ -316,7 +321,13 @@ def main() -> int:
         from . import retail
 
         retail_results = retail.run(server, pid, args.runs, OUT, REPO)
+    users_results = None
+    if not args.no_users:
+        from . import users
+
+        users_results = users.run(server, pid, REPO, ENV)
     results = {
+        "users": users_results,
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine(server),
         "rounds": rounds,
@@ -344,6 +355,7 @@ def main() -> int:
         "bench_ceiling_test",
         "bench_naive_test",
         "bench_scale_test",
+        "bench_users_test",
     ):
         db.drop(server, name)
     return 0

@@ -149,6 +149,8 @@ server CPU is the PostgreSQL server's.
 {table}
 
 Scaling runs pgseed alone at 1x, 4x and 16x the default size (1x is the median above).
+The users table runs pgseed alone with the default items and 10,000 then 1,000,000
+users (`benchmarks/users.py`): memory must not grow with the number of users.
 
 ![rows per second against size](bench-rows-per-s.png)
 
@@ -161,7 +163,7 @@ Scaling runs pgseed alone at 1x, 4x and 16x the default size (1x is the median a
 ```sh
 make bench                       # python -m benchmarks: 3 runs, scales 1,4,16, prints the table
 make bench ARGS="--write-docs"   # ... and rewrites this page and its plot
-make bench ARGS="--runs 1 --scales 1 --no-naive --no-retail"   # a quick look (about a minute)
+make bench ARGS="--runs 1 --scales 1 --no-naive --no-retail --no-users"   # a quick look (about a minute)
 ```
 
 `PGSEED_BENCH_DSN=postgresql://...` benchmarks another server instead of the embedded
