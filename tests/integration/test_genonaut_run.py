@@ -232,6 +232,7 @@ def test_no_seed_prints_one_and_the_command(cli: Any, db_dsn: str, small_config:
 def test_conflicts_within_the_batch_and_the_run_are_found(
     cli: Any, db_dsn: str, small_config: Path
 ) -> None:
+    from pgseed.load import CopyLoader
     from pgseed.packs.genonaut import generate as g
     from pgseed.packs.genonaut.pack import _with_ord
     from pgseed.progress import Reporter
@@ -260,7 +261,10 @@ def test_conflicts_within_the_batch_and_the_run_are_found(
         earlier = dict(base, id=[ids[5]], username=["seen.before2"], email=["e@example.com"])
         earlier = {c: list(v)[:1] for c, v in earlier.items()}
         assert filt.conflicts(_with_ord(earlier, [0])) == {}
-        filt.accept([])  # accepted earlier in this run, not COPYed yet
+        # kept earlier in this run: COPYed, uncommitted, before the next block is judged
+        CopyLoader(conn, {"users": g.USER_COLUMNS}, Reporter()).copy(
+            "users", g.encode(earlier, g.USER_COLUMNS), 1
+        )
         cols = dict(
             base,
             id=ids[:5],

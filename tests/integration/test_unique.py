@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from pgseed.load import CopyLoader
 from pgseed.packs.genonaut import generate as g
 from pgseed.packs.genonaut.config import GenonautConfig
 from pgseed.packs.genonaut.pack import _with_ord
@@ -132,8 +133,8 @@ def test_admin_name_taken_under_a_case_insensitive_index(
 def test_filter_sees_the_batch_the_run_and_the_table(
     db_dsn: str, cli: Any, small_config: Path
 ) -> None:
-    """Case-variants inside one block, against a pending (accepted, not yet COPYed) row,
-    and against the table, under an expression index; NULL keys never conflict."""
+    """Case-variants inside one block, against a row this run COPYed (uncommitted) and
+    against the table, under an expression index; NULL keys never conflict."""
     assert _gen(cli, db_dsn, small_config, 1).exit_code == 0
     _sql(db_dsn, "CREATE UNIQUE INDEX users_email_ci ON users (lower(email))",
          "ALTER TABLE users ALTER COLUMN email DROP NOT NULL")  # fmt: skip
@@ -147,8 +148,11 @@ def test_filter_sees_the_batch_the_run_and_the_table(
 
     with psycopg.connect(db_dsn) as conn:
         filt = ConflictFilter(conn, "users", g.USER_COLUMNS, Reporter())
-        assert filt.conflicts(_with_ord(rows(["Pending@Example.com"], skip=10), [0])) == {}
-        filt.accept([])
+        earlier = rows(["Pending@Example.com"], skip=10)
+        assert filt.conflicts(_with_ord(earlier, [0])) == {}
+        CopyLoader(conn, {"users": g.USER_COLUMNS}, Reporter()).copy(
+            "users", g.encode(earlier, g.USER_COLUMNS), 1
+        )
         bad = filt.conflicts(
             _with_ord(
                 rows(["x@example.com", "X@EXAMPLE.COM", existing.upper(),

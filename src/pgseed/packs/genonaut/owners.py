@@ -88,6 +88,8 @@ class DbOwners:
         return self._earliest
 
     def pick(self, t: np.ndarray, u: np.ndarray) -> Owners:
+        # Both lookups are LATERAL ... LIMIT 1: one index probe per row, never a hash
+        # of the whole ranking (which grows with the users).
         rows = self.conn.execute(
             sql.SQL(
                 """
@@ -97,7 +99,10 @@ class DbOwners:
                 SELECT ord + 1 AS k FROM {t} WHERE created <= x.t
                 ORDER BY created DESC, ord DESC LIMIT 1
             ) c ON true
-            JOIN {t} o ON o.ord = floor(x.u * coalesce(c.k, 0))::bigint
+            CROSS JOIN LATERAL (
+                SELECT id, created FROM {t} WHERE ord = floor(x.u * coalesce(c.k, 0))::bigint
+                LIMIT 1
+            ) o
             ORDER BY x.i
             """
             ).format(t=_TABLE),

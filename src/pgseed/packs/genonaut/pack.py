@@ -21,7 +21,7 @@ from ...errors import ConfigError, GenerationError, SchemaMismatchError
 from ...load import CopyLoader
 from ...progress import Reporter
 from ...rng import stream
-from ...run import Task, WorkerPool, run_tasks
+from ...run import Task, WorkerPool, run_tasks, split_rows
 from ...unique import ConflictFilter
 from . import generate as g
 from .config import GenonautConfig
@@ -167,11 +167,13 @@ def insert_users(
     filt: ConflictFilter,
 ) -> None:
     """Exactly ``target_rows_users`` new users. Rows that conflict, under the database's
-    own unique indexes, with each other, this run or the table are dropped, logged and
-    redrawn (spec 000). Nothing of the accepted rows is kept in memory beyond one batch."""
+    own unique indexes, with each other or with the table (this run's earlier blocks
+    included) are dropped, logged and redrawn (spec 000).
+
+    Each judged set is COPYed before the next is judged, in statements of at most
+    ``batch_size_users`` rows, so nothing of the accepted users stays in memory.
+    """
     lo, hi = cfg.range_utc
-    pending: list[bytes] = []
-    pending_rows = 0
     for block in range(g.n_blocks(cfg.target_rows_users)):
         b_lo, b_hi = g.block_bounds(block, cfg.target_rows_users)
         want = b_hi - b_lo
@@ -191,20 +193,12 @@ def insert_users(
                     f"users: removed {len(bad)} row(s) with unique conflicts on {where} "
                     f"(usernames: {', '.join(names)}); drawing replacements"
                 )
-            filt.accept(sorted(bad))
             keep = [i for i in range(n) if i not in bad]
-            pending.append(
-                g.encode({c: [cand[c][i] for i in keep] for c in g.USER_COLUMNS}, g.USER_COLUMNS)
-            )
-            pending_rows += len(keep)
+            data = g.encode({c: [cand[c][i] for i in keep] for c in g.USER_COLUMNS}, g.USER_COLUMNS)
+            for rows, piece in split_rows([data], len(keep), cfg.batch_size_users):
+                loader.copy("users", piece, rows)
             want -= len(keep)
             attempt += 1
-        if pending_rows >= cfg.batch_size_users:
-            loader.copy("users", pending, pending_rows)
-            filt.flushed()
-            pending, pending_rows = [], 0
-    loader.copy("users", pending, pending_rows)
-    filt.flushed()
 
 
 # -- content items and jobs (in workers) ----------------------------------------
