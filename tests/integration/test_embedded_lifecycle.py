@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -47,38 +49,63 @@ class Template:
     other_pid: int  # a postgres of another data directory, running
 
 
+@dataclass
+class Out:
+    code: int
+    text: str
+
+
+def db_process(home: Path, *args: str) -> Out:
+    """`python -m pgseed db ARGS` in a process of its own, as a person runs it."""
+    env = {**os.environ, "PGSEED_HOME": str(home)}
+    cmd = [sys.executable, "-m", "pgseed", "db", *args]
+    r = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert_safe(r.stdout, home / "pg")
+    return Out(r.returncode, r.stdout)
+
+
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
-    base = tmp_path_factory.mktemp("lifecycle-other")
-    embedded.start(base)
-    embedded.stop(base)
-    clean = tmp_path_factory.mktemp("lifecycle-template") / "pg"
+def scratch() -> Iterator[Path]:
+    """Where this module's servers live: not under pytest's tmp_path, because as root
+    the server runs as another user, and every pytest session that starts meanwhile
+    (another suite on the machine) resets /tmp/pytest-of-root to 0700, which would
+    lock that user out of a data directory below it half way through a test."""
+    path = Path(tempfile.mkdtemp(prefix="pgseed-lifecycle-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def fresh(scratch: Path, name: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=name[:40] + "-", dir=scratch))
+
+
+@pytest.fixture(scope="module")
+def template(scratch: Path) -> Iterator[Template]:
+    base = fresh(scratch, "other")
+    assert db_process(base, "start").code == 0
+    assert db_process(base, "stop").code == 0
+    clean = fresh(scratch, "template") / "pg"
     subprocess.run(["cp", "-a", str(embedded.data_dir(base)), str(clean)], check=True)
-    embedded.start(base)  # now "the postgres of another data directory"
+    assert db_process(base, "start").code == 0  # now "the postgres of another data directory"
     pid = embedded.status(base).pid
     assert pid is not None
     try:
         yield Template(clean, pid)
     finally:
-        embedded.stop(base)
+        db_process(base, "stop")
 
 
 @pytest.fixture
-def home(tmp_path: Path, template: Template) -> Iterator[Path]:
+def home(scratch: Path, template: Template, request: pytest.FixtureRequest) -> Iterator[Path]:
     """A PGSEED_HOME with an initialised, stopped server; stopped again afterwards."""
-    home = tmp_path / "home"
-    home.mkdir()
+    home = fresh(scratch, request.node.name)
     subprocess.run(["cp", "-a", str(template.pgdata), str(home / "pg")], check=True)
     try:
         yield home
     finally:
         embedded.stop(home)
-
-
-@dataclass
-class Out:
-    code: int
-    text: str
 
 
 def pgseed(home: Path, *args: str) -> Out:
@@ -100,7 +127,8 @@ def assert_safe(text: str, pgdata: Path) -> None:
     assert "rm -rf" not in text and not re.search(r"(?i)re-?initiali[sz]e", text), text
     for line in text.splitlines():
         if str(pgdata) in line:
-            assert not DELETE_ADVICE.search(line), f"advises deleting data: {line}"
+            words = line.replace(str(pgdata), "<data directory>")
+            assert not DELETE_ADVICE.search(words), f"advises deleting data: {line}"
 
 
 def answers(home: Path) -> bool:
@@ -170,6 +198,10 @@ STALE: dict[str, Callable[[Callable[..., Any], Template], tuple[str, int | None]
     "this_test_process": lambda spawn, t: (str(os.getpid()), os.getpid()),
     "pid_1": lambda spawn, t: ("1", 1),
     "postgres_of_another_data_directory": lambda spawn, t: (str(t.other_pid), t.other_pid),
+    "backend_of_another_server": lambda spawn, t: (
+        str(p := psutil.Process(t.other_pid).children()[0].pid),
+        p,
+    ),
     "dead_pid": lambda spawn, t: (str(_dead_pid(spawn)), None),
     "zombie": lambda spawn, t: (str(_zombie(spawn)), None),
     "garbage": lambda spawn, t: ("\x00\xff not a pid \x01", None),
@@ -212,11 +244,11 @@ def test_stale_pidfile(kind: str, home: Path, template: Template, spawn: Any) ->
         assert not gone(live)
 
 
-def test_embedded_flag_with_a_stale_pidfile(home: Path, tmp_path: Path, spawn: Any) -> None:
+def test_embedded_flag_with_a_stale_pidfile(home: Path, spawn: Any) -> None:
     """--embedded on a pack command goes through the same start."""
     sleeper = spawn(["sleep", "300"]).pid
     (home / "pg" / "postmaster.pid").write_text(pidfile_text(sleeper, home / "pg"))
-    config = tmp_path / "config.json"
+    config = home / "config.json"
     config.write_text(json.dumps(SMALL))
     args = ["genonaut", "generate", "--embedded", "--dry-run", "--seed", "1"]
     out = pgseed(home, *args, "--config", str(config))
@@ -297,7 +329,7 @@ def test_start_after_kill_9(how: str, home: Path) -> None:
         pauser = threading.Thread(target=_pause_next_postmaster, args=(pgdata, old, 10.5, paused))
         pauser.start()
     began = time.monotonic()
-    out = db(home, "start")
+    out = db_process(home, "start")
     took = time.monotonic() - began
     if pauser is not None:
         pauser.join()
@@ -328,7 +360,7 @@ def test_stop_ends_what_a_killed_server_left(home: Path) -> None:
     busy = _busy_backend(url)
     time.sleep(0.5)
     kill_9(postmaster_pid(home))
-    out = db(home, "stop")
+    out = db_process(home, "stop")
     assert out.code == 0 and "not running" in out.text, out.text
     assert "ended 1 leftover process" in out.text, out.text
     busy.join(timeout=30)
@@ -369,9 +401,9 @@ def test_failed_start_shows_the_log_and_keeps_the_data(home: Path) -> None:
     assert (pgdata / "PG_VERSION").is_file()
 
 
-def test_two_starts_at_once(tmp_path: Path) -> None:
+def test_two_starts_at_once(scratch: Path) -> None:
     """Both on a fresh home: one initialises and starts, the other waits and finds it up."""
-    home = tmp_path / "fresh"
+    home = fresh(scratch, "two-starts")
     env = {**os.environ, "PGSEED_HOME": str(home)}
     cmd = [sys.executable, "-m", "pgseed", "db", "start"]
     procs = [

@@ -21,8 +21,8 @@ import psutil
 
 PIDFILE = "postmaster.pid"
 
-# postmaster.pid's lines (PostgreSQL's pidfile.h), 1-based in the docs, 0-based here.
-_PID, _START, _PORT, _SOCKET_DIR, _STATUS = 0, 2, 3, 4, 7
+# postmaster.pid's lines (PostgreSQL's pidfile.h), 1-based there, 0-based here.
+_PORT, _SOCKET_DIR, _STATUS = 3, 4, 7
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def read(pgdata: Path) -> Postmaster | None:
     first = lines[0] if lines else ""
     if not first:
         return _stale(f"{PIDFILE} is empty")
-    if not first.isdigit() or int(first) <= 0:
+    if not (first.isascii() and first.isdigit()) or int(first) <= 0:
         return _stale(f"{PIDFILE} does not start with a process id (it starts {first[:40]!r})")
     pid = int(first)
     why = not_our_postmaster(pid, pgdata)
@@ -68,7 +68,7 @@ def read(pgdata: Path) -> Postmaster | None:
     def line(i: int) -> str:
         return lines[i] if len(lines) > i else ""
 
-    port = int(line(_PORT)) if line(_PORT).isdigit() else 5432
+    port = int(line(_PORT)) if line(_PORT).isascii() and line(_PORT).isdigit() else 5432
     socket_dir = Path(line(_SOCKET_DIR)) if line(_SOCKET_DIR) else None
     return Postmaster(True, pid, line(_STATUS), socket_dir, port, None)
 
@@ -81,32 +81,37 @@ def not_our_postmaster(pid: int, pgdata: Path) -> str | None:
     """None when ``pid`` is a live postmaster of ``pgdata``; otherwise why it is not."""
     try:
         proc = psutil.Process(pid)
+    except psutil.Error:
+        return f"no process {pid} is running"
+    try:
         if proc.status() == psutil.STATUS_ZOMBIE:
             return f"process {pid} has exited (it is a zombie, waiting to be reaped)"
         name = proc.name()
-    except psutil.NoSuchProcess:
-        return f"no process {pid} is running"
-    except psutil.AccessDenied:
-        return None  # cannot look: believe the file rather than risk two servers
-    if name != "postgres":
-        return f"process {pid} is now `{name}`, not a PostgreSQL server"
-    try:
+        if name != "postgres":
+            return f"process {pid} is now `{name}`, not a PostgreSQL server"
         cmdline = proc.cmdline()
         if cmdline and cmdline[0].startswith("postgres:"):
             return f"process {pid} is a PostgreSQL backend ({cmdline[0].strip()}), not a server"
         given = _flag(cmdline, "-D")
-        theirs = Path(given) if given else Path(proc.cwd())
+        # A postmaster chdirs into its data directory, which also resolves a relative -D.
+        theirs = Path(given) if given and Path(given).is_absolute() else Path(proc.cwd())
     except psutil.NoSuchProcess:
         return f"no process {pid} is running"
     except psutil.AccessDenied:
-        # Ours runs as this user (or, under root, as one root can read): a postgres
-        # we may not look into belongs to someone else.
-        if os.name == "posix" and os.geteuid() != 0 and proc.uids().effective != os.geteuid():
-            return f"process {pid} is a PostgreSQL server of another user"
-        return None
+        return _hidden(proc)
     if _same_dir(theirs, pgdata):
         return None
     return f"process {pid} is the PostgreSQL server of another data directory ({theirs})"
+
+
+def _hidden(proc: psutil.Process) -> str | None:
+    """A postgres we may not look into: ours runs as this user (or, under root, as a
+    user root can read), so one of another user is not ours. Otherwise believe the
+    file rather than risk two servers on one data directory."""
+    with contextlib.suppress(psutil.Error):
+        if os.name == "posix" and os.geteuid() != 0 and proc.uids().effective != os.geteuid():
+            return f"process {proc.pid} is a PostgreSQL server of another user"
+    return None
 
 
 def _flag(cmdline: list[str], flag: str) -> str | None:
@@ -181,7 +186,7 @@ def clear_socket_locks(pgdata: Path, socket_dirs: list[Path]) -> None:
         for lock in d.glob(".s.PGSQL.*.lock"):
             try:
                 first = lock.read_text(errors="replace").split("\n", 1)[0].strip()
-                pid = int(first) if first.isdigit() else 0
+                pid = int(first) if first.isascii() and first.isdigit() else 0
                 if pid <= 0 or not_our_postmaster(pid, pgdata) is not None:
                     lock.unlink()
             except OSError:
