@@ -66,10 +66,7 @@ def db_process(home: Path, *args: str) -> Out:
 
 @pytest.fixture(scope="module")
 def scratch() -> Iterator[Path]:
-    """Where this module's servers live: not under pytest's tmp_path, because as root
-    the server runs as another user, and every pytest session that starts meanwhile
-    (another suite on the machine) resets /tmp/pytest-of-root to 0700, which would
-    lock that user out of a data directory below it half way through a test."""
+    """Where this module's servers live: not under tmp_path (see server_dsn in conftest)."""
     path = Path(tempfile.mkdtemp(prefix="pgseed-lifecycle-"))
     try:
         yield path

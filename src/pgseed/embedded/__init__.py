@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import psutil
 
@@ -101,7 +102,8 @@ def _uri(pm: Postmaster, database: str = "postgres") -> str:
     if pm.socket_dir is None:
         return f"postgresql://postgres:@localhost:{pm.port}/{database}"
     port = "" if pm.port == 5432 else f"&port={pm.port}"
-    return f"postgresql://postgres:@/{database}?host={pm.socket_dir}{port}"
+    host = quote(str(pm.socket_dir), safe="/")  # a space in PGSEED_HOME is not a URL's
+    return f"postgresql://postgres:@/{quote(database, safe='')}?host={host}{port}"
 
 
 def status(base: Path | None = None) -> Status:
@@ -157,7 +159,10 @@ _WAITING_FOR_OTHER = "another pgseed is starting or stopping this server; waitin
 def _start_locked(pgdata: Path, say: Notify) -> Postmaster:
     pm = _read(pgdata)
     if pm is not None and pm.running:
-        pm = _settle(pgdata, pm, say)
+        settled = _settle(pgdata, pm, say)
+        if settled is not None:
+            return settled
+        pm = _read(pgdata)  # it went away meanwhile, perhaps leaving its file behind
         if pm is not None and pm.running:
             return pm
     _ensure_initialised(pgdata, say)
