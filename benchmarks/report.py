@@ -16,7 +16,7 @@ Kept (measured in the table above as `pgseed` against `pgseed --no-bulk`):
   the GIN full-text indexes with parallel workers) and the foreign keys (one
   validating join each), all inside the run's one transaction, so a failure still
   rolls everything back. Tables that already hold rows are never touched this way.
-- **Embedded server settings** (`src/pgseed/embedded.py`): `wal_level=minimal` (a
+- **Embedded server settings** (`src/pgseed/embedded/__init__.py`): `wal_level=minimal` (a
   table truncated in the same transaction is then loaded and indexed without WAL),
   larger `max_wal_size`, `shared_buffers`, `maintenance_work_mem`. The ceiling runs
   on the same server with the same settings.

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,12 +38,20 @@ SMALL = {
 
 
 @pytest.fixture(scope="session")
-def server_dsn(tmp_path_factory: pytest.TempPathFactory) -> str:
+def server_dsn() -> Iterator[str]:
     dsn = os.environ.get("PGSEED_TEST_DSN")
     if dsn:
-        return dsn
-    base = tmp_path_factory.mktemp("embedded")
-    return embedded.start(base, cleanup="delete")
+        yield dsn
+        return
+    # Not under tmp_path: as root the server runs as another user, and every pytest
+    # session started meanwhile on the machine resets /tmp/pytest-of-root to 0700,
+    # which locks that user out of a data directory below it.
+    base = Path(tempfile.mkdtemp(prefix="pgseed-test-server-"))
+    try:
+        yield embedded.start(base, cleanup="delete")
+    finally:
+        embedded.stop(base)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def dsn_for(server_dsn: str, name: str) -> str:

@@ -60,17 +60,25 @@ def db() -> None:
     """Manage the embedded PostgreSQL server (data in .pgseed/, or $PGSEED_HOME)."""
 
 
+def _note(message: str) -> None:
+    click.echo(message, err=True)
+
+
 @db.command()
 def start() -> None:
-    """Start the embedded server (initialising it the first time)."""
-    url = embedded.start()
+    """Start the embedded server (initialising it the first time).
+
+    A stale postmaster.pid (left by an unclean stop, naming a process that is not
+    this server) is removed; after a crash, waits for PostgreSQL's recovery.
+    """
+    url = embedded.start(notify=_note)
     click.echo(f"embedded PostgreSQL running: {url}")
 
 
 @db.command()
 def stop() -> None:
     """Stop the embedded server."""
-    click.echo("stopped" if embedded.stop() else "not running")
+    click.echo("stopped" if embedded.stop(notify=_note) else "not running")
 
 
 @db.command()
@@ -78,10 +86,16 @@ def status() -> None:
     """Say whether the embedded server runs; exit 1 when it does not."""
     st = embedded.status()
     if st.running:
-        click.echo(f"running (pid {st.pid}), data in {st.data_dir}: {st.url}")
-    else:
-        click.echo(f"not running (data directory {st.data_dir})")
-        sys.exit(1)
+        starting = "" if st.state == "ready" else ", still starting up or recovering"
+        click.echo(f"running (pid {st.pid}{starting}), data in {st.data_dir}: {st.url}")
+        return
+    click.echo(f"not running (data directory {st.data_dir})")
+    if st.stale:
+        click.echo(
+            f"found a stale postmaster.pid, left by an unclean stop: {st.stale}.\n"
+            "`pgseed db start` removes it and starts the server."
+        )
+    sys.exit(1)
 
 
 @db.command()
@@ -174,8 +188,9 @@ def resolve_dsn(
     if database_url is not None and use_embedded:
         raise ConfigError("pass either --database-url or --embedded, not both.")
     if use_embedded:
-        if not embedded.status().running:
-            embedded.start()
+        # start() returns at once when the server is up, and otherwise also handles a
+        # stale postmaster.pid or a server still recovering.
+        embedded.start(notify=_note)
         return embedded.url(default_db)
     if database_url is None:
         raise ConfigError(
