@@ -33,12 +33,12 @@ def run_cli(home: Path, *args: str) -> Any:
 
 
 def drop_constraints_sql(conn: Conn) -> bytes:
-    """One ALTER TABLE per table dropping its FK, unique and check constraints (FKs first)."""
+    """One ALTER TABLE per table dropping its keys and check constraints (FKs first)."""
     rows = conn.execute(
         "SELECT conrelid::regclass::text, string_agg(format('DROP CONSTRAINT %I', conname),"
-        " ', ' ORDER BY contype <> 'f', conname) FROM pg_constraint"
-        " WHERE connamespace = 'public'::regnamespace AND contype IN ('f', 'u', 'c')"
-        " GROUP BY 1 ORDER BY bool_and(contype <> 'f'), 1"
+        " ', ' ORDER BY conname) FROM pg_constraint"
+        " WHERE connamespace = 'public'::regnamespace AND contype IN ('f', 'p', 'u', 'c')"
+        " GROUP BY 1, contype <> 'f' ORDER BY contype <> 'f', 1"
     ).fetchall()
     conn.rollback()
     return "; ".join(f"ALTER TABLE {table} {drops}" for table, drops in rows).encode()

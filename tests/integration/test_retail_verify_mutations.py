@@ -134,6 +134,9 @@ CASES: list[tuple[str, str]] = [
      fk("inventory_snapshot_daily", "product_id", "999")),
     ("FK sales_daily.date -> calendar.date", fk("sales_daily", "date", "'2031-01-01'")),
     ("FK inventory_snapshot_daily.date -> calendar.date", fk("inventory_snapshot_daily", "date", "'2031-01-01'")),
+    ("UNIQUE(id) on store", "INSERT INTO store SELECT * FROM store WHERE id = 1"),
+    ("UNIQUE(id) on product", "INSERT INTO product SELECT * FROM product WHERE id = 1"),
+    ("UNIQUE(date) on calendar", "INSERT INTO calendar SELECT * FROM calendar WHERE date = '2024-01-07'"),
     ("UNIQUE(date, store_id, product_id) on sales_daily", dup("sales_daily", SALE_COLS)),
     ("UNIQUE(date, store_id, product_id) on inventory_snapshot_daily", dup("inventory_snapshot_daily", SNAP_COLS)),
     ("UNIQUE(code) on store", "UPDATE store SET code = 'S0001' WHERE id = 2"),
@@ -238,6 +241,11 @@ CASES: list[tuple[str, str]] = [
     ("price_history: price 0.7 to 1.4 x the base price",
      one("price_history", "price = (SELECT floor(base_price * 20) / 10 + 0.09 FROM product p"
          " WHERE p.id = price_history.product_id)", NOT_FIRST)),
+    ("price_history: the price changes on at most about price_change_probability",
+     f"DELETE FROM price_history WHERE {SERIES_11}; INSERT INTO price_history (store_id, product_id,"
+     " price, valid_from, valid_to) SELECT 1, 1, CASE WHEN extract(doy FROM c.date)::int % 2 = 0"
+     " THEN p.base_price ELSE p.base_price + 0.10 END, c.date, c.date FROM calendar c, product p"
+     " WHERE p.id = 1"),
     ("every sale has exactly one price in force", one("price_history", "valid_from = valid_from - 1", NOT_FIRST)),
     ("unit_price = price in force less the promotion discount",
      one("sales_daily", "unit_price = unit_price + 0.01, total_amount = quantity * (unit_price + 0.01)")),
@@ -269,7 +277,7 @@ def test_clean_data_passes_and_every_rule_has_a_case(mutator: Mutator) -> None:
     with mutator.mutated("SELECT 1") as conn:
         checks = verify(conn, config())
     assert failed_rules(checks) == []
-    assert len(checks) >= 77
+    assert len(checks) >= 81
     assert uncovered([c.rule for c in checks], [rule for rule, _ in CASES]) == []
 
 
@@ -309,7 +317,7 @@ CLEAN: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None, tuple[str, ...]]
         (*ARGS, "--set", "retail.stockout_behavior=backlog", "--set",
          "sparsity.random_gaps_per_series=3", "--set", "retail.discount_min=0.07", "--set",
          "retail.discount_max=0.33", "--set", "dimensions.stores.types=[big-box,24hour]", "--set",
-         "dimensions.products.categories=[Pet Food,Gift]", "--set", "dimensions.stores.regions=[]"),
+         "dimensions.products.categories=[Pet Food,Gift,Gift]", "--set", "dimensions.stores.regions=[]"),
         None, ()),
 }  # fmt: skip
 

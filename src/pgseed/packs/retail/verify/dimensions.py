@@ -28,20 +28,25 @@ LAUNCH_DAYS = (30, 5 * 365 - 1)  # days before the range's start an old product 
 LAST_LAUNCH_MARGIN = 14  # a new product launches at least this many days before the end
 
 
+def _distinct(values: tuple[str, ...]) -> list[str]:
+    # A name listed twice would join its rows twice.
+    return list(dict.fromkeys(values))
+
+
 def _regions(cfg: RetailConfig) -> list[str]:
-    return list(cfg.dimensions.stores.regions) or DEFAULT_REGIONS
+    return _distinct(cfg.dimensions.stores.regions) or DEFAULT_REGIONS
 
 
 def _types(cfg: RetailConfig) -> list[str]:
-    return list(cfg.dimensions.stores.types) or DEFAULT_TYPES
+    return _distinct(cfg.dimensions.stores.types) or DEFAULT_TYPES
 
 
 def _categories(cfg: RetailConfig) -> list[str]:
-    return list(cfg.dimensions.products.categories) or DEFAULT_CATEGORIES
+    return _distinct(cfg.dimensions.products.categories) or DEFAULT_CATEGORIES
 
 
 def _brands(cfg: RetailConfig) -> list[str]:
-    return list(cfg.dimensions.products.brands) or DEFAULT_BRANDS
+    return _distinct(cfg.dimensions.products.brands) or DEFAULT_BRANDS
 
 
 def sku_prefix(category: str) -> str:

@@ -191,6 +191,22 @@ def missed_deliveries(conn: Conn, cfg: RetailConfig) -> Check:
     return Check("inventory: about stockout_probability of deliveries are missed", ok, detail)
 
 
+def price_changes(conn: Conn, cfg: RetailConfig) -> Check:
+    """A series' price changes on a day with price_change_probability, at most: a change
+    to the price already in force is no change (no new window), so fewer may show."""
+    rule = "price_history: the price changes on at most about price_change_probability of days"
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM price_history)"
+        f" - (SELECT count(*) FROM {SERIES} s), (SELECT coalesce(sum(hi - lo), 0) FROM {SERIES} s)"
+    ).fetchone()
+    changes, days = (int(str(v)) for v in row) if row else (0, 0)
+    p = cfg.retail.price_change_probability
+    if days == 0:
+        return Check(rule, changes <= 0, "no rows")
+    ok, detail = share_ok(changes, days, p)
+    return Check(rule, ok or changes / days <= p, f"{changes:,} changes: {detail}")
+
+
 def promotion_cover(cfg: RetailConfig) -> tuple[float, float]:
     """Share of a series' days a promotion covers, as simulate() plans them, and the
     mean promotion length.
@@ -243,6 +259,7 @@ def checks(conn: Conn, cfg: RetailConfig) -> list[Check]:
         *zeros(conn, inventory_rules(cfg)),
         missed_deliveries(conn, cfg),
         *zeros(conn, PRICES),
+        price_changes(conn, cfg),
         *zeros(conn, promotion_rules(cfg)),
         promotion_share(conn, cfg),
     ]

@@ -17,8 +17,11 @@ FOREIGN_KEYS = [
     ("inventory_snapshot_daily", "date", "calendar", "date"),
 ]
 
-# (table, the columns that identify a row)
+# (table, the columns that identify a row: primary and unique keys)
 UNIQUE = [
+    ("store", "id"),
+    ("product", "id"),
+    ("calendar", "date"),
     ("sales_daily", "date, store_id, product_id"),
     ("inventory_snapshot_daily", "date, store_id, product_id"),
     ("store", "code"),
