@@ -73,7 +73,7 @@ def test_verify_command_passes_and_fails(cli: Any, db_dsn: str, small_config: Pa
     generate(cli, db_dsn, small_config, "--seed", "3")
     ok = cli("genonaut", "verify", "--database-url", db_dsn, "--config", str(small_config))
     assert ok.exit_code == 0, ok.output
-    assert "all 30 rules pass" in ok.output
+    assert "all 44 rules pass" in ok.output
     with psycopg.connect(db_dsn) as c:
         c.execute(
             "UPDATE content_items SET content_type = 'video' WHERE id = (SELECT min(id) FROM content_items)"
@@ -81,7 +81,7 @@ def test_verify_command_passes_and_fails(cli: Any, db_dsn: str, small_config: Pa
         c.execute("UPDATE generation_jobs SET started_at = created_at WHERE id = 1")
     bad = cli("genonaut", "verify", "--database-url", db_dsn, "--config", str(small_config))
     assert bad.exit_code == 6
-    assert "FAIL" in bad.output and "2 of 30 rules failed" in bad.output
+    assert "FAIL" in bad.output and "2 of 44 rules failed" in bad.output
 
 
 def test_second_run_keeps_every_invariant(cli: Any, db_dsn: str, small_config: Path) -> None:

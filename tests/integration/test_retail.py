@@ -320,6 +320,11 @@ def test_realism_weekends_promotions_prices(cli: Any, db_dsn: str) -> None:
             "2024-01-01",
             "--end-date",
             "2024-06-30",
+            # verify holds the data to the config it was generated with
+            "--set",
+            "retail.stockout_probability=0",
+            "--set",
+            "retail.promotion_probability=0.2",
         )
     )
     # A profile with quiet weekends flips it.
