@@ -139,7 +139,8 @@ class WorkerPool:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._dir: str | None = None  # made on the first context, in the temp dir
-        sweep(Path(tempfile.gettempdir()), TEMP_DIR)  # left by runs that were SIGKILLed
+        with contextlib.suppress(OSError):  # no usable temp dir: _write_context says so
+            sweep(Path(tempfile.gettempdir()), TEMP_DIR)  # left by runs that were SIGKILLed
         if workers > 1:
             try:
                 # A signal waits until the pool is whole, then stops it like any run.
@@ -186,9 +187,11 @@ class WorkerPool:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(ctx, f, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError as exc:
+            # gettempdir() itself fails when no candidate directory is writable
+            where = Path(self._dir).parent if self._dir else Path(os.environ.get("TMPDIR", "/tmp"))
             raise write_error(
                 exc,
-                Path(tempfile.gettempdir()),
+                where,
                 "the workers' context",
                 "point TMPDIR at another directory",
             ) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -21,11 +22,16 @@ REPO = Path(__file__).resolve().parents[2]
 SHM = Path("/dev/shm")
 
 
-def _default_signals() -> None:
-    # A shell starting the suite in the background ignores SIGINT, nohup ignores SIGHUP,
-    # and children inherit that; a terminal's process does not.
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
+def _start(limits: dict[int, int]) -> Callable[[], None]:
+    def preexec() -> None:
+        # A shell starting the suite in the background ignores SIGINT, nohup ignores
+        # SIGHUP, and children inherit that; a terminal's process does not.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        for what, value in limits.items():
+            resource.setrlimit(what, (value, value))
+
+    return preexec
 
 
 def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -53,7 +59,9 @@ def poll(check: Callable[[], bool], timeout: float, what: str) -> None:
 class Pgseed:
     """``python -m pgseed ARGS`` in its own session (so a group signal reaches only it)."""
 
-    def __init__(self, args: Sequence[str], env: dict[str, str]) -> None:
+    def __init__(
+        self, args: Sequence[str], env: dict[str, str], limits: dict[int, int] | None = None
+    ) -> None:
         self.proc = psutil.Popen(
             [sys.executable, "-m", "pgseed", *args],
             cwd=REPO,
@@ -62,7 +70,7 @@ class Pgseed:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
-            preexec_fn=_default_signals,
+            preexec_fn=_start(limits or {}),  # resource limits, e.g. RLIMIT_FSIZE
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -117,12 +125,18 @@ class Pgseed:
         rc = self.proc.wait(timeout)
         self._reader.join(30)
         assert self.proc.stdout is not None
-        self.proc.stdout.close()
+        if not self._reader.is_alive():  # else an orphan holds the pipe: closing would hang
+            self.proc.stdout.close()
         return rc, self.output
 
 
-def run(args: Sequence[str], env: dict[str, str], timeout: float = 300) -> tuple[int, str]:
-    return Pgseed(args, env).finish(timeout)
+def run(
+    args: Sequence[str],
+    env: dict[str, str],
+    timeout: float = 300,
+    limits: dict[int, int] | None = None,
+) -> tuple[int, str]:
+    return Pgseed(args, env, limits).finish(timeout)
 
 
 def alive(procs: Sequence[psutil.Process]) -> list[psutil.Process]:
@@ -135,6 +149,13 @@ def alive(procs: Sequence[psutil.Process]) -> list[psutil.Process]:
         except psutil.NoSuchProcess:
             pass
     return out
+
+
+def kill(procs: Sequence[psutil.Process]) -> None:
+    """Clean up after a failed test: end what it left running, by pid."""
+    for p in alive(procs):
+        with contextlib.suppress(psutil.Error):
+            p.kill()
 
 
 def shm_inodes() -> set[int]:

@@ -8,6 +8,7 @@ run as root in CI; they skip, saying why, where mounting is not permitted).
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import tempfile
 import uuid
@@ -71,11 +72,13 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in directory.iterdir() if p.name != "filler"}
 
 
-def assert_clean_failure(rc: int, out: str, disk: Path, fix: str) -> None:
+def assert_clean_failure(
+    rc: int, out: str, disk: Path, fix: str, reason: str = "No space left on device"
+) -> None:
     assert rc == 1, out
-    assert (
-        "No space left on device" in out and f"Fix: free space on the disk that holds {disk}" in out
-    )
+    assert reason in out, out
+    if reason == "No space left on device":
+        assert f"Fix: free space on the disk that holds {disk}" in out, out
     assert fix in out, out
     assert "Traceback" not in out, out
     assert not [p for p in disk.rglob("*") if ".part" in p.name], out
@@ -100,6 +103,32 @@ def test_export_onto_a_full_disk_keeps_the_earlier_export(
     rc, out = run(_export(tiny, fmt, *TOO_BIG), env)
     assert_clean_failure(rc, out, tiny, "or choose another --output")
     assert "partial files were removed" in out
+    assert snapshot(tiny) == before
+
+
+@pytest.mark.parametrize(
+    ("limit", "reason", "fix"),
+    [
+        ("read-only", "Read-only file system", "is on a read-only file system: choose another"),
+        ("file-size", "File too large", "does not take files this large: choose another"),
+    ],
+    ids=["read-only", "file-size"],
+)
+def test_export_that_cannot_write_keeps_the_earlier_export(
+    limit: str, reason: str, fix: str, tiny: Path, tmp_path: Path
+) -> None:
+    """Other ways a write fails mid-way: EROFS, EFBIG (a file size limit, ulimit -f)."""
+    env = env_for(tmp_path)
+    rc, out = run(_export(tiny, "csv", *EARLIER), env)
+    assert rc == 0, out
+    before = snapshot(tiny)
+    limits = {}
+    if limit == "read-only":
+        subprocess.run(["mount", "-o", "remount,ro", str(tiny)], check=True)
+    else:
+        limits[resource.RLIMIT_FSIZE] = 100_000  # the export's files are larger
+    rc, out = run(_export(tiny, "csv", *TOO_BIG), env, limits=limits)
+    assert_clean_failure(rc, out, tiny, fix, reason)
     assert snapshot(tiny) == before
 
 

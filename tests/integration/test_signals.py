@@ -14,10 +14,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import SMALL, dsn_for, scalar, write_config
-from tests.integration.procs import Pgseed, alive, env_for, poll, run, shm_inodes
+from tests.integration.procs import Pgseed, alive, env_for, kill, poll, run, shm_inodes
 
 pytestmark = pytest.mark.db
 
@@ -90,16 +91,33 @@ def test_a_stop_signal_rolls_back_and_leaves_nothing(
     env = env_for(tmp_path)
     shm_before = shm_inodes()
     p = Pgseed(_args(case, db_dsn, tmp_path), env)
-    p.wait_for(case.loading)
-    children = p.descendants()
-    sems = p.semaphores()
-    if case.database:  # two workers and multiprocessing's resource tracker
-        assert len(children) >= 2, [c.cmdline() for c in children]
-        assert sems, "a spawn pool maps named semaphores"
-        assert list(Path(env["TMPDIR"]).glob(f"pgseed-{p.proc.pid}-*"))
-    p.signal(sig, group=group)
-    rc, out = p.finish()
+    children: list[psutil.Process] = []
+    try:
+        p.wait_for(case.loading)
+        children = p.descendants()
+        sems = p.semaphores()
+        if case.database:  # two workers and multiprocessing's resource tracker
+            assert len(children) >= 2, [c.cmdline() for c in children]
+            assert sems, "a spawn pool maps named semaphores"
+        p.signal(sig, group=group)
+        rc, out = p.finish()
+        _check_stopped(case, sig, rc, out, db_dsn, tmp_path, env, children, sems, shm_before)
+    finally:
+        kill([p.proc, *children])
 
+
+def _check_stopped(
+    case: Case,
+    sig: signal.Signals,
+    rc: int,
+    out: str,
+    db_dsn: str,
+    tmp_path: Path,
+    env: dict[str, str],
+    children: list[psutil.Process],
+    sems: set[int],
+    shm_before: set[int],
+) -> None:
     assert rc == 128 + sig, out
     assert f"interrupted ({sig.name})" in out and "Traceback" not in out, out
     assert "reproduce with:" in out, out
@@ -121,12 +139,16 @@ def test_after_sigkill_nothing_runs_on_and_the_next_run_cleans_up(
 ) -> None:
     env = env_for(tmp_path)
     p = Pgseed(_args(case, db_dsn, tmp_path), env)
-    p.wait_for(case.loading)
-    children = p.descendants()
-    sems = p.semaphores()
-    p.signal(signal.SIGKILL)
-    assert p.finish()[0] == -signal.SIGKILL
-    poll(lambda: not alive(children), 20, "the workers to die with their parent")
+    children: list[psutil.Process] = []
+    try:
+        p.wait_for(case.loading)
+        children = p.descendants()
+        sems = p.semaphores()
+        p.signal(signal.SIGKILL)
+        assert p.finish()[0] == -signal.SIGKILL
+        poll(lambda: not alive(children), 20, "the workers to die with their parent")
+    finally:
+        kill([p.proc, *children])
     poll(lambda: not (sems & shm_inodes()), 20, "the semaphores to be removed")
 
     if case.database:
@@ -172,14 +194,15 @@ def test_a_worker_whose_parent_dies_exits_without_prctl(tmp_path: Path) -> None:
     )
     proc = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
-    import psutil
-
     orphan = psutil.Process(int(proc.stdout.readline()))
     assert proc.stdout.readline().strip() == "watching"
     proc.kill()
     proc.wait()
     proc.stdout.close()
-    poll(lambda: not alive([orphan]), 20, "the orphaned process to exit")
+    try:
+        poll(lambda: not alive([orphan]), 20, "the orphaned process to exit")
+    finally:
+        kill([orphan])
 
 
 COMMIT_SIGNALLED = """
