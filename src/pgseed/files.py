@@ -47,11 +47,17 @@ _FIX = {
 }
 
 
-def write_error(exc: OSError, directory: Path, what: str, alternative: str) -> FileWriteError:
-    """A message a person can act on, for an OSError met while writing into ``directory``."""
+def describe(exc: OSError, directory: Path, alternative: str) -> tuple[str, str]:
+    """(reason, fix) for an OSError met while writing into ``directory``."""
     code = errno.errorcode.get(exc.errno or 0)
     reason = (exc.strerror or str(exc)) + (f" ({code})" if code else "")
     fix = _FIX.get(exc.errno or 0, "check {d}, or {alt}").format(d=directory, alt=alternative)
+    return reason, fix
+
+
+def write_error(exc: OSError, directory: Path, what: str, alternative: str) -> FileWriteError:
+    """A message a person can act on, for an OSError met while writing into ``directory``."""
+    reason, fix = describe(exc, directory, alternative)
     return FileWriteError(f"cannot write {what} to {directory}: {reason}.\nFix: {fix}.")
 
 

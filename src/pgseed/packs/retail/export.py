@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -21,7 +22,7 @@ from typing import IO, Any
 import numpy as np
 
 from ...errors import ConfigError
-from ...files import FileSet
+from ...files import FileSet, describe
 from ...progress import Reporter
 from . import dims
 from .config import RetailConfig
@@ -157,6 +158,13 @@ def export(
         raise ConfigError(f"--format {fmt!r}: use csv or json.")
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--output {out} exists and is not a directory.")
+    try:  # a directory that cannot be written at all is a bad flag: say so before any work
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):  # nameless where it can be: nothing to leave
+            pass
+    except OSError as exc:
+        reason, fix = describe(exc, out, "choose another --output")
+        raise ConfigError(f"cannot write to --output {out}: {reason}.\nFix: {fix}.") from exc
     p = plan_full(cfg)
     reporter.begin(p.rows)
     sinks: dict[str, _Sink] = {}
