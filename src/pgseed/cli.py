@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sys
@@ -12,26 +13,44 @@ from typing import Any
 
 import click
 
-from . import embedded
+from . import embedded, signals
 from .config import env_values, layer
 from .dsn import mask, parse, redact
-from .errors import INTERRUPTED_EXIT_CODE, ConfigError, PgseedError, VerificationFailed
+from .errors import (
+    INTERRUPTED_EXIT_CODE,
+    ConfigError,
+    Interrupted,
+    PgseedError,
+    VerificationFailed,
+)
 from .progress import Reporter
 from .rng import draw_seed
 
 # -- error handling ------------------------------------------------------------
 
 
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+        click.echo(message, err=True)
+
+
 def _handled(ctx: click.Context, invoke: Callable[[click.Context], Any]) -> Any:
-    """Turn pgseed's exceptions into a message and an exit code, never a traceback."""
-    try:
-        return invoke(ctx)
-    except PgseedError as exc:
-        click.echo(f"error: {mask(str(exc))}", err=True)
-        ctx.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        ctx.exit(INTERRUPTED_EXIT_CODE)
+    """Turn pgseed's exceptions into a message and an exit code, never a traceback.
+
+    SIGTERM and SIGHUP stop a command the way Ctrl-C does (``signals.handled``):
+    exit 130, 143 or 129, after the run has rolled back and cleaned up."""
+    with signals.handled():
+        try:
+            return invoke(ctx)
+        except PgseedError as exc:
+            _say(f"error: {mask(str(exc))}")
+            ctx.exit(exc.exit_code)
+        except Interrupted as exc:
+            _say(f"interrupted ({exc.name})")
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            _say("interrupted")
+            ctx.exit(INTERRUPTED_EXIT_CODE)
 
 
 class PgseedGroup(click.Group):

@@ -285,7 +285,7 @@ def generate(
                 plan_full(cfg).rows,
             )
             return
-        written = export(cfg, output, fmt, reporter)
+        written = export(cfg, output, fmt, reporter, reproduce=_reproduce_retail(cfg.seed))
         reporter.summary(written, {}, f"rows written to {output} ({fmt})")
         return
     _production_guard()

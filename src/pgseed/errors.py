@@ -8,9 +8,18 @@
     ├── SchemaMismatchError     exit 4   the database's schema differs from the models
     ├── DatabaseUnavailable     exit 5   cannot connect, or the embedded server is not there
     ├── GenerationError         exit 1   a run failed while generating or loading (rolled back)
+    ├── FileWriteError          exit 1   files could not be written (disk full, read-only,
+    │                                    no permission): partial files removed, earlier ones kept
     └── VerificationFailed      exit 6   `verify` found a rule that does not hold
 
-Ctrl-C during a run is reported as an interruption and exits 130.
+A signal that asks pgseed to stop is handled like Ctrl-C: the run rolls back (partial
+files are removed), the summary and the reproduce line are printed, and the exit code is
+the shell's 128 + signal number:
+
+    Interrupted (a KeyboardInterrupt)
+                                exit 130 SIGINT  (Ctrl-C)
+                                exit 143 SIGTERM (kill, systemd, docker stop, CI timeouts)
+                                exit 129 SIGHUP  (the terminal was closed)
 """
 
 from __future__ import annotations
@@ -46,8 +55,25 @@ class GenerationError(PgseedError):
     exit_code = 1
 
 
+class FileWriteError(PgseedError):
+    exit_code = 1
+
+
 class VerificationFailed(PgseedError):
     exit_code = 6
 
 
 INTERRUPTED_EXIT_CODE = 130
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal asked the run to stop. A KeyboardInterrupt, so every path that rolls back
+    on Ctrl-C (and psycopg, which cancels the running query) treats it the same way."""
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        self.exit_code = 128 + signum

@@ -6,6 +6,7 @@ line per batch, ``[pgseed] content_items: 4,000/20,000 rows (20.0%)``.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Mapping
@@ -49,6 +50,16 @@ class Reporter:
 
     def warn(self, message: str) -> None:
         self.info(f"warning: {message}")
+
+    def fail(self, message: str, reproduce: str = "") -> None:
+        """What a failed run leaves behind, and the command that reproduces it. Never
+        raises: after SIGHUP the terminal may be gone, and this runs while another
+        exception is on its way out."""
+        with contextlib.suppress(OSError, ValueError):  # ValueError: stream already closed
+            self.end()
+            self.info(message)
+            if reproduce:
+                self.info(f"reproduce with: {reproduce}")
 
     # -- progress -------------------------------------------------------------
     def begin(self, targets: Mapping[str, int]) -> None:

@@ -1,8 +1,10 @@
 """One run, one transaction: connect safely, ensure the schema, run a pack, commit.
 
-On any error or Ctrl-C the transaction is rolled back (schema included, when
-this run created it), and the reporter says what had been written before the
-failure and how long the run took.
+On any error, Ctrl-C, SIGTERM or SIGHUP the transaction is rolled back (schema
+included, when this run created it), and the reporter says what had been written
+before the failure, how long the run took and the command that reproduces it. A
+signal that arrives during the commit waits for it (``signals.deferred``), so the
+report never says "rolled back" about a run that committed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import MetaData
 
-from . import bulk, locks, migrate
+from . import bulk, locks, migrate, signals
 from .errors import GenerationError, PgseedError
 from .load import CopyLoader
 from .progress import Reporter
@@ -109,6 +111,7 @@ def _seed(
     if target.created:
         reporter.info(f'created database "{target.dbname}"')
     loader = CopyLoader(conn, spec.columns, reporter)
+    committed = False
     try:
         # Another run may be creating the schema or loading this database: wait for it,
         # then judge the schema as it stands after that run (it may now exist).
@@ -135,19 +138,24 @@ def _seed(
                 f"rebuilt {len(plan.indexes)} indexes and {len(plan.foreign_keys)} foreign keys "
                 f"in {time.perf_counter() - started:.2f} s"
             )
-        conn.commit()
+        with signals.deferred():  # a signal during the commit waits for its outcome
+            conn.commit()
+            committed = True
     except BaseException as exc:
-        reporter.end()
+        if committed:  # only a signal that waited for the commit gets here
+            conn.close()
+            reporter.fail("interrupted after the commit: the run's rows are in the database.")
+            raise
         with contextlib.suppress(psycopg.Error):  # the connection may already be gone
             conn.rollback()
         conn.close()
         written = {t: n for t, n in loader.written.items() if n}
         what = ", ".join(f"{t} {n:,}" for t, n in written.items()) or "nothing"
-        reporter.info(
+        reporter.fail(
             f"run failed after {reporter.elapsed():.2f} s; written before the failure: {what}. "
-            "All of it was rolled back: the database is as it was."
+            "All of it was rolled back: the database is as it was.",
+            reproduce,
         )
-        reporter.info(f"reproduce with: {reproduce}")
         if isinstance(exc, PgseedError | KeyboardInterrupt):
             raise
         if isinstance(exc, psycopg.errors.UniqueViolation):

@@ -4,22 +4,25 @@
 ``store.json``) with the rows a ``--full-new`` run with the same seed and config
 would load, fact ids included (numbered in load order, as the sequences would).
 CSV has a header row; JSON is an array of objects (numbers as numbers, dates as
-``YYYY-MM-DD``). Files are written to a temporary name and renamed at the end,
-so a failed export never leaves half a fixture behind.
+``YYYY-MM-DD``). The files are written as one :class:`~pgseed.files.FileSet`: under
+temporary names, renamed over the old ones only once every table is complete. A
+failed or interrupted export (a full disk, Ctrl-C, SIGTERM) removes its partial
+files and leaves the directory as it was, an earlier complete export included.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 import numpy as np
 
 from ...errors import ConfigError
+from ...files import FileSet, describe
 from ...progress import Reporter
 from . import dims
 from .config import RetailConfig
@@ -112,12 +115,10 @@ def _csv(x: Any) -> Any:
 
 
 class _Sink:
-    def __init__(self, path: Path, fmt: str, columns: tuple[str, ...]) -> None:
-        self.final = path
-        self.tmp = path.with_name(path.name + ".part")
+    def __init__(self, f: IO[Any], fmt: str, columns: tuple[str, ...]) -> None:
         self.fmt = fmt
         self.columns = columns
-        self.f: TextIO = open(self.tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.f = f
         self.rows = 0
         if fmt == "csv":
             self.w = csv.writer(self.f, lineterminator="\n")
@@ -138,14 +139,9 @@ class _Sink:
             return
         self.rows += len(rows)
 
-    def close(self, ok: bool) -> None:
+    def finish(self) -> None:
         if self.fmt == "json":
             self.f.write("\n]\n" if self.rows else "]\n")
-        self.f.close()
-        if ok:
-            os.replace(self.tmp, self.final)
-        else:
-            self.tmp.unlink(missing_ok=True)
 
 
 def _series_blocks(p: Any) -> Iterator[Series]:
@@ -154,39 +150,51 @@ def _series_blocks(p: Any) -> Iterator[Series]:
         yield s.part(lo, hi)
 
 
-def export(cfg: RetailConfig, out: Path, fmt: str, reporter: Reporter) -> dict[str, int]:
+def export(
+    cfg: RetailConfig, out: Path, fmt: str, reporter: Reporter, *, reproduce: str = ""
+) -> dict[str, int]:
     """Write every table of a full-new dataset to ``out``; rows written per table."""
     if fmt not in ("csv", "json"):
         raise ConfigError(f"--format {fmt!r}: use csv or json.")
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--output {out} exists and is not a directory.")
-    try:
+    try:  # a directory that cannot be written at all is a bad flag: say so before any work
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".pgseed-write-test"
-        probe.write_text("")
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=out):  # nameless where it can be: nothing to leave
+            pass
     except OSError as exc:
-        raise ConfigError(f"cannot write to --output {out}: {exc.strerror or exc}.") from exc
+        reason, fix = describe(exc, out, "choose another --output")
+        raise ConfigError(f"cannot write to --output {out}: {reason}.\nFix: {fix}.") from exc
     p = plan_full(cfg)
     reporter.begin(p.rows)
     sinks: dict[str, _Sink] = {}
-    ok = False
     try:
-        for table, (columns, rows) in _dim_rows(p, fmt).items():
-            sinks[table] = _Sink(out / f"{table}.{fmt}", fmt, columns)
-            sinks[table].write(rows)
-            reporter.advance(table, len(rows))
-        for table in FACTS_ORDER:
-            sinks[table] = _Sink(out / f"{table}.{fmt}", fmt, ("id", *FACT_TYPES[table]))
-        for part in _series_blocks(p):
-            result = simulate(p.ctx, part)
-            for table in FACTS_ORDER:
-                rows = _fact_rows(table, result[table], sinks[table].rows + 1, fmt)
-                sinks[table].write(rows)
+        with FileSet(out, what="the fixtures", alternative="choose another --output") as files:
+
+            def sink(table: str, columns: tuple[str, ...]) -> _Sink:
+                sinks[table] = _Sink(files.open(f"{table}.{fmt}"), fmt, columns)
+                return sinks[table]
+
+            for table, (columns, rows) in _dim_rows(p, fmt).items():
+                sink(table, columns).write(rows)
                 reporter.advance(table, len(rows))
-        ok = True
-    finally:
+            for table in FACTS_ORDER:
+                sink(table, ("id", *FACT_TYPES[table]))
+            for part in _series_blocks(p):
+                result = simulate(p.ctx, part)
+                for table in FACTS_ORDER:
+                    rows = _fact_rows(table, result[table], sinks[table].rows + 1, fmt)
+                    sinks[table].write(rows)
+                    reporter.advance(table, len(rows))
+            for s in sinks.values():
+                s.finish()
+    except BaseException:
         reporter.end()
-        for sink in sinks.values():
-            sink.close(ok)
+        reporter.fail(
+            f"export failed after {reporter.elapsed():.2f} s; its partial files were removed "
+            f"and {out} is as it was.",
+            reproduce,
+        )
+        raise
+    reporter.end()
     return {t: sinks[t].rows for t in TABLES}

@@ -18,6 +18,7 @@ from psycopg import sql
 from psycopg.pq import TransactionStatus
 
 from ...errors import PgseedError
+from ...files import FileSet
 from .models import TABLES
 
 if TYPE_CHECKING:
@@ -64,8 +65,8 @@ def _labels(ax: Axes, title: str, xlabel: str, ylabel: str) -> None:
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
 
 
-def _save(fig: Figure, out: Path, name: str) -> str:
-    fig.savefig(out / name, dpi=100)
+def _save(fig: Figure, out: FileSet, name: str) -> str:
+    fig.savefig(out.open(name, binary=True), format="png", dpi=100)
     return name
 
 
@@ -101,7 +102,7 @@ def _summary(conn: Conn) -> tuple[dict[str, int], dict[str, str]]:
     return counts, facts
 
 
-def _daily(conn: Conn, out: Path) -> str:
+def _daily(conn: Conn, out: FileSet) -> str:
     rows = _fetch(
         conn,
         """SELECT c.date, COALESCE(sum(s.quantity), 0)::float8 AS units,
@@ -135,7 +136,7 @@ def _daily(conn: Conn, out: Path) -> str:
     return _save(fig, out, "daily_sales.png")
 
 
-def _weekly(conn: Conn, out: Path) -> str:
+def _weekly(conn: Conn, out: FileSet) -> str:
     rows = _fetch(
         conn,
         """SELECT c.day_of_week, avg(s.quantity)::float8
@@ -156,7 +157,7 @@ def _weekly(conn: Conn, out: Path) -> str:
     return _save(fig, out, "weekly_profile.png")
 
 
-def _promotions(conn: Conn, out: Path) -> str:
+def _promotions(conn: Conn, out: FileSet) -> str:
     means = _fetch(
         conn,
         """SELECT COALESCE(avg(quantity) FILTER (WHERE NOT on_promotion), 0)::float8,
@@ -265,7 +266,7 @@ def _prices_axes(conn: Conn, ax: Axes, store: int, product: int) -> str:
 
 
 def _series(
-    conn: Conn, out: Path, sample: list[tuple[int, int, str]], draw: Draw, name: str, title: str
+    conn: Conn, out: FileSet, sample: list[tuple[int, int, str]], draw: Draw, name: str, title: str
 ) -> str:
     """One subplot per sample series (two columns), one legend for all of them."""
     cols = 1 if len(sample) == 1 else 2
@@ -327,24 +328,19 @@ def report(conn: psycopg.Connection[tuple[object, ...]], out: Path, n_series: in
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
     try:
         counts, facts = _summary(conn)
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise PgseedError(f"cannot write to --out {out}: {exc.strerror or exc}.") from exc
-        sample = _sample(conn, max(1, n_series))
-        images = [
-            _daily(conn, out),
-            _weekly(conn, out),
-            _promotions(conn, out),
-            _series(conn, out, sample, _inventory_axes, "inventory.png", INVENTORY_TITLE),
-            _series(conn, out, sample, _prices_axes, "prices.png", PRICES_TITLE),
-        ]
+        # All or nothing: a full disk or a signal leaves no half-drawn picture, and an
+        # earlier report in the directory as it was.
+        with FileSet(out, what="the report", alternative="choose another --out") as files:
+            sample = _sample(conn, max(1, n_series))
+            images = [
+                _daily(conn, files),
+                _weekly(conn, files),
+                _promotions(conn, files),
+                _series(conn, files, sample, _inventory_axes, "inventory.png", INVENTORY_TITLE),
+                _series(conn, files, sample, _prices_axes, "prices.png", PRICES_TITLE),
+            ]
+            files.open("index.html").write(_page(counts, facts, images))
     finally:
         if own:
             conn.rollback()
-    page = out / "index.html"
-    try:
-        page.write_text(_page(counts, facts, images), encoding="utf-8")
-    except OSError as exc:
-        raise PgseedError(f"cannot write {page}: {exc.strerror or exc}.") from exc
-    return page
+    return out / "index.html"

@@ -1,0 +1,111 @@
+"""Stop signals: SIGINT, SIGTERM and SIGHUP stop a command the way Ctrl-C does.
+
+The CLI wraps every command in :func:`handled`, which installs one handler for the
+three and restores the previous handlers afterwards. The handler raises
+:class:`~pgseed.errors.Interrupted` (a KeyboardInterrupt) in the main thread, so the
+run's ``except``/``finally`` blocks roll the transaction back, remove partial files
+and stop the workers, and the CLI exits 128 + the signal number (130, 143, 129).
+
+- A signal that was ignored when the command started stays ignored: ``nohup``
+  ignores SIGHUP on purpose, and a shell's background job ignores SIGINT.
+- Only the first signal raises. A second one while the command is already stopping
+  is ignored, so it cannot cut the rollback and the clean-up short (SIGKILL still
+  stops pgseed: docs/engine.md says what holds then).
+- :func:`deferred` marks a short section that must not be cut in two (the commit,
+  the renames that put finished files in place): a signal arriving inside it is
+  raised when the section has completed.
+
+Handlers can only be installed from the main thread; elsewhere :func:`handled`
+does nothing and the process keeps Python's defaults.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+from .errors import Interrupted
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+Handler = Callable[[int, FrameType | None], Any] | int | None
+
+
+class _State:
+    def __init__(self) -> None:
+        self.depth = 0  # nested handled() (a group and its command): only the outermost installs
+        self.previous: dict[int, Handler] = {}
+        self.deferring = 0
+        self.pending: int | None = None
+        self.raised = False
+
+
+_state = _State()
+
+
+def _handler(signum: int, frame: FrameType | None) -> None:
+    if _state.raised:
+        return
+    if _state.deferring:
+        if _state.pending is None:
+            _state.pending = signum
+        return
+    _state.raised = True
+    raise Interrupted(signum)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Stop signals raise :class:`Interrupted` inside this block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    outer = _state.depth == 0
+    if outer:
+        _state.previous = {}
+        _state.pending = None
+        _state.raised = False
+        for sig in STOP_SIGNALS:
+            previous = signal.getsignal(sig)
+            if previous == signal.SIG_IGN:
+                continue
+            _state.previous[sig] = previous
+            signal.signal(sig, _handler)
+    _state.depth += 1
+    try:
+        yield
+    finally:
+        _state.depth -= 1
+        if outer:
+            for sig, previous in _state.previous.items():
+                # None: a handler installed from C, which Python cannot put back.
+                signal.signal(sig, signal.SIG_DFL if previous is None else previous)
+            _state.previous = {}
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """A stop signal arriving inside this block is raised once the block has completed.
+
+    When the block itself fails, its own exception goes on and the signal is dropped:
+    the command stops either way.
+    """
+    _state.deferring += 1
+    try:
+        yield
+    except BaseException:
+        _state.deferring -= 1
+        if not _state.deferring:
+            _state.pending = None
+        raise
+    _state.deferring -= 1
+    if not _state.deferring and _state.pending is not None and not _state.raised:
+        signum, _state.pending = _state.pending, None
+        _state.raised = True
+        raise Interrupted(signum)

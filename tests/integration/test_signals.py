@@ -1,0 +1,245 @@
+"""SIGINT, SIGTERM and SIGHUP stop a run like Ctrl-C; SIGKILL leaves nothing running.
+
+Real ``python -m pgseed`` processes against the test server, signalled while they load:
+the exit code is 128 + the signal, the output has the rollback summary, the database
+holds nothing, no worker or helper process is left, and no temporary file, partial
+file or semaphore of the run is left either.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.conftest import SMALL, dsn_for, scalar, write_config
+from tests.integration.procs import Pgseed, alive, env_for, kill, poll, run, shm_inodes
+
+pytestmark = pytest.mark.db
+
+GENONAUT_BIG = dict(
+    SMALL,
+    seed_data_generator=dict(SMALL["seed_data_generator"], target_rows_content_items_auto=400_000),
+)
+RETAIL_BIG = ("--stores", "10", "--products", "50", "--seed", "3")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    loading: str  # a progress line that shows the run is writing rows
+    database: bool  # writes a database (else files into --output)
+
+
+GENONAUT = Case("genonaut", "content_items_auto:", True)
+RETAIL = Case("retail", "sales_daily:", True)
+EXPORT = Case("export", "sales_daily:", False)
+
+
+def _args(case: Case, db_dsn: str, tmp_path: Path) -> list[str]:
+    two = ["--max-workers", "2"]
+    if case is GENONAUT:
+        cfg = str(write_config(tmp_path, GENONAUT_BIG))
+        return [
+            "genonaut",
+            "generate",
+            "--database-url",
+            db_dsn,
+            "--config",
+            cfg,
+            "--seed",
+            "1",
+            *two,
+        ]
+    if case is RETAIL:
+        return ["retail", "generate", "--full-new", "--database-url", db_dsn, *RETAIL_BIG, *two]
+    return ["retail", "generate", "--full-new", *RETAIL_BIG, "--output", str(tmp_path / "out")]
+
+
+def _tables(db_dsn: str) -> int:
+    return int(
+        scalar(
+            db_dsn, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        )
+    )
+
+
+def _parts(tmp_path: Path) -> list[Path]:
+    return [p for p in tmp_path.rglob("*") if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize(
+    ("case", "sig", "group"),
+    [
+        (GENONAUT, signal.SIGTERM, False),  # kill -TERM <pid>
+        (GENONAUT, signal.SIGINT, True),  # Ctrl-C reaches the whole process group
+        (GENONAUT, signal.SIGHUP, True),  # the terminal closed
+        (RETAIL, signal.SIGTERM, False),
+        (EXPORT, signal.SIGTERM, False),
+        (EXPORT, signal.SIGHUP, True),
+    ],
+    ids=lambda v: v.name if isinstance(v, Case | signal.Signals) else ("group" if v else "pid"),
+)
+def test_a_stop_signal_rolls_back_and_leaves_nothing(
+    case: Case, sig: signal.Signals, group: bool, db_dsn: str, tmp_path: Path
+) -> None:
+    env = env_for(tmp_path)
+    shm_before = shm_inodes()
+    p = Pgseed(_args(case, db_dsn, tmp_path), env)
+    children: list[psutil.Process] = []
+    try:
+        p.wait_for(case.loading)
+        children = p.descendants()
+        sems = p.semaphores()
+        if case.database:  # two workers and multiprocessing's resource tracker
+            assert len(children) >= 2, [c.cmdline() for c in children]
+            assert sems, "a spawn pool maps named semaphores"
+        p.signal(sig, group=group)
+        rc, out = p.finish()
+        _check_stopped(case, sig, rc, out, db_dsn, tmp_path, env, children, sems, shm_before)
+    finally:
+        kill([p.proc, *children])
+
+
+def _check_stopped(
+    case: Case,
+    sig: signal.Signals,
+    rc: int,
+    out: str,
+    db_dsn: str,
+    tmp_path: Path,
+    env: dict[str, str],
+    children: list[psutil.Process],
+    sems: set[int],
+    shm_before: set[int],
+) -> None:
+    assert rc == 128 + sig, out
+    assert f"interrupted ({sig.name})" in out and "Traceback" not in out, out
+    assert "reproduce with:" in out, out
+    if case.database:
+        assert "All of it was rolled back" in out, out
+        assert _tables(db_dsn) == 0
+    else:
+        assert "partial files were removed" in out, out
+        assert not list((tmp_path / "out").glob("*.csv"))
+    poll(lambda: not alive(children), 20, "the run's child processes to exit")
+    assert not list(Path(env["TMPDIR"]).iterdir())  # no pgseed-PID-* directory, no context
+    assert not _parts(tmp_path)
+    assert not (sems & shm_inodes() - shm_before)
+
+
+@pytest.mark.parametrize("case", [GENONAUT, EXPORT], ids=lambda c: c.name)
+def test_after_sigkill_nothing_runs_on_and_the_next_run_cleans_up(
+    case: Case, server_dsn: str, db_dsn: str, db_name: str, tmp_path: Path
+) -> None:
+    env = env_for(tmp_path)
+    p = Pgseed(_args(case, db_dsn, tmp_path), env)
+    children: list[psutil.Process] = []
+    try:
+        p.wait_for(case.loading)
+        children = p.descendants()
+        sems = p.semaphores()
+        p.signal(signal.SIGKILL)
+        assert p.finish()[0] == -signal.SIGKILL
+        poll(lambda: not alive(children), 20, "the workers to die with their parent")
+    finally:
+        kill([p.proc, *children])
+    poll(lambda: not (sems & shm_inodes()), 20, "the semaphores to be removed")
+
+    if case.database:
+        left = list(Path(env["TMPDIR"]).glob(f"pgseed-{p.proc.pid}-*"))
+        assert left, "SIGKILL gives no chance to clean up: the next run must"
+        assert _tables(db_dsn) == 0
+        nxt = db_name.replace("_test", "_next_test")
+        try:
+            if case is GENONAUT:
+                cfg = write_config(tmp_path, SMALL, "small.json")
+                args = ["genonaut", "generate", "--config", str(cfg), "--max-workers", "2"]
+            else:
+                args = ["retail", "generate", "--full-new", "--stores", "2", "--products", "3"]
+                args += ["--end-date", "2024-01-31", "--max-workers", "2"]
+            rc, out = run([*args, "--database-url", dsn_for(server_dsn, nxt)], env)
+            assert rc == 0, out
+        finally:
+            from tests.conftest import drop_database
+
+            drop_database(server_dsn, nxt)
+        assert not any(d.exists() for d in left)
+    else:
+        out_dir = tmp_path / "out"
+        assert _parts(tmp_path), "SIGKILL gives no chance to clean up: the next export must"
+        small = ["--stores", "2", "--products", "3", "--end-date", "2024-01-31"]
+        # The other format: none of its files has the name of a partial file left behind.
+        args = ["retail", "generate", "--full-new", *small, "--output", str(out_dir)]
+        rc, out = run([*args, "--format", "json"], env)
+        assert rc == 0, out
+        assert not _parts(tmp_path)
+        assert (out_dir / "sales_daily.json").exists()
+
+
+def test_a_worker_whose_parent_dies_exits_without_prctl(tmp_path: Path) -> None:
+    """The portable fallback alone (a thread polling getppid) ends an orphaned worker."""
+    child = (
+        "import os, threading, time; from pgseed.run import _watch_parent; "
+        "threading.Thread(target=_watch_parent, args=(os.getppid(), 0.05), daemon=True).start(); "
+        "print('watching', flush=True); time.sleep(120)"
+    )
+    parent = (
+        "import subprocess, sys, time; "
+        f"p = subprocess.Popen([sys.executable, '-c', {child!r}]); "
+        "print(p.pid, flush=True); time.sleep(120)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    orphan = psutil.Process(int(proc.stdout.readline()))
+    assert proc.stdout.readline().strip() == "watching"
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    try:
+        poll(lambda: not alive([orphan]), 20, "the orphaned process to exit")
+    finally:
+        kill([orphan])
+
+
+COMMIT_SIGNALLED = """
+import os, signal, sys
+import psycopg
+from pgseed.cli import main
+
+commit = psycopg.Connection.commit
+
+def commit_signalled(self):
+    if sys._getframe(1).f_globals["__name__"] == "pgseed.session":  # the run's commit
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives while it is in progress
+    commit(self)
+
+psycopg.Connection.commit = commit_signalled
+sys.argv[0] = "pgseed"
+main()
+"""
+
+
+def test_a_signal_during_the_commit_waits_for_it(
+    db_dsn: str, small_config: Path, tmp_path: Path
+) -> None:
+    """A signal that lands while the run commits does not cut the commit in two, and the
+    report does not claim a rollback of rows that were committed."""
+    args = ["genonaut", "generate", "--database-url", db_dsn, "--config", str(small_config)]
+    r = subprocess.run(
+        [sys.executable, "-c", COMMIT_SIGNALLED, *args],
+        env=env_for(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = r.stdout + r.stderr
+    assert r.returncode == 143, out
+    assert "interrupted after the commit" in out and "rolled back" not in out, out
+    assert "Traceback" not in out
+    assert scalar(db_dsn, "SELECT count(*) FROM users") > 0
