@@ -66,17 +66,22 @@ def timestamp_field(seconds: np.ndarray, null_mask: np.ndarray | None = None) ->
     return out
 
 
-def uuid4_strings(raw: np.ndarray) -> list[str]:
-    """Version-4 UUID strings from an (n, 16) uint8 array of random bytes."""
-    b = raw.astype(np.uint8, copy=True)
-    b[:, 6] = (b[:, 6] & 0x0F) | 0x40
-    b[:, 8] = (b[:, 8] & 0x3F) | 0x80
-    hexes = b.tobytes().hex()
+def uuid_strings(raw: np.ndarray) -> list[str]:
+    """UUID strings (``8-4-4-4-12`` lowercase hex) from an (n, 16) uint8 array."""
+    hexes = np.ascontiguousarray(raw, dtype=np.uint8).tobytes().hex()
     out = []
     for i in range(0, len(hexes), 32):
         h = hexes[i : i + 32]
         out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
     return out
+
+
+def uuid4_strings(raw: np.ndarray) -> list[str]:
+    """Version-4 UUID strings from an (n, 16) uint8 array of random bytes."""
+    b = raw.astype(np.uint8, copy=True)
+    b[:, 6] = (b[:, 6] & 0x0F) | 0x40
+    b[:, 8] = (b[:, 8] & 0x3F) | 0x80
+    return uuid_strings(b)
 
 
 def encode_rows(columns: Sequence[Sequence[Field]]) -> bytes:

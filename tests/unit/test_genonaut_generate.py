@@ -7,6 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pgseed.encode import uuid_strings
 from pgseed.packs.genonaut import generate as g
 from pgseed.packs.genonaut.owners import MemoryOwners
 from pgseed.packs.genonaut.verify import prompt_problem
@@ -105,7 +106,7 @@ def _args(ctx: g.ItemsContext, table: str, block: int) -> tuple[str, int, g.Owne
 
 def test_items_block_rules() -> None:
     ctx = _ctx()
-    created = dict(zip(OWNERS.ids.tolist(), OWNERS.created.tolist(), strict=True))
+    created = dict(zip(uuid_strings(OWNERS.raw), OWNERS.created.tolist(), strict=True))
     admins = 0
     for block in range(g.n_blocks(2500)):
         items, jobs = g.items_block(ctx, *_args(ctx, "content_items", block))

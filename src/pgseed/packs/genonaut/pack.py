@@ -25,7 +25,8 @@ from ...run import Task, WorkerPool, run_tasks, split_rows
 from ...unique import ConflictFilter
 from . import generate as g
 from .config import GenonautConfig
-from .owners import DbOwners, MemoryOwners
+from .owners import MemoryOwners
+from .owners import load as load_owners
 
 TABLES = ("users", "content_items", "content_items_auto", "generation_jobs")
 COLUMNS = {
@@ -325,7 +326,7 @@ def run(
     assert row is not None
     admin_created = _epoch(row[0])
     insert_users(conn, cfg, seed, loader, reporter, filt)
-    owners = DbOwners(conn, admin, hi)
+    owners = load_owners(conn, admin, hi)
     id_start = {t: _reserve_ids(conn, t, p.items[t]) for t in g.CONTENT_TABLES}
     ctx = items_context(cfg, seed, p, admin, admin_created, owners, id_start)
     run_tasks(
