@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shlex
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .cli import PgseedCommand, PgseedGroup, _reproduce, report_checks, resolve_dsn
-from .dsn import redact
-from .errors import ConfigError, PgseedError, SafetyError, VerificationFailed
+from . import cli_retail_ops as retail_ops
+from .cli import PgseedCommand, PgseedGroup, report_checks, resolve_dsn
+from .errors import ConfigError, PgseedError, VerificationFailed
 from .progress import Reporter
-from .safety import check_app_env
+from .safety import production_guard
 
 
 @click.group(cls=PgseedGroup)
@@ -68,41 +66,6 @@ def _target(database_url: str | None, use_embedded: bool) -> str:
     if not use_embedded and database_url is None and os.environ.get("DATABASE_URL", "").strip():
         database_url, source = os.environ["DATABASE_URL"], "DATABASE_URL"
     return resolve_dsn(database_url, use_embedded, DEFAULT_DATABASE, source)
-
-
-def _env_flag(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name}={raw!r}: expected true or false.")
-
-
-def _production_guard() -> None:
-    """spec 003: production is blocked, for every operation on a database (dry runs too)."""
-    allow = _env_flag("SEEDER_ALLOW_PRODUCTION", False)
-    if os.environ.get("APP_ENV", "").strip().lower() == "production" and allow:
-        raise SafetyError(
-            "APP_ENV=production: pgseed never writes to production, and "
-            "SEEDER_ALLOW_PRODUCTION=true does not lift that.\nFix: run it against a "
-            "demo or test environment."
-        )
-    check_app_env()
-
-
-def _guard(action: str, confirm: bool) -> None:
-    """spec 003's guards: production blocked, --confirm for destructive operations."""
-    _production_guard()
-    require = _env_flag("SEEDER_REQUIRE_CONFIRM", True)
-    if not confirm and require:
-        raise SafetyError(
-            f"{action} is destructive and needs --confirm.\n"
-            f"Fix: add --confirm (or --dry-run to preview what it would do)."
-        )
 
 
 def common(f: Any) -> Any:
@@ -279,240 +242,24 @@ def generate(
         from .packs.retail.pack import plan_full
 
         if dry_run:
-            _print_rows(
+            retail_ops.print_rows(
                 f"would write to {output} ({fmt}; dry run: nothing is written; estimates for "
                 "price_history and promotion):",
                 plan_full(cfg).rows,
             )
             return
-        written = export(cfg, output, fmt, reporter, reproduce=_reproduce_retail(cfg.seed))
+        written = export(cfg, output, fmt, reporter, reproduce=retail_ops.reproduce_line(cfg.seed))
         reporter.summary(written, {}, f"rows written to {output} ({fmt})")
         return
-    _production_guard()
+    production_guard()
     dsn = _target(database_url, embedded)
     workers = max_workers or os.cpu_count() or 1
     if delete_:
-        _delete(dsn, scope, confirm, dry_run, reporter)
+        retail_ops.delete(dsn, scope, confirm, dry_run, reporter)
     elif append_:
-        _append(dsn, cfg, flags, dry_run, workers, reporter, verbose)
+        retail_ops.append(dsn, cfg, flags, dry_run, workers, reporter, verbose)
     else:
-        _full_new(dsn, cfg, confirm, dry_run, workers, no_bulk, reporter, verbose)
-
-
-def _open(dsn: str, *, dry_run: bool, write: bool = True) -> tuple[Any, str]:
-    from .packs.retail import spec
-    from .session import open_checked
-
-    return open_checked(dsn, spec.SCHEMA, write=write, dry_run=dry_run)
-
-
-def _print_rows(title: str, rows: dict[str, int]) -> None:
-    click.echo(title)
-    for table, n in rows.items():
-        click.echo(f"  {table:<26} {n:>12,}")
-
-
-def _print_samples(samples: dict[str, list[dict[str, str]]]) -> None:
-    for table, rows in samples.items():
-        click.echo(f"\nsample rows of {table}:")
-        for row in rows:
-            click.echo("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
-
-
-def _full_new(
-    dsn: str,
-    cfg: Any,
-    confirm: bool,
-    dry_run: bool,
-    workers: int,
-    no_bulk: bool,
-    reporter: Reporter,
-    verbose: bool,
-) -> None:
-    from .packs.retail import spec
-    from .packs.retail.pack import counts, plan_full, prepare_full, run_full, samples
-    from .session import seed as seed_run
-
-    if not dry_run:
-        check_app_env()
-    p = plan_full(cfg)
-    target, state = _open(dsn, dry_run=dry_run)
-    held: dict[str, int] = {}
-    try:
-        if target is not None and state == "ok":
-            held = {t: n for t, n in counts(target.conn).items() if n}
-    finally:
-        if target is not None:
-            target.conn.close()
-    note = "estimates for price_history and promotion"
-    if dry_run:
-        where = (
-            "does not exist yet (a real run creates it)"
-            if target is None
-            else (
-                f'"{target.dbname}": '
-                + ("schema in place" if state == "ok" else "no schema yet (a real run creates it)")
-            )
-        )
-        click.echo(f"database {where}")
-        if held:
-            click.echo(
-                "would replace: "
-                + ", ".join(f"{t} {n:,}" for t, n in held.items())
-                + " (needs --confirm)"
-            )
-        _print_rows(f"planned rows (dry run: nothing is written; {note}):", p.rows)
-        _print_samples(samples(p))
-        return
-    if held:
-        try:
-            _guard(
-                "--full-new into tables that hold rows ("
-                + ", ".join(f"{t} {n:,}" for t, n in held.items())
-                + ")",
-                confirm,
-            )
-        except SafetyError:
-            raise
-    if verbose:
-        _print_rows(f"planned rows ({note}):", p.rows)
-    reproduce = _reproduce_retail(cfg.seed)
-    click.echo(
-        f"seeding {redact(dsn)}: full-new, scenario {cfg.scenario}, seed {cfg.seed}, "
-        f"{workers} worker(s)"
-    )
-    click.echo(f"reproduce with: {reproduce}")
-    if p.missing_pairs:
-        click.echo(
-            f"sparsity: {p.missing_pairs:,} of {len(p.stores.id) * len(p.products.id):,} "
-            "store x product pairs never sell"
-        )
-    loader = seed_run(
-        dsn,
-        spec.SCHEMA,
-        reporter,
-        lambda conn, loader, pool: run_full(conn, p, loader, reporter, pool),
-        reproduce=reproduce,
-        bulk_mode=not no_bulk,
-        workers=workers,
-        warm=("pgseed.packs.retail.pack",),
-        prepare=lambda conn: prepare_full(
-            conn, replace=confirm or not _env_flag("SEEDER_REQUIRE_CONFIRM", True)
-        ),
-    )
-    reporter.summary(loader.written, loader.seconds, "rows created")
-
-
-def _reproduce_retail(seed: int) -> str:
-    """The reproduce line, with the SEEDER_* values (and a redacted DATABASE_URL) it used."""
-    from .packs.retail.config import ENV_KEYS
-
-    env = [f"{k}={shlex.quote(os.environ[k])}" for k in ENV_KEYS if os.environ.get(k, "").strip()]
-    given = " ".join(sys.argv)
-    if "--database" not in given and "--embedded" not in given and os.environ.get("DATABASE_URL"):
-        env.append(f"DATABASE_URL={shlex.quote(redact(os.environ['DATABASE_URL']))}")
-    return " ".join([*env, _reproduce(seed)])
-
-
-def _append(
-    dsn: str,
-    cfg: Any,
-    flags: dict[str, Any],
-    dry_run: bool,
-    workers: int,
-    reporter: Reporter,
-    verbose: bool,
-) -> None:
-    from .packs.retail import spec
-    from .packs.retail.pack import append_range, lock_all, plan_append, run_append, samples
-    from .session import seed as seed_run
-
-    if flags.get("end_date") is None:
-        raise ConfigError(
-            "--append needs --end-date (and --start-date, else the day after the "
-            "last calendar day).\nExample: --append --start-date 2025-01-01 "
-            "--end-date 2025-03-31"
-        )
-    # dry_run=True: never create a database just to find nothing to append to.
-    target, state = _open(dsn, dry_run=True)
-    if target is None or state != "ok":
-        if target is not None:
-            target.conn.close()
-        raise PgseedError(
-            "nothing to append to: the database has no retail data yet.\nFix: run --full-new first."
-        )
-    try:
-        start, end = append_range(target.conn, flags.get("start_date"), flags["end_date"])
-        if end < start:
-            click.echo(
-                f"nothing to append: the data already runs to {start - dt.timedelta(days=1)} "
-                f"(through --end-date {end}); this append was already applied."
-            )
-            return
-        p = plan_append(target.conn, cfg, start, end)
-    finally:
-        target.conn.close()
-    if dry_run or verbose:
-        click.echo(f"append {start}..{end} to {p.pairs:,} existing store x product series")
-        _print_rows(
-            "planned rows (estimates for price_history and promotion)"
-            + (" (dry run: nothing is written):" if dry_run else ":"),
-            p.rows,
-        )
-    if dry_run:
-        _print_samples(samples(p))
-        return
-    reproduce = _reproduce_retail(cfg.seed)
-    click.echo(
-        f"seeding {redact(dsn)}: append {start}..{end} to {p.pairs:,} series, seed {cfg.seed}"
-    )
-    click.echo(f"reproduce with: {reproduce}")
-
-    def body(conn: Any, loader: Any, pool: Any) -> None:
-        lock_all(conn)
-        fresh = plan_append(conn, cfg, start, end)  # under the lock: nobody moved since
-        run_append(conn, fresh, cfg, loader, reporter, pool)
-
-    loader = seed_run(
-        dsn,
-        spec.SCHEMA,
-        reporter,
-        body,
-        reproduce=reproduce,
-        bulk_mode=False,
-        workers=workers,
-        warm=("pgseed.packs.retail.pack",),
-    )
-    reporter.summary(loader.written, loader.seconds, "rows appended")
-
-
-def _delete(dsn: str, scope: str, confirm: bool, dry_run: bool, reporter: Reporter) -> None:
-    from .packs.retail.pack import SCOPES, check_delete, counts, delete
-
-    if not dry_run:
-        _guard(f"--delete --scope {scope}", confirm)
-    target, state = _open(dsn, dry_run=True, write=not dry_run)
-    if target is None or state != "ok":
-        if target is not None:
-            target.conn.close()
-        click.echo("nothing to delete: the database has no retail schema.")
-        return
-    conn = target.conn
-    try:
-        if dry_run:
-            check_delete(scope, counts(conn))  # the refusal a real run would give
-            n = counts(conn, SCOPES[scope])
-            _print_rows(f"would delete (dry run, scope {scope}):", n)
-            return
-        removed = delete(conn, scope)
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    finally:
-        conn.close()
-    _print_rows(f"deleted (scope {scope}), in one transaction:", removed)
-    reporter.info(f"done in {reporter.elapsed():.2f} s")
+        retail_ops.full_new(dsn, cfg, confirm, dry_run, workers, no_bulk, reporter, verbose)
 
 
 @retail.command()
@@ -532,7 +279,7 @@ def verify(
     flags = {k: _date(v) if k.endswith("_date") else v for k, v in flags.items()}
     cfg = _config(config_path, scenario, sets, verbose=verbose, **flags)
     dsn = _target(database_url, embedded)
-    target, state = _open(dsn, dry_run=False, write=False)
+    target, state = retail_ops.open_db(dsn, dry_run=False, write=False)
     assert target is not None
     try:
         if state != "ok":
@@ -568,7 +315,7 @@ def report(database_url: str | None, embedded: bool, out: Path, n_series: int) -
     from .packs.retail.report import report as run_report
 
     dsn = _target(database_url, embedded)
-    target, state = _open(dsn, dry_run=False, write=False)
+    target, state = retail_ops.open_db(dsn, dry_run=False, write=False)
     assert target is not None
     try:
         if state != "ok":

@@ -5,6 +5,8 @@
   name libpq will use (URL, keywords, PGDATABASE, user name) before connecting,
   and again on ``current_database()`` after.
 * A ``_demo``/``_test`` database that does not exist yet is created.
+* spec 003's policy: ``SEEDER_ALLOW_PRODUCTION`` never lifts the production block;
+  destructive operations need ``--confirm`` unless ``SEEDER_REQUIRE_CONFIRM=false``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,17 @@ from . import locks
 from .dsn import FIX, redact
 from .errors import ConfigError, DatabaseUnavailable, SafetyError
 
-__all__ = ["Target", "check_app_env", "check_name", "effective_dbname", "open_target", "redact"]
+__all__ = [
+    "Target",
+    "check_app_env",
+    "check_name",
+    "effective_dbname",
+    "env_flag",
+    "open_target",
+    "production_guard",
+    "redact",
+    "require_confirm",
+]
 
 ALLOWED_SUFFIXES = ("_demo", "_test")
 
@@ -52,6 +64,42 @@ def check_name(name: str) -> None:
         raise SafetyError(
             f'refusing database "{name}": pgseed writes only to databases whose name ends in '
             f"_demo or _test.\nFix: point --database-url at e.g. {name}_demo, or use --embedded."
+        )
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """A true/false environment variable (1/0, yes/no, on/off); ConfigError otherwise."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r}: expected true or false.")
+
+
+def production_guard() -> None:
+    """spec 003: production is blocked, for every operation on a database (dry runs too)."""
+    allow = env_flag("SEEDER_ALLOW_PRODUCTION", False)
+    if os.environ.get("APP_ENV", "").strip().lower() == "production" and allow:
+        raise SafetyError(
+            "APP_ENV=production: pgseed never writes to production, and "
+            "SEEDER_ALLOW_PRODUCTION=true does not lift that.\nFix: run it against a "
+            "demo or test environment."
+        )
+    check_app_env()
+
+
+def require_confirm(action: str, confirm: bool) -> None:
+    """spec 003's guards: production blocked, --confirm for destructive operations."""
+    production_guard()
+    require = env_flag("SEEDER_REQUIRE_CONFIRM", True)
+    if not confirm and require:
+        raise SafetyError(
+            f"{action} is destructive and needs --confirm.\n"
+            f"Fix: add --confirm (or --dry-run to preview what it would do)."
         )
 
 

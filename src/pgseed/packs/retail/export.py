@@ -26,8 +26,9 @@ from ...files import FileSet, describe
 from ...progress import Reporter
 from . import dims
 from .config import RetailConfig
+from .dimcopy import DIM_COLUMNS, calendar_columns
 from .models import TABLES
-from .pack import DIM_COLUMNS, FACTS_ORDER, blocks, calendar_columns, plan_full
+from .pack import FACTS_ORDER, blocks, plan_full
 from .simulate import FACT_TYPES, Series, simulate
 
 

@@ -1,0 +1,247 @@
+"""Append: sales and inventory for more days, continuing every existing series exactly.
+
+Each series carries over its closing stock, the orders still in transit, a running
+promotion and the price in force (docs/retail.md, "Operations"). Runs on the
+engine's connection, inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import psycopg
+
+from ...errors import ConfigError, GenerationError
+from ...load import CopyLoader
+from ...progress import Reporter
+from ...run import WorkerPool
+from . import dims
+from .config import RetailConfig
+from .dimcopy import calendar_copy
+from .pack import _estimate_rows, _holiday_mult, _load_series, levels
+from .simulate import Series, SimContext
+
+Conn = psycopg.Connection[tuple[object, ...]]
+
+
+@dataclass(frozen=True)
+class AppendPlan:
+    ctx: SimContext
+    series: Series
+    calendar: dims.CalendarRows
+    rows: dict[str, int]
+
+    @property
+    def pairs(self) -> int:
+        return len(self.series)
+
+
+def append_range(conn: Conn, start: dt.date | None, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The days an append really adds: from the day after the data's last day to ``end``.
+
+    Appends extend series forward, day by day: a ``start`` after that day would
+    leave a hole in every series (refused), one before the data's first day
+    would backfill (refused). A range the data already covers (the same append
+    run again, with or without ``start``) adds nothing: the returned start is
+    then after the returned end, and the caller says so and exits 0.
+    """
+    row = conn.execute(
+        "SELECT (SELECT min(date) FROM calendar), (SELECT max(date) FROM inventory_snapshot_daily)"
+    ).fetchone()
+    if row is None or row[0] is None or row[1] is None:
+        raise GenerationError(
+            "nothing to append to: the database holds no store x product series yet.\n"
+            "Fix: run --full-new first (append only extends existing series)."
+        )
+    first, last = row[0], row[1]
+    assert isinstance(first, dt.date) and isinstance(last, dt.date)
+    nxt = last + dt.timedelta(days=1)
+    if start is not None and end < start:
+        raise ConfigError(f"--end-date {end} is before --start-date {start}.")
+    if start is not None and start > nxt:
+        raise ConfigError(
+            f"--start-date {start} would leave a hole: the series end on {last}, so an append "
+            f"continues on {nxt}.\nFix: --start-date {nxt} (or leave --start-date out)."
+        )
+    if (start or end) < first:
+        raise ConfigError(
+            f"--{'start' if start else 'end'}-date {start or end} is before the data's first "
+            f"day ({first}): append only extends series forward.\nFix: use --full-new with the "
+            "wider date range to regenerate."
+        )
+    return nxt, end
+
+
+def _carried_state(
+    conn: Conn, cfg: RetailConfig, sid: np.ndarray, pid: np.ndarray, last: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each series carries past its last day: orders placed in its last
+    ``lead_time_days`` days (still in transit), and a promotion that runs on."""
+    lead = cfg.retail.lead_time_days
+    pos = {(int(a), int(b)): i for i, (a, b) in enumerate(zip(sid, pid, strict=True))}
+    in_transit = np.zeros((len(sid), lead), dtype=np.int64)
+    for a, b, day, qty in conn.execute(
+        """
+        SELECT i.store_id, i.product_id, i.date, i.ordered_qty
+        FROM inventory_snapshot_daily i
+        JOIN (SELECT store_id, product_id, max(date) AS last
+              FROM inventory_snapshot_daily GROUP BY 1, 2) m USING (store_id, product_id)
+        WHERE i.date > m.last - %s AND i.ordered_qty > 0
+        """,
+        [lead],
+    ).fetchall():
+        i = pos[(int(str(a)), int(str(b)))]
+        # ordered at the end of day t, it arrives at the end of day t + lead, which is
+        # column (t + lead) - (last + 1) of the appended days
+        k = dims.epoch_day(day) + lead - int(last[i]) - 1  # type: ignore[arg-type]
+        if 0 <= k < lead:
+            in_transit[i, k] = int(str(qty))
+    none = np.iinfo(np.int64).min // 2
+    promo_end = np.full(len(sid), none, dtype=np.int64)
+    promo_disc = np.zeros(len(sid), dtype=np.int64)
+    for a, b, end, disc in conn.execute(
+        """
+        SELECT DISTINCT ON (p.store_id, p.product_id) p.store_id, p.product_id, p.end_date,
+               round(p.discount_pct * 1000)::int
+        FROM promotion p
+        JOIN (SELECT store_id, product_id, max(date) AS last
+              FROM inventory_snapshot_daily GROUP BY 1, 2) m USING (store_id, product_id)
+        WHERE p.end_date > m.last AND p.start_date <= m.last
+        ORDER BY p.store_id, p.product_id, p.end_date DESC
+        """
+    ).fetchall():
+        i = pos[(int(str(a)), int(str(b)))]
+        promo_end[i] = dims.epoch_day(end)  # type: ignore[arg-type]
+        promo_disc[i] = int(str(disc))
+    return in_transit, promo_end, promo_disc
+
+
+def plan_append(conn: Conn, cfg: RetailConfig, start: dt.date, end: dt.date) -> AppendPlan:
+    """Read what the database holds and plan sales and inventory for [start, end]."""
+    stores = conn.execute("SELECT id, code, name FROM store ORDER BY id").fetchall()
+    products = conn.execute(
+        "SELECT id, sku, name, (base_price * 100)::bigint, launch_date FROM product ORDER BY id"
+    ).fetchall()
+    state = conn.execute(
+        """
+        SELECT i.store_id, i.product_id, i.date, i.on_hand_qty + i.received_qty
+                 - coalesce(s.quantity, 0)
+        FROM (SELECT store_id, product_id, max(date) AS date
+              FROM inventory_snapshot_daily GROUP BY store_id, product_id) last
+        JOIN inventory_snapshot_daily i USING (store_id, product_id, date)
+        LEFT JOIN sales_daily s USING (store_id, product_id, date)
+        ORDER BY i.store_id, i.product_id
+        """
+    ).fetchall()
+    if not state:
+        raise GenerationError(
+            "nothing to append to: the database holds no store x product series yet.\n"
+            "Fix: run --full-new first (append only extends existing series)."
+        )
+    prices = dict(
+        ((int(str(r[0])), int(str(r[1]))), int(str(r[2])))
+        for r in conn.execute(
+            "SELECT DISTINCT ON (store_id, product_id) store_id, product_id, (price * 100)::bigint"
+            " FROM price_history ORDER BY store_id, product_id, valid_to DESC, id DESC"
+        ).fetchall()
+    )
+    first_row = conn.execute("SELECT min(date) FROM calendar").fetchone()
+    anchor = dims.epoch_day(first_row[0]) if first_row and first_row[0] else dims.epoch_day(start)  # type: ignore[arg-type]
+    s_pos = {int(str(r[0])): i for i, r in enumerate(stores)}
+    p_pos = {int(str(r[0])): i for i, r in enumerate(products)}
+    sid = np.array([int(str(r[0])) for r in state], dtype=np.int64)
+    pid = np.array([int(str(r[1])) for r in state], dtype=np.int64)
+    s_idx = np.array([s_pos[x] for x in sid.tolist()], dtype=np.int64)
+    p_idx = np.array([p_pos[x] for x in pid.tolist()], dtype=np.int64)
+    last = np.array([dims.epoch_day(r[2]) for r in state], dtype=np.int64)  # type: ignore[arg-type]
+    closing = np.array([max(int(str(r[3])), 0) for r in state], dtype=np.int64)
+    base = np.array([int(str(r[3])) for r in products], dtype=np.int64)[p_idx]
+    launch = np.array([dims.epoch_day(r[4]) for r in products], dtype=np.int64)[p_idx]  # type: ignore[arg-type]
+    day0, day1 = dims.epoch_day(start), dims.epoch_day(end)
+    price = np.array(
+        [
+            prices.get((a, b), int(c))
+            for a, b, c in zip(sid.tolist(), pid.tolist(), base, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    in_transit, promo_end, promo_disc = _carried_state(conn, cfg, sid, pid, last)
+    series = Series(
+        store_id=sid,
+        product_id=pid,
+        level=levels(
+            cfg,
+            [str(r[1]) for r in stores],
+            [str(r[2]) for r in stores],
+            [str(r[1]) for r in products],
+            [str(r[2]) for r in products],
+            s_idx,
+            p_idx,
+        ),
+        base_cents=base,
+        price_cents=price,
+        first_day=np.maximum.reduce([np.full_like(last, day0), last + 1, launch]),
+        launch=launch,
+        on_hand=closing,
+        in_transit=in_transit,
+        promo_end=promo_end,
+        promo_disc=promo_disc,
+    )
+    have = {
+        dims.epoch_day(r[0])  # type: ignore[arg-type]
+        for r in conn.execute(
+            "SELECT date FROM calendar WHERE date BETWEEN %s AND %s", [start, end]
+        ).fetchall()
+    }
+    full_cal = dims.calendar(cfg, start, end)
+    keep = np.array([d not in have for d in full_cal.days.tolist()], dtype=bool)
+    cal = dims.CalendarRows(
+        days=full_cal.days[keep],
+        holiday_name=[n for n, k in zip(full_cal.holiday_name, keep.tolist(), strict=True) if k],
+    )
+    ctx = SimContext(
+        seed=cfg.seed,
+        cfg=cfg,
+        day0=day0,
+        day1=day1,
+        anchor=anchor,
+        holiday_mult=_holiday_mult(cfg, day0, day1),
+    )
+    rows = {"calendar": len(cal.days), **_estimate_rows(cfg, ctx, series)}
+    return AppendPlan(ctx, series, cal, rows)
+
+
+def run_append(
+    conn: Conn,
+    p: AppendPlan,
+    cfg: RetailConfig,
+    loader: CopyLoader,
+    reporter: Reporter,
+    pool: WorkerPool,
+) -> None:
+    reporter.begin(p.rows)
+    row = conn.execute("SELECT coalesce(max(id), 0) FROM price_history").fetchone()
+    before = int(str(row[0])) if row else 0
+    loader.copy("calendar", calendar_copy(p.calendar), len(p.calendar.days))
+    _load_series(loader, p.ctx, p.series, cfg.batch_size, pool)
+    # A series whose price did not change at the boundary keeps one window: the old
+    # window is extended over the new days instead of a new row at the same price.
+    merged = conn.execute(
+        """
+        WITH pairs AS (
+            SELECT a.id AS old_id, b.id AS new_id, b.valid_to
+            FROM price_history a JOIN price_history b
+              ON b.store_id = a.store_id AND b.product_id = a.product_id
+             AND b.valid_from = a.valid_to + 1 AND b.price = a.price
+            WHERE a.id <= %(before)s AND b.id > %(before)s
+        ), extended AS (
+            UPDATE price_history p SET valid_to = pairs.valid_to
+            FROM pairs WHERE p.id = pairs.old_id
+        )
+        DELETE FROM price_history p USING pairs WHERE p.id = pairs.new_id
+        """,
+        {"before": before},
+    ).rowcount
+    loader.written["price_history"] -= max(merged, 0)
