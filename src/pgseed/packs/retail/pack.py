@@ -42,17 +42,11 @@ DEFAULT_DATABASE = "retail_demo"
 # -- the work of one block of series (in a worker process) ----------------------
 
 
-@dataclass(frozen=True)
-class Work:
-    ctx: SimContext
-    series: Series
-
-
-def work(w: Work, block: tuple[int, int]) -> dict[str, tuple[int, bytes]]:
-    lo, hi = block
-    s = w.series
-    part = s.part(lo, hi)
-    out = simulate(w.ctx, part)
+def work(ctx: SimContext, part: Series) -> dict[str, tuple[int, bytes]]:
+    """One block of series, simulated and encoded (in a worker process). The block's
+    series travel with the task; the shared context holds no per-series array, so a
+    worker's memory does not grow with the number of series (issue 8, kind 12)."""
+    out = simulate(ctx, part)
     check_bounds(out)
     result = {}
     for table in FACTS_ORDER:
@@ -241,9 +235,9 @@ def _load_series(
     days = ctx.day1 - ctx.day0 + 1
     run_tasks(
         loader,
-        [Task("inventory_snapshot_daily", b) for b in blocks(series, days)],
+        (Task("inventory_snapshot_daily", series.part(lo, hi)) for lo, hi in blocks(series, days)),
         work,
-        Work(ctx, series),
+        ctx,
         order=FACTS_ORDER,
         batch_sizes=dict.fromkeys(FACTS_ORDER, batch_size),
         pool=pool,
