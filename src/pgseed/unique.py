@@ -178,7 +178,10 @@ class ConflictFilter:
         for every row that conflicts with the table or an earlier row of the block, on
         the first index (by name) where it does. One statement for all indexes."""
         conn = self.conn
-        conn.execute(sql.SQL("DELETE FROM {}").format(self.cand))
+        # TRUNCATE, not DELETE: deleted rows stay in the table until a VACUUM, which
+        # cannot run inside the run's transaction, and every block's scan would read them
+        # (the candidates' scan grew to 3,400 pages after 100 blocks, 300 s for 1M users).
+        conn.execute(sql.SQL("TRUNCATE {}").format(self.cand))
         with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(self.cand)) as cp:
             cp.write(data)
         if not self.indexes:
