@@ -86,3 +86,27 @@ def uncovered(rules: Sequence[str], prefixes: Sequence[str]) -> list[str]:
 
 
 Verify = Callable[[Conn], Sequence[Any]]
+
+
+def seeded_with_copy(
+    server_dsn: str, home: Path, prefix: str, generate: Sequence[str]
+) -> Iterator[tuple[str, str]]:
+    """Seed a database with ``pgseed *generate``; yield it and an untouched copy of it
+    (for the CLI case, made before anyone connects); drop both afterwards."""
+    from tests.conftest import drop_database
+
+    name, dsn = new_database(server_dsn, f"{prefix}mut")
+    copy, copy_dsn = new_database(server_dsn, f"{prefix}cli")
+    res = run_cli(home, *generate[:2], "--database-url", dsn, *generate[2:])
+    assert res.exit_code == 0, res.output
+    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {copy} TEMPLATE {name}")
+    yield dsn, copy_dsn
+    drop_database(server_dsn, name)
+    drop_database(server_dsn, copy)
+
+
+def mutator_on(seeded: tuple[str, str]) -> Iterator[Mutator]:
+    m = Mutator(seeded[0])
+    yield m
+    m.close()

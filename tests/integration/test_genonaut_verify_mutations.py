@@ -19,13 +19,15 @@ import pytest
 from pgseed.config import layer
 from pgseed.packs.genonaut.config import GenonautConfig, file_values
 from pgseed.packs.genonaut.verify import verify
-from tests.conftest import ADMIN, SMALL, drop_database, dsn_for, write_config
+from tests.conftest import ADMIN, SMALL, drop_database, write_config
 from tests.integration.mutation import (
     Mutator,
     assert_names,
     failed_rules,
+    mutator_on,
     new_database,
     run_cli,
+    seeded_with_copy,
     uncovered,
 )
 
@@ -63,24 +65,18 @@ def config(path: Path, **keys: object) -> GenonautConfig:
 
 @pytest.fixture(scope="module")
 def seeded(server_dsn: str, home: Path, small: Path) -> Iterator[tuple[str, str]]:
-    """The dataset, and an untouched copy for the CLI (made before anyone connects)."""
-    name, dsn = new_database(server_dsn, "gmut")
-    copy, copy_dsn = new_database(server_dsn, "gcli")
-    res = run_cli(home, "genonaut", "generate", "--database-url", dsn, "--config", str(small),
-                  "--seed", "3", "--max-workers", "1")  # fmt: skip
-    assert res.exit_code == 0, res.output
-    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
-        c.execute(f"CREATE DATABASE {copy} TEMPLATE {name}")
-    yield dsn, copy_dsn
-    drop_database(server_dsn, name)
-    drop_database(server_dsn, copy)
+    """The dataset, and an untouched copy for the CLI."""
+    yield from seeded_with_copy(
+        server_dsn,
+        home,
+        "g",
+        ("genonaut", "generate", "--config", str(small), "--seed", "3", "--max-workers", "1"),
+    )
 
 
 @pytest.fixture(scope="module")
 def mutator(seeded: tuple[str, str]) -> Iterator[Mutator]:
-    m = Mutator(seeded[0])
-    yield m
-    m.close()
+    yield from mutator_on(seeded)
 
 
 def one(table: str, assignment: str, where: str = "true") -> str:

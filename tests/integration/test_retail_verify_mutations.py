@@ -19,13 +19,15 @@ import pytest
 
 from pgseed.packs.retail.config import RetailConfig, build
 from pgseed.packs.retail.verify import verify
-from tests.conftest import drop_database, dsn_for
+from tests.conftest import drop_database
 from tests.integration.mutation import (
     Mutator,
     assert_names,
     failed_rules,
+    mutator_on,
     new_database,
     run_cli,
+    seeded_with_copy,
     uncovered,
 )
 
@@ -56,24 +58,15 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def seeded(server_dsn: str, home: Path) -> Iterator[tuple[str, str]]:
-    """The dataset, and an untouched copy for the CLI (made before anyone connects)."""
-    name, dsn = new_database(server_dsn, "rmut")
-    copy, copy_dsn = new_database(server_dsn, "rcli")
-    res = run_cli(home, "retail", "generate", "--full-new", "--database-url", dsn, *ARGS,
-                  "--max-workers", "1")  # fmt: skip
-    assert res.exit_code == 0, res.output
-    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
-        c.execute(f"CREATE DATABASE {copy} TEMPLATE {name}")
-    yield dsn, copy_dsn
-    drop_database(server_dsn, name)
-    drop_database(server_dsn, copy)
+    """The dataset, and an untouched copy for the CLI."""
+    yield from seeded_with_copy(
+        server_dsn, home, "r", ("retail", "generate", "--full-new", *ARGS, "--max-workers", "1")
+    )
 
 
 @pytest.fixture(scope="module")
 def mutator(seeded: tuple[str, str]) -> Iterator[Mutator]:
-    m = Mutator(seeded[0])
-    yield m
-    m.close()
+    yield from mutator_on(seeded)
 
 
 def fk(child: str, col: str, value: str) -> str:

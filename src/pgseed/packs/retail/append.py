@@ -20,7 +20,7 @@ from ...run import WorkerPool
 from . import dims
 from .config import RetailConfig
 from .dimcopy import calendar_copy
-from .pack import _estimate_rows, _holiday_mult, _load_series, levels
+from .pack import _estimate_rows, _load_series, levels, sim_context
 from .simulate import Series, SimContext
 
 Conn = psycopg.Connection[tuple[object, ...]]
@@ -201,14 +201,7 @@ def plan_append(conn: Conn, cfg: RetailConfig, start: dt.date, end: dt.date) -> 
         days=full_cal.days[keep],
         holiday_name=[n for n, k in zip(full_cal.holiday_name, keep.tolist(), strict=True) if k],
     )
-    ctx = SimContext(
-        seed=cfg.seed,
-        cfg=cfg,
-        day0=day0,
-        day1=day1,
-        anchor=anchor,
-        holiday_mult=_holiday_mult(cfg, day0, day1),
-    )
+    ctx = sim_context(cfg, day0, day1, anchor=anchor)
     rows = {"calendar": len(cal.days), **_estimate_rows(cfg, ctx, series)}
     return AppendPlan(ctx, series, cal, rows)
 

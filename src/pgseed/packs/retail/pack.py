@@ -110,6 +110,18 @@ class FullPlan:
     rows: dict[str, int]  # exact for all but price_history and promotion (estimates)
 
 
+def sim_context(cfg: RetailConfig, day0: int, day1: int, *, anchor: int) -> SimContext:
+    """The simulation of days ``day0..day1`` (epoch days); trends count from ``anchor``."""
+    return SimContext(
+        seed=cfg.seed,
+        cfg=cfg,
+        day0=day0,
+        day1=day1,
+        anchor=anchor,
+        holiday_mult=_holiday_mult(cfg, day0, day1),
+    )
+
+
 def _holiday_mult(cfg: RetailConfig, day0: int, day1: int) -> np.ndarray:
     hol = dims.holidays(cfg, dims.from_epoch_day(day0), dims.from_epoch_day(day1))
     return np.array([hol[d][1] if d in hol else 1.0 for d in range(day0, day1 + 1)])
@@ -190,14 +202,7 @@ def plan_full(cfg: RetailConfig) -> FullPlan:
         launch=launch,
         on_hand=np.full(len(pairs), -1, dtype=np.int64),
     )
-    ctx = SimContext(
-        seed=cfg.seed,
-        cfg=cfg,
-        day0=day0,
-        day1=day1,
-        anchor=day0,
-        holiday_mult=_holiday_mult(cfg, day0, day1),
-    )
+    ctx = sim_context(cfg, day0, day1, anchor=day0)
     rows = {
         "store": len(st.id),
         "product": len(pr.id),
