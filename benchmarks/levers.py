@@ -108,8 +108,8 @@ def reload_two_sessions(dsn: str, where: Path) -> float:
         return run
 
     _parallel([load(("content_items_auto",)), load(("users", "content_items", "generation_jobs"))])
-    jobs_idx = [d for _, n, d in plan.indexes if n.startswith("ix_generation_jobs")]
-    other_idx = [d for _, n, d in plan.indexes if not n.startswith("ix_generation_jobs")]
+    jobs_idx = [i.definition for i in plan.indexes if i.name.startswith("ix_generation_jobs")]
+    other_idx = [i.definition for i in plan.indexes if not i.name.startswith("ix_generation_jobs")]
     _parallel([build(jobs_idx), build(other_idx)])
     with psycopg.connect(dsn) as c:
         plan.indexes = []

@@ -20,9 +20,13 @@ EXAMPLE = "2025-05-01 00:00:00 (or with an offset: 2025-05-01T00:00:00+09:00, ..
 
 
 def parse(text: str) -> dt.datetime:
-    """An ISO 8601 date-time, naive or with an offset; ValueError names the expected form."""
+    """An ISO 8601 date-time, naive or with an offset (``Z`` or ``z`` for UTC);
+    ValueError names the expected form."""
+    value = text.strip()
+    if value.endswith("z"):  # RFC 3339 allows a lowercase z; fromisoformat does not
+        value = value[:-1] + "Z"
     try:
-        return dt.datetime.fromisoformat(text.strip())
+        return dt.datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"expected a date-time like {EXAMPLE}") from None
 
@@ -35,7 +39,17 @@ def _offset(value: dt.datetime) -> str:
 
 
 def to_utc(text: str, zone: str, key: str) -> dt.datetime:
-    """The UTC instant ``text`` names (see the module rules); ValueError explains DST."""
+    """The UTC instant ``text`` names (see the module rules); ValueError explains DST,
+    or says the instant lies outside the years 1 to 9999 once converted to UTC."""
+    try:
+        return _to_utc(text, zone, key)
+    except OverflowError:
+        raise ValueError(
+            f"{key} {text.strip()} is outside the years 1 to 9999 once converted to UTC"
+        ) from None
+
+
+def _to_utc(text: str, zone: str, key: str) -> dt.datetime:
     local = parse(text)
     if local.tzinfo is not None:
         return local.astimezone(dt.UTC)

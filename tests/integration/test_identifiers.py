@@ -99,8 +99,8 @@ def test_engine_parts_with_odd_names_in_a_foreign_schema(
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(SCHEMA)))
         assert serial_sequence(conn, "User", "id") == f'"{SCHEMA}"."User_id_seq"'
         plan = bulk.begin(conn, ["User", "Like"])
-        assert {n for _, n, _ in plan.indexes} == {"Group By idx", "Like Order"}
-        assert {n for _, _, n, _ in plan.foreign_keys} == {"Like→User.fk", "User.best like"}
+        assert {i.name for i in plan.indexes} == {"Group By idx", "Like Order"}
+        assert {k.name for k in plan.foreign_keys} == {"Like→User.fk", "User.best like"}
         loader = CopyLoader(
             conn, {"User": ("id", "select", "Group By"), "Like": ("id", "user id", "order")},
             Reporter(),
@@ -122,3 +122,38 @@ def test_engine_parts_with_odd_names_in_a_foreign_schema(
                   "('Like→User.fk', 'User.best like')") == 2  # fmt: skip
     assert scalar(db_dsn, sql.SQL('SELECT count(*) FROM {}."user"').format(
         sql.Identifier(SCHEMA)).as_string(None)) == 0  # fmt: skip
+
+
+def test_bulk_mode_keeps_what_the_database_adds_to_its_indexes_and_keys(
+    cli: Any, db_dsn: str, small_config: Path
+) -> None:
+    """Catalog objects pgseed did not write: an exclusion constraint (its index cannot be
+    dropped alone), comments, statistics targets and a CLUSTER mark survive a bulk run."""
+    gen = ("genonaut", "generate", "--database-url", db_dsn, "--config", str(small_config))
+    assert cli(*gen, "--seed", "1").exit_code == 0
+    fk = scalar(db_dsn, "SELECT conname FROM pg_constraint WHERE conrelid ="
+                " 'generation_jobs'::regclass AND contype = 'f' ORDER BY 1 LIMIT 1")  # fmt: skip
+    with psycopg.connect(db_dsn) as c:
+        c.execute("TRUNCATE users, content_items, content_items_auto, generation_jobs")
+        for stmt in (
+            "CREATE EXTENSION IF NOT EXISTS btree_gist",
+            "ALTER TABLE users ADD CONSTRAINT one_email EXCLUDE USING gist (email WITH =)",
+            "COMMENT ON INDEX ix_content_items_creator_id IS 'who made it'",
+            "ALTER INDEX ix_content_items_title_fts ALTER COLUMN 1 SET STATISTICS 321",
+            "CLUSTER content_items USING ix_content_items_creator_id",
+        ):
+            c.execute(stmt)
+        c.execute(sql.SQL("COMMENT ON CONSTRAINT {} ON generation_jobs IS 'whose job'").format(
+            sql.Identifier(fk)))  # fmt: skip
+    r = cli(*gen, "--seed", "2")
+    assert r.exit_code == 0, r.output
+    assert "rebuilt" in r.output
+    assert scalar(db_dsn, "SELECT obj_description('ix_content_items_creator_id'::regclass,"
+                  " 'pg_class')") == "who made it"  # fmt: skip
+    assert scalar(db_dsn, "SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint"
+                  " WHERE conname = %s", [fk]) == "whose job"  # fmt: skip
+    assert scalar(db_dsn, "SELECT attstattarget FROM pg_attribute WHERE attrelid ="
+                  " 'ix_content_items_title_fts'::regclass AND attnum = 1") == 321  # fmt: skip
+    assert scalar(db_dsn, "SELECT indisclustered FROM pg_index WHERE indexrelid ="
+                  " 'ix_content_items_creator_id'::regclass") is True  # fmt: skip
+    assert scalar(db_dsn, "SELECT count(*) FROM pg_constraint WHERE conname = 'one_email'") == 1

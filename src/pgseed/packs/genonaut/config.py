@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from datetime import UTC, datetime
@@ -79,8 +80,9 @@ class GenonautConfig(BaseModel):
         lo, hi = self.range_utc
         if lo >= hi:
             raise ValueError(
-                f"date_start ({self.date_start}) must be before date_end ({self.date_end}); "
-                f"in UTC they are {_iso(lo)} and {_iso(hi)}"
+                f"date_start ({self.date_start}) must be before date_end ({self.date_end}), "
+                f"by a second at least; in whole seconds of UTC they are {_iso(lo)} and "
+                f"{_iso(hi)}"
             )
         return self
 
@@ -94,7 +96,8 @@ class GenonautConfig(BaseModel):
         """
         lo = tz.to_utc(self.date_start, self.timezone, "date_start")
         hi = tz.to_utc(self.date_end, self.timezone, "date_end")
-        return int(lo.timestamp()), int(hi.timestamp())
+        # Whole seconds inside the range: a fractional start rounds up, an end down.
+        return math.ceil(lo.timestamp()), math.floor(hi.timestamp())
 
     @property
     def domains(self) -> tuple[str, ...]:

@@ -25,6 +25,9 @@ from ...config import Date, Float, Int, check_values, did_you_mean, invalid, rea
 from ...errors import ConfigError
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]
+# The columns these values go into are varchar(50) (models.py): longer values are
+# refused when the config is read, not halfway through a load.
+Label = Annotated[str, Field(min_length=1, max_length=50)]
 Positive = Annotated[Float, Field(gt=0.0)]
 
 
@@ -34,14 +37,14 @@ class _Strict(BaseModel):
 
 class StoresConfig(_Strict):
     count: Annotated[Int, Field(ge=0, le=100_000)] = 10
-    regions: tuple[str, ...] = ("North", "South", "East", "West")
-    types: tuple[str, ...] = ("supermarket", "express", "warehouse")
+    regions: tuple[Label, ...] = ("North", "South", "East", "West")
+    types: tuple[Label, ...] = ("supermarket", "express", "warehouse")
 
 
 class ProductsConfig(_Strict):
     count: Annotated[Int, Field(ge=0, le=1_000_000)] = 50
-    categories: tuple[str, ...] = ("Beverage", "Snack", "Dairy", "Frozen")
-    brands: tuple[str, ...] = ("BrandA", "BrandB", "Generic")
+    categories: tuple[Label, ...] = ("Beverage", "Snack", "Dairy", "Frozen")
+    brands: tuple[Label, ...] = ("BrandA", "BrandB", "Generic")
     # Share of products launched inside the date range (they ramp up; before launch: no rows).
     new_product_share: Share = 0.1
 

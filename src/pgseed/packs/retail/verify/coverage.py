@@ -93,8 +93,10 @@ def checks(conn: Conn, cfg: RetailConfig) -> list[Check]:
         " count(*) - count(s.date) AS missing, count(*) AS n"
         " FROM inventory_snapshot_daily i LEFT JOIN sales_daily s"
         " USING (date, store_id, product_id) GROUP BY 1, 2) x"
-        " WHERE missing > %s * %s * ceil(n::numeric / %s + 1)",
-        [gaps, max_len, cfg_days],
+        # one bigint parameter: psycopg sends small ints as int2, and int2 * int2
+        # overflowed for 200 gaps of 200 days
+        " WHERE missing > %s::bigint * ceil(n::numeric / %s + 1)",
+        [gaps * max_len, cfg_days],
     )
     out.append(
         Check(

@@ -164,13 +164,12 @@ def product_rules(cfg: RetailConfig) -> list[ZeroRule]:
             [_brands(cfg)],
         ),
         ZeroRule(
-            # dims.products() cuts names at 200 characters: a cut name only has to
-            # start with its brand.
+            # Brands hold at most 50 characters (config), so a name never reaches the
+            # column's 200: every name must have the full shape.
             "product: name = '{brand} {adjective} {noun of its category} {size}'",
             f"SELECT count(*) FROM product p LEFT JOIN {by_cat} ON t.cat = p.category"
-            " WHERE left(p.name, length(p.brand) + 1) <> left(p.brand || ' ', 200)"
-            " OR (length(p.name) < 200 AND (t.pattern IS NULL"
-            " OR NOT substr(p.name, length(p.brand) + 2) ~ t.pattern))",
+            " WHERE t.pattern IS NULL OR left(p.name, length(p.brand) + 1) <> p.brand || ' '"
+            " OR NOT substr(p.name, length(p.brand) + 2) ~ t.pattern",
             cat_params,
         ),
         ZeroRule(
