@@ -1,4 +1,4 @@
-from pgseed.cli import main
+from pgseed._entry import main
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shlex
 import sys
@@ -15,7 +16,7 @@ import click
 
 from . import embedded, signals
 from .config import env_values, layer
-from .dsn import mask, parse, redact
+from .dsn import mask, parse, redact, register_argv
 from .errors import (
     INTERRUPTED_EXIT_CODE,
     ConfigError,
@@ -53,9 +54,52 @@ def _handled(ctx: click.Context, invoke: Callable[[click.Context], Any]) -> Any:
             ctx.exit(INTERRUPTED_EXIT_CODE)
 
 
+def _main(
+    base: Callable[..., Any],
+    args: Sequence[str] | None,
+    standalone_mode: bool,
+    **extra: Any,
+) -> Any:
+    """click's ``main`` with every password of the command line registered first and
+    click's own errors (usage, bad values) masked: a URL given to the wrong flag, or
+    with no flag, is echoed by click ("Got unexpected extra argument (...)")."""
+    argv = list(sys.argv[1:] if args is None else args)
+    register_argv(argv, os.environ)
+    if not standalone_mode:
+        return base(argv, standalone_mode=False, **extra)
+    try:
+        rv = base(argv, standalone_mode=False, **extra)
+    except click.ClickException as exc:
+        buf = io.StringIO()
+        exc.show(file=buf)
+        _say(mask(buf.getvalue()).rstrip("\n"))
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:  # Ctrl-C while click was still parsing
+        _say("interrupted")
+        sys.exit(INTERRUPTED_EXIT_CODE)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
 class PgseedGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         return _handled(ctx, super().invoke)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        return _main(
+            super().main,
+            args,
+            standalone_mode,
+            prog_name=prog_name,
+            complete_var=complete_var,
+            **extra,
+        )
 
 
 class PgseedCommand(click.Command):
@@ -63,6 +107,23 @@ class PgseedCommand(click.Command):
 
     def invoke(self, ctx: click.Context) -> Any:
         return _handled(ctx, super().invoke)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        return _main(
+            super().main,
+            args,
+            standalone_mode,
+            prog_name=prog_name,
+            complete_var=complete_var,
+            **extra,
+        )
 
 
 @click.group(cls=PgseedGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,6 +17,7 @@ reporter pass everything they print through ``mask``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from urllib.parse import unquote
 
 import psycopg
@@ -26,11 +27,13 @@ from .errors import ConfigError
 
 # SQLAlchemy spells the driver into the scheme; libpq knows only the plain schemes.
 _DRIVER_SCHEME = re.compile(r"^(postgresql|postgres)\+[A-Za-z0-9_]+://")
-_KEYWORD_PASSWORD = re.compile(r"""password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)""")
+# libpq's secret keywords: password, and sslpassword (the client key's passphrase).
+SECRET_KEYS = ("password", "sslpassword")
+_KEYWORD_PASSWORD = re.compile(r"""(?:ssl)?password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)""")
 # An unquoted keyword password with a space runs to the next ``key=``.
-_KEYWORD_RUN = re.compile(r"password\s*=\s*(.*?)(?=\s+\w+\s*=|$)")
+_KEYWORD_RUN = re.compile(r"((?:ssl)?password)\s*=\s*(.*?)(?=\s+\w+\s*=|$)")
 _QUOTED = re.compile(r'"([^"]*)"')
-_QUERY_PASSWORD = re.compile(r"[?&]password=([^&#]*)")
+_QUERY_PASSWORD = re.compile(r"[?&]((?:ssl)?password)=([^&#]*)")
 
 # Shorter strings are not masked: replacing every "ab" in a message would garble it,
 # and pgseed never prints a URL's password part anyway (``redact``); masking is the
@@ -54,18 +57,17 @@ def secrets_in(raw: str) -> set[str]:
         userinfo = rest.rsplit("@", 1)[0]
         if ":" in userinfo:
             found.add(userinfo.split(":", 1)[1])
-    found.update(_QUERY_PASSWORD.findall(raw))
+    found.update(value for _, value in _QUERY_PASSWORD.findall(raw))
     keyword = raw if not rest else ""
-    found.update(_KEYWORD_RUN.findall(keyword))
+    found.update(value for _, value in _KEYWORD_RUN.findall(keyword))
     for value in _KEYWORD_PASSWORD.findall(keyword):
         found.add(value)
         found.add(value.strip("'").replace("\\'", "'").replace("\\\\", "\\"))
     try:
-        parsed = conninfo_to_dict(normalise(raw)).get("password")
+        params = conninfo_to_dict(normalise(raw))
     except psycopg.ProgrammingError:
-        parsed = None
-    if parsed:
-        found.add(str(parsed))
+        params = {}
+    found.update(str(params[k]) for k in SECRET_KEYS if params.get(k))
     found |= {unquote(s) for s in found}
     return {s for s in found if s}
 
@@ -73,6 +75,21 @@ def secrets_in(raw: str) -> set[str]:
 def register(raw: str) -> None:
     """Remember the passwords in ``raw`` so that ``mask`` hides them from any message."""
     _secrets.update(secrets_in(raw))
+
+
+def register_argv(args: Sequence[str], environ: Mapping[str, str]) -> None:
+    """Register the passwords of every URL on a command line (any flag, or none: a URL
+    given to the wrong flag still must not be echoed) and of ``DATABASE_URL``, before
+    anything parses them, so that every message, click's own included, hides them."""
+    for arg in args:
+        value = arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg
+        if "://" in value or "password" in value.lower():
+            register(value)
+    for name in ("DATABASE_URL", "PGSEED_TEST_DSN"):
+        if environ.get(name):
+            register(environ[name])
+    if environ.get("PGPASSWORD"):
+        _secrets.add(environ["PGPASSWORD"])
 
 
 def mask(text: str) -> str:
@@ -93,14 +110,14 @@ def _display(raw: str) -> str:
     cannot parse it (structural: userinfo up to the last '@', password= values)."""
     out = raw.strip()
     if "://" not in out:
-        return _KEYWORD_RUN.sub("password=***", out)
+        return _KEYWORD_RUN.sub(lambda m: f"{m.group(1)}=***", out)
     scheme, rest = out.split("://", 1)
     if "@" in rest:
         userinfo, host = rest.rsplit("@", 1)
         if ":" in userinfo:
             userinfo = userinfo.split(":", 1)[0] + ":***"
         rest = f"{userinfo}@{host}"
-    rest = _QUERY_PASSWORD.sub(lambda m: m.group(0)[0] + "password=***", rest)
+    rest = _QUERY_PASSWORD.sub(lambda m: f"{m.group(0)[0]}{m.group(1)}=***", rest)
     return f"{scheme}://{rest}"
 
 
@@ -110,8 +127,13 @@ def _scrub(message: str, secrets: set[str]) -> str:
 
     def hide(m: re.Match[str]) -> str:
         token = m.group(1)
-        overlaps = any(token in s or s in token for s in secrets if len(s) >= MIN_MASKED)
-        return '"***"' if overlaps and len(token) >= MIN_MASKED else m.group(0)
+        overlaps = any(
+            token == s
+            or (len(s) >= MIN_MASKED and s in token)
+            or (len(token) >= MIN_MASKED and token in s)
+            for s in secrets
+        )
+        return '"***"' if overlaps else m.group(0)
 
     return mask(_QUOTED.sub(hide, message))
 
@@ -136,9 +158,19 @@ def parse(raw: str, source: str) -> str:
             f"{_scrub(str(exc).strip(), secrets_in(raw))}.\n{FIX}"
         ) from None
     odd = [k for k in ("host", "hostaddr", "port", "dbname", "user") if "@" in str(params.get(k))]
+    if "://" in dsn:  # userinfo@host: one '@' at most before the path or the query
+        authority = re.split(r"[/?]", dsn.split("://", 1)[1], maxsplit=1)[0]
+        if authority.count("@") > 1:
+            odd.append("password")
     port = str(params.get("port") or "")
     if odd or (port and not all(p.strip().isdigit() for p in port.split(","))):
-        what = f"its {', '.join(odd)} would contain '@'" if odd else "its port is not a number"
+        what = (
+            "its password is cut at the first '@'"
+            if odd == ["password"]
+            else f"its {', '.join(o for o in odd if o != 'password')} would contain '@'"
+            if odd
+            else "its port is not a number"
+        )
         raise ConfigError(
             f"the database URL given by {source} ({_display(raw)}) is malformed: {what}, "
             f"so a special character in the password is probably not percent-encoded.\n{FIX}"
@@ -152,6 +184,7 @@ def redact(dsn: str) -> str:
         params = conninfo_to_dict(normalise(dsn))
     except psycopg.ProgrammingError:
         return _display(dsn)
-    if "password" in params:
-        params["password"] = "***"
+    for key in SECRET_KEYS:
+        if key in params:
+            params[key] = "***"
     return make_conninfo(**{k: str(v) for k, v in params.items()})

@@ -431,3 +431,28 @@ def _one_server(home: Path, procs: list[subprocess.Popen[str]], outs: list[str])
     ]
     assert len(servers) == 1
     assert answers(home)
+
+
+def test_start_after_a_start_killed_during_initdb(scratch: Path) -> None:
+    """A `db start` SIGKILLed while initdb runs leaves initdb writing into its scratch
+    directory; the next start ends it, starts afresh and works (the review's case)."""
+    home = fresh(scratch, "killed-initdb")
+    env = {**os.environ, "PGSEED_HOME": str(home)}
+    cmd = [sys.executable, "-m", "pgseed", "db", "start"]
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (home / "pg.initdb" / "base").exists():  # initdb is writing
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.01)
+    first.kill()
+    first.wait()
+    try:
+        out = db_process(home, "start")
+        assert out.code == 0, out.text
+        assert answers(home)
+        assert not any(
+            str(home / "pg.initdb") in " ".join(p.info["cmdline"] or [])
+            for p in psutil.process_iter(["cmdline"])
+        )
+    finally:
+        embedded.stop(home)

@@ -24,6 +24,8 @@ MALFORMED = [
     ("postgresql://me@127.0.0.1:1/x_test?password=abc%zz&sslmode=disable", "abc%zz"),
     ("host=127.0.0.1 port=1 password=kq9 rxtzw dbname=x_test", "kq9 rxtzw"),
     ("postgresql+asyncpg://me:50%off@127.0.0.1:1/x_test", "50%off"),
+    ("postgresql://postgres:p@ssWq9@/pa_test?host=/tmp/nowhere", "p@ssWq9"),
+    ("postgresql://me@127.0.0.1:1/x_test?sslpassword=abc%zz9", "abc%zz9"),
 ]
 
 COMMANDS = [
@@ -123,3 +125,46 @@ def test_valid_url_with_a_password_never_shows_it(
     assert r.exit_code != 0
     _no_secret(r.output, secret)
     assert database_exists(server_dsn, db_name)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["genonaut", "generate", "postgresql://me:TopSecret42@127.0.0.1:1/x_test"],
+        ["retail", "generate", "--full-new", "--stores", "postgresql://me:TopSecret42@h/x_test"],
+        ["genonaut", "generate", "--seed", "postgres://me:TopSecret42@h/x_test"],
+        ["genonaut", "generate", "--target-rows-users", "postgresql://me:TopSecret42@h/x_test",
+         "--database-url", "postgresql://me:TopSecret42@h/x_test"],
+        ["retail", "verify", "--database-url=postgresql://me:TopSecret42@h:bad/x_test"],
+    ],
+    ids=["no flag", "wrong flag", "int flag", "config key", "flag=value"],
+)  # fmt: skip
+def test_a_url_in_the_wrong_place_is_not_echoed(cli: Any, args: list[str]) -> None:
+    """click's own errors and config errors print the offending value: masked."""
+    r = cli(*args)
+    assert r.exit_code == 2, r.output
+    _no_secret(r.output, "TopSecret42")
+
+
+@pytest.mark.parametrize("as_url", [True, False], ids=["url", "keywords"])
+def test_ssl_key_passphrase_is_a_secret(
+    cli: Any, server_dsn: str, db_name: str, small_config: Path, as_url: bool
+) -> None:
+    """sslpassword (the client key's passphrase) is hidden like password."""
+    params = {k: str(v) for k, v in conninfo_to_dict(server_dsn).items()}
+    params.update(dbname=db_name, sslpassword="Kq7zWx9vB")
+    dsn = make_conninfo(**params)
+    if as_url:
+        dsn = f"postgresql://postgres@/{db_name}?host={quote(params['host'], safe='/')}&sslpassword=Kq7zWx9vB"
+    r = cli(
+        "genonaut", "generate", "--database-url", dsn, "--seed", "1", "--config", str(small_config)
+    )
+    assert r.exit_code == 0, r.output
+    _no_secret(r.output, "Kq7zWx9vB")
+    r = cli("retail", "verify", env={"DATABASE_URL": dsn.replace(db_name, "nowhere_test")})
+    _no_secret(r.output, "Kq7zWx9vB")
+
+
+def test_a_short_password_quoted_back_by_libpq_is_hidden(cli: Any) -> None:
+    r = cli("genonaut", "generate", "--database-url", "postgresql://postgres:a%@127.0.0.1/x_test")
+    assert r.exit_code == 2 and '"a%"' not in r.output, r.output

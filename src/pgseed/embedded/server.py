@@ -113,6 +113,22 @@ def run(program: str, args: list[str], *, timeout: float) -> str:
     return text
 
 
+def _end_processes_using(path: Path) -> None:
+    """Kill processes whose command line names ``path`` (an initdb left running by a
+    start that was itself killed, and its bootstrap postgres): they would go on writing
+    into a directory that is about to be removed."""
+    import psutil
+
+    mine = str(path)
+    victims = []
+    for proc in psutil.process_iter(["cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            if any(mine in arg for arg in proc.info["cmdline"] or ()):
+                proc.kill()
+                victims.append(proc)
+    psutil.wait_procs(victims, timeout=10)
+
+
 def initdb(pgdata: Path) -> None:
     """Initialise a data directory in a sibling and rename it into place.
 
@@ -121,6 +137,7 @@ def initdb(pgdata: Path) -> None:
     """
     scratch = pgdata.with_name(pgdata.name + ".initdb")
     if scratch.exists():
+        _end_processes_using(scratch)  # an initdb of a killed start may still be writing
         shutil.rmtree(scratch)
     scratch.mkdir(parents=True)
     prepare(scratch)
