@@ -189,9 +189,16 @@ def append(
     )
     click.echo(f"reproduce with: {reproduce}")
 
+    applied: list[dt.date] = []  # set when another run applied the append meanwhile
+
     def body(conn: Any, loader: Any, pool: Any) -> None:
         lock_all(conn)
-        fresh = plan_append(conn, cfg, start, end)  # under the lock: nobody moved since
+        # Under the lock, judged again: a run that held it may have appended these days.
+        now_start, now_end = append_range(conn, flags.get("start_date"), end)
+        if now_end < now_start:
+            applied.append(now_start)
+            return
+        fresh = plan_append(conn, cfg, now_start, now_end)
         run_append(conn, fresh, cfg, loader, reporter, pool)
 
     loader = seed_run(
@@ -204,6 +211,12 @@ def append(
         workers=workers,
         warm=("pgseed.packs.retail.pack",),
     )
+    if applied:
+        click.echo(
+            f"nothing to append: the data already runs to {applied[0] - dt.timedelta(days=1)} "
+            f"(through --end-date {end}); this append was applied by another run meanwhile."
+        )
+        return
     reporter.summary(loader.written, loader.seconds, "rows appended")
 
 

@@ -68,22 +68,30 @@ def _allows_none(annotation: Any) -> bool:
     return False
 
 
-def _unstorable(value: Any) -> str | None:
-    """Why PostgreSQL cannot store some text inside ``value`` (None: it can)."""
+def _unstorable(value: Any, path: str = "") -> tuple[str, str] | None:
+    """(where inside ``value``, why) PostgreSQL cannot store some text in it; None: it can."""
     if isinstance(value, str):
         if "\x00" in value:
-            return "contains a NUL character (\\x00), which PostgreSQL text cannot store"
+            return path, "contains a NUL character (\\x00), which PostgreSQL text cannot store"
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return "is not valid Unicode text (undecodable bytes?)"
+            return path, "is not valid Unicode text (undecodable bytes?)"
         return None
-    items: Iterable[Any] = ()
+    items: list[tuple[str, Any]] = []
     if isinstance(value, Mapping):
-        items = [*value.keys(), *value.values()]
+        for k, v in value.items():
+            items += [
+                (f"{path}.{k}" if path else str(k), k),
+                (f"{path}.{k}" if path else str(k), v),
+            ]
     elif isinstance(value, list | tuple):
-        items = value
-    return next((why for v in items if (why := _unstorable(v))), None)
+        items = [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+    for where, v in items:
+        found = _unstorable(v, where)
+        if found:
+            return found
+    return None
 
 
 def check_values(
@@ -92,10 +100,14 @@ def check_values(
     """Refuse, for any key (nested keys too), ``null`` where its type does not admit
     None, and text PostgreSQL cannot store. Raises ConfigError naming the key."""
     for key, value in values.items():
-        why = _unstorable(value) or _unstorable(key)
-        if why:
+        found = _unstorable(key) or _unstorable(value)
+        if found:
+            inner, why = found
+            name = f"{prefix}{key}" + (
+                inner if inner.startswith("[") else f".{inner}" if inner else ""
+            )
             raise ConfigError(
-                f"invalid config:\n  {prefix}{key} (from {where}) {why}.\n"
+                f"invalid config:\n  {name} (from {where}) {why}.\n"
                 "Fix: remove the character from the value."
             )
         field = model.model_fields.get(str(key))
@@ -141,10 +153,29 @@ def read_text(path: Path) -> str:
         raise ConfigError(f"cannot read config file {path}: {exc}") from exc
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it repeats a key (json keeps only the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def read_json(path: Path) -> dict[str, Any]:
     text = read_text(path)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_pairs)
+    except _DuplicateKey as exc:
+        raise ConfigError(
+            f"config file {path}: the key {exc.args[0]!r} appears twice in one object, and "
+            "JSON keeps only the last.\nFix: remove one of them."
+        ) from None
     except json.JSONDecodeError as exc:
         raise ConfigError(
             f"config file {path} is not valid JSON: {exc.msg} at line {exc.lineno}, "

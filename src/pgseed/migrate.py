@@ -39,8 +39,11 @@ def upgrade(conn: psycopg.Connection[tuple[object, ...]], script_location: Path)
     conn.execute(upgrade_sql(script_location).encode())
 
 
-def run_env(metadata: MetaData) -> None:
+def run_env(metadata: MetaData, version_table: str = "alembic_version") -> None:
     """The body of every pack's Alembic ``env.py``.
+
+    Each pack keeps its revision in a table of its own (``version_table``), so two
+    packs' schemas can share one database.
 
     Offline (how pgseed runs it): render SQL for the run's own transaction. Online: on
     ``config.attributes["connection"]`` when given, else on ``-x url=...`` or
@@ -55,6 +58,7 @@ def run_env(metadata: MetaData) -> None:
         context.configure(
             dialect_name="postgresql",
             target_metadata=metadata,
+            version_table=version_table,
             literal_binds=True,
             transactional_ddl=False,
         )
@@ -63,7 +67,9 @@ def run_env(metadata: MetaData) -> None:
         return
     connection = context.config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=metadata)
+        context.configure(
+            connection=connection, target_metadata=metadata, version_table=version_table
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
@@ -74,6 +80,6 @@ def run_env(metadata: MetaData) -> None:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=metadata)
+        context.configure(connection=conn, target_metadata=metadata, version_table=version_table)
         with context.begin_transaction():
             context.run_migrations()

@@ -124,3 +124,50 @@ def test_waiting_run_says_whom_it_waits_for(
     stdout, _ = run.communicate(timeout=300)
     assert run.returncode == 0, stdout
     assert "waiting for another pgseed run (server process" in stdout
+
+
+def test_the_same_append_three_times_at_once(tmp_path: Path, db_dsn: str, cli: Any) -> None:
+    """All three pass the first look (nothing appended yet) and queue on the run lock; one
+    appends, the others find the days there under the lock and say so (exit 0)."""
+    import psycopg
+
+    from pgseed import locks
+
+    assert cli(*RETAIL, "--database-url", db_dsn).exit_code == 0
+    append = [a for a in RETAIL if a not in ("--full-new", "--end-date", "2024-01-31")]
+    append += ["--append", "--end-date", "2024-02-10", "--database-url", db_dsn]
+    env = {**os.environ, "APP_ENV": ""}
+    with psycopg.connect(db_dsn) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", [locks.RUN])
+        procs = [
+            subprocess.Popen([sys.executable, "-m", "pgseed", *append], cwd=REPO, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(3)
+        ]  # fmt: skip
+        deadline = time.monotonic() + 120
+        while scalar(db_dsn, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                     " AND NOT granted") < 3:  # fmt: skip
+            assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
+            time.sleep(0.1)
+        holder.rollback()
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outs
+    said = sorted("applied by another run" in out for out in outs)
+    assert said == [False, True, True], outs
+    assert scalar(db_dsn, "SELECT max(date)::text FROM inventory_snapshot_daily") == "2024-02-10"
+    assert scalar(db_dsn, "SELECT count(*) FROM inventory_snapshot_daily") == 2 * 3 * 41
+
+
+def test_both_packs_at_once_in_one_new_database(
+    tmp_path: Path, db_dsn: str, small_config: Path
+) -> None:
+    """Each pack keeps its migration's revision in its own table, so they share a database."""
+    runs = race(tmp_path, [
+        ["genonaut", "generate", "--database-url", db_dsn, "--config", str(small_config),
+         "--seed", "1", "--max-workers", "1"],
+        [*RETAIL, "--database-url", db_dsn, "--seed", "1"],
+    ])  # fmt: skip
+    assert [r.returncode for r in runs] == [0, 0], [r.stdout for r in runs]
+    assert scalar(db_dsn, "SELECT version_num FROM alembic_version") == "0001_genonaut"
+    assert scalar(db_dsn, "SELECT count(*) FROM alembic_version_retail") == 1
+    assert scalar(db_dsn, "SELECT count(*) FROM store") == 2

@@ -190,3 +190,54 @@ def test_holidays_null_still_means_the_builtin_list(cli: Any, tmp_path: Path) ->
             "--end-date", "2024-01-05", "--output", str(tmp_path / "out"), "--config", str(path))  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "New Year" in (tmp_path / "out" / "calendar.csv").read_text()
+
+
+# YAML is read as YAML 1.2 (pgseed.yaml12): no 1.1 octal, sexagesimal or yes/no booleans.
+@pytest.mark.parametrize(
+    ("text", "seed"),
+    [("seed: 010", 10), ("seed: 0o10", 8), ("seed: 0x10", 16), ("seed: 1e3", 1000),
+     ("seed: +7", 7)],
+)  # fmt: skip
+def test_yaml_numbers_read_as_yaml_1_2(tmp_path: Path, text: str, seed: int) -> None:
+    from pgseed.packs.retail.config import build
+
+    path = tmp_path / "seed_config.yaml"
+    path.write_text(text + "\n")
+    assert build(scenario=None, file=path, environ={}, flags={}).seed == seed
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [([], {"SEEDER_DEFAULT_STORES": "010"}), (["--stores", "010"], {}),
+     (["--set", "dimensions.stores.count=010"], {})],
+)  # fmt: skip
+def test_every_source_reads_010_as_ten(
+    cli: Any, tmp_path: Path, args: list[str], env: dict[str, str]
+) -> None:
+    out = tmp_path / "out"
+    r = cli("retail", "generate", "--full-new", "--products", "1", "--end-date", "2024-01-02",
+            "--output", str(out), *args, env=env)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert len((out / "store.csv").read_text().splitlines()) == 1 + 10
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [("seed_config.yaml", "seed: 1\nseed: 2\n", "'seed' appears twice"),
+     ("seed_config.yaml", "retail:\n  cover_days: 3\n  cover_days: 4\n", "'cover_days' appears twice"),
+     ("seed_config.yaml", "seed: 1:30\n", "seed"),
+     ("config.json", '{"seed_data_generator": {"target_rows_users": 1, "target_rows_users": 2}}',
+      "'target_rows_users' appears twice")],
+)  # fmt: skip
+def test_repeated_keys_and_sexagesimal_are_refused(
+    cli: Any, tmp_path: Path, db_dsn: str, server_dsn: str, db_name: str, name: str, text: str,
+    says: str,
+) -> None:  # fmt: skip
+    path = tmp_path / name
+    path.write_text(text)
+    pack = (
+        ["genonaut", "generate"] if name.endswith("json") else ["retail", "generate", "--full-new"]
+    )
+    r = cli(*pack, "--database-url", db_dsn, "--config", str(path))
+    assert r.exit_code == 2 and says in r.output, r.output
+    assert not database_exists(server_dsn, db_name)

@@ -179,17 +179,23 @@ def insert_users(
         b_lo, b_hi = g.block_bounds(block, cfg.target_rows_users)
         want = b_hi - b_lo
         attempt = 0
+        blocking: set[str] = set()  # the indexes the last draws kept hitting
         while want > 0:
             if attempt >= MAX_ATTEMPTS:
                 raise GenerationError(
-                    f"could not draw {want} users without unique conflicts after {attempt} tries."
+                    f"could not draw {want} users without unique conflicts after {attempt} "
+                    f"tries: every draw conflicts on {', '.join(sorted(blocking))}, which admits "
+                    "too few distinct values for the users asked for.\nFix: ask for fewer "
+                    "users (--target-rows-users), or drop or widen that unique index on this "
+                    "demo/test database."
                 )
             cand = g.users_block(seed, block, attempt, want, lo, hi)
             n = len(cand["id"])
             bad = filt.conflicts(_with_ord(cand, range(n)))
+            blocking = set(bad.values())
             if bad:
                 names = [str(cand["username"][i]) for i in sorted(bad)]
-                where = ", ".join(sorted(set(bad.values())))
+                where = ", ".join(sorted(blocking))
                 reporter.warn(
                     f"users: removed {len(bad)} row(s) with unique conflicts on {where} "
                     f"(usernames: {', '.join(names)}); drawing replacements"

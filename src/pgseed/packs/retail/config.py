@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ... import yaml12
 from ...config import Date, Float, Int, check_values, did_you_mean, invalid, read_text
 from ...errors import ConfigError
 
@@ -274,7 +275,7 @@ def parse_set(item: str) -> dict[str, Any]:
             f"Known keys: {', '.join(KNOWN_KEYS)}."
         )
     try:
-        value = yaml.safe_load(raw)
+        value = yaml12.load(raw)
     except yaml.YAMLError as exc:
         raise ConfigError(f"--set {key}: cannot read {raw!r} ({exc})") from exc
     return dotted(key, value)
@@ -283,7 +284,7 @@ def parse_set(item: str) -> dict[str, Any]:
 def read_yaml(path: Path) -> dict[str, Any]:
     text = read_text(path)
     try:
-        data = yaml.safe_load(text)
+        data = yaml12.load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
     if data is None:
@@ -298,7 +299,7 @@ def env_values(environ: Mapping[str, str]) -> dict[str, Any]:
     for name, key in ENV_KEYS.items():
         if name in environ and environ[name].strip() != "":
             try:
-                value = yaml.safe_load(environ[name])
+                value = yaml12.load(environ[name])
             except yaml.YAMLError as exc:
                 raise ConfigError(f"{name}={environ[name]!r} cannot be read: {exc}") from exc
             check_values(dotted(key, value), RetailConfig, name)

@@ -8,4 +8,6 @@ repo root with DATABASE_URL set (or ``-x url=...``).
 from pgseed.migrate import run_env
 from pgseed.packs.retail.models import metadata
 
-run_env(metadata)
+# Its own version table: Genonaut's migration owns "alembic_version", and a database may
+# hold both packs' tables.
+run_env(metadata, version_table="alembic_version_retail")
