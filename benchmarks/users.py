@@ -52,11 +52,16 @@ def table(rows: list[dict[str, Any]]) -> str:
     per_user = (
         (last["peak_rss_mb"] - first["peak_rss_mb"]) * 1024 / (last["users"] - first["users"])
     )
+    growth = (
+        f"{per_user * 1024:.0f} bytes per extra user"
+        if per_user * 1024 >= 1
+        else "no growth beyond run-to-run noise"
+    )
     lines += [
         "",
         f"- Peak RSS from {first['users']:,} to {last['users']:,} users: "
         f"**{first['peak_rss_mb']:.0f} MB to {last['peak_rss_mb']:.0f} MB** "
-        f"({per_user * 1024:.0f} bytes per extra user, process tree of the writer and "
+        f"({growth}, process tree of the writer and "
         "2 workers; the list of users that each process held before was about 400 bytes "
         "per user, per process).",
     ]
