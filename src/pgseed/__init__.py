@@ -23,12 +23,12 @@ _EXPORTS = {
     "Reporter": "progress",
     "SafetyError": "errors",
     "SchemaMismatchError": "errors",
-    "SchemaSpec": "session",
+    "SchemaSpec": "run",
     "VerificationFailed": "errors",
-    "WorkerPool": "run",
+    "WorkerPool": "pool",
     "derive": "rng",
     "load_order": "schema",
-    "seed": "session",
+    "seed": "run",
     "stream": "rng",
 }
 
@@ -64,11 +64,11 @@ if TYPE_CHECKING:
         VerificationFailed,
     )
     from .load import CopyLoader
+    from .pool import WorkerPool
     from .progress import Reporter
     from .rng import derive, stream
-    from .run import WorkerPool
+    from .run import SchemaSpec, seed
     from .schema import LoadOrder, load_order
-    from .session import SchemaSpec, seed
 
 
 def __getattr__(name: str) -> Any:

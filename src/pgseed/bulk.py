@@ -22,10 +22,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import psycopg
 from psycopg import sql
 
-Conn = psycopg.Connection[tuple[object, ...]]
+from .pg import Conn
 
 
 @dataclass(frozen=True)

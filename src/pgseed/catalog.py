@@ -10,10 +10,9 @@ raw again, never the quoted ``::regclass::text`` form.
 
 from __future__ import annotations
 
-import psycopg
 from psycopg import sql
 
-Conn = psycopg.Connection[tuple[object, ...]]
+from .pg import Conn
 
 
 def quoted(conn: Conn, *names: str) -> str:

@@ -374,7 +374,7 @@ def generate(
     from .packs.genonaut import spec as pack
     from .packs.genonaut.config import admin_uuid
     from .packs.genonaut.pack import plan, run
-    from .session import seed as seed_run
+    from .run import seed as seed_run
 
     cfg = _genonaut_config(config_path, prompt_types, keys)
     admin = admin_uuid(env_file, dict(os.environ))
@@ -407,7 +407,7 @@ def generate(
 def _dry_run(dsn: str, cfg: Any, seed: int, admin: uuid.UUID, reporter: Reporter) -> None:
     from .packs.genonaut import spec as pack
     from .packs.genonaut.pack import plan, samples
-    from .session import open_checked
+    from .run import open_checked
 
     target, state = open_checked(dsn, pack.SCHEMA, write=True, dry_run=True)
     try:
@@ -448,7 +448,7 @@ def verify(
     from .packs.genonaut import spec as pack
     from .packs.genonaut.config import admin_uuid
     from .packs.genonaut.verify import verify as run_verify
-    from .session import open_checked
+    from .run import open_checked
 
     cfg = _genonaut_config(config_path, prompt_types, keys)
     admin = admin_uuid(env_file, dict(os.environ))

@@ -24,7 +24,7 @@ from .safety import check_app_env, env_flag, require_confirm
 
 def open_db(dsn: str, *, dry_run: bool, write: bool = True) -> tuple[Any, str]:
     from .packs.retail import spec
-    from .session import open_checked
+    from .run import open_checked
 
     return open_checked(dsn, spec.SCHEMA, write=write, dry_run=dry_run)
 
@@ -54,7 +54,7 @@ def full_new(
 ) -> None:
     from .packs.retail import spec
     from .packs.retail.pack import counts, plan_full, prepare_full, run_full, samples
-    from .session import seed as seed_run
+    from .run import seed as seed_run
 
     if not dry_run:
         check_app_env()
@@ -146,7 +146,7 @@ def append(
     from .packs.retail import spec
     from .packs.retail.append import append_range, plan_append, run_append
     from .packs.retail.pack import lock_all, samples
-    from .session import seed as seed_run
+    from .run import seed as seed_run
 
     if flags.get("end_date") is None:
         raise ConfigError(

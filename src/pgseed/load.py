@@ -11,17 +11,17 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 
-import psycopg
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
+from .pg import Conn
 from .progress import Reporter
 
 
 class CopyLoader:
     def __init__(
         self,
-        conn: psycopg.Connection[tuple[object, ...]],
+        conn: Conn,
         columns: Mapping[str, Sequence[str]],
         reporter: Reporter,
     ) -> None:

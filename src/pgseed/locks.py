@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import hashlib
 
-import psycopg
-
+from .pg import Conn
 from .progress import Reporter
-
-Conn = psycopg.Connection[tuple[object, ...]]
 
 
 def key(*names: str) -> int:

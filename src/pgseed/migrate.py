@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import psycopg
+from .pg import Conn
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -34,7 +34,7 @@ def upgrade_sql(script_location: Path) -> str:
     return buf.getvalue()
 
 
-def upgrade(conn: psycopg.Connection[tuple[object, ...]], script_location: Path) -> None:
+def upgrade(conn: Conn, script_location: Path) -> None:
     """Create the schema (and alembic_version) inside ``conn``'s open transaction."""
     conn.execute(upgrade_sql(script_location).encode())
 

@@ -1,301 +1,175 @@
-"""Orchestration: a process pool generates blocks, one writer COPYs them in order.
+"""One run, one transaction: connect safely, ensure the schema, run a pack, commit.
 
-Workers run ``worker(ctx, task)`` and hand back plain data: ``{table: (rows,
-COPY bytes)}``. The writer consumes results in task order (so the database
-receives the same bytes whatever the worker count), buffers them per table,
-and flushes every buffer in FK order once the task's primary table has
-gathered a batch. At most ``2 * workers`` blocks are in flight, so memory
-stays flat however many rows are asked for.
-
-No process or file of a run outlives it. Workers ignore the stop signals (the
-parent alone handles them: it rolls back, then shuts the pool down and waits for
-the workers to exit), and they die with the parent even when it is SIGKILLed:
-``prctl(PR_SET_PDEATHSIG, SIGKILL)`` on Linux, and everywhere a thread that
-polls ``os.getppid()``. The pool's temporary directory, ``pgseed-PID-*`` in the
-temp dir, is removed on every exit path the parent lives through; the next pool
-removes those of dead pids.
+On any error, Ctrl-C, SIGTERM or SIGHUP the transaction is rolled back (schema
+included, when this run created it), and the reporter says what had been written
+before the failure, how long the run took and the command that reproduces it. A
+signal that arrives during the commit waits for it (``signals.deferred``), so the
+report never says "rolled back" about a run that committed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import importlib
-import multiprocessing
-import os
-import pickle
-import re
-import shutil
-import signal
-import sys
-import tempfile
-import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from . import signals
-from .errors import GenerationError
-from .files import sweep, write_error
+import psycopg
+from sqlalchemy import MetaData
+
+from . import bulk, locks, migrate, signals
+from .errors import GenerationError, PgseedError
 from .load import CopyLoader
+from .pg import Conn
+from .pool import WorkerPool
+from .progress import Reporter
+from .safety import Target, open_target
+from .schema import schema_state
 
-BlockResult = dict[str, tuple[int, bytes]]
-Worker = Callable[[Any, Any], BlockResult]
+Body = Callable[[Conn, CopyLoader, WorkerPool], object]
 
 
 @dataclass(frozen=True)
-class Task:
-    primary: str  # the table whose batch size decides when to flush
-    args: Any  # what the worker needs besides the shared context (picklable)
+class SchemaSpec:
+    metadata: MetaData
+    migrations: Path
+    columns: Mapping[str, Sequence[str]]
 
 
-_CONTEXTS: dict[str, Any] = {}  # per worker process: context file -> loaded context
-TEMP_DIR = re.compile(r"^pgseed-(\d+)-")  # the pool's temporary directory, by owner pid
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-# Where prctl is missing, a worker outlives a SIGKILLed parent by at most this long.
-PARENT_POLL_S = 1.0
+def open_checked(
+    dsn: str, spec: SchemaSpec, *, write: bool, dry_run: bool
+) -> tuple[Target | None, str]:
+    """Connect (creating the database on a real run) and classify its schema.
 
-
-def _watch_parent(parent: int, interval: float = PARENT_POLL_S) -> None:
-    while True:
-        time.sleep(interval)
-        if os.getppid() != parent:  # reparented: the parent is gone
-            os._exit(1)
-
-
-def die_with_parent(parent: int) -> None:
-    """End this process when ``parent`` dies, however it dies (SIGKILL included)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # it died before prctl took effect
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-@contextlib.contextmanager
-def _stop_signals_blocked() -> Iterator[None]:
-    """Processes started inside begin life with the stop signals blocked (the mask is
-    inherited across exec), so a Ctrl-C or a hang-up during their start-up cannot kill
-    them before they ignore it. Here they stay pending for the parent."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, signals.STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-def _start_resource_tracker() -> None:
-    # multiprocessing's resource tracker removes the pool's named semaphores should this
-    # process die. It ignores SIGINT and SIGTERM but not SIGHUP: started with SIGHUP
-    # blocked it keeps it blocked, so a closed terminal cannot take it down mid-run.
-    if os.name == "posix":
-        from multiprocessing import resource_tracker
-
-        with _stop_signals_blocked():
-            resource_tracker.ensure_running()
-
-
-def _warm(parent: int, modules: tuple[str, ...]) -> None:
-    # Ctrl-C and a closed terminal reach the whole process group, and a service manager
-    # may signal every process; the parent alone handles them (it rolls back and stops
-    # the pool), so workers must not die with tracebacks of their own.
-    for sig in signals.STOP_SIGNALS:
-        signal.signal(sig, signal.SIG_IGN)
-    die_with_parent(parent)
-    for name in modules:
-        importlib.import_module(name)
-
-
-def _noop() -> None:
-    return None
-
-
-def _call(worker: Worker, ctx_path: str, args: Any) -> BlockResult:
-    ctx = _CONTEXTS.get(ctx_path)
-    if ctx is None:
-        with open(ctx_path, "rb") as f:
-            ctx = _CONTEXTS[ctx_path] = pickle.load(f)
-    return worker(ctx, args)
-
-
-class WorkerPool:
-    """Generator processes, started when the run starts (``spawn`` plus imports take
-    about a second) so that their start-up overlaps the schema and users stages.
-
-    A stage's context (the user pool, reserved ids, ...) is known only later: it is
-    pickled to a file once, and each worker reads it on its first task.
+    Returns (target, state): state is 'ok', 'absent' (will be created), or
+    'missing-database' (dry run only: the database does not exist yet).
     """
+    from .errors import DatabaseUnavailable
 
-    def __init__(self, workers: int, warm: Sequence[str] = ()) -> None:
-        self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-        self._dir: str | None = None  # made on the first context, in the temp dir
-        with contextlib.suppress(OSError):  # no usable temp dir: _write_context says so
-            sweep(Path(tempfile.gettempdir()), TEMP_DIR)  # left by runs that were SIGKILLed
-        if workers > 1:
-            try:
-                # A signal waits until the pool is whole, then stops it like any run.
-                with signals.deferred():
-                    _start_resource_tracker()
-                    with _stop_signals_blocked():
-                        # spawn, not fork: the parent may hold locks (rich's refresh thread).
-                        self._pool = ProcessPoolExecutor(
-                            max_workers=workers,
-                            mp_context=multiprocessing.get_context("spawn"),
-                            initializer=_warm,
-                            initargs=(os.getpid(), tuple(warm)),
-                        )
-                        for _ in range(workers):  # start every process now
-                            self._pool.submit(_noop)
-            except BaseException:
-                self.close(cancel=True)
-                raise
-
-    def __enter__(self) -> WorkerPool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close(cancel=exc[0] is not None)
-
-    def close(self, *, cancel: bool = False) -> None:
-        """Stop the workers and wait for them to exit (at most one block each is
-        running), then remove the temporary directory."""
-        pool, self._pool = self._pool, None
-        try:
-            if pool is not None:
-                with signals.deferred():
-                    pool.shutdown(wait=True, cancel_futures=cancel)
-        finally:
-            if self._dir is not None:
-                shutil.rmtree(self._dir, ignore_errors=True)
-                self._dir = None
-
-    def _write_context(self, ctx: Any) -> str:
-        try:
-            if self._dir is None:
-                self._dir = tempfile.mkdtemp(prefix=f"pgseed-{os.getpid()}-")
-            fd, path = tempfile.mkstemp(dir=self._dir, suffix=".ctx")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(ctx, f, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError as exc:
-            # gettempdir() itself fails when no candidate directory is writable
-            where = Path(self._dir).parent if self._dir else Path(os.environ.get("TMPDIR", "/tmp"))
-            raise write_error(
-                exc,
-                where,
-                "the workers' context",
-                "point TMPDIR at another directory",
-            ) from exc
-        return path
-
-    def map_ordered(
-        self, worker: Worker, ctx: Any, tasks: Iterable[Task]
-    ) -> Iterator[tuple[Task, BlockResult]]:
-        """Results in task order, at most ``2 * workers`` blocks in flight.
-
-        ``tasks`` may be lazy: the next task is taken only when a block slot frees up
-        (the Genonaut pack looks each block's owners up then)."""
-        if self._pool is None or (isinstance(tasks, Sequence) and len(tasks) <= 1):
-            for task in tasks:
-                yield task, worker(ctx, task.args)
-            return
-        ctx_path = self._write_context(ctx)
-        pool = self._pool
-        pending: deque[tuple[Task, Future[BlockResult]]] = deque()
-        it = iter(tasks)
-        try:
-            for task in it:
-                pending.append((task, pool.submit(_call, worker, ctx_path, task.args)))
-                if len(pending) >= 2 * self.workers:
-                    break
-            while pending:
-                task, fut = pending.popleft()
-                try:
-                    result = fut.result()
-                except BrokenProcessPool as exc:
-                    raise GenerationError(
-                        "a worker process died (the system may have killed it: out of "
-                        "memory?).\nFix: run with fewer --max-workers, or smaller batches."
-                    ) from exc
-                nxt = next(it, None)
-                if nxt is not None:
-                    pending.append((nxt, pool.submit(_call, worker, ctx_path, nxt.args)))
-                yield task, result
-        finally:
-            for _, fut in pending:
-                fut.cancel()
+    try:
+        target = open_target(dsn, write=write, create=write and not dry_run)
+    except DatabaseUnavailable as exc:
+        if dry_run and "does not exist yet" in str(exc):
+            return None, "missing-database"
+        raise
+    try:
+        state = schema_state(target.conn, spec.metadata)
+    except BaseException:
+        target.conn.close()
+        raise
+    target.conn.rollback()
+    return target, state
 
 
-class _Buffers:
-    def __init__(self, order: Sequence[str]) -> None:
-        self.order = list(order)
-        self.chunks: dict[str, list[bytes]] = {t: [] for t in order}
-        self.rows: dict[str, int] = dict.fromkeys(order, 0)
-
-    def add(self, result: BlockResult) -> None:
-        for table, (rows, data) in result.items():
-            self.chunks[table].append(data)
-            self.rows[table] += rows
-
-    def flush(self, loader: CopyLoader, batch_sizes: Mapping[str, int]) -> None:
-        """COPY every buffer in FK order, ``batch_sizes[table]`` rows per COPY."""
-        for table in self.order:
-            if self.rows[table]:
-                width = loader.binary.get(table)
-                pieces = (
-                    split_fixed(self.chunks[table], width, batch_sizes[table])
-                    if width
-                    else split_rows(self.chunks[table], self.rows[table], batch_sizes[table])
-                )
-                for rows, data in pieces:
-                    loader.copy(table, data, rows)
-                self.chunks[table] = []
-                self.rows[table] = 0
-
-
-def split_rows(chunks: Sequence[bytes], rows: int, size: int) -> list[tuple[int, bytes]]:
-    """Re-cut COPY text (one row per line) into pieces of at most ``size`` rows."""
-    if rows <= size:
-        return [(rows, b"".join(chunks))]
-    lines = b"".join(chunks).split(b"\n")[:-1]
-    return [
-        (len(lines[i : i + size]), b"\n".join(lines[i : i + size]) + b"\n")
-        for i in range(0, len(lines), size)
-    ]
-
-
-def split_fixed(chunks: Sequence[bytes], width: int, size: int) -> list[tuple[int, bytes]]:
-    """Re-cut fixed-width binary tuples into pieces of at most ``size`` rows."""
-    data = b"".join(chunks)
-    step = width * size
-    return [
-        (len(data[i : i + step]) // width, data[i : i + step]) for i in range(0, len(data), step)
-    ]
-
-
-def run_tasks(
-    loader: CopyLoader,
-    tasks: Iterable[Task],
-    worker: Worker,
-    ctx: Any,
+def seed(
+    dsn: str,
+    spec: SchemaSpec,
+    reporter: Reporter,
+    body: Body,
     *,
-    order: Sequence[str],
-    batch_sizes: Mapping[str, int],
+    reproduce: str,
+    bulk_mode: bool = True,
+    workers: int = 1,
+    warm: Sequence[str] = (),
+    prepare: Callable[[Conn], object] | None = None,
+) -> CopyLoader:
+    """Run ``body`` in one transaction; return the loader (rows and COPY time per table).
+
+    The worker pool starts first, so its start-up overlaps connecting and the
+    schema; ``warm`` names the modules its processes import up front. ``prepare``
+    runs in the transaction before bulk mode looks for empty tables (a pack that
+    replaces its data truncates there, so the load still takes the bulk path).
+    """
+    with WorkerPool(workers, warm) as pool:
+        return _seed(
+            dsn,
+            spec,
+            reporter,
+            body,
+            pool,
+            reproduce=reproduce,
+            bulk_mode=bulk_mode,
+            prepare=prepare,
+        )
+
+
+def _seed(
+    dsn: str,
+    spec: SchemaSpec,
+    reporter: Reporter,
+    body: Body,
     pool: WorkerPool,
-) -> None:
-    """Generate every task's block and COPY it, in task order."""
-    buffers = _Buffers(order)
-    for task, result in pool.map_ordered(worker, ctx, tasks):
-        buffers.add(result)
-        if buffers.rows[task.primary] >= batch_sizes[task.primary]:
-            buffers.flush(loader, batch_sizes)
-    buffers.flush(loader, batch_sizes)
+    *,
+    reproduce: str,
+    bulk_mode: bool,
+    prepare: Callable[[Conn], object] | None = None,
+) -> CopyLoader:
+    target, state = open_checked(dsn, spec, write=True, dry_run=False)
+    assert target is not None
+    conn = target.conn
+    if target.created:
+        reporter.info(f'created database "{target.dbname}"')
+    loader = CopyLoader(conn, spec.columns, reporter)
+    committed = False
+    try:
+        # Another run may be creating the schema or loading this database: wait for it,
+        # then judge the schema as it stands after that run (it may now exist).
+        locks.hold_run(conn, target.dbname, reporter)
+        # Temporary tables of the run (the owner ranking, conflict candidates) stay in
+        # memory up to this size instead of spilling to disk (the default is 8MB; the
+        # ranking of 1M users takes about 100MB). Must precede the first temp table.
+        conn.execute("SET temp_buffers = '256MB'")
+        state = schema_state(conn, spec.metadata)
+        if state == "absent":
+            reporter.info(f'creating the schema in "{target.dbname}" (alembic upgrade head)')
+            migrate.upgrade(conn, spec.migrations)
+        if prepare is not None:
+            prepare(conn)
+        plan = bulk.begin(conn, bulk.empty_tables(conn, list(spec.columns))) if bulk_mode else None
+        if plan is not None:
+            loader.freeze = set(plan.tables)
+        body(conn, loader, pool)
+        if plan is not None and (plan.indexes or plan.foreign_keys):
+            reporter.end()
+            started = time.perf_counter()
+            bulk.finish(conn, plan)
+            reporter.info(
+                f"rebuilt {len(plan.indexes)} indexes and {len(plan.foreign_keys)} foreign keys "
+                f"in {time.perf_counter() - started:.2f} s"
+            )
+        with signals.deferred():  # a signal during the commit waits for its outcome
+            conn.commit()
+            committed = True
+    except BaseException as exc:
+        if committed:  # only a signal that waited for the commit gets here
+            conn.close()
+            reporter.fail("interrupted after the commit: the run's rows are in the database.")
+            raise
+        with contextlib.suppress(psycopg.Error):  # the connection may already be gone
+            conn.rollback()
+        conn.close()
+        written = {t: n for t, n in loader.written.items() if n}
+        what = ", ".join(f"{t} {n:,}" for t, n in written.items()) or "nothing"
+        reporter.fail(
+            f"run failed after {reporter.elapsed():.2f} s; written before the failure: {what}. "
+            "All of it was rolled back: the database is as it was.",
+            reproduce,
+        )
+        if isinstance(exc, PgseedError | KeyboardInterrupt):
+            raise
+        if isinstance(exc, psycopg.errors.UniqueViolation):
+            diag = exc.diag
+            raise GenerationError(
+                f"the database refused the data: {str(exc).strip()}\nA generated row of "
+                f"{diag.table_name} conflicts with its unique index {diag.constraint_name}; "
+                "pgseed redraws conflicting rows only where the pack judges them (users), and "
+                "this index is one it does not know.\nFix: drop or relax that index on this "
+                "demo/test database, or seed a fresh one."
+            ) from exc
+        if isinstance(exc, psycopg.Error):
+            raise GenerationError(f"the database refused the data: {str(exc).strip()}") from exc
+        raise
+    conn.close()
+    reporter.end()
+    return loader

@@ -23,6 +23,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from . import locks
 from .dsn import FIX, redact
 from .errors import ConfigError, DatabaseUnavailable, SafetyError
+from .pg import Conn
 
 __all__ = [
     "Target",
@@ -105,12 +106,12 @@ def require_confirm(action: str, confirm: bool) -> None:
 
 @dataclass
 class Target:
-    conn: psycopg.Connection[tuple[object, ...]]
+    conn: Conn
     dbname: str
     created: bool
 
 
-def _connect(dsn: str) -> psycopg.Connection[tuple[object, ...]]:
+def _connect(dsn: str) -> Conn:
     return psycopg.connect(dsn, autocommit=False, connect_timeout=10)
 
 

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
-import psycopg
 from sqlalchemy import MetaData, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import ForeignKeyConstraint
 
 from .errors import SchemaMismatchError
+from .pg import Conn
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _norm_model_type(table: Table, column: str) -> str:
     return {"date": "date", "bigint": "bigint", "smallint": "smallint"}.get(compiled, compiled)
 
 
-def mismatches(conn: psycopg.Connection[tuple[object, ...]], metadata: MetaData) -> list[str]:
+def mismatches(conn: Conn, metadata: MetaData) -> list[str]:
     """What differs between the live database and the models (empty: they match).
 
     Compares each model table's presence, columns, types and nullability.
@@ -117,7 +117,7 @@ def mismatches(conn: psycopg.Connection[tuple[object, ...]], metadata: MetaData)
     return problems
 
 
-def schema_state(conn: psycopg.Connection[tuple[object, ...]], metadata: MetaData) -> str:
+def schema_state(conn: Conn, metadata: MetaData) -> str:
     """'absent' (none of the tables exist), 'ok', or raise SchemaMismatchError."""
     problems = mismatches(conn, metadata)
     n_tables = len(metadata.sorted_tables)

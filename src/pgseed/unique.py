@@ -25,9 +25,8 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
+from .pg import Conn
 from .progress import Reporter
-
-Conn = psycopg.Connection[tuple[object, ...]]
 
 ORD = "pgseed_ord"  # the candidates' row number inside a block
 

@@ -185,7 +185,7 @@ def test_after_sigkill_nothing_runs_on_and_the_next_run_cleans_up(
 def test_a_worker_whose_parent_dies_exits_without_prctl(tmp_path: Path) -> None:
     """The portable fallback alone (a thread polling getppid) ends an orphaned worker."""
     child = (
-        "import os, threading, time; from pgseed.run import _watch_parent; "
+        "import os, threading, time; from pgseed.pool import _watch_parent; "
         "threading.Thread(target=_watch_parent, args=(os.getppid(), 0.05), daemon=True).start(); "
         "print('watching', flush=True); time.sleep(120)"
     )
@@ -215,7 +215,7 @@ from pgseed.cli import main
 commit = psycopg.Connection.commit
 
 def commit_signalled(self):
-    if sys._getframe(1).f_globals["__name__"] == "pgseed.session":  # the run's commit
+    if sys._getframe(1).f_globals["__name__"] == "pgseed.run":  # the run's commit
         os.kill(os.getpid(), signal.SIGTERM)  # arrives while it is in progress
     commit(self)
 

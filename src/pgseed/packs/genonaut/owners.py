@@ -24,14 +24,11 @@ import uuid
 from collections.abc import Sequence
 
 import numpy as np
-import psycopg
 from psycopg import sql
 
 from ...encode import uuid_strings
+from ...pg import Conn
 from .generate import Owners
-
-Conn = psycopg.Connection[tuple[object, ...]]
-
 
 # Up to this many users the ranking is held in the writer (24 B each: 6 MB at most)
 # and each block's owners cost no query; the database probes cost about 15 ms a block

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import psycopg
 from psycopg import sql
 
 from ... import encode as enc
 from ...catalog import serial_sequence
 from ...errors import ConfigError, GenerationError, SchemaMismatchError
 from ...load import CopyLoader
+from ...pg import Conn
+from ...pool import Task, WorkerPool, run_tasks, split_rows
 from ...progress import Reporter
 from ...rng import stream
-from ...run import Task, WorkerPool, run_tasks, split_rows
 from ...unique import ConflictFilter
 from . import generate as g
 from .config import GenonautConfig
@@ -36,8 +36,6 @@ COLUMNS = {
     "generation_jobs": g.JOB_COLUMNS,
 }
 ADMIN_USERNAME = "admin"
-
-Conn = psycopg.Connection[tuple[object, ...]]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...session import SchemaSpec
+from ...run import SchemaSpec
 from .models import metadata
 from .pack import COLUMNS
 

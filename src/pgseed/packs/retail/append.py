@@ -11,19 +11,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import psycopg
 
 from ...errors import ConfigError, GenerationError
 from ...load import CopyLoader
+from ...pg import Conn
+from ...pool import WorkerPool
 from ...progress import Reporter
-from ...run import WorkerPool
 from . import dims
 from .config import RetailConfig
 from .dimcopy import calendar_copy
 from .pack import _estimate_rows, _load_series, levels, sim_context
 from .simulate import Series, SimContext
-
-Conn = psycopg.Connection[tuple[object, ...]]
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,15 @@ from ... import binary
 from ...catalog import serial_sequence
 from ...errors import ConfigError, GenerationError, SafetyError
 from ...load import CopyLoader
+from ...pg import Conn
+from ...pool import Task, WorkerPool, run_tasks
 from ...progress import Reporter
 from ...rng import stream
-from ...run import Task, WorkerPool, run_tasks
 from . import dims
 from .config import RetailConfig
 from .dimcopy import DIM_COLUMNS, calendar_copy, money, product_copy, store_copy
 from .models import DIMENSIONS, FACTS, TABLES
 from .simulate import FACT_TYPES, Series, SimContext, gaps, series_key, simulate
-
-Conn = psycopg.Connection[tuple[object, ...]]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     **DIM_COLUMNS,

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
@@ -25,7 +24,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-Conn = psycopg.Connection[tuple[object, ...]]
+from ...pg import Conn
+
 Rows = list[tuple[Any, ...]]
 Draw = Callable[[Conn, "Axes", int, int], str]
 DAY = dt.timedelta(days=1)
@@ -316,7 +316,7 @@ def _page(counts: dict[str, int], facts: dict[str, str], images: list[str]) -> s
     )
 
 
-def report(conn: psycopg.Connection[tuple[object, ...]], out: Path, n_series: int = 4) -> Path:
+def report(conn: Conn, out: Path, n_series: int = 4) -> Path:
     """Write PNG files and out/index.html; return the path of index.html."""
     import matplotlib
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import uuid
 
-from ...checks import Check, Conn
+from ....checks import Check
+from ....pg import Conn
 from .. import generate as g
 from ..config import GenonautConfig
 from .common import runs, runs_check

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from psycopg import sql
 
-from ...checks import Check, Conn, count
+from ....checks import Check, count
+from ....pg import Conn
 from .. import generate as g
 from ..config import GenonautConfig
 from ..vocab import TAG_POOL

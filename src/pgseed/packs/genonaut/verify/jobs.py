@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import uuid
 
-from ... import checks as c
-from ...checks import Check, Conn, ZeroRule
+from .... import checks as c
+from ....checks import Check, ZeroRule
+from ....pg import Conn
 from .. import generate as g
 from ..config import GenonautConfig
 from ..vocab import DOMAIN_PROMPTS, GENERAL_PHRASES

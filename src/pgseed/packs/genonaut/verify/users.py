@@ -7,8 +7,9 @@ import uuid
 
 from psycopg import sql
 
-from ... import checks as c
-from ...checks import Check, Conn, ZeroRule
+from .... import checks as c
+from ....checks import Check, ZeroRule
+from ....pg import Conn
 from .. import generate as g
 from ..config import GenonautConfig
 from ..names import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, SEPARATORS

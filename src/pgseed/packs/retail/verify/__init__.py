@@ -14,7 +14,8 @@ custom holiday lists, ``--stores 0``.
 
 from __future__ import annotations
 
-from ...checks import Check, Conn
+from ....checks import Check
+from ....pg import Conn
 from ..config import RetailConfig
 from . import coverage, dimensions, facts, keys
 

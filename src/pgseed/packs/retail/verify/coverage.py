@@ -6,7 +6,8 @@ Dimension counts, the calendar's days, which store x product pairs have data
 
 from __future__ import annotations
 
-from ...checks import Check, Conn, count
+from ....checks import Check, count
+from ....pg import Conn
 from ..config import RetailConfig
 
 

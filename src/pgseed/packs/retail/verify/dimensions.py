@@ -13,7 +13,8 @@ import datetime as dt
 import math
 import re
 
-from ...checks import Check, Conn, ZeroRule, count, share_ok, zeros
+from ....checks import Check, ZeroRule, count, share_ok, zeros
+from ....pg import Conn
 from .. import dims
 from ..config import RetailConfig
 

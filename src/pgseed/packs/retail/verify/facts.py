@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 
-from ...checks import Check, Conn, ZeroRule, share_ok, zeros
+from ....checks import Check, ZeroRule, share_ok, zeros
+from ....pg import Conn
 from ..config import RetailConfig
 
 # Each series: first and last snapshot day (its days run without a hole: coverage.py).

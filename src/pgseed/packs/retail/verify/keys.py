@@ -6,7 +6,8 @@ constraint dropped) is caught too.
 
 from __future__ import annotations
 
-from ...checks import Check, Conn, ZeroRule, zeros
+from ....checks import Check, ZeroRule, zeros
+from ....pg import Conn
 
 FOREIGN_KEYS = [
     (child, col, parent, pcol)

@@ -11,10 +11,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import psycopg
 from psycopg import sql
 
-Conn = psycopg.Connection[tuple[object, ...]]
+from .pg import Conn
+
 Query = str | sql.Composed
 Params = Sequence[object] | Mapping[str, object] | None
 
