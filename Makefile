@@ -42,8 +42,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks genonaut tools scripts
-	$(BIN)/ruff format --check src tests benchmarks genonaut tools scripts
+	$(BIN)/ruff check src tests benchmarks genonaut tools scripts examples
+	$(BIN)/ruff format --check src tests benchmarks genonaut tools scripts examples
 	$(BIN)/mypy
 
 BENCH_STAMP := $(VENV)/.bench-installed

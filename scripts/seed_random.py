@@ -11,8 +11,7 @@ target comes from --database-url, $DATABASE_URL or --embedded.
 import sys
 
 try:
-    import pgseed.cli  # noqa: F401  (registers the retail commands)
-    from pgseed.cli_retail import generate
+    from pgseed.cli.retail import generate
 except ImportError as exc:  # run with a Python that does not have pgseed installed
     sys.exit(
         f"error: pgseed is not installed for {sys.executable} ({exc}).\n"

@@ -10,12 +10,26 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 from .pg import Conn
 from .progress import Reporter
+
+
+class Sink(Protocol):
+    """Where a run's COPY data goes: ``load.CopyLoader`` (a database) or
+    ``sinks.FileSink`` (csv/json/parquet files). Packs write only through this."""
+
+    written: dict[str, int]
+    binary: dict[str, int]
+
+    def copy(self, table: str, data: Sequence[bytes] | bytes, rows: int) -> None:
+        """Write ``rows`` rows of ``table``, COPY text (or binary tuples for the tables
+        in ``binary``, table -> bytes per row), in the order the columns were declared."""
+        ...
 
 
 class CopyLoader:

@@ -39,6 +39,19 @@ def upgrade(conn: Conn, script_location: Path) -> None:
     conn.execute(upgrade_sql(script_location).encode())
 
 
+def create_all(conn: Conn, metadata: MetaData) -> None:
+    """Create ``metadata``'s tables, constraints and indexes in ``conn``'s open transaction,
+    as PostgreSQL DDL compiled by SQLAlchemy (for a pack that has no migration)."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    for table in metadata.sorted_tables:
+        conn.execute(str(CreateTable(table).compile(dialect=dialect)).encode())
+        for index in table.indexes:
+            conn.execute(str(CreateIndex(index).compile(dialect=dialect)).encode())
+
+
 def run_env(metadata: MetaData, version_table: str = "alembic_version") -> None:
     """The body of every pack's Alembic ``env.py``.
 

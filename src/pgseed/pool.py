@@ -42,7 +42,7 @@ from typing import Any
 from . import signals
 from .errors import GenerationError
 from .files import sweep, write_error
-from .load import CopyLoader
+from .load import Sink
 
 BlockResult = dict[str, tuple[int, bytes]]
 Worker = Callable[[Any, Any], BlockResult]
@@ -246,7 +246,7 @@ class _Buffers:
             self.chunks[table].append(data)
             self.rows[table] += rows
 
-    def flush(self, loader: CopyLoader, batch_sizes: Mapping[str, int]) -> None:
+    def flush(self, loader: Sink, batch_sizes: Mapping[str, int]) -> None:
         """COPY every buffer in FK order, ``batch_sizes[table]`` rows per COPY."""
         for table in self.order:
             if self.rows[table]:
@@ -283,7 +283,7 @@ def split_fixed(chunks: Sequence[bytes], width: int, size: int) -> list[tuple[in
 
 
 def run_tasks(
-    loader: CopyLoader,
+    loader: Sink,
     tasks: Iterable[Task],
     worker: Worker,
     ctx: Any,

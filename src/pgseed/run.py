@@ -33,7 +33,7 @@ Body = Callable[[Conn, CopyLoader, WorkerPool], object]
 @dataclass(frozen=True)
 class SchemaSpec:
     metadata: MetaData
-    migrations: Path
+    migrations: Path | None  # an Alembic script directory; None: create from the models
     columns: Mapping[str, Sequence[str]]
 
 
@@ -62,7 +62,7 @@ def open_checked(
     return target, state
 
 
-def seed(
+def transaction(
     dsn: str,
     spec: SchemaSpec,
     reporter: Reporter,
@@ -122,8 +122,11 @@ def _seed(
         conn.execute("SET temp_buffers = '256MB'")
         state = schema_state(conn, spec.metadata)
         if state == "absent":
-            reporter.info(f'creating the schema in "{target.dbname}" (alembic upgrade head)')
-            migrate.upgrade(conn, spec.migrations)
+            reporter.info(f'creating the schema in "{target.dbname}"')
+            if spec.migrations is None:
+                migrate.create_all(conn, spec.metadata)
+            else:
+                migrate.upgrade(conn, spec.migrations)
         if prepare is not None:
             prepare(conn)
         plan = bulk.begin(conn, bulk.empty_tables(conn, list(spec.columns))) if bulk_mode else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import psycopg
@@ -29,6 +30,7 @@ __all__ = [
     "Target",
     "check_app_env",
     "check_name",
+    "confirm_replace",
     "effective_dbname",
     "env_flag",
     "open_target",
@@ -101,6 +103,21 @@ def require_confirm(action: str, confirm: bool) -> None:
         raise SafetyError(
             f"{action} is destructive and needs --confirm.\n"
             f"Fix: add --confirm (or --dry-run to preview what it would do)."
+        )
+
+
+def confirm_replace(action: str, held: Mapping[str, int], confirm: bool) -> None:
+    """A run that replaces tables holding rows is destructive: ``require_confirm``.
+
+    Called inside the run's transaction with the tables locked, on counts read under
+    that lock, so rows another run wrote meanwhile are never replaced unconfirmed."""
+    held = {t: n for t, n in held.items() if n}
+    if held:
+        require_confirm(
+            f"{action} into tables that hold rows ("
+            + ", ".join(f"{t} {n:,}" for t, n in held.items())
+            + ")",
+            confirm,
         )
 
 

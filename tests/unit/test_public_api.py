@@ -5,7 +5,7 @@ import pgseed
 
 def test_all_is_sorted_and_importable() -> None:
     assert list(pgseed.__all__) == sorted(pgseed.__all__)
-    assert "seed" in pgseed.__all__ and "CopyLoader" in pgseed.__all__
+    assert "generate" in pgseed.__all__ and "Pack" in pgseed.__all__
     for name in pgseed.__all__:
         assert getattr(pgseed, name) is not None
 

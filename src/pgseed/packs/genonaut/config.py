@@ -40,6 +40,11 @@ class GenonautConfig(BaseModel):
     date_start: str = "2025-05-01 00:00:00"
     date_end: str = "2025-09-21 23:59:59"
     timezone: str = "America/New_York"
+    # The run seed: drawn (and printed) when absent. Not in spec 000; a key like any other.
+    seed: Annotated[Int, Field(ge=0, le=2**63 - 1)] | None = None
+    # The admin user (spec 000's DB_USER_ADMIN_UUID): the CLI fills it from the
+    # environment or the env file (``admin_uuid``) when the config does not set it.
+    admin_uuid: uuid.UUID | None = None
 
     @field_validator("images_dir")
     @classmethod
@@ -98,6 +103,17 @@ class GenonautConfig(BaseModel):
         hi = tz.to_utc(self.date_end, self.timezone, "date_end")
         # Whole seconds inside the range: a fractional start rounds up, an end down.
         return math.ceil(lo.timestamp()), math.floor(hi.timestamp())
+
+    @property
+    def admin(self) -> uuid.UUID:
+        """The admin's UUID; AdminUUIDError (exit 2) when no source gave one."""
+        if self.admin_uuid is None:
+            raise AdminUUIDError(
+                "DB_USER_ADMIN_UUID must be present: it names the admin user who owns exactly "
+                f"50 items of each content table.\nFix: set admin_uuid (e.g. {uuid.uuid4()}) "
+                "in the config, or DB_USER_ADMIN_UUID in the environment or env/.env."
+            )
+        return self.admin_uuid
 
     @property
     def domains(self) -> tuple[str, ...]:

@@ -17,12 +17,13 @@ from psycopg import sql
 from ... import encode as enc
 from ...catalog import serial_sequence
 from ...errors import ConfigError, GenerationError, SchemaMismatchError
-from ...load import CopyLoader
+from ...load import Sink
 from ...pg import Conn
-from ...pool import Task, WorkerPool, run_tasks, split_rows
+from ...pool import Task, run_tasks, split_rows
 from ...progress import Reporter
 from ...rng import stream
 from ...unique import ConflictFilter
+from ..contract import RunContext, Samples
 from . import generate as g
 from .config import GenonautConfig
 from .owners import MemoryOwners
@@ -58,8 +59,9 @@ class Plan:
         }
 
 
-def plan(cfg: GenonautConfig, conn: Conn | None, admin: uuid.UUID) -> Plan:
+def plan(cfg: GenonautConfig, conn: Conn | None) -> Plan:
     """Validate the run against the database (None: an empty one) before writing."""
+    admin = cfg.admin
     admin_exists = False
     have = dict.fromkeys(g.CONTENT_TABLES, 0)
     if conn is not None:
@@ -161,7 +163,7 @@ def insert_users(
     conn: Conn,
     cfg: GenonautConfig,
     seed: int,
-    loader: CopyLoader,
+    loader: Sink,
     reporter: Reporter,
     filt: ConflictFilter,
 ) -> None:
@@ -302,23 +304,12 @@ def _epoch(value: object) -> int:
     return int(value.replace(tzinfo=dt.UTC).timestamp())
 
 
-def run(
-    conn: Conn,
-    cfg: GenonautConfig,
-    seed: int,
-    admin: uuid.UUID,
-    loader: CopyLoader,
-    reporter: Reporter,
-    pool: WorkerPool,
-) -> Plan:
-    """Fill the tables inside the caller's transaction."""
-    # Nobody else writes these tables while we count admin rows and reserve ids.
-    conn.execute(
-        "LOCK TABLE users, content_items, content_items_auto, generation_jobs"
-        " IN SHARE ROW EXCLUSIVE MODE"
-    )
-    p = plan(cfg, conn, admin)
-    reporter.begin(p.rows)
+def run(ctx: RunContext, p: Plan) -> None:
+    """Fill the tables inside the engine's transaction, which has locked them against
+    other writers before ``p`` was planned (admin rows counted, ids reserved below)."""
+    cfg: GenonautConfig = ctx.cfg
+    conn, loader, reporter, seed, admin = ctx.conn, ctx.sink, ctx.reporter, ctx.seed, cfg.admin
+    assert conn is not None
     lo, hi = cfg.range_utc
     filt = ConflictFilter(conn, "users", g.USER_COLUMNS, reporter)
     if not p.admin_exists:
@@ -332,23 +323,21 @@ def run(
     insert_users(conn, cfg, seed, loader, reporter, filt)
     owners = load_owners(conn, admin, hi)
     id_start = {t: _reserve_ids(conn, t, p.items[t]) for t in g.CONTENT_TABLES}
-    ctx = items_context(cfg, seed, p, admin, admin_created, owners, id_start)
+    items = items_context(cfg, seed, p, admin, admin_created, owners, id_start)
     run_tasks(
         loader,
-        tasks(ctx, p, owners),
+        tasks(items, p, owners),
         g.work,
-        ctx,
+        items,
         order=TABLES,
         batch_sizes={t: cfg.batch(t) for t in TABLES},
-        pool=pool,
+        pool=ctx.pool,
     )
-    return p
 
 
-def samples(
-    cfg: GenonautConfig, seed: int, admin: uuid.UUID, p: Plan, k: int = 3
-) -> dict[str, list[dict[str, str | None]]]:
+def samples(cfg: GenonautConfig, p: Plan, seed: int, k: int = 3) -> Samples:
     """The first ``k`` rows each table would get from an empty database (for --dry-run)."""
+    admin = cfg.admin
     lo, hi = cfg.range_utc
     n = max(1, min(cfg.target_rows_users, g.BLOCK_ROWS))
     users = g.users_block(seed, 0, 0, n, lo, hi)

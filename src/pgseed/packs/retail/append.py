@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...errors import ConfigError, GenerationError
-from ...load import CopyLoader
+from ...load import Sink
 from ...pg import Conn
 from ...pool import WorkerPool
 from ...progress import Reporter
@@ -208,7 +208,7 @@ def run_append(
     conn: Conn,
     p: AppendPlan,
     cfg: RetailConfig,
-    loader: CopyLoader,
+    loader: Sink,
     reporter: Reporter,
     pool: WorkerPool,
 ) -> None:

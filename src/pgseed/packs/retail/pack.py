@@ -13,17 +13,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-import psycopg
-from psycopg import sql
 
 from ... import binary
 from ...catalog import serial_sequence
-from ...errors import ConfigError, GenerationError, SafetyError
-from ...load import CopyLoader
-from ...pg import Conn
+from ...errors import ConfigError, GenerationError
+from ...load import Sink
+from ...pg import Conn, count_rows, lock_tables, truncate
 from ...pool import Task, WorkerPool, run_tasks
-from ...progress import Reporter
 from ...rng import stream
+from ..contract import RunContext, Samples
 from . import dims
 from .config import RetailConfig
 from .dimcopy import DIM_COLUMNS, calendar_copy, money, product_copy, store_copy
@@ -212,23 +210,11 @@ def plan_full(cfg: RetailConfig) -> FullPlan:
 
 
 def counts(conn: Conn, tables: Sequence[str] = TABLES) -> dict[str, int]:
-    out = {}
-    for t in tables:
-        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()
-        out[t] = int(str(row[0])) if row else 0
-    return out
-
-
-def truncate(conn: Conn, tables: Sequence[str]) -> None:
-    conn.execute(
-        sql.SQL("TRUNCATE {} RESTART IDENTITY").format(
-            sql.SQL(", ").join(map(sql.Identifier, tables))
-        )
-    )
+    return count_rows(conn, tables)
 
 
 def _load_series(
-    loader: CopyLoader,
+    loader: Sink,
     ctx: SimContext,
     series: Series,
     batch_size: int,
@@ -248,60 +234,23 @@ def _load_series(
     )
 
 
-def run_full(
-    conn: Conn, p: FullPlan, loader: CopyLoader, reporter: Reporter, pool: WorkerPool
-) -> None:
-    """Fill all seven tables (already emptied by ``prepare_full``)."""
-    reporter.begin(p.rows)
+def run_full(ctx: RunContext, p: FullPlan) -> None:
+    """Fill all seven tables (the engine has locked and emptied them; with no connection,
+    files start from empty tables too)."""
+    loader = ctx.sink
     loader.copy("store", store_copy(p.stores), len(p.stores.id))
     loader.copy("product", product_copy(p.products), len(p.products.id))
     loader.copy("calendar", calendar_copy(p.calendar), len(p.calendar.days))
-    for table, n in (("store", len(p.stores.id)), ("product", len(p.products.id))):
-        seq = serial_sequence(conn, table, "id")
-        if seq is not None:
-            conn.execute("SELECT setval(%s, %s, %s)", [seq, max(n, 1), n > 0])
-    _load_series(loader, p.ctx, p.series, p.cfg.batch_size, pool)
-
-
-def prepare_full(conn: Conn, *, replace: bool) -> None:
-    """Lock the seven tables and empty them. Without ``replace`` (no --confirm), tables
-    that hold rows are refused here, under the lock: a concurrent run that filled them
-    after this run looked is not replaced unconfirmed."""
-    _lock(conn, "ACCESS EXCLUSIVE")
-    if not replace:
-        held = {t: n for t, n in counts(conn).items() if n}
-        if held:
-            raise SafetyError(
-                "--full-new into tables that hold rows ("
-                + ", ".join(f"{t} {n:,}" for t, n in held.items())
-                + ") is destructive and needs --confirm (another run filled them while this "
-                "one was starting).\nFix: add --confirm (or --dry-run to preview)."
-            )
-    truncate(conn, TABLES)
-
-
-LOCK_WAIT = "10s"
-
-
-def _lock(conn: Conn, mode: str) -> None:
-    """Lock the seven tables, waiting at most LOCK_WAIT for other sessions."""
-    conn.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-    try:
-        conn.execute(
-            sql.SQL("LOCK TABLE {} IN " + mode + " MODE").format(
-                sql.SQL(", ").join(map(sql.Identifier, TABLES))
-            )
-        )
-    except psycopg.errors.LockNotAvailable as exc:
-        raise GenerationError(
-            f"another session is using the retail tables (waited {LOCK_WAIT} for a lock).\n"
-            "Fix: finish or stop that session (an open transaction in psql?), then run again."
-        ) from exc
-    conn.execute("SET LOCAL lock_timeout = 0")
+    if ctx.conn is not None:
+        for table, n in (("store", len(p.stores.id)), ("product", len(p.products.id))):
+            seq = serial_sequence(ctx.conn, table, "id")
+            if seq is not None:
+                ctx.conn.execute("SELECT setval(%s, %s, %s)", [seq, max(n, 1), n > 0])
+    _load_series(loader, p.ctx, p.series, p.cfg.batch_size, ctx.pool)
 
 
 def lock_all(conn: Conn) -> None:
-    _lock(conn, "SHARE ROW EXCLUSIVE")
+    lock_tables(conn, TABLES, "SHARE ROW EXCLUSIVE", "the retail tables")
 
 
 # -- delete ----------------------------------------------------------------------
@@ -335,18 +284,18 @@ def check_delete(scope: str, before: Mapping[str, int]) -> None:
             )
 
 
-def samples(p: Planned, k: int = 3) -> dict[str, list[dict[str, str]]]:
+def samples(p: Planned, k: int = 3) -> Samples:
     """The first ``k`` rows of each fact table (for --dry-run)."""
     first = p.series.part(0, k)
     out = simulate(p.ctx, first)
-    result: dict[str, list[dict[str, str]]] = {}
+    result: Samples = {}
     for table in FACTS_ORDER:
         cols = out[table]
         types = FACT_TYPES[table]
         n = len(cols[next(iter(types))])
         rows = []
         for i in range(min(k, n)):
-            row = {}
+            row: dict[str, str | None] = {}
             for c, t in types.items():
                 v = cols[c][i]
                 if t == "date":

@@ -14,11 +14,11 @@ from typing import Any
 
 import click
 
-from . import cli_retail_ops as retail_ops
-from .cli import PgseedCommand, PgseedGroup, report_checks, resolve_dsn
-from .errors import ConfigError, PgseedError, VerificationFailed
-from .progress import Reporter
-from .safety import production_guard
+from .. import engine
+from ..errors import ConfigError
+from ..progress import Reporter
+from . import retail_ops
+from .shell import PgseedCommand, PgseedGroup, print_rows, report_checks, resolve_dsn
 
 
 @click.group(cls=PgseedGroup)
@@ -35,7 +35,7 @@ def _config(
     verbose: bool = False,
     **flags: Any,
 ) -> Any:
-    from .packs.retail.config import build
+    from ..packs.retail.config import build
 
     named = {
         "seed": flags.get("seed"),
@@ -59,13 +59,14 @@ def _config(
     return cfg
 
 
-def _target(database_url: str | None, use_embedded: bool) -> str:
-    from .packs.retail.pack import DEFAULT_DATABASE
+def _pack() -> Any:
+    from ..packs.retail.spec import PACK
 
-    source = "--database-url"
-    if not use_embedded and database_url is None and os.environ.get("DATABASE_URL", "").strip():
-        database_url, source = os.environ["DATABASE_URL"], "DATABASE_URL"
-    return resolve_dsn(database_url, use_embedded, DEFAULT_DATABASE, source)
+    return PACK
+
+
+def _target(database_url: str | None, use_embedded: bool) -> str:
+    return resolve_dsn(database_url, use_embedded, _pack().default_database)
 
 
 def common(f: Any) -> Any:
@@ -238,11 +239,11 @@ def generate(
     cfg = _config(config_path, scenario, sets, verbose=verbose, **config_flags)
     reporter = Reporter(progress=cfg.enable_progress)
     if output is not None:
-        from .packs.retail.export import export
-        from .packs.retail.pack import plan_full
+        from ..packs.retail.export import export
+        from ..packs.retail.pack import plan_full
 
         if dry_run:
-            retail_ops.print_rows(
+            print_rows(
                 f"would write to {output} ({fmt}; dry run: nothing is written; estimates for "
                 "price_history and promotion):",
                 plan_full(cfg).rows,
@@ -251,7 +252,6 @@ def generate(
         written = export(cfg, output, fmt, reporter, reproduce=retail_ops.reproduce_line(cfg.seed))
         reporter.summary(written, {}, f"rows written to {output} ({fmt})")
         return
-    production_guard()
     dsn = _target(database_url, embedded)
     workers = max_workers or os.cpu_count() or 1
     if delete_:
@@ -259,7 +259,9 @@ def generate(
     elif append_:
         retail_ops.append(dsn, cfg, flags, dry_run, workers, reporter, verbose)
     else:
-        retail_ops.full_new(dsn, cfg, confirm, dry_run, workers, no_bulk, reporter, verbose)
+        retail_ops.full_new(
+            _pack(), dsn, cfg, confirm, dry_run, workers, no_bulk, reporter, verbose
+        )
 
 
 @retail.command()
@@ -274,22 +276,10 @@ def verify(
     **flags: Any,
 ) -> None:
     """Check the data against the config and every constraint; exit 6 on a failure."""
-    from .packs.retail.verify import verify as run_verify
-
     flags = {k: _date(v) if k.endswith("_date") else v for k, v in flags.items()}
     cfg = _config(config_path, scenario, sets, verbose=verbose, **flags)
-    dsn = _target(database_url, embedded)
-    target, state = retail_ops.open_db(dsn, dry_run=False, write=False)
-    assert target is not None
-    try:
-        if state != "ok":
-            raise VerificationFailed(
-                f'database "{target.dbname}" has no retail schema: nothing to verify.'
-            )
-        checks = run_verify(target.conn, cfg)
-    finally:
-        target.conn.close()
-    report_checks(target.dbname, checks, "check")
+    result = engine.verify(_pack(), cfg, _target(database_url, embedded))
+    report_checks(result.dbname, result.checks, "check")
 
 
 @retail.command()
@@ -312,15 +302,8 @@ def verify(
 )
 def report(database_url: str | None, embedded: bool, out: Path, n_series: int) -> None:
     """Pictures of the data: daily sales, weekly rhythm, promotions, inventory and stockouts."""
-    from .packs.retail.report import report as run_report
+    from ..packs.retail.report import report as run_report
 
-    dsn = _target(database_url, embedded)
-    target, state = retail_ops.open_db(dsn, dry_run=False, write=False)
-    assert target is not None
-    try:
-        if state != "ok":
-            raise PgseedError(f'database "{target.dbname}" has no retail schema: nothing to draw.')
-        page = run_report(target.conn, out, n_series)
-    finally:
-        target.conn.close()
+    with engine.reading(_pack(), _target(database_url, embedded), "draw") as (_, conn):
+        page = run_report(conn, out, n_series)
     click.echo(f"wrote {page} (open it in a browser)")

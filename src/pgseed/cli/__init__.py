@@ -1,0 +1,54 @@
+"""The ``pgseed`` command, a thin shell over the library.
+
+Each command parses its options, calls the library (``engine``, a pack's own
+operations), prints the result and maps errors to exit codes (``shell``). There is
+no SQL here. One module per pack; a pack without its own CLI module gets the generic
+group (``generic``: generate and verify, one flag per config key). Packs come from
+the registry (``pgseed.packs``), so an installed third-party pack appears here too.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .db import db
+from .genonaut import genonaut
+from .retail import retail
+from .shell import PgseedCommand, PgseedGroup
+
+__all__ = ["PgseedCommand", "PgseedGroup", "genonaut", "main"]
+
+
+class _Main(PgseedGroup):
+    """The top-level group: ``db`` plus one group per registered pack, loaded on use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from ..packs import names
+
+        return sorted({*super().list_commands(ctx), *names()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+        from ..packs import registry
+
+        if cmd_name not in registry():
+            return None
+        from .generic import pack_group
+
+        return pack_group(cmd_name)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pgseed")
+def main() -> None:
+    """Fast, deterministic, FK-correct synthetic seed data for PostgreSQL."""
+
+
+main.add_command(db)
+main.add_command(genonaut)
+main.add_command(retail)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,103 @@
+"""The CLI any registered pack gets without writing one: ``pgseed <pack> generate`` and
+``pgseed <pack> verify``, with one flag per top-level config key, ``--seed``, the target
+options and the run options. A pack that names its own group (``Pack.cli``) gets that."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from .. import engine
+from ..config import env_values, layer
+from ..dsn import redact
+from ..packs import get_pack, load
+from ..progress import Reporter
+from .options import Decorator, apply, config_options, run_options, target_options
+from .shell import PgseedGroup, print_dry_run, report_checks, reproduce, resolve_dsn
+
+
+def pack_group(name: str) -> click.Command:
+    pack = get_pack(name)
+    if pack.cli:
+        group = load(pack.cli)
+        assert isinstance(group, click.Command)
+        return group
+    return generic_group(pack)
+
+
+def _config(pack: Any, seed: int | None, keys: dict[str, Any]) -> Any:
+    cli = {k: v for k, v in keys.items() if v is not None}
+    if seed is not None:
+        cli["seed"] = seed
+    return layer(
+        pack.config_model, ("environment", env_values(pack.config_model)), ("command line", cli)
+    )
+
+
+def generic_group(pack: Any) -> click.Group:
+    """``generate`` and ``verify`` for ``pack`` (``packs.contract.Pack``)."""
+    common: list[Decorator] = [
+        *target_options(pack.default_database),
+        click.option(
+            "--seed", type=click.IntRange(0, 2**63 - 1), help="run seed (drawn when omitted)"
+        ),
+    ]
+    flags = config_options(pack.config_model, skip=("seed",))
+
+    @click.group(name=pack.name, cls=PgseedGroup, help=pack.help)
+    def group() -> None:
+        pass
+
+    @group.command(help=f"Fill a database with the {pack.name} pack's data.")
+    def generate(
+        database_url: str | None,
+        embedded: bool,
+        seed: int | None,
+        max_workers: int | None,
+        dry_run: bool,
+        no_bulk: bool,
+        confirm: bool,
+        **keys: Any,
+    ) -> None:
+        cfg = _config(pack, seed, keys)
+        pack.plan(cfg, None)
+        dsn = resolve_dsn(database_url, embedded, pack.default_database)
+        cfg, drawn = engine.with_seed(cfg)
+        if drawn:
+            click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
+        reporter = Reporter()
+        if dry_run:
+            print_dry_run(engine.dry_run(pack, cfg, dsn))
+            return
+        workers = max_workers or os.cpu_count() or 1
+        line = reproduce(cfg.seed)
+        click.echo(f"seeding {redact(dsn)} with seed {cfg.seed}, {workers} worker(s)")
+        click.echo(f"reproduce with: {line}")
+        result = engine.generate(
+            pack,
+            cfg,
+            dsn,
+            reporter=reporter,
+            workers=workers,
+            bulk=not no_bulk,
+            confirm=confirm,
+            reproduce=line,
+        )
+        reporter.summary(result.written, result.seconds, "rows created")
+
+    @group.command(help=f"Check every {pack.name} rule against a database; exit 6 on a failure.")
+    def verify(database_url: str | None, embedded: bool, seed: int | None, **keys: Any) -> None:
+        cfg = _config(pack, seed, keys)
+        result = engine.verify(
+            pack, cfg, resolve_dsn(database_url, embedded, pack.default_database)
+        )
+        report_checks(result.dbname, result.checks, "rule")
+
+    confirm: Decorator = click.option(
+        "--confirm", is_flag=True, help="replace tables that hold rows"
+    )
+    apply(generate, [*common, *run_options(), confirm, flags])
+    apply(verify, [*common, flags])
+    return group

@@ -1,0 +1,154 @@
+"""``pgseed genonaut ...``: spec 000's flags (every config key, in snake_case and
+kebab-case) over the engine's generate, dry-run and verify."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import engine
+from ..config import env_values, layer
+from ..progress import Reporter
+from .options import apply, config_options, run_flags, target_options
+from .shell import PgseedGroup, print_dry_run, report_checks, reproduce, resolve_dsn
+
+NOT_FLAGS = ("prompt_types", "seed", "admin_uuid")  # own flags, or not flags at all
+
+
+@click.group(cls=PgseedGroup)
+def genonaut() -> None:
+    """The Genonaut pack (specs 000-002)."""
+
+
+def _pack() -> Any:
+    from ..packs.genonaut.spec import PACK
+
+    return PACK
+
+
+def _config(
+    config_path: Path | None,
+    env_file: Path,
+    prompt_types: str | None,
+    seed: int | None,
+    keys: dict[str, Any],
+) -> Any:
+    """defaults < config.json < PGSEED_* environment < flags; the admin from the config,
+    else DB_USER_ADMIN_UUID in the environment or the env file."""
+    from ..packs.genonaut.config import GenonautConfig, admin_uuid, file_values
+
+    sources: list[tuple[str, dict[str, Any]]] = []
+    path = config_path or Path("config.json")
+    if config_path is not None or path.exists():
+        sources.append((str(path), file_values(path)))
+    sources.append(("environment", env_values(GenonautConfig)))
+    cli = {k: v for k, v in keys.items() if v is not None}
+    if prompt_types is not None:
+        cli["prompt_types"] = prompt_types
+    if seed is not None:
+        cli["seed"] = seed
+    sources.append(("command line", cli))
+    cfg = layer(GenonautConfig, *sources)
+    if cfg.admin_uuid is None:
+        cfg = cfg.model_copy(update={"admin_uuid": admin_uuid(env_file, dict(os.environ))})
+    return cfg
+
+
+def _options(f: Any) -> Any:
+    from ..packs.genonaut.config import GenonautConfig
+
+    f = config_options(GenonautConfig, skip=NOT_FLAGS)(f)
+    return apply(
+        f,
+        [
+            *target_options("genonaut_demo"),
+            click.option(
+                "--config",
+                "config_path",
+                type=click.Path(path_type=Path),
+                help="config file (default ./config.json)",
+            ),
+            click.option(
+                "--env-file",
+                "--env_file",
+                "env_file",
+                type=click.Path(path_type=Path),
+                default=Path("env/.env"),
+                show_default=True,
+                help="file holding DB_USER_ADMIN_UUID",
+            ),
+            click.option(
+                "--prompt-types",
+                "--prompt_types",
+                "prompt_types",
+                help="comma-separated domains, e.g. 'Animals,Sci-Fi Art'",
+            ),
+            click.option(
+                "--seed",
+                type=click.IntRange(0, 2**63 - 1),
+                help="run seed (drawn and printed when omitted)",
+            ),
+        ],
+    )
+
+
+@genonaut.command()
+@_options
+@run_flags
+def generate(
+    database_url: str | None,
+    embedded: bool,
+    config_path: Path | None,
+    env_file: Path,
+    prompt_types: str | None,
+    seed: int | None,
+    max_workers: int | None,
+    dry_run: bool,
+    no_bulk: bool,
+    **keys: Any,
+) -> None:
+    """Fill a Genonaut database to spec 000."""
+    pack = _pack()
+    cfg = _config(config_path, env_file, prompt_types, seed, keys)
+    pack.plan(cfg, None)  # config errors surface before anything is started or created
+    dsn = resolve_dsn(database_url, embedded, pack.default_database)
+    cfg, drawn = engine.with_seed(cfg)
+    if drawn:
+        click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
+    reporter = Reporter()
+    if dry_run:
+        print_dry_run(engine.dry_run(pack, cfg, dsn))
+        reporter.info(f"\ndry run finished in {reporter.elapsed():.2f} s")
+        return
+    workers = max_workers or os.cpu_count() or 1
+    line = reproduce(cfg.seed)
+    from ..dsn import redact
+
+    click.echo(f"seeding {redact(dsn)} with seed {cfg.seed}, {workers} worker(s)")
+    click.echo(f"reproduce with: {line}")
+    result = engine.generate(
+        pack, cfg, dsn, reporter=reporter, workers=workers, bulk=not no_bulk, reproduce=line
+    )
+    reporter.summary(result.written, result.seconds, "rows created")
+
+
+@genonaut.command()
+@_options
+def verify(
+    database_url: str | None,
+    embedded: bool,
+    config_path: Path | None,
+    env_file: Path,
+    prompt_types: str | None,
+    seed: int | None,
+    **keys: Any,
+) -> None:
+    """Check every Genonaut rule against a database; exit 6 when one fails."""
+    pack = _pack()
+    cfg = _config(config_path, env_file, prompt_types, seed, keys)
+    dsn = resolve_dsn(database_url, embedded, pack.default_database)
+    result = engine.verify(pack, cfg, dsn)
+    report_checks(result.dbname, result.checks, "rule")

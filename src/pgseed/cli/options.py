@@ -1,0 +1,85 @@
+"""Options shared by the pack commands: the target, and one flag per config key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import click
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def apply(f: Callable[..., Any], options: Iterable[Decorator]) -> Callable[..., Any]:
+    for opt in reversed(list(options)):
+        f = opt(f)
+    return f
+
+
+def target_options(default_db: str) -> list[Decorator]:
+    return [
+        click.option(
+            "--database-url",
+            "--database_url",
+            "database_url",
+            help="target database (else $DATABASE_URL; its name must end in _demo or _test)",
+        ),
+        click.option(
+            "--embedded",
+            is_flag=True,
+            help=f"target the embedded server's {default_db} (started if needed)",
+        ),
+    ]
+
+
+def config_options(model: type[Any], skip: Iterable[str] = ()) -> Decorator:
+    """One option per top-level config key, as the spec spells it and in kebab-case."""
+    skipped = set(skip)
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        for name, field in reversed(list(model.model_fields.items())):
+            if name in skipped:
+                continue
+            kebab = "--" + name.replace("_", "-")
+            spellings = ["--" + name] + ([kebab] if kebab != "--" + name else [])
+            f = click.option(
+                *spellings,
+                name,
+                default=None,
+                type=str,
+                help=f"config key {name} (default {field.default!r})",
+            )(f)
+        return f
+
+    return decorate
+
+
+def run_options() -> list[Decorator]:
+    return [
+        click.option(
+            "--max-workers",
+            "--max_workers",
+            "max_workers",
+            type=click.IntRange(1, 256),
+            default=None,
+            help="generator processes (default: CPU cores)",
+        ),
+        click.option(
+            "--dry-run",
+            "--dry_run",
+            "dry_run",
+            is_flag=True,
+            help="check everything, print the plan and samples, write nothing",
+        ),
+        click.option(
+            "--no-bulk",
+            "--no_bulk",
+            "no_bulk",
+            is_flag=True,
+            help="keep indexes and FKs in place during the load even when the tables start empty",
+        ),
+    ]
+
+
+def run_flags(f: Callable[..., Any]) -> Callable[..., Any]:
+    return apply(f, run_options())

@@ -1,0 +1,120 @@
+"""The bodies of ``pgseed retail generate --full-new|--append|--delete``: each calls the
+library (``engine.generate``, ``packs.retail.ops``) and prints its result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .. import engine
+from ..dsn import redact
+from ..progress import Reporter
+from .shell import print_dry_run, print_rows, print_samples, reproduce
+
+ESTIMATES = "estimates for price_history and promotion"
+
+
+def reproduce_line(seed: int) -> str:
+    """The reproduce line, with the SEEDER_* values (and a redacted DATABASE_URL) it used."""
+    from ..packs.retail.config import ENV_KEYS
+
+    return reproduce(seed, list(ENV_KEYS))
+
+
+def full_new(
+    pack: Any,
+    dsn: str,
+    cfg: Any,
+    confirm: bool,
+    dry_run: bool,
+    workers: int,
+    no_bulk: bool,
+    reporter: Reporter,
+    verbose: bool,
+) -> None:
+    if dry_run:
+        print_dry_run(engine.dry_run(pack, cfg, dsn), f"; {ESTIMATES}")
+        return
+    plan = pack.plan(cfg, None)
+    if verbose:
+        print_rows(f"planned rows ({ESTIMATES}):", plan.rows)
+    line = reproduce_line(cfg.seed)
+    click.echo(
+        f"seeding {redact(dsn)}: full-new, scenario {cfg.scenario}, seed {cfg.seed}, "
+        f"{workers} worker(s)"
+    )
+    click.echo(f"reproduce with: {line}")
+    if plan.missing_pairs:
+        click.echo(
+            f"sparsity: {plan.missing_pairs:,} of "
+            f"{len(plan.stores.id) * len(plan.products.id):,} store x product pairs never sell"
+        )
+    result = engine.generate(
+        pack,
+        cfg,
+        dsn,
+        reporter=reporter,
+        workers=workers,
+        bulk=not no_bulk,
+        confirm=confirm,
+        reproduce=line,
+    )
+    reporter.summary(result.written, result.seconds, "rows created")
+
+
+def append(
+    dsn: str,
+    cfg: Any,
+    flags: dict[str, Any],
+    dry_run: bool,
+    workers: int,
+    reporter: Reporter,
+    verbose: bool,
+) -> None:
+    from ..packs.retail import ops
+
+    start, end = flags.get("start_date"), flags.get("end_date")
+    p = ops.preview_append(dsn, cfg, start, end)
+    if p.applied_through is not None:
+        click.echo(
+            f"nothing to append: the data already runs to {p.applied_through} "
+            f"(through --end-date {p.end}); this append was already applied."
+        )
+        return
+    if dry_run or verbose:
+        click.echo(f"append {p.start}..{p.end} to {p.pairs:,} existing store x product series")
+        print_rows(
+            f"planned rows ({ESTIMATES})" + (" (dry run: nothing is written):" if dry_run else ":"),
+            p.rows,
+        )
+    if dry_run:
+        print_samples(p.samples)
+        return
+    line = reproduce_line(cfg.seed)
+    click.echo(
+        f"seeding {redact(dsn)}: append {p.start}..{p.end} to {p.pairs:,} series, seed {cfg.seed}"
+    )
+    click.echo(f"reproduce with: {line}")
+    assert end is not None
+    result = ops.append(dsn, cfg, start, end, reporter=reporter, workers=workers, reproduce=line)
+    if result.applied_meanwhile is not None:
+        click.echo(
+            f"nothing to append: the data already runs to {result.applied_meanwhile} "
+            f"(through --end-date {p.end}); this append was applied by another run meanwhile."
+        )
+        return
+    reporter.summary(result.written, result.seconds, "rows appended")
+
+
+def delete(dsn: str, scope: str, confirm: bool, dry_run: bool, reporter: Reporter) -> None:
+    from ..packs.retail import ops
+
+    r = ops.delete(dsn, scope, confirm=confirm, dry_run=dry_run)
+    if r.no_schema:
+        click.echo("nothing to delete: the database has no retail schema.")
+    elif r.dry_run:
+        print_rows(f"would delete (dry run, scope {scope}):", r.rows)
+    else:
+        print_rows(f"deleted (scope {scope}), in one transaction:", r.rows)
+        reporter.info(f"done in {reporter.elapsed():.2f} s")

@@ -1,0 +1,209 @@
+"""What every command shares: pgseed's errors as messages and exit codes (never a
+traceback), masked secrets, the target database, the reproduce line, and printing
+of the library's result objects."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shlex
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import embedded, signals
+from ..dsn import mask, parse, redact, register_argv
+from ..errors import (
+    INTERRUPTED_EXIT_CODE,
+    ConfigError,
+    Interrupted,
+    PgseedError,
+    VerificationFailed,
+)
+
+
+def say(message: str) -> None:
+    with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+        click.echo(message, err=True)
+
+
+def _handled(ctx: click.Context, invoke: Callable[[click.Context], Any]) -> Any:
+    """Turn pgseed's exceptions into a message and an exit code, never a traceback.
+
+    SIGTERM and SIGHUP stop a command the way Ctrl-C does (``signals.handled``):
+    exit 130, 143 or 129, after the run has rolled back and cleaned up."""
+    with signals.handled():
+        try:
+            return invoke(ctx)
+        except PgseedError as exc:
+            say(f"error: {mask(str(exc))}")
+            ctx.exit(exc.exit_code)
+        except Interrupted as exc:
+            say(f"interrupted ({exc.name})")
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            say("interrupted")
+            ctx.exit(INTERRUPTED_EXIT_CODE)
+
+
+def _main(
+    base: Callable[..., Any],
+    args: Sequence[str] | None,
+    standalone_mode: bool,
+    **extra: Any,
+) -> Any:
+    """click's ``main`` with every password of the command line registered first and
+    click's own errors (usage, bad values) masked: a URL given to the wrong flag, or
+    with no flag, is echoed by click ("Got unexpected extra argument (...)")."""
+    argv = list(sys.argv[1:] if args is None else args)
+    register_argv(argv, os.environ)
+    if not standalone_mode:
+        return base(argv, standalone_mode=False, **extra)
+    try:
+        rv = base(argv, standalone_mode=False, **extra)
+    except click.ClickException as exc:
+        buf = io.StringIO()
+        exc.show(file=buf)
+        say(mask(buf.getvalue()).rstrip("\n"))
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:  # Ctrl-C while click was still parsing
+        say("interrupted")
+        sys.exit(INTERRUPTED_EXIT_CODE)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class _Handled:
+    def invoke(self, ctx: click.Context) -> Any:
+        return _handled(ctx, super().invoke)  # type: ignore[misc]
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        return _main(
+            super().main,  # type: ignore[misc]
+            args,
+            standalone_mode,
+            prog_name=prog_name,
+            complete_var=complete_var,
+            **extra,
+        )
+
+
+class PgseedGroup(_Handled, click.Group):
+    """A group whose commands map pgseed's errors to exit codes."""
+
+
+class PgseedCommand(_Handled, click.Command):
+    """A command that handles pgseed's exceptions itself, for entry points that run it alone."""
+
+
+def note(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def resolve_dsn(database_url: str | None, use_embedded: bool, default_db: str) -> str:
+    """The target: ``--database-url``, else ``--embedded`` (started if needed), else
+    ``$DATABASE_URL``; ConfigError (exit 2) when none or both flags are given."""
+    if database_url is not None and use_embedded:
+        raise ConfigError("pass either --database-url or --embedded, not both.")
+    if use_embedded:
+        # start() returns at once when the server is up, and otherwise also handles a
+        # stale postmaster.pid or a server still recovering.
+        embedded.start(notify=note)
+        return embedded.url(default_db)
+    source = "--database-url"
+    if database_url is None and os.environ.get("DATABASE_URL", "").strip():
+        database_url, source = os.environ["DATABASE_URL"], "DATABASE_URL"
+    if database_url is None:
+        raise ConfigError(
+            "--database-url is required (a database whose name ends in _demo or _test), "
+            "or pass --embedded to use the embedded server, or set DATABASE_URL."
+        )
+    return parse(database_url, source)
+
+
+def reproduce(seed: int, env_keys: Sequence[str] = ()) -> str:
+    """The command line of this run with its seed, passwords redacted, preceded by the
+    environment variables among ``env_keys`` (and DATABASE_URL when it was the target)
+    that shaped it."""
+    args = list(sys.argv[1:])
+    for i, a in enumerate(args):
+        if a in ("--database-url", "--database_url") and i + 1 < len(args):
+            args[i + 1] = redact(args[i + 1])
+        elif a.startswith(("--database-url=", "--database_url=")):
+            k, v = a.split("=", 1)
+            args[i] = f"{k}={redact(v)}"
+    if "--seed" not in args and not any(a.startswith("--seed=") for a in args):
+        args += ["--seed", str(seed)]
+    prog = Path(sys.argv[0]).name
+    if prog == "__main__.py":
+        prog = "python -m " + (
+            sys.modules["__main__"].__spec__.name.rsplit(".", 1)[0]
+            if sys.modules["__main__"].__spec__
+            else "pgseed"
+        )
+    env = [f"{k}={shlex.quote(os.environ[k])}" for k in env_keys if os.environ.get(k, "").strip()]
+    given = " ".join(sys.argv)
+    if "--database" not in given and "--embedded" not in given and os.environ.get("DATABASE_URL"):
+        env.append(f"DATABASE_URL={shlex.quote(redact(os.environ['DATABASE_URL']))}")
+    return " ".join([*env, prog, *map(shlex.quote, args)])
+
+
+def print_rows(title: str, rows: Mapping[str, int]) -> None:
+    click.echo(title)
+    for table, n in rows.items():
+        click.echo(f"  {table:<26} {n:>12,}")
+
+
+def print_samples(samples: Mapping[str, Sequence[Mapping[str, str | None]]]) -> None:
+    for table, rows in samples.items():
+        click.echo(f"\nsample rows of {table}:")
+        for row in rows:
+            click.echo(
+                "  " + ", ".join(f"{k}={'NULL' if v is None else v[:60]}" for k, v in row.items())
+            )
+
+
+def print_dry_run(d: Any, note_rows: str = "") -> None:
+    """Print an ``engine.DryRun``."""
+    if d.dbname is None:
+        click.echo("database: does not exist yet; a real run creates it with the schema")
+    elif d.state == "absent":
+        click.echo(f'database "{d.dbname}": reachable; a real run creates the schema')
+    else:
+        click.echo(f'database "{d.dbname}": reachable, schema matches the models')
+    if d.held:
+        click.echo(
+            "would replace: "
+            + ", ".join(f"{t} {n:,}" for t, n in d.held.items())
+            + " (needs --confirm)"
+        )
+    print_rows(f"planned rows (dry run: nothing is written{note_rows}):", d.rows)
+    print_samples(d.samples)
+
+
+def report_checks(dbname: str, checks: Sequence[Any], noun: str) -> None:
+    """Print a verify pass/fail table; raise VerificationFailed (exit 6) when one fails."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"verify {dbname}", title_justify="left")
+    table.add_column(noun)
+    table.add_column("result")
+    table.add_column("detail")
+    for c in checks:
+        table.add_row(c.rule, "[green]pass[/]" if c.passed else "[red]FAIL[/]", c.detail)
+    Console(highlight=False, width=max(160, Console().width)).print(table)
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        raise VerificationFailed(f"{len(failed)} of {len(checks)} {noun}s failed")
+    click.echo(f"all {len(checks)} {noun}s pass")

@@ -1,0 +1,205 @@
+"""The one engine path every pack runs through: generate, dry-run, verify.
+
+Each function takes a pack (``packs.contract.Pack``), its config and a target, does
+the work and returns a result object; it prints nothing itself beyond the
+reporter's progress (the CLI prints the results). Errors are ``PgseedError``
+subclasses with their exit codes (``errors.py``).
+
+A generate is one connection and one transaction (``run.transaction``): the run
+lock, the schema, then the pack's tables locked and, for a pack that replaces its
+data, the ``--confirm`` decision taken on counts read under that lock, then the
+pack's plan and run. ``export`` (``--output``) runs the same pack code with no
+database, into files (``sinks.FileSink``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import PgseedError, VerificationFailed
+from .packs.contract import Pack, RunContext, Samples
+from .pg import Conn, count_rows, lock_tables, truncate
+from .progress import Reporter
+from .rng import draw_seed
+from .safety import confirm_replace, production_guard
+
+if TYPE_CHECKING:
+    from .checks import Check
+    from .load import CopyLoader
+    from .pool import WorkerPool
+
+__all__ = [
+    "DryRun",
+    "RunResult",
+    "VerifyResult",
+    "dry_run",
+    "generate",
+    "reading",
+    "verify",
+    "with_seed",
+]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A committed run: rows written and seconds inside COPY, per table."""
+
+    pack: str
+    seed: int
+    written: dict[str, int]
+    seconds: dict[str, float]
+    replaced: dict[str, int] = field(default_factory=dict)  # rows the run replaced
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What a real run would do. ``dbname`` is None when the database does not exist
+    yet; ``state`` is ``ok`` (schema in place), ``absent`` (a real run creates it) or
+    ``missing-database``; ``held`` lists rows a replacing run would remove."""
+
+    pack: str
+    seed: int
+    dbname: str | None
+    state: str
+    rows: Mapping[str, int]
+    samples: Samples
+    held: dict[str, int]
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    dbname: str
+    checks: list[Check]
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+
+def with_seed(cfg: Any) -> tuple[Any, bool]:
+    """The config with its ``seed`` set (drawn when absent), and whether it was drawn."""
+    if getattr(cfg, "seed", None) is not None:
+        return cfg, False
+    return cfg.model_copy(update={"seed": draw_seed()}), True
+
+
+def _lock_mode(pack: Pack) -> str:
+    # A replacing run empties the tables: nobody may read or write them meanwhile. An
+    # adding run counts what is there (admin rows, ids): nobody may write meanwhile.
+    return "ACCESS EXCLUSIVE" if pack.replaces else "SHARE ROW EXCLUSIVE"
+
+
+def generate(
+    pack: Pack,
+    cfg: Any,
+    dsn: str,
+    *,
+    reporter: Reporter | None = None,
+    workers: int | None = None,
+    bulk: bool = True,
+    confirm: bool = False,
+    reproduce: str = "",
+) -> RunResult:
+    """Fill ``dsn`` with ``pack``'s data for ``cfg``, in one transaction.
+
+    Raises SafetyError (exit 3) for a production environment, a database name
+    without ``_demo``/``_test``, or replacing rows without ``confirm``; ConfigError
+    (exit 2) for a config the pack's plan refuses; GenerationError (exit 1) after
+    rolling back everything when the run fails.
+    """
+    from . import run
+
+    production_guard()
+    cfg, _ = with_seed(cfg)
+    seed = int(cfg.seed)
+    reporter = reporter or Reporter()
+    pack.plan(cfg, None)  # config errors surface before anything is created
+    tables = list(pack.schema.columns)
+    replaced: dict[str, int] = {}
+
+    def prepare(conn: Conn) -> None:
+        lock_tables(conn, tables, _lock_mode(pack), f"the {pack.name} tables")
+        if pack.replaces:
+            held = {t: n for t, n in count_rows(conn, tables).items() if n}
+            confirm_replace(f"pgseed {pack.name} generate", held, confirm)
+            truncate(conn, tables)  # also restarts the sequences: the same ids every run
+            replaced.update(held)
+
+    def body(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
+        plan = pack.plan(cfg, conn)
+        reporter.begin(dict(plan.rows))
+        pack.run(RunContext(cfg, conn, loader, pool, reporter, seed), plan)
+
+    loader = run.transaction(
+        dsn,
+        pack.schema,
+        reporter,
+        body,
+        reproduce=reproduce,
+        bulk_mode=bulk,
+        workers=workers or os.cpu_count() or 1,
+        warm=pack.workers,
+        prepare=prepare,
+    )
+    return RunResult(pack.name, seed, dict(loader.written), dict(loader.seconds), replaced)
+
+
+def dry_run(pack: Pack, cfg: Any, dsn: str) -> DryRun:
+    """Check everything a real run would, plan it and draw sample rows; write nothing."""
+    from .run import open_checked
+
+    production_guard()
+    cfg, _ = with_seed(cfg)
+    target, state = open_checked(dsn, pack.schema, write=True, dry_run=True)
+    held: dict[str, int] = {}
+    try:
+        conn = target.conn if target is not None and state == "ok" else None
+        plan = pack.plan(cfg, conn)
+        if conn is not None and pack.replaces:
+            held = {t: n for t, n in count_rows(conn, list(pack.schema.columns)).items() if n}
+    finally:
+        if target is not None:
+            target.conn.close()
+    return DryRun(
+        pack.name,
+        int(cfg.seed),
+        target.dbname if target is not None else None,
+        state,
+        dict(plan.rows),
+        pack.samples(cfg, plan, int(cfg.seed)),
+        held,
+    )
+
+
+@contextmanager
+def reading(pack: Pack, dsn: str, purpose: str = "verify") -> Iterator[tuple[str, Conn]]:
+    """A read-only connection to a database that holds ``pack``'s schema.
+
+    Raises VerificationFailed (exit 6) when the schema is not there and ``purpose``
+    is "verify", PgseedError (exit 1) for another purpose; DatabaseUnavailable (exit 5) when the database
+    does not exist.
+    """
+    from .run import open_checked
+
+    target, state = open_checked(dsn, pack.schema, write=False, dry_run=False)
+    assert target is not None
+    try:
+        if state != "ok":
+            error = VerificationFailed if purpose == "verify" else PgseedError
+            raise error(
+                f'database "{target.dbname}" has no {pack.name} schema yet: nothing to {purpose}.'
+            )
+        yield target.dbname, target.conn
+    finally:
+        target.conn.close()
+
+
+def verify(pack: Pack, cfg: Any, dsn: str) -> VerifyResult:
+    """Every rule of the pack against ``dsn``; the caller decides what a failure means
+    (the CLI exits 6)."""
+    with reading(pack, dsn) as (dbname, conn):
+        return VerifyResult(dbname, pack.verify(conn, cfg))

@@ -1,0 +1,156 @@
+"""Retail's own verbs as library calls: append (preview, then run) and delete.
+
+Each opens the database through the engine (``run.open_checked``,
+``run.transaction``), takes its decisions under the table locks of the transaction
+that acts on them, and returns a result object; nothing here prints. A full-new is
+the engine's ``generate`` (``RetailPack.replaces``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ...errors import ConfigError, PgseedError
+from ...pg import Conn
+from ...pool import WorkerPool
+from ...progress import Reporter
+from ...run import open_checked, transaction
+from ...safety import production_guard, require_confirm
+from ..contract import Samples
+from .append import append_range, plan_append, run_append
+from .config import RetailConfig
+from .pack import SCOPES, check_delete, counts, lock_all, samples
+from .pack import delete as empty_scope
+from .spec import SCHEMA
+
+
+@dataclass(frozen=True)
+class AppendPreview:
+    """What an append would add: days ``start..end`` to ``pairs`` series. ``applied_through``
+    is set (and nothing planned) when the data already runs to ``end``."""
+
+    start: dt.date
+    end: dt.date
+    pairs: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    samples: Samples = field(default_factory=dict)
+    applied_through: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    written: dict[str, int]
+    seconds: dict[str, float]
+    applied_meanwhile: dt.date | None = None  # another run appended these days first
+
+
+def preview_append(
+    dsn: str, cfg: RetailConfig, start: dt.date | None, end: dt.date | None
+) -> AppendPreview:
+    """Plan an append of ``start``..``end`` (``start`` None: the day after the last
+    calendar day) on a read-only look at the database.
+
+    Raises ConfigError (exit 2) without ``end``; PgseedError (exit 1) when the database
+    holds no retail data to append to.
+    """
+    production_guard()
+    if end is None:
+        raise ConfigError(
+            "--append needs --end-date (and --start-date, else the day after the "
+            "last calendar day).\nExample: --append --start-date 2025-01-01 "
+            "--end-date 2025-03-31"
+        )
+    # dry_run=True: never create a database just to find nothing to append to.
+    target, state = open_checked(dsn, SCHEMA, write=True, dry_run=True)
+    if target is None or state != "ok":
+        if target is not None:
+            target.conn.close()
+        raise PgseedError(
+            "nothing to append to: the database has no retail data yet.\nFix: run --full-new first."
+        )
+    try:
+        lo, hi = append_range(target.conn, start, end)
+        if hi < lo:
+            return AppendPreview(lo, hi, applied_through=lo - dt.timedelta(days=1))
+        p = plan_append(target.conn, cfg, lo, hi)
+    finally:
+        target.conn.close()
+    return AppendPreview(lo, hi, p.pairs, dict(p.rows), samples(p))
+
+
+def append(
+    dsn: str,
+    cfg: RetailConfig,
+    start: dt.date | None,
+    end: dt.date,
+    *,
+    reporter: Reporter,
+    workers: int,
+    reproduce: str = "",
+) -> AppendResult:
+    """Append the days in one transaction; the range is judged again under the table
+    lock, so an append another run applied meanwhile is a no-op, not a duplicate."""
+    applied: list[dt.date] = []
+
+    def body(conn: Conn, loader: object, pool: WorkerPool) -> None:
+        lock_all(conn)
+        now_start, now_end = append_range(conn, start, end)
+        if now_end < now_start:
+            applied.append(now_start - dt.timedelta(days=1))
+            return
+        fresh = plan_append(conn, cfg, now_start, now_end)
+        reporter.begin(dict(fresh.rows))
+        run_append(conn, fresh, cfg, loader, reporter, pool)  # type: ignore[arg-type]
+
+    loader = transaction(
+        dsn,
+        SCHEMA,
+        reporter,
+        body,
+        reproduce=reproduce,
+        bulk_mode=False,
+        workers=workers,
+        warm=("pgseed.packs.retail.pack",),
+    )
+    return AppendResult(dict(loader.written), dict(loader.seconds), applied[0] if applied else None)
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    scope: str
+    rows: dict[str, int]  # removed, or that a dry run would remove
+    dry_run: bool
+    no_schema: bool = False
+
+
+def delete(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> DeleteResult:
+    """Empty the scope's tables in one transaction (spec 003's ``--delete --scope``).
+
+    Needs ``confirm`` (SafetyError, exit 3) unless a dry run or
+    ``SEEDER_REQUIRE_CONFIRM=false``; refuses the dimensions while facts reference them
+    (GenerationError, exit 1). The counts are read under the lock that the delete holds.
+    """
+    if scope not in SCOPES:
+        raise ConfigError(f"unknown scope {scope!r}: expected one of {', '.join(SCOPES)}.")
+    production_guard()
+    if not dry_run:
+        require_confirm(f"--delete --scope {scope}", confirm)
+    target, state = open_checked(dsn, SCHEMA, write=not dry_run, dry_run=True)
+    if target is None or state != "ok":
+        if target is not None:
+            target.conn.close()
+        return DeleteResult(scope, {}, dry_run, no_schema=True)
+    conn = target.conn
+    try:
+        if dry_run:
+            check_delete(scope, counts(conn))  # the refusal a real run would give
+            return DeleteResult(scope, counts(conn, SCOPES[scope]), dry_run=True)
+        removed = empty_scope(conn, scope)
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        conn.close()
+    return DeleteResult(scope, removed, dry_run=False)
