@@ -32,26 +32,41 @@ class PgseedError(Exception):
 
 
 class ConfigError(PgseedError):
+    """A config value, flag or file pgseed cannot use (exit 2); the message names the
+    key, where its value came from and the fix."""
+
     exit_code = 2
 
 
 class AdminUUIDError(ConfigError, RuntimeError):
+    """Spec 000's DB_USER_ADMIN_UUID is missing or not a UUID (exit 2); the message
+    holds a freshly generated one to paste."""
+
     exit_code = 2
 
 
 class SafetyError(PgseedError):
+    """A guard refused the operation (exit 3): APP_ENV=production, a database name
+    without _demo/_test, or a destructive operation without --confirm."""
+
     exit_code = 3
 
 
 class SchemaMismatchError(PgseedError):
+    """The target's tables differ from what the pack can write into (exit 4)."""
+
     exit_code = 4
 
 
 class DatabaseUnavailable(PgseedError):
+    """The database cannot be reached or created (exit 5)."""
+
     exit_code = 5
 
 
 class GenerationError(PgseedError):
+    """The run failed and was rolled back (exit 1): the database is as it was."""
+
     exit_code = 1
 
 
@@ -60,6 +75,8 @@ class FileWriteError(PgseedError):
 
 
 class VerificationFailed(PgseedError):
+    """A verify rule failed, or there is nothing to verify (exit 6)."""
+
     exit_code = 6
 
 

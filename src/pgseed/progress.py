@@ -27,6 +27,9 @@ from .dsn import mask
 
 
 class Reporter:
+    """Progress and messages on the terminal: bars (or per-batch lines when not a TTY),
+    warnings, the failure report with its reproduce line, and the run summary."""
+
     def __init__(
         self, stream: TextIO | None = None, *, rich: bool | None = None, progress: bool = True
     ) -> None:
