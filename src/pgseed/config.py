@@ -1,9 +1,10 @@
-"""Config layering: defaults < config file < environment < CLI flags.
+"""Config values: the types every pack's config model uses, the checks made on every
+source's values, the file readers, and errors that name the key and its source.
 
-A pack's config is a pydantic model. ``layer`` merges plain dicts from each
-source in that order and validates once, turning pydantic's errors into a
-``ConfigError`` that names the key, the bad value and what was expected.
-Unknown keys fail with a did-you-mean suggestion.
+A pack's config is a pydantic model; ``layers.py`` merges its sources (defaults <
+preset < file < environment < flags < --set) and validates once, turning pydantic's
+errors into a ``ConfigError`` (``invalid``) that names the key, the bad value, where
+it came from and what was expected. Unknown keys fail with a did-you-mean suggestion.
 
 Values are read as their sources give them (the command line gives text, JSON
 and YAML give typed values), and pydantic converts text to numbers. Two
@@ -23,19 +24,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import os
 import types
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
+import yaml
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
+from . import yaml12
 from .errors import ConfigError
-
-M = TypeVar("M", bound=BaseModel)
-
-ENV_PREFIX = "PGSEED_"
 
 
 def _not_bool(value: Any) -> Any:
@@ -186,31 +184,17 @@ def read_json(path: Path) -> dict[str, Any]:
     return data
 
 
-def env_values(model: type[BaseModel], environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """``PGSEED_<KEY>`` environment variables for the model's keys."""
-    environ = os.environ if environ is None else environ
-    out: dict[str, str] = {}
-    for key in model.model_fields:
-        name = ENV_PREFIX + key.upper()
-        if name in environ:
-            out[key] = environ[name]
-    return out
-
-
-def layer(model: type[M], *sources: tuple[str, Mapping[str, Any]]) -> M:
-    """Merge ``(source name, values)`` pairs, later ones winning, and validate."""
-    merged: dict[str, Any] = {}
-    origin: dict[str, str] = {}
-    for where, values in sources:
-        check_keys("config key", values, model.model_fields, where)
-        check_values(values, model, where)
-        for key, value in values.items():
-            merged[key] = value
-            origin[key] = where
+def read_yaml(path: Path) -> dict[str, Any]:
+    text = read_text(path)
     try:
-        return model.model_validate(merged)
-    except ValidationError as exc:
-        raise invalid(exc, origin) from exc
+        data = yaml12.load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping at the top level.")
+    return data
 
 
 def invalid(

@@ -32,9 +32,27 @@ Body = Callable[[Conn, CopyLoader, WorkerPool], object]
 
 @dataclass(frozen=True)
 class SchemaSpec:
+    """What the engine needs to know of a pack's schema.
+
+    ``metadata``: the SQLAlchemy models; ``migrations``: an Alembic script directory, or
+    None to create the tables from the models; ``columns``: each table's COPY columns, in
+    the order its data gives them, tables in load (FK) order; ``binary``: the tables whose
+    COPY data is binary tuples (``binary.py``), their types derived from the models.
+    """
+
     metadata: MetaData
-    migrations: Path | None  # an Alembic script directory; None: create from the models
+    migrations: Path | None
     columns: Mapping[str, Sequence[str]]
+    binary: frozenset[str] = frozenset()
+
+    def binary_widths(self) -> dict[str, int]:
+        """Bytes per binary tuple of each binary table (what a sink needs to cut them)."""
+        from .binary import width
+        from .schema import binary_types
+
+        return {
+            t: width(binary_types(self.metadata.tables[t], self.columns[t])) for t in self.binary
+        }
 
 
 def open_checked(
@@ -111,6 +129,7 @@ def _seed(
     if target.created:
         reporter.info(f'created database "{target.dbname}"')
     loader = CopyLoader(conn, spec.columns, reporter)
+    loader.binary.update(spec.binary_widths())
     committed = False
     try:
         # Another run may be creating the schema or loading this database: wait for it,

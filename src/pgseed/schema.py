@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
@@ -24,6 +25,36 @@ class LoadOrder:
 
     tables: tuple[Table, ...]
     deferred: tuple[tuple[str, tuple[str, ...]], ...]  # (table, fk columns)
+
+
+def binary_types(table: Table, columns: Sequence[str]) -> list[str]:
+    """The ``binary.py`` type of each column, from its SQLAlchemy type: SmallInteger
+    ``int2``, Integer ``int4``, BigInteger ``int8``, Boolean ``bool``, Date ``date``,
+    Numeric(p, s) ``numeric:s``. SchemaMismatchError names a column of another type
+    (it cannot go into binary COPY)."""
+    from sqlalchemy import BigInteger, Boolean, Date, Integer, Numeric, SmallInteger
+
+    out = []
+    for name in columns:
+        t = table.c[name].type
+        if isinstance(t, SmallInteger):
+            out.append("int2")
+        elif isinstance(t, BigInteger):
+            out.append("int8")
+        elif isinstance(t, Integer):
+            out.append("int4")
+        elif isinstance(t, Boolean):
+            out.append("bool")
+        elif isinstance(t, Date):
+            out.append("date")
+        elif isinstance(t, Numeric) and t.scale is not None:
+            out.append(f"numeric:{t.scale}")
+        else:
+            raise SchemaMismatchError(
+                f"{table.name}.{name} is {t}, which binary COPY does not support here "
+                "(int2/int4/int8, bool, date, numeric(p,s)).\nFix: declare the table as text COPY."
+            )
+    return out
 
 
 def load_order(metadata: MetaData) -> LoadOrder:

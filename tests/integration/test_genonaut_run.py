@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from pgseed.config import layer
+from pgseed.layers import layer
 from pgseed.packs.genonaut.config import GenonautConfig, file_values
 from pgseed.packs.genonaut.verify import verify
 from tests.conftest import ADMIN, SMALL, query, scalar, write_config

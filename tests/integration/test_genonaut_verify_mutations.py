@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pgseed.config import layer
+from pgseed.layers import layer
 from pgseed.packs.genonaut.config import GenonautConfig, file_values
 from pgseed.packs.genonaut.verify import verify
 from tests.conftest import ADMIN, SMALL, drop_database, write_config

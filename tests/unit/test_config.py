@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pgseed.config import env_values, layer
 from pgseed.errors import AdminUUIDError, ConfigError
+from pgseed.layers import env_source, layer
 from pgseed.packs.genonaut.config import (
     GenonautConfig,
     admin_uuid,
@@ -20,7 +20,7 @@ def test_layers_file_env_cli(tmp_path: Path) -> None:
     f.write_text(
         '{"images_dir": "img", "seed_data_generator": {"target_rows_users": 5, "batch_size_users": 7}}'
     )
-    env = env_values(GenonautConfig, {"PGSEED_TARGET_ROWS_USERS": "6", "PGSEED_IMAGES_DIR": "e"})
+    env = env_source(GenonautConfig, {"PGSEED_TARGET_ROWS_USERS": "6", "PGSEED_IMAGES_DIR": "e"})
     cfg = layer(
         GenonautConfig, ("file", file_values(f)), ("env", env), ("cli", {"images_dir": "c"})
     )

@@ -13,7 +13,7 @@ import pytest
 from pgseed.errors import ConfigError
 from pgseed.packs.retail import dims
 from pgseed.packs.retail.config import build
-from pgseed.packs.retail.pack import plan_full
+from pgseed.packs.retail.plan import plan_full
 from pgseed.packs.retail.simulate import simulate
 from pgseed.rng import hashed_normal, hashed_uniform
 

@@ -5,16 +5,17 @@ options and the run options. A pack that names its own group (``Pack.cli``) gets
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import click
 
-from .. import engine
-from ..config import env_values, layer
+from .. import engine, layers
+from ..config import read_json, read_yaml
 from ..dsn import redact
 from ..packs import get_pack, load
 from ..progress import Reporter
-from .options import Decorator, apply, config_options, run_options, target_options
+from .options import Decorator, apply, config_options, run_options, set_option, target_options
 from .shell import PgseedGroup, print_dry_run, report_checks, reproduce, resolve_dsn
 
 
@@ -27,12 +28,20 @@ def pack_group(name: str) -> click.Command:
     return generic_group(pack)
 
 
-def _config(pack: Any, seed: int | None, keys: dict[str, Any]) -> Any:
-    cli = {k: v for k, v in keys.items() if v is not None}
-    if seed is not None:
-        cli["seed"] = seed
-    return layer(
-        pack.config_model, ("environment", env_values(pack.config_model)), ("command line", cli)
+def _config(
+    pack: Any, path: Path | None, seed: int | None, sets: tuple[str, ...], keys: dict[str, Any]
+) -> Any:
+    """defaults < --config file (YAML or JSON) < PGSEED_* environment < flags < --set."""
+    file = None
+    if path is not None:
+        values = read_json(path) if path.suffix.lower() == ".json" else read_yaml(path)
+        file = (str(path), values)
+    return layers.build(
+        pack.config_model,
+        file=file,
+        environ=os.environ,
+        flags={**keys, "seed": seed},
+        sets=sets,
     )
 
 
@@ -43,6 +52,13 @@ def generic_group(pack: Any) -> click.Group:
         click.option(
             "--seed", type=click.IntRange(0, 2**63 - 1), help="run seed (drawn when omitted)"
         ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(path_type=Path),
+            help="config file (YAML, or JSON by its .json suffix)",
+        ),
+        set_option(),
     ]
     flags = config_options(pack.config_model, skip=("seed",))
 
@@ -55,13 +71,15 @@ def generic_group(pack: Any) -> click.Group:
         database_url: str | None,
         embedded: bool,
         seed: int | None,
+        config_path: Path | None,
+        sets: tuple[str, ...],
         max_workers: int | None,
         dry_run: bool,
         no_bulk: bool,
         confirm: bool,
         **keys: Any,
     ) -> None:
-        cfg = _config(pack, seed, keys)
+        cfg = _config(pack, config_path, seed, sets, keys)
         pack.plan(cfg, None)
         dsn = resolve_dsn(database_url, embedded, pack.default_database)
         cfg, drawn = engine.with_seed(cfg)
@@ -88,8 +106,15 @@ def generic_group(pack: Any) -> click.Group:
         reporter.summary(result.written, result.seconds, "rows created")
 
     @group.command(help=f"Check every {pack.name} rule against a database; exit 6 on a failure.")
-    def verify(database_url: str | None, embedded: bool, seed: int | None, **keys: Any) -> None:
-        cfg = _config(pack, seed, keys)
+    def verify(
+        database_url: str | None,
+        embedded: bool,
+        seed: int | None,
+        config_path: Path | None,
+        sets: tuple[str, ...],
+        **keys: Any,
+    ) -> None:
+        cfg = _config(pack, config_path, seed, sets, keys)
         result = engine.verify(
             pack, cfg, resolve_dsn(database_url, embedded, pack.default_database)
         )

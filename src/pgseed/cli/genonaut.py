@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 
-from .. import engine
-from ..config import env_values, layer
+from .. import engine, layers
 from ..progress import Reporter
-from .options import apply, config_options, run_flags, target_options
+from .options import apply, config_options, run_flags, set_option, target_options
 from .shell import PgseedGroup, print_dry_run, report_checks, reproduce, resolve_dsn
 
 NOT_FLAGS = ("prompt_types", "seed", "admin_uuid")  # own flags, or not flags at all
@@ -34,24 +33,22 @@ def _config(
     env_file: Path,
     prompt_types: str | None,
     seed: int | None,
+    sets: tuple[str, ...],
     keys: dict[str, Any],
 ) -> Any:
-    """defaults < config.json < PGSEED_* environment < flags; the admin from the config,
-    else DB_USER_ADMIN_UUID in the environment or the env file."""
+    """defaults < config.json < PGSEED_* environment < flags < --set (``pgseed.layers``);
+    the admin from the config, else DB_USER_ADMIN_UUID in the environment or the env file."""
     from ..packs.genonaut.config import GenonautConfig, admin_uuid, file_values
 
-    sources: list[tuple[str, dict[str, Any]]] = []
     path = config_path or Path("config.json")
-    if config_path is not None or path.exists():
-        sources.append((str(path), file_values(path)))
-    sources.append(("environment", env_values(GenonautConfig)))
-    cli = {k: v for k, v in keys.items() if v is not None}
-    if prompt_types is not None:
-        cli["prompt_types"] = prompt_types
-    if seed is not None:
-        cli["seed"] = seed
-    sources.append(("command line", cli))
-    cfg = layer(GenonautConfig, *sources)
+    file = (str(path), file_values(path)) if config_path is not None or path.exists() else None
+    cfg = layers.build(
+        GenonautConfig,
+        file=file,
+        environ=os.environ,
+        flags={**keys, "prompt_types": prompt_types, "seed": seed},
+        sets=sets,
+    )
     if cfg.admin_uuid is None:
         cfg = cfg.model_copy(update={"admin_uuid": admin_uuid(env_file, dict(os.environ))})
     return cfg
@@ -91,6 +88,7 @@ def _options(f: Any) -> Any:
                 type=click.IntRange(0, 2**63 - 1),
                 help="run seed (drawn and printed when omitted)",
             ),
+            set_option(),
         ],
     )
 
@@ -105,6 +103,7 @@ def generate(
     env_file: Path,
     prompt_types: str | None,
     seed: int | None,
+    sets: tuple[str, ...],
     max_workers: int | None,
     dry_run: bool,
     no_bulk: bool,
@@ -112,7 +111,7 @@ def generate(
 ) -> None:
     """Fill a Genonaut database to spec 000."""
     pack = _pack()
-    cfg = _config(config_path, env_file, prompt_types, seed, keys)
+    cfg = _config(config_path, env_file, prompt_types, seed, sets, keys)
     pack.plan(cfg, None)  # config errors surface before anything is started or created
     dsn = resolve_dsn(database_url, embedded, pack.default_database)
     cfg, drawn = engine.with_seed(cfg)
@@ -144,11 +143,12 @@ def verify(
     env_file: Path,
     prompt_types: str | None,
     seed: int | None,
+    sets: tuple[str, ...],
     **keys: Any,
 ) -> None:
     """Check every Genonaut rule against a database; exit 6 when one fails."""
     pack = _pack()
-    cfg = _config(config_path, env_file, prompt_types, seed, keys)
+    cfg = _config(config_path, env_file, prompt_types, seed, sets, keys)
     dsn = resolve_dsn(database_url, embedded, pack.default_database)
     result = engine.verify(pack, cfg, dsn)
     report_checks(result.dbname, result.checks, "rule")

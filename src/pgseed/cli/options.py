@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
+from pydantic import BaseModel
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -38,8 +39,9 @@ def config_options(model: type[Any], skip: Iterable[str] = ()) -> Decorator:
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         for name, field in reversed(list(model.model_fields.items())):
-            if name in skipped:
-                continue
+            ann = field.annotation
+            if name in skipped or (isinstance(ann, type) and issubclass(ann, BaseModel)):
+                continue  # nested sections are set with --set section.key=value
             kebab = "--" + name.replace("_", "-")
             spellings = ["--" + name] + ([kebab] if kebab != "--" + name else [])
             f = click.option(
@@ -83,3 +85,13 @@ def run_options() -> list[Decorator]:
 
 def run_flags(f: Callable[..., Any]) -> Callable[..., Any]:
     return apply(f, run_options())
+
+
+def set_option() -> Decorator:
+    return click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="override any config key (dotted for nested ones), e.g. --set seed=42",
+    )

@@ -240,7 +240,7 @@ def generate(
     reporter = Reporter(progress=cfg.enable_progress)
     if output is not None:
         from ..packs.retail.export import export
-        from ..packs.retail.pack import plan_full
+        from ..packs.retail.plan import plan_full
 
         if dry_run:
             print_rows(

@@ -20,7 +20,8 @@ from ...progress import Reporter
 from . import dims
 from .config import RetailConfig
 from .dimcopy import calendar_copy
-from .pack import _estimate_rows, _load_series, levels, sim_context
+from .pack import _load_series
+from .plan import _estimate_rows, levels, sim_context
 from .simulate import Series, SimContext
 
 

@@ -12,17 +12,15 @@ the file's own values, the same as ``--scenario``.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ... import yaml12
-from ...config import Date, Float, Int, check_values, did_you_mean, invalid, read_text
+from ... import layers
+from ...config import Date, Float, Int, check_values, did_you_mean, read_yaml
 from ...errors import ConfigError
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]
@@ -214,99 +212,6 @@ ENV_KEYS = {
 }
 
 
-def deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _known_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
-    keys = []
-    for name, field in model.model_fields.items():
-        ann = field.annotation
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            keys += _known_keys(ann, f"{prefix}{name}.")
-        else:
-            keys.append(prefix + name)
-    return keys
-
-
-KNOWN_KEYS = _known_keys(RetailConfig)
-
-
-def _check(values: Mapping[str, Any], model: type[BaseModel], where: str, prefix: str = "") -> None:
-    for key, value in values.items():
-        field = model.model_fields.get(str(key))
-        dotted = f"{prefix}{key}"
-        if field is None:
-            raise ConfigError(
-                f"unknown config key '{dotted}' in {where}.{did_you_mean(dotted, KNOWN_KEYS)}\n"
-                f"Known keys: {', '.join(KNOWN_KEYS)}."
-            )
-        ann = field.annotation
-        if isinstance(ann, type) and issubclass(ann, BaseModel) and isinstance(value, Mapping):
-            _check(value, ann, where, dotted + ".")
-
-
-def dotted(key: str, value: Any) -> dict[str, Any]:
-    """``("a.b.c", v)`` -> ``{"a": {"b": {"c": v}}}``."""
-    out: dict[str, Any] = {}
-    node = out
-    parts = key.split(".")
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
-    return out
-
-
-def parse_set(item: str) -> dict[str, Any]:
-    """``--set time_series.noise_sigma=0.2`` (the value is read as YAML: 0.2, [1, 2], true)."""
-    if "=" not in item:
-        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. time_series.noise_sigma=0.2")
-    key, raw = item.split("=", 1)
-    key = key.strip()
-    if key not in KNOWN_KEYS:
-        raise ConfigError(
-            f"--set: unknown config key '{key}'.{did_you_mean(key, KNOWN_KEYS)}\n"
-            f"Known keys: {', '.join(KNOWN_KEYS)}."
-        )
-    try:
-        value = yaml12.load(raw)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"--set {key}: cannot read {raw!r} ({exc})") from exc
-    return dotted(key, value)
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    text = read_text(path)
-    try:
-        data = yaml12.load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"config file {path} must hold a mapping at the top level.")
-    return data
-
-
-def env_values(environ: Mapping[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, key in ENV_KEYS.items():
-        if name in environ and environ[name].strip() != "":
-            try:
-                value = yaml12.load(environ[name])
-            except yaml.YAMLError as exc:
-                raise ConfigError(f"{name}={environ[name]!r} cannot be read: {exc}") from exc
-            check_values(dotted(key, value), RetailConfig, name)
-            out = deep_merge(out, dotted(key, value))
-    return out
-
-
 def build(
     *,
     scenario: str | None,
@@ -315,14 +220,12 @@ def build(
     flags: Mapping[str, Any],
     sets: tuple[str, ...] = (),
 ) -> RetailConfig:
-    """Layer every source and validate once; errors name the dotted key, the bad value and
-    the source it came from."""
+    """The engine's layering (``pgseed.layers``) with the scenario as its preset: the one
+    named by ``--scenario``, else by the file, else ``retail_standard``."""
     file_values = read_yaml(file) if file is not None else {}
-    sources: list[tuple[str, dict[str, Any]]] = []
     if file is not None:
-        _check(file_values, RetailConfig, str(file))
+        layers.check_known(file_values, RetailConfig, str(file))
         check_values(file_values, RetailConfig, str(file))
-    env = env_values(environ)
     chosen = scenario or file_values.get("scenario") or "retail_standard"
     if not isinstance(chosen, str):
         raise ConfigError(f"scenario in {file}: expected a name, got {chosen!r}.")
@@ -331,38 +234,16 @@ def build(
             f"unknown scenario '{chosen}'.{did_you_mean(str(chosen), SCENARIOS)}\n"
             f"Known: {', '.join(SCENARIOS)} (rag-agent is not part of pgseed)."
         )
-    sources.append((f"scenario {chosen}", {**SCENARIOS[chosen], "scenario": chosen}))
-    sources.append((str(file), file_values))
-    sources.append(("SEEDER_* environment", env))
-    flag_values: dict[str, Any] = {}
-    for key, value in flags.items():
-        if value is not None:
-            flag_values = deep_merge(flag_values, dotted(key, value))
+    named = dict(flags)
     if scenario is not None:
-        flag_values["scenario"] = scenario
-    check_values(flag_values, RetailConfig, "command line")
-    sources.append(("command line", flag_values))
-    for item in sets:
-        values = parse_set(item)
-        check_values(values, RetailConfig, f"--set {item}")
-        sources.append(("--set", values))
-    merged: dict[str, Any] = {}
-    origin: dict[str, str] = {}
-    for where, values in sources:
-        merged = deep_merge(merged, values)
-        origin.update(dict.fromkeys(_leaves(values), where))
-    try:
-        return RetailConfig.model_validate(merged)
-    except ValidationError as exc:
-        raise invalid(exc, origin, "invalid retail config") from exc
-
-
-def _leaves(values: Mapping[str, Any], prefix: str = "") -> list[str]:
-    """The dotted keys of a nested mapping's leaves."""
-    out = []
-    for key, value in values.items():
-        if isinstance(value, Mapping):
-            out += _leaves(value, f"{prefix}{key}.")
-        else:
-            out.append(f"{prefix}{key}")
-    return out
+        named["scenario"] = scenario
+    return layers.build(
+        RetailConfig,
+        preset=(f"scenario {chosen}", {**SCENARIOS[chosen], "scenario": chosen}),
+        file=(str(file), file_values) if file is not None else None,
+        environ=environ,
+        env_aliases=ENV_KEYS,
+        flags=named,
+        sets=sets,
+        title="invalid retail config",
+    )

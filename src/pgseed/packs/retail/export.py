@@ -28,8 +28,9 @@ from . import dims
 from .config import RetailConfig
 from .dimcopy import DIM_COLUMNS, calendar_columns
 from .models import TABLES
-from .pack import FACTS_ORDER, blocks, plan_full
+from .plan import plan_full
 from .simulate import FACT_TYPES, Series, simulate
+from .work import FACTS_ORDER, blocks
 
 
 def _dec(units: int, scale: int, fmt: str) -> Any:

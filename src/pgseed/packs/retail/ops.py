@@ -20,9 +20,10 @@ from ...safety import production_guard, require_confirm
 from ..contract import Samples
 from .append import append_range, plan_append, run_append
 from .config import RetailConfig
-from .pack import SCOPES, check_delete, counts, lock_all, samples
-from .pack import delete as empty_scope
+from .plan import samples
 from .spec import SCHEMA
+from .tables import SCOPES, check_delete, counts, lock_all
+from .tables import delete as empty_scope
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def append(
         reproduce=reproduce,
         bulk_mode=False,
         workers=workers,
-        warm=("pgseed.packs.retail.pack",),
+        warm=("pgseed.packs.retail.work",),
     )
     return AppendResult(dict(loader.written), dict(loader.seconds), applied[0] if applied else None)
 

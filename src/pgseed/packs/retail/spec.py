@@ -8,12 +8,15 @@ from typing import Any
 from ...run import SchemaSpec
 from ..contract import Plan, RunContext, Samples
 from . import pack
+from . import plan as full
 from .config import RetailConfig
-from .models import metadata
+from .models import FACTS, metadata
 from .pack import COLUMNS, DEFAULT_DATABASE
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SCHEMA = SchemaSpec(metadata=metadata, migrations=MIGRATIONS, columns=COLUMNS)
+SCHEMA = SchemaSpec(
+    metadata=metadata, migrations=MIGRATIONS, columns=COLUMNS, binary=frozenset(FACTS)
+)
 
 
 class RetailPack:
@@ -25,21 +28,21 @@ class RetailPack:
     help = 'The retail pack (spec 003, "The Forge").'
     schema = SCHEMA
     default_database = DEFAULT_DATABASE
-    workers = ("pgseed.packs.retail.pack",)
+    workers = ("pgseed.packs.retail.work",)
     config_model = RetailConfig
     replaces = True
     cli: str | None = "pgseed.cli.retail:retail"
 
-    def plan(self, cfg: RetailConfig, conn: Any) -> pack.FullPlan:
-        return pack.plan_full(cfg)
+    def plan(self, cfg: RetailConfig, conn: Any) -> full.FullPlan:
+        return full.plan_full(cfg)
 
     def run(self, ctx: RunContext, plan: Plan) -> None:
-        assert isinstance(plan, pack.FullPlan)
+        assert isinstance(plan, full.FullPlan)
         pack.run_full(ctx, plan)
 
     def samples(self, cfg: RetailConfig, plan: Plan, seed: int) -> Samples:
-        assert isinstance(plan, pack.FullPlan)
-        return pack.samples(plan)
+        assert isinstance(plan, full.FullPlan)
+        return full.samples(plan)
 
     def verify(self, conn: Any, cfg: RetailConfig) -> list[Any]:
         from .verify import verify
