@@ -13,10 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...errors import ConfigError, GenerationError
-from ...load import Sink
 from ...pg import Conn
-from ...pool import WorkerPool
-from ...progress import Reporter
+from ..contract import RunContext
 from . import dims
 from .config import RetailConfig
 from .dimcopy import calendar_copy
@@ -205,19 +203,15 @@ def plan_append(conn: Conn, cfg: RetailConfig, start: dt.date, end: dt.date) -> 
     return AppendPlan(ctx, series, cal, rows)
 
 
-def run_append(
-    conn: Conn,
-    p: AppendPlan,
-    cfg: RetailConfig,
-    loader: Sink,
-    reporter: Reporter,
-    pool: WorkerPool,
-) -> None:
-    reporter.begin(p.rows)
+def run_append(ctx: RunContext, p: AppendPlan) -> None:
+    """Write the plan's days inside the engine's transaction (the tables locked by the
+    caller), then merge each series' price window across the boundary."""
+    conn, loader = ctx.conn, ctx.sink
+    assert conn is not None, "an append extends a database; it has no file form"
     row = conn.execute("SELECT coalesce(max(id), 0) FROM price_history").fetchone()
     before = int(str(row[0])) if row else 0
     loader.copy("calendar", calendar_copy(p.calendar), len(p.calendar.days))
-    _load_series(loader, p.ctx, p.series, cfg.batch_size, pool)
+    _load_series(loader, p.ctx, p.series, ctx.cfg.batch_size, ctx.pool)
     # A series whose price did not change at the boundary keeps one window: the old
     # window is extended over the new days instead of a new row at the same price.
     merged = conn.execute(

@@ -12,12 +12,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ...errors import ConfigError, PgseedError
+from ...load import CopyLoader
 from ...pg import Conn
 from ...pool import WorkerPool
 from ...progress import Reporter
 from ...run import open_checked, transaction
 from ...safety import production_guard, require_confirm
-from ..contract import Samples
+from ..contract import RunContext, Samples
 from .append import append_range, plan_append, run_append
 from .config import RetailConfig
 from .plan import samples
@@ -94,7 +95,7 @@ def append(
     lock, so an append another run applied meanwhile is a no-op, not a duplicate."""
     applied: list[dt.date] = []
 
-    def body(conn: Conn, loader: object, pool: WorkerPool) -> None:
+    def body(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
         lock_all(conn)
         now_start, now_end = append_range(conn, start, end)
         if now_end < now_start:
@@ -102,7 +103,7 @@ def append(
             return
         fresh = plan_append(conn, cfg, now_start, now_end)
         reporter.begin(dict(fresh.rows))
-        run_append(conn, fresh, cfg, loader, reporter, pool)  # type: ignore[arg-type]
+        run_append(RunContext(cfg, conn, loader, pool, reporter, cfg.seed), fresh)
 
     loader = transaction(
         dsn,
