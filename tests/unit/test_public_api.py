@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 import pgseed
 
 
@@ -10,12 +12,17 @@ def test_all_is_sorted_and_importable() -> None:
         assert getattr(pgseed, name) is not None
 
 
-def test_workers_import_no_database_stack() -> None:
+@pytest.mark.parametrize(
+    "module", ["pgseed.packs.genonaut.generate", "pgseed.packs.retail.simulate"]
+)
+def test_workers_import_no_database_stack(module: str) -> None:
+    """What a worker process needs to generate a block spawns fast: numpy, not the
+    database or config stack."""
     import subprocess
     import sys
 
     code = (
-        "import sys, pgseed.packs.genonaut.generate; "
+        f"import sys, {module}; "
         "print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg', 'pydantic') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -20,7 +20,7 @@ from .config import RetailConfig
 from .dimcopy import calendar_copy
 from .pack import _load_series
 from .plan import _estimate_rows, levels, sim_context
-from .simulate import Series, SimContext
+from .simulate import NO_PROMOTION, Series, SimContext
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,7 @@ def _carried_state(
         k = dims.epoch_day(day) + lead - int(last[i]) - 1  # type: ignore[arg-type]
         if 0 <= k < lead:
             in_transit[i, k] = int(str(qty))
-    none = np.iinfo(np.int64).min // 2
-    promo_end = np.full(len(sid), none, dtype=np.int64)
+    promo_end = np.full(len(sid), NO_PROMOTION, dtype=np.int64)
     promo_disc = np.zeros(len(sid), dtype=np.int64)
     for a, b, end, disc in conn.execute(
         """
