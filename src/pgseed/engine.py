@@ -29,7 +29,7 @@ from .safety import confirm_replace, production_guard
 
 if TYPE_CHECKING:
     from .checks import Check
-    from .load import CopyLoader
+    from .load import CopyLoader, Sink
     from .pool import WorkerPool
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "RunResult",
     "VerifyResult",
     "dry_run",
+    "export",
     "generate",
     "reading",
     "verify",
@@ -146,6 +147,31 @@ def generate(
         prepare=prepare,
     )
     return RunResult(pack.name, seed, dict(loader.written), dict(loader.seconds), replaced)
+
+
+def export(
+    pack: Pack,
+    cfg: Any,
+    sink: Sink,
+    *,
+    reporter: Reporter | None = None,
+    workers: int | None = None,
+) -> RunResult:
+    """Run ``pack`` with no database into ``sink`` (``sinks.FileSink`` for ``--output``):
+    the rows an empty database created from the pack's schema would get, through the
+    same worker pipeline and COPY encoding. The caller finishes or aborts the sink."""
+    from .pool import WorkerPool
+
+    cfg, _ = with_seed(cfg)
+    seed = int(cfg.seed)
+    reporter = reporter or Reporter()
+    plan = pack.plan(cfg, None)
+    sink.binary.update(pack.schema.binary_widths())
+    reporter.begin(dict(plan.rows))
+    with WorkerPool(workers or os.cpu_count() or 1, pack.workers) as pool:
+        pack.run(RunContext(cfg, None, sink, pool, reporter, seed), plan)
+    reporter.end()
+    return RunResult(pack.name, seed, dict(sink.written), dict(getattr(sink, "seconds", {})))
 
 
 def dry_run(pack: Pack, cfg: Any, dsn: str) -> DryRun:

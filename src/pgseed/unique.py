@@ -19,12 +19,14 @@ accepted row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
+from sqlalchemy import Table, UniqueConstraint
 
+from .errors import GenerationError
 from .pg import Conn
 from .progress import Reporter
 
@@ -194,3 +196,54 @@ class ConflictFilter:
         for row, pos in conn.execute(query).fetchall():
             bad.setdefault(int(str(row)), self.indexes[int(str(pos))].name)
         return bad
+
+
+class MemoryConflicts:
+    """``ConflictFilter``'s judgement for a run with no database (``--output`` files):
+    the unique constraints of the pack's own models, as an empty database created from
+    them would judge. A candidate conflicts when, on some unique key (primary key,
+    unique columns and constraints, unique column indexes; NULL keys never conflict),
+    it equals a row already accepted or an earlier candidate of its block; the first
+    such key by name is reported. Accepted keys stay in memory (files only).
+    """
+
+    def __init__(self, table: Table) -> None:
+        keys: dict[str, tuple[str, ...]] = {}
+        if table.primary_key.columns:
+            keys[f"{table.name}_pkey"] = tuple(c.name for c in table.primary_key.columns)
+        for col in table.columns:
+            if col.unique:
+                keys[f"{table.name}_{col.name}_key"] = (col.name,)
+        for con in table.constraints:
+            if isinstance(con, UniqueConstraint):
+                cols = tuple(c.name for c in con.columns)
+                keys[str(con.name or f"{table.name}_{'_'.join(cols)}_key")] = cols
+        for ix in table.indexes:
+            if ix.unique:
+                if len(ix.expressions) != len(ix.columns):
+                    raise GenerationError(
+                        f"unique index {ix.name} of {table.name} has expressions, which a run "
+                        "without a database cannot judge.\nFix: write to a database instead."
+                    )
+                keys[str(ix.name)] = tuple(c.name for c in ix.columns)
+        self.keys = dict(sorted(keys.items()))
+        self.seen: dict[str, set[tuple[str | None, ...]]] = {k: set() for k in self.keys}
+
+    def conflicts(self, cand: Mapping[str, Sequence[str | None]], n: int) -> dict[int, str]:
+        """{row: key name} for the ``n`` candidates (columns by name) that conflict."""
+        bad: dict[int, str] = {}
+        for name, cols in self.keys.items():
+            local: set[tuple[str | None, ...]] = set()
+            for i in range(n):
+                key = tuple(cand[c][i] for c in cols)
+                if any(v is None for v in key):
+                    continue
+                if key in self.seen[name] or key in local:
+                    bad.setdefault(i, name)
+                local.add(key)
+        return bad
+
+    def accept(self, cand: Mapping[str, Sequence[str | None]], rows: Sequence[int]) -> None:
+        """Remember the keys of the rows written."""
+        for name, cols in self.keys.items():
+            self.seen[name].update(tuple(cand[c][i] for c in cols) for i in rows)

@@ -234,7 +234,7 @@ def test_conflicts_within_the_batch_and_the_run_are_found(
 ) -> None:
     from pgseed.load import CopyLoader
     from pgseed.packs.genonaut import generate as g
-    from pgseed.packs.genonaut.pack import _with_ord
+    from pgseed.packs.genonaut.users import with_ord
     from pgseed.progress import Reporter
     from pgseed.unique import ConflictFilter
 
@@ -260,7 +260,7 @@ def test_conflicts_within_the_batch_and_the_run_are_found(
         filt = ConflictFilter(conn, "users", g.USER_COLUMNS, Reporter())
         earlier = dict(base, id=[ids[5]], username=["seen.before2"], email=["e@example.com"])
         earlier = {c: list(v)[:1] for c, v in earlier.items()}
-        assert filt.conflicts(_with_ord(earlier, [0])) == {}
+        assert filt.conflicts(with_ord(earlier, [0])) == {}
         # kept earlier in this run: COPYed, uncommitted, before the next block is judged
         CopyLoader(conn, {"users": g.USER_COLUMNS}, Reporter()).copy(
             "users", g.encode(earlier, g.USER_COLUMNS), 1
@@ -272,7 +272,7 @@ def test_conflicts_within_the_batch_and_the_run_are_found(
             email=["a@example.com", "b@example.com", "c@example.com", "d@example.com",
                    "a@example.com"],
         )  # fmt: skip
-        bad = filt.conflicts(_with_ord(cols, range(5)))
+        bad = filt.conflicts(with_ord(cols, range(5)))
     # 1: username repeats row 0; 2: username in the database; 3: accepted earlier in this
     # run; 4: email repeats row 0. Row 0 itself is kept.
     assert set(bad) == {1, 2, 3, 4}

@@ -13,7 +13,7 @@ import pytest
 from pgseed.load import CopyLoader
 from pgseed.packs.genonaut import generate as g
 from pgseed.packs.genonaut.config import GenonautConfig
-from pgseed.packs.genonaut.pack import _with_ord
+from pgseed.packs.genonaut.users import with_ord
 from pgseed.progress import Reporter
 from pgseed.unique import ConflictFilter
 from tests.conftest import ADMIN, SMALL, scalar
@@ -151,12 +151,12 @@ def test_filter_sees_the_batch_the_run_and_the_table(
     with psycopg.connect(db_dsn) as conn:
         filt = ConflictFilter(conn, "users", g.USER_COLUMNS, Reporter())
         earlier = rows(["Pending@Example.com"], skip=10)
-        assert filt.conflicts(_with_ord(earlier, [0])) == {}
+        assert filt.conflicts(with_ord(earlier, [0])) == {}
         CopyLoader(conn, {"users": g.USER_COLUMNS}, Reporter()).copy(
             "users", g.encode(earlier, g.USER_COLUMNS), 1
         )
         bad = filt.conflicts(
-            _with_ord(
+            with_ord(
                 rows(["x@example.com", "X@EXAMPLE.COM", existing.upper(),
                       "pending@example.COM", None, None]),
                 range(6),

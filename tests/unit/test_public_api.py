@@ -13,7 +13,8 @@ def test_all_is_sorted_and_importable() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["pgseed.packs.genonaut.generate", "pgseed.packs.retail.simulate"]
+    "module",
+    ["pgseed.packs.genonaut.generate", "pgseed.packs.retail.simulate", "pgseed.packs.retail.work"],
 )
 def test_workers_import_no_database_stack(module: str) -> None:
     """What a worker process needs to generate a block spawns fast: numpy, not the

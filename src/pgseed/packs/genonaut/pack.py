@@ -7,27 +7,26 @@ caller commits or rolls back. The pack never opens a connection itself.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 from psycopg import sql
 
-from ... import encode as enc
 from ...catalog import serial_sequence
 from ...errors import ConfigError, GenerationError, SchemaMismatchError
-from ...load import Sink
 from ...pg import Conn
-from ...pool import Task, run_tasks, split_rows
-from ...progress import Reporter
+from ...pool import Task, run_tasks
 from ...rng import stream
-from ...unique import ConflictFilter
+from ...unique import ConflictFilter, MemoryConflicts
 from ..contract import RunContext, Samples
 from . import generate as g
 from .config import GenonautConfig
+from .models import metadata
 from .owners import MemoryOwners
 from .owners import load as load_owners
+from .users import admin_row, insert_admin, insert_users, with_ord
 
 TABLES = ("users", "content_items", "content_items_auto", "generation_jobs")
 COLUMNS = {
@@ -36,7 +35,6 @@ COLUMNS = {
     "content_items_auto": g.CONTENT_COLUMNS,
     "generation_jobs": g.JOB_COLUMNS,
 }
-ADMIN_USERNAME = "admin"
 
 
 @dataclass(frozen=True)
@@ -106,106 +104,6 @@ def plan(cfg: GenonautConfig, conn: Conn | None) -> Plan:
         items=items,
         extra_jobs=g.extra_job_counts(sum(items.values())),
     )
-
-
-# -- users (in the writer: conflicts need the database) -------------------------
-
-
-def _admin_row(admin: uuid.UUID, created: str, suffix: str) -> g.Columns:
-    name = ADMIN_USERNAME + (f"_{suffix}" if suffix else "")
-    email = f"admin+{suffix}@genonaut.example" if suffix else "admin@genonaut.example"
-    return {
-        "id": [str(admin)],
-        "username": [name],
-        "email": [email],
-        "created_at": [created],
-        "updated_at": [created],
-        "preferences": ['{"favorite_tags": []}'],
-        "is_active": ["t"],
-    }
-
-
-def _insert_admin(conn: Conn, filt: ConflictFilter, admin: uuid.UUID, created: str) -> None:
-    """The admin row, named ``admin``; ``admin_<8 hex>`` when the database's own unique
-    indexes (exact or not, e.g. on lower(email)) already hold that name or email."""
-    for suffix in ("", admin.hex[:8]):
-        row = _admin_row(admin, created, suffix)
-        if not filt.conflicts(_with_ord(row, [0])):
-            conn.execute(
-                "INSERT INTO users (id, username, email, created_at, updated_at, preferences,"
-                " is_active) VALUES (%s, %s, %s, %s, %s, %s, true)",
-                [
-                    admin,
-                    row["username"][0],
-                    row["email"][0],
-                    created,
-                    created,
-                    row["preferences"][0],
-                ],
-            )
-            return
-    raise GenerationError(
-        f"the admin user {admin} cannot be added: its username and email, with and without "
-        "the suffix, conflict with rows already in users.\nFix: use another "
-        "DB_USER_ADMIN_UUID, or seed a fresh *_demo/*_test database."
-    )
-
-
-def _with_ord(cols: g.Columns, rows: Sequence[int]) -> bytes:
-    """COPY text of the user columns plus each row's number (for ConflictFilter)."""
-    return enc.encode_rows([*(cols[c] for c in g.USER_COLUMNS), [str(i) for i in rows]])
-
-
-MAX_ATTEMPTS = 50
-
-
-def insert_users(
-    conn: Conn,
-    cfg: GenonautConfig,
-    seed: int,
-    loader: Sink,
-    reporter: Reporter,
-    filt: ConflictFilter,
-) -> None:
-    """Exactly ``target_rows_users`` new users. Rows that conflict, under the database's
-    own unique indexes, with each other or with the table (this run's earlier blocks
-    included) are dropped, logged and redrawn (spec 000).
-
-    Each judged set is COPYed before the next is judged, in statements of at most
-    ``batch_size_users`` rows, so nothing of the accepted users stays in memory.
-    """
-    lo, hi = cfg.range_utc
-    for block in range(g.n_blocks(cfg.target_rows_users)):
-        b_lo, b_hi = g.block_bounds(block, cfg.target_rows_users)
-        want = b_hi - b_lo
-        attempt = 0
-        blocking: set[str] = set()  # the indexes the last draws kept hitting
-        while want > 0:
-            if attempt >= MAX_ATTEMPTS:
-                raise GenerationError(
-                    f"could not draw {want} users without unique conflicts after {attempt} "
-                    f"tries: every draw conflicts on {', '.join(sorted(blocking))}, which admits "
-                    "too few distinct values for the users asked for.\nFix: ask for fewer "
-                    "users (--target-rows-users), or drop or widen that unique index on this "
-                    "demo/test database."
-                )
-            cand = g.users_block(seed, block, attempt, want, lo, hi)
-            n = len(cand["id"])
-            bad = filt.conflicts(_with_ord(cand, range(n)))
-            blocking = set(bad.values())
-            if bad:
-                names = [str(cand["username"][i]) for i in sorted(bad)]
-                where = ", ".join(sorted(blocking))
-                reporter.warn(
-                    f"users: removed {len(bad)} row(s) with unique conflicts on {where} "
-                    f"(usernames: {', '.join(names)}); drawing replacements"
-                )
-            keep = [i for i in range(n) if i not in bad]
-            data = g.encode({c: [cand[c][i] for i in keep] for c in g.USER_COLUMNS}, g.USER_COLUMNS)
-            for rows, piece in split_rows([data], len(keep), cfg.batch_size_users):
-                loader.copy("users", piece, rows)
-            want -= len(keep)
-            attempt += 1
 
 
 # -- content items and jobs (in workers) ----------------------------------------
@@ -306,26 +204,63 @@ def _epoch(value: object) -> int:
 
 def run(ctx: RunContext, p: Plan) -> None:
     """Fill the tables inside the engine's transaction, which has locked them against
-    other writers before ``p`` was planned (admin rows counted, ids reserved below)."""
+    other writers before ``p`` was planned (admin rows counted, ids reserved below).
+    With no connection (``--output``), write what an empty database would get."""
+    if ctx.conn is None:
+        _run_without_database(ctx, p)
+        return
     cfg: GenonautConfig = ctx.cfg
-    conn, loader, reporter, seed, admin = ctx.conn, ctx.sink, ctx.reporter, ctx.seed, cfg.admin
-    assert conn is not None
+    conn, loader, reporter, admin = ctx.conn, ctx.sink, ctx.reporter, cfg.admin
     lo, hi = cfg.range_utc
     filt = ConflictFilter(conn, "users", g.USER_COLUMNS, reporter)
     if not p.admin_exists:
-        created = np.datetime_as_string(np.datetime64(lo, "s"), unit="s").replace("T", " ")
-        _insert_admin(conn, filt, admin, created)
+        insert_admin(conn, filt, admin, _admin_created(lo))
         loader.written["users"] += 1
         reporter.advance("users", 1)
     row = conn.execute("SELECT created_at FROM users WHERE id = %s", [admin]).fetchone()
     assert row is not None
-    admin_created = _epoch(row[0])
-    insert_users(conn, cfg, seed, loader, reporter, filt)
+    insert_users(ctx, lambda cand, n: filt.conflicts(with_ord(cand, range(n))))
     owners = load_owners(conn, admin, hi)
     id_start = {t: _reserve_ids(conn, t, p.items[t]) for t in g.CONTENT_TABLES}
-    items = items_context(cfg, seed, p, admin, admin_created, owners, id_start)
+    _items(ctx, p, _epoch(row[0]), owners, id_start)
+
+
+def _admin_created(lo: int) -> str:
+    return np.datetime_as_string(np.datetime64(lo, "s"), unit="s").replace("T", " ")
+
+
+def _run_without_database(ctx: RunContext, p: Plan) -> None:
+    """The rows an empty database would get: the admin, users judged by the models'
+    unique keys, ids from 1, owners from the users written."""
+    cfg: GenonautConfig = ctx.cfg
+    lo, hi = cfg.range_utc
+    judge = MemoryConflicts(metadata.tables["users"])
+    admin = admin_row(cfg.admin, _admin_created(lo), "")
+    judge.accept(admin, [0])
+    ctx.sink.copy("users", g.encode(admin, g.USER_COLUMNS), 1)
+    ids: list[str] = []
+    created: list[int] = []
+
+    def accept(cand: g.Columns, keep: list[int]) -> None:
+        judge.accept(cand, keep)
+        for i in keep:
+            t = int(str(cand["_created_s"][i]))
+            if t <= hi:
+                ids.append(str(cand["id"][i]))
+                created.append(t)
+
+    insert_users(ctx, judge.conflicts, accept)
+    _items(ctx, p, lo, MemoryOwners(ids, created), dict.fromkeys(g.CONTENT_TABLES, 1))
+
+
+def _items(
+    ctx: RunContext, p: Plan, admin_created: int, owners: OwnerPool, id_start: dict[str, int]
+) -> None:
+    """Content items and their jobs, generated in the workers."""
+    cfg: GenonautConfig = ctx.cfg
+    items = items_context(cfg, ctx.seed, p, cfg.admin, admin_created, owners, id_start)
     run_tasks(
-        loader,
+        ctx.sink,
         tasks(items, p, owners),
         g.work,
         items,

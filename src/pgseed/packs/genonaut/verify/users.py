@@ -13,7 +13,7 @@ from ....pg import Conn
 from .. import generate as g
 from ..config import GenonautConfig
 from ..names import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, SEPARATORS
-from ..pack import ADMIN_USERNAME
+from ..users import ADMIN_USERNAME
 from .common import POOL, tag_array_bad, ts
 
 # generate.users_block(): first name, separator, last name, a number 1..9999
@@ -32,7 +32,7 @@ def check_users(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID) -> list[Check
         "SELECT count(*) FROM users WHERE preferences IS NULL"
         " OR (SELECT array_agg(k) FROM jsonb_object_keys(preferences) k) <> ARRAY['favorite_tags'] OR "
     ) + tag_array_bad(sql.SQL("preferences->'favorite_tags'"), g.MAX_FAVORITE_TAGS)
-    # pack._insert_admin(): "admin", or "admin_<first 8 hex digits of its id>" when taken
+    # pack.insert_admin(): "admin", or "admin_<first 8 hex digits of its id>" when taken
     suffix = admin.hex[:8]
     return [
         Check("users: admin user exists", exists, str(admin)),
