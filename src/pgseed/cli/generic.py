@@ -40,6 +40,7 @@ def _config(
         pack.config_model,
         file=file,
         environ=os.environ,
+        env_aliases=getattr(pack, "env_aliases", {}),
         flags={**keys, "seed": seed},
         sets=sets,
     )

@@ -78,6 +78,11 @@ class Pack(Protocol):
         cli: ``"module:attribute"`` of a click group with the pack's own flags and
             verbs (retail's append/delete/report), or None for the generic group
             (``generate`` and ``verify``, one flag per config key).
+
+    Optional:
+        env_aliases: environment variables the pack reads besides ``PGSEED_<KEY>``,
+            variable -> dotted config key (retail: spec 003's ``SEEDER_*``); read by
+            ``layers.build`` as the "environment" source.
     """
 
     name: str

@@ -9,7 +9,7 @@ from ...run import SchemaSpec
 from ..contract import Plan, RunContext, Samples
 from . import pack
 from . import plan as full
-from .config import RetailConfig
+from .config import ENV_KEYS, RetailConfig
 from .models import FACTS, metadata
 from .pack import COLUMNS, DEFAULT_DATABASE
 
@@ -32,6 +32,7 @@ class RetailPack:
     config_model = RetailConfig
     replaces = True
     cli: str | None = "pgseed.cli.retail:retail"
+    env_aliases = ENV_KEYS  # spec 003's SEEDER_* variables
 
     def plan(self, cfg: RetailConfig, conn: Any) -> full.FullPlan:
         return full.plan_full(cfg)
