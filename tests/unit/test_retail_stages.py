@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from pgseed.packs.retail.config import build
-from pgseed.packs.retail.pack import plan_full, sim_context
+from pgseed.packs.retail.plan import plan_full, sim_context
 from pgseed.packs.retail.simulate import (
     NO_PROMOTION,
     Series,
