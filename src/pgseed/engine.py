@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import PgseedError, VerificationFailed
@@ -38,6 +39,7 @@ __all__ = [
     "VerifyResult",
     "dry_run",
     "export",
+    "export_files",
     "generate",
     "reading",
     "verify",
@@ -172,6 +174,27 @@ def export(
         pack.run(RunContext(cfg, None, sink, pool, reporter, seed), plan)
     reporter.end()
     return RunResult(pack.name, seed, dict(sink.written), dict(getattr(sink, "seconds", {})))
+
+
+def export_files(
+    pack: Pack,
+    cfg: Any,
+    directory: Path,
+    fmt: str,
+    *,
+    reporter: Reporter | None = None,
+    workers: int | None = None,
+) -> RunResult:
+    """``export`` into ``<table>.csv|json|parquet`` files in ``directory``
+    (``sinks.FileSink``): all of them or none; an earlier export there stays as it was
+    when this one fails. ConfigError (exit 2) for an unknown format; FileWriteError
+    (exit 1) when the files cannot be written (a full disk, no permission)."""
+    from .sinks import FileSink
+
+    reporter = reporter or Reporter()
+    tables = pack.schema.metadata.tables
+    with FileSink(directory, fmt, tables, pack.schema.columns, reporter) as sink:
+        return export(pack, cfg, sink, reporter=reporter, workers=workers)
 
 
 def dry_run(pack: Pack, cfg: Any, dsn: str) -> DryRun:

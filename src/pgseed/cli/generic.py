@@ -15,8 +15,23 @@ from ..config import read_json, read_yaml
 from ..dsn import redact
 from ..packs import get_pack, load
 from ..progress import Reporter
-from .options import Decorator, apply, config_options, run_options, set_option, target_options
-from .shell import PgseedGroup, print_dry_run, report_checks, reproduce, resolve_dsn
+from .options import (
+    Decorator,
+    apply,
+    config_options,
+    output_options,
+    run_options,
+    set_option,
+    target_options,
+)
+from .shell import (
+    PgseedGroup,
+    print_dry_run,
+    report_checks,
+    reproduce,
+    resolve_dsn,
+    write_files,
+)
 
 
 def pack_group(name: str) -> click.Command:
@@ -78,14 +93,19 @@ def generic_group(pack: Any) -> click.Group:
         dry_run: bool,
         no_bulk: bool,
         confirm: bool,
+        output: Path | None,
+        fmt: str,
         **keys: Any,
     ) -> None:
         cfg = _config(pack, config_path, seed, sets, keys)
         pack.plan(cfg, None)
-        dsn = resolve_dsn(database_url, embedded, pack.default_database)
         cfg, drawn = engine.with_seed(cfg)
         if drawn:
             click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
+        if output is not None:
+            write_files(pack, cfg, output, fmt, dry_run, max_workers or os.cpu_count() or 1)
+            return
+        dsn = resolve_dsn(database_url, embedded, pack.default_database)
         reporter = Reporter()
         if dry_run:
             print_dry_run(engine.dry_run(pack, cfg, dsn))
@@ -124,6 +144,6 @@ def generic_group(pack: Any) -> click.Group:
     confirm: Decorator = click.option(
         "--confirm", is_flag=True, help="replace tables that hold rows"
     )
-    apply(generate, [*common, *run_options(), confirm, flags])
+    apply(generate, [*common, *run_options(), *output_options(), confirm, flags])
     apply(verify, [*common, flags])
     return group

@@ -10,9 +10,17 @@ from typing import Any
 import click
 
 from .. import engine, layers
+from ..errors import ConfigError
 from ..progress import Reporter
-from .options import apply, config_options, run_flags, set_option, target_options
-from .shell import PgseedGroup, print_dry_run, report_checks, reproduce, resolve_dsn
+from .options import apply, config_options, output_flags, run_flags, set_option, target_options
+from .shell import (
+    PgseedGroup,
+    print_dry_run,
+    report_checks,
+    reproduce,
+    resolve_dsn,
+    write_files,
+)
 
 NOT_FLAGS = ("prompt_types", "seed", "admin_uuid")  # own flags, or not flags at all
 
@@ -96,6 +104,7 @@ def _options(f: Any) -> Any:
 @genonaut.command()
 @_options
 @run_flags
+@output_flags
 def generate(
     database_url: str | None,
     embedded: bool,
@@ -107,16 +116,23 @@ def generate(
     max_workers: int | None,
     dry_run: bool,
     no_bulk: bool,
+    output: Path | None,
+    fmt: str,
     **keys: Any,
 ) -> None:
-    """Fill a Genonaut database to spec 000."""
+    """Fill a Genonaut database to spec 000 (or write its tables to files: --output)."""
     pack = _pack()
     cfg = _config(config_path, env_file, prompt_types, seed, sets, keys)
     pack.plan(cfg, None)  # config errors surface before anything is started or created
-    dsn = resolve_dsn(database_url, embedded, pack.default_database)
     cfg, drawn = engine.with_seed(cfg)
     if drawn:
         click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
+    if output is not None:
+        if database_url is not None or embedded:
+            raise ConfigError("--output writes files instead of a database: drop the target.")
+        write_files(pack, cfg, output, fmt, dry_run, max_workers or os.cpu_count() or 1)
+        return
+    dsn = resolve_dsn(database_url, embedded, pack.default_database)
     reporter = Reporter()
     if dry_run:
         print_dry_run(engine.dry_run(pack, cfg, dsn))

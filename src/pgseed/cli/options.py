@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -95,3 +96,25 @@ def set_option() -> Decorator:
         metavar="KEY=VALUE",
         help="override any config key (dotted for nested ones), e.g. --set seed=42",
     )
+
+
+def output_options() -> list[Decorator]:
+    return [
+        click.option(
+            "--output",
+            type=click.Path(path_type=Path),
+            help="write the tables to files in this directory instead of a database",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["csv", "json", "parquet"]),
+            default="csv",
+            show_default=True,
+            help="file format for --output",
+        ),
+    ]
+
+
+def output_flags(f: Callable[..., Any]) -> Callable[..., Any]:
+    return apply(f, output_options())

@@ -18,7 +18,7 @@ from .. import engine
 from ..errors import ConfigError
 from ..progress import Reporter
 from . import retail_ops
-from .shell import PgseedCommand, PgseedGroup, print_rows, report_checks, resolve_dsn
+from .shell import PgseedCommand, PgseedGroup, report_checks, resolve_dsn, write_files
 
 
 @click.group(cls=PgseedGroup)
@@ -180,7 +180,7 @@ def _date(v: dt.datetime | None) -> dt.date | None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json"]),
+    type=click.Choice(["csv", "json", "parquet"]),
     default="csv",
     show_default=True,
     help="file format for --output",
@@ -239,18 +239,8 @@ def generate(
     cfg = _config(config_path, scenario, sets, verbose=verbose, **config_flags)
     reporter = Reporter(progress=cfg.enable_progress)
     if output is not None:
-        from ..packs.retail.export import export
-        from ..packs.retail.plan import plan_full
-
-        if dry_run:
-            print_rows(
-                f"would write to {output} ({fmt}; dry run: nothing is written; estimates for "
-                "price_history and promotion):",
-                plan_full(cfg).rows,
-            )
-            return
-        written = export(cfg, output, fmt, reporter, reproduce=retail_ops.reproduce_line(cfg.seed))
-        reporter.summary(written, {}, f"rows written to {output} ({fmt})")
+        workers = max_workers or os.cpu_count() or 1
+        write_files(_pack(), cfg, output, fmt, dry_run, workers)
         return
     dsn = _target(database_url, embedded)
     workers = max_workers or os.cpu_count() or 1

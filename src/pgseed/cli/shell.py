@@ -207,3 +207,17 @@ def report_checks(dbname: str, checks: Sequence[Any], noun: str) -> None:
     if failed:
         raise VerificationFailed(f"{len(failed)} of {len(checks)} {noun}s failed")
     click.echo(f"all {len(checks)} {noun}s pass")
+
+
+def write_files(pack: Any, cfg: Any, out: Path, fmt: str, dry_run: bool, workers: int) -> None:
+    """``--output``: the rows a run into an empty database would write, as files."""
+    from .. import engine
+    from ..progress import Reporter
+
+    if dry_run:
+        plan = pack.plan(cfg, None)
+        print_rows(f"would write to {out} ({fmt}; dry run: nothing is written):", plan.rows)
+        return
+    reporter = Reporter()
+    result = engine.export_files(pack, cfg, out, fmt, reporter=reporter, workers=workers)
+    reporter.summary(result.written, result.seconds, f"rows written to {out} ({fmt})")
