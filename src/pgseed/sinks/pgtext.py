@@ -1,0 +1,384 @@
+"""Values as PostgreSQL prints them: what ``SELECT`` or ``COPY TO`` gives back.
+
+COPY text holds the encoder's spelling of a value (``+5``, ``1.005``, ``yes``,
+``2024-01-01T02:00:00+02``, a JSON object in any key order); PostgreSQL stores the
+value and prints it its own way (``5``, ``1.01`` in a numeric(10,2), ``t``,
+``2024-01-01 02:00:00``, jsonb keys shortest first). ``canonical`` turns a column
+of field text into what PostgreSQL would print, so a file holds what the database
+would. Each kind has a fast path: one regular expression over the joined column
+recognises text already in PostgreSQL's spelling (the packs write that), and only
+otherwise is each value parsed in Python.
+
+What is read is what the packs and PostgreSQL's common spellings give: integers
+(decimal, ``0x``/``0o``/``0b``, ``_`` between digits), decimals with exponents, the
+boolean words, ISO dates and timestamps with an optional offset, the uuid forms
+``uuid_in`` takes. A value PostgreSQL would refuse is refused (``ValueError`` naming
+the row). Conventions: ``timestamptz`` is printed in UTC (``+00``), as a session with
+``TimeZone = 'UTC'`` prints it, and a timestamptz without an offset is read as UTC;
+dates and timestamps are supported for years 1 to 9999 (no BC, no ``infinity``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .decode import Field, Fixed
+from .jsonb import canonical_jsonb, check_json
+from .kinds import Kind
+
+_WS = " \t\n\r\v\f"  # isspace() in the C locale: what PostgreSQL's input functions skip
+_INT_RANGE = {"int2": 2**15, "int4": 2**31, "int8": 2**63}
+_FAST = {
+    "int": re.compile(r"(?:0|-?[1-9][0-9]{0,18})(?:\n(?:0|-?[1-9][0-9]{0,18}))*"),
+    "date": re.compile(r"\d{4}-\d\d-\d\d(?:\n\d{4}-\d\d-\d\d)*"),
+    "ts": re.compile(r"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{0,5}[1-9])?(?:\n|$))+"),
+    "tstz": re.compile(r"(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{0,5}[1-9])?\+00(?:\n|$))+"),
+    "uuid": re.compile(
+        r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\n|$))+"
+    ),
+}
+_DIGITS = r"[0-9](?:_?[0-9])*"
+_INT = re.compile(
+    r"([+-]?)(0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|" + _DIGITS + ")"
+)
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # strtod: no "_"
+_HEX_FLOAT = re.compile(
+    r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
+)
+_NUMBER = re.compile(rf"[+-]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][+-]?[0-9]+)?")
+_SPECIAL = {"nan": "NaN", "inf": "Infinity", "+inf": "Infinity", "-inf": "-Infinity",
+            "infinity": "Infinity", "+infinity": "Infinity", "-infinity": "-Infinity"}  # fmt: skip
+_TRUE = frozenset({"t", "tr", "tru", "true", "y", "ye", "yes", "on", "1"})
+_FALSE = frozenset({"f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0"})
+_TS = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?)?"
+    r"\s*(Z|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?)?",
+    re.IGNORECASE,
+)
+_DAY_US = 86_400_000_000
+_UUID = re.compile(r"[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}")
+_CTX = decimal.Context(prec=1_000_000, rounding=decimal.ROUND_HALF_UP)  # numeric: half away from 0
+
+
+def canonical(kind: Kind, values: Sequence[Field]) -> list[Field]:
+    """``values`` (field text, None = NULL) as PostgreSQL prints them for ``kind``."""
+    present = [v for v in values if v is not None]
+    fast = _fast(kind, present)
+    if fast:
+        return list(values)
+    one = _ONE.get(kind.name)
+    if one is None:
+        return list(values)
+    out: list[Field] = []
+    for i, v in enumerate(values):
+        try:
+            out.append(None if v is None else one(kind, v))
+        except (ValueError, ArithmeticError) as exc:
+            raise ValueError(f"row {i + 1}: {v!r} is not a valid {kind.sql}: {exc}") from None
+    return out
+
+
+def _fast(kind: Kind, present: list[str]) -> bool:
+    """True when every value is already as PostgreSQL prints it (and is valid)."""
+    joined = "\n".join(present)
+    name = kind.name
+    if not present:
+        return True
+    if name in _INT_RANGE:
+        lim = _INT_RANGE[name]
+        safe = len(str(lim)) - 1  # fewer digits than the limit has: in range
+        return bool(_FAST["int"].fullmatch(joined)) and (
+            max(map(len, present)) <= safe
+            or all(len(v.lstrip("-")) <= safe or -lim <= int(v) < lim for v in present)
+        )
+    if name == "bool":
+        return set(present) <= {"t", "f"}
+    if name == "date":
+        return bool(_FAST["date"].fullmatch(joined)) and _valid_dates(present)
+    if name in ("timestamp", "timestamptz"):
+        pattern = _FAST["ts" if name == "timestamp" else "tstz"]
+        if not pattern.fullmatch(joined):
+            return False
+        return _valid_dates([v[:-3] for v in present] if name == "timestamptz" else present)
+    if name == "uuid":
+        return bool(_FAST["uuid"].fullmatch(joined))
+    if name == "numeric" and kind.scale is not None:
+        whole = f"[1-9][0-9]{{0,{max((kind.precision or 1000) - kind.scale - 1, 0)}}}"
+        frac = rf"\.[0-9]{{{kind.scale}}}" if kind.scale else ""
+        one = rf"-?(?:0|{whole}){frac}" if (kind.precision or 1) > kind.scale else rf"-?0{frac}"
+        return bool(re.fullmatch(rf"{one}(?:\n{one})*", joined)) and not re.search(
+            r"(?:^|\n)-0(?:\.0*)?(?:\n|$)", joined
+        )
+    if name in ("text", "char") and kind.length is not None:
+        lengths = set(map(len, present))
+        return lengths == {kind.length} if name == "char" else max(lengths) <= kind.length
+    return name in ("text", "other")  # json is checked, jsonb and floats reprinted
+
+
+def _valid_dates(present: list[str]) -> bool:
+    if any(v.startswith("0000") for v in present):
+        return False
+    try:
+        np.array(present, dtype="datetime64[us]")
+    except ValueError:
+        return False
+    return True
+
+
+# -- one value at a time -------------------------------------------------------------
+
+
+def _int(kind: Kind, v: str) -> str:
+    m = _INT.fullmatch(v.strip(_WS))
+    if m is None or not v.isascii():
+        raise ValueError("not an integer")
+    sign, body = m.groups()
+    n = int(body, 0) if body[:2].lower() in ("0x", "0o", "0b") else int(body, 10)
+    n = -n if sign == "-" else n
+    lim = _INT_RANGE[kind.name]
+    if not -lim <= n < lim:
+        raise ValueError("out of range")
+    return str(n)
+
+
+def _special(v: str) -> str | None:
+    return _SPECIAL.get(v.strip(_WS).lower())
+
+
+def _float(kind: Kind, v: str) -> str:
+    special = _special(v)
+    if special is not None:
+        return special
+    text = v.strip(_WS)
+    if _HEX_FLOAT.fullmatch(text):  # strtod reads C99 hex floats, so float8in does
+        x = float.fromhex(text)
+        mantissa = re.split("[pP]", text.lstrip("+-")[2:])[0]
+        digits_nonzero = bool(re.search(r"[1-9a-fA-F]", mantissa))
+    elif _FLOAT.fullmatch(text):
+        x = float(text)
+        digits_nonzero = bool(re.search(r"[1-9]", re.split("[eE]", text)[0]))
+    else:
+        raise ValueError("not a number")
+    if kind.name == "float4":
+        with np.errstate(over="ignore"):
+            y = np.float32(x)
+        if math.isinf(float(y)) or (y == 0 and digits_nonzero):
+            raise ValueError("out of range for type real")
+        return float_text(float(y), single=True)
+    if math.isinf(x) or (x == 0 and digits_nonzero):
+        raise ValueError("out of range for type double precision")
+    return float_text(x, single=False)
+
+
+def float_text(x: float, *, single: bool) -> str:
+    """``x`` as float8out/float4out print it: the shortest text that reads back exactly,
+    in exponent form below 1e-4 and from 1e15 (1e6 for real) up."""
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "-0" if math.copysign(1.0, x) < 0 else "0"
+    shortest = repr(np.float32(x)) if single else repr(x)
+    if single:  # numpy prints np.float32(0.1) as 'np.float32(0.1)' from numpy 2 on
+        shortest = shortest.removeprefix("np.float32(").removesuffix(")")
+    sign, digits, exp = decimal.Decimal(shortest).normalize().as_tuple()
+    assert isinstance(exp, int)
+    ds = "".join(map(str, digits))
+    point = len(ds) + exp  # the decimal point sits after this many digits
+    sci = point - 1
+    if sci < -4 or sci >= (6 if single else 15):
+        mant = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
+        text = f"{mant}e{'-' if sci < 0 else '+'}{abs(sci):02d}"
+    elif point <= 0:
+        text = "0." + "0" * -point + ds
+    elif point >= len(ds):
+        text = ds + "0" * (point - len(ds))
+    else:
+        text = ds[:point] + "." + ds[point:]
+    return ("-" if sign else "") + text
+
+
+def _numeric(kind: Kind, v: str) -> str:
+    special = _special(v)
+    if special is not None:
+        if special != "NaN" and kind.scale is not None:
+            raise ValueError("a numeric with precision and scale cannot hold infinity")
+        return special
+    text = v.strip(_WS)
+    m = _INT.fullmatch(text)
+    if m and m.group(2)[:2].lower() in ("0x", "0o", "0b"):
+        d = decimal.Decimal(int(m.group(2), 0) * (-1 if m.group(1) == "-" else 1))
+    elif _NUMBER.fullmatch(text) and text.isascii():
+        d = decimal.Decimal(text.replace("_", ""))
+    else:
+        raise ValueError("not a number")
+    if kind.scale is not None:
+        d = d.quantize(decimal.Decimal(1).scaleb(-kind.scale), context=_CTX)
+        if kind.precision is not None and abs(d) >= decimal.Decimal(10) ** (
+            kind.precision - kind.scale
+        ):
+            raise ValueError(
+                f"numeric field overflow (precision {kind.precision}, scale {kind.scale})"
+            )
+    if d.is_zero():
+        d = abs(d)
+    return format(d, "f")
+
+
+def _bool(kind: Kind, v: str) -> str:
+    word = v.strip(_WS).lower()
+    if word in _TRUE:
+        return "t"
+    if word in _FALSE:
+        return "f"
+    raise ValueError("not a boolean")
+
+
+def _date(kind: Kind, v: str) -> str:
+    m = _TS.fullmatch(v.strip(_WS))
+    if m is None or m.group(4) is not None or m.group(8) is not None:
+        raise ValueError("the file sink reads dates as YYYY-MM-DD")
+    return _ymd(m).isoformat()
+
+
+def _ymd(m: re.Match[str]) -> dt.date:
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not 1 <= y <= 9999:
+        raise ValueError("the file sink supports years 1 to 9999")
+    return dt.date(y, mo, d)
+
+
+def _timestamp(kind: Kind, v: str) -> str:
+    m = _TS.fullmatch(v.strip(_WS))
+    if m is None:
+        raise ValueError("the file sink reads timestamps as YYYY-MM-DD HH:MM:SS[.f][offset]")
+    h, mi = int(m.group(4) or 0), int(m.group(5) or 0)
+    s, frac = int(m.group(6) or 0), m.group(7) or ""
+    micro = round(float("0." + frac) * 1_000_000) if frac else 0  # rint(), as PostgreSQL
+    if h > 24 or mi > 59 or s > 60 or ((h * 60 + mi) * 60 + s) * 1_000_000 + micro > _DAY_US:
+        raise ValueError("date/time field value out of range")  # 24:00:00 is the most
+    t = dt.datetime.combine(_ymd(m), dt.time()) + dt.timedelta(
+        hours=h, minutes=mi, seconds=s, microseconds=micro
+    )
+    if kind.name == "timestamptz":
+        t -= _offset(m.group(8))  # a timestamp without time zone ignores the offset
+    if not 1 <= t.year <= 9999:
+        raise ValueError("the file sink supports years 1 to 9999")
+    return timestamp_text(t, tz=kind.name == "timestamptz")
+
+
+def _offset(text: str | None) -> dt.timedelta:
+    if text is None or text.upper() == "Z":
+        return dt.timedelta(0)
+    sign, rest = (-1 if text[0] == "-" else 1), text[1:]
+    if ":" in rest:
+        parts = [int(p) for p in rest.split(":")]
+    else:  # h, hh, hmm, hhmm, hmmss or hhmmss: an odd length means a one-digit hour
+        nh = 2 - len(rest) % 2
+        parts = [int(rest[:nh]), *(int(rest[i : i + 2]) for i in range(nh, len(rest), 2))]
+    h, mi, s = [*parts, 0, 0][:3]
+    if h > 15 or mi > 59 or s > 59:  # PostgreSQL's limit on a numeric offset
+        raise ValueError(f"time zone displacement out of range: {text}")
+    return sign * dt.timedelta(hours=h, minutes=mi, seconds=s)
+
+
+def timestamp_text(t: dt.datetime, *, tz: bool) -> str:
+    text = f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+    if t.microsecond:
+        text += f".{t.microsecond:06d}".rstrip("0")
+    return text + ("+00" if tz else "")
+
+
+def _uuid(kind: Kind, v: str) -> str:
+    text = v.strip(_WS)
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    if not _UUID.fullmatch(text):
+        raise ValueError("not a uuid")
+    h = text.replace("-", "").lower()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _text(kind: Kind, v: str) -> str:
+    n = kind.length
+    if n is not None and len(v) > n:
+        if v[n:].strip(" "):
+            what = "character varying" if kind.name == "text" else "character"
+            raise ValueError(f"value too long for type {what}({n})")
+        v = v[:n]  # PostgreSQL cuts trailing spaces past the length, silently
+    return v.ljust(n) if kind.name == "char" and n is not None else v
+
+
+def _json(kind: Kind, v: str) -> str:
+    check_json(v)
+    return v
+
+
+def _jsonb(kind: Kind, v: str) -> str:
+    return canonical_jsonb(v)
+
+
+_ONE: dict[str, Callable[[Kind, str], str]] = {
+    "int2": _int, "int4": _int, "int8": _int, "float4": _float, "float8": _float,
+    "numeric": _numeric, "bool": _bool, "date": _date, "timestamp": _timestamp,
+    "timestamptz": _timestamp, "uuid": _uuid, "text": _text, "char": _text,
+    "json": _json, "jsonb": _jsonb,
+}  # fmt: skip
+
+
+# -- binary columns ------------------------------------------------------------------
+
+
+def rescale(col: Fixed, kind: Kind) -> Fixed:
+    """A binary numeric column at ``kind``'s scale (rounded half away from zero, as
+    PostgreSQL applies a column's typmod), refused past its precision."""
+    scale = col.scale if kind.scale is None else kind.scale
+    units = col.units.astype(object) if scale - col.scale > 8 else col.units
+    if scale >= col.scale:
+        units = units * 10 ** (scale - col.scale)
+    else:
+        step = 10 ** (col.scale - scale)
+        q = (np.abs(units) + step // 2) // step
+        units = np.where(units < 0, -q, q)
+    if kind.precision is not None and len(units):
+        bad = np.abs(units) >= 10**kind.precision
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0]) + 1
+            raise ValueError(
+                f"row {row}: numeric field overflow (precision {kind.precision}, scale {scale})"
+            )
+    return Fixed(units, scale)
+
+
+def binary_text(kind: Kind, col: np.ndarray | Fixed) -> list[Field]:
+    """Text as PostgreSQL prints a binary-decoded column (``decode.decode_binary``)."""
+    if isinstance(col, Fixed):
+        f = rescale(col, kind)
+        if f.scale == 0:
+            return [str(u) for u in f.units.tolist()]
+        div = 10**f.scale
+        return [
+            f"{'-' if u < 0 else ''}{abs(u) // div}.{abs(u) % div:0{f.scale}d}"
+            for u in f.units.tolist()
+        ]
+    if kind.name == "bool":
+        return np.where(col, "t", "f").tolist()  # type: ignore[no-any-return]
+    if kind.name == "date":
+        check_years(col)
+        return np.datetime_as_string(col, unit="D").tolist()  # type: ignore[no-any-return]
+    return [str(v) for v in col.tolist()]
+
+
+def check_years(days: np.ndarray) -> None:
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    bad = (years < 1) | (years > 9999)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 1
+        raise ValueError(f"row {row}: the file sink supports dates in years 1 to 9999")
