@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
+import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -24,6 +26,8 @@ import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from psycopg import sql
 from sqlalchemy import (
     CHAR,
@@ -102,6 +106,18 @@ def schema() -> MetaData:
         Column("label", Text, nullable=False),
     )
     Table("single", md, Column("only", Text))  # one column, no key: CSV's \. rule
+    Table(
+        "fuzz",  # drawn by hypothesis: the spellings and values we did not think of
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("f8", Float),
+        Column("f4", REAL),
+        Column("free", Numeric),
+        Column("money", Numeric(12, 4)),
+        Column("doc", JSONB),
+        Column("body", Text),
+        Column("tstz", DateTime(timezone=True)),
+    )
     return md
 
 
@@ -343,3 +359,187 @@ def test_parquet_refuses_nan_in_a_decimal(tmp_path: Path) -> None:
     with pytest.raises(GenerationError, match="NaN cannot be stored"), sink:
         sink.copy("kinds", b"NaN\n", 1)
     assert pa is not None and list(tmp_path.iterdir()) == []
+
+
+# -- a reflected schema (generic mode) gives the same files as the models -----------
+
+
+def test_reflected_tables_give_the_same_files(db: str, tmp_path: Path) -> None:
+    engine = create_engine(
+        "postgresql+psycopg://", creator=lambda: psycopg.connect(db), poolclass=NullPool
+    )
+    reflected = MetaData()
+    reflected.reflect(engine)
+    engine.dispose()
+    for fmt in ("csv", "json", "parquet"):
+        export(tmp_path / "models" / fmt, fmt)
+        with FileSink(
+            tmp_path / "reflected" / fmt, fmt, reflected.tables, COLUMNS, Reporter(progress=False)
+        ) as sink:
+            load(sink)
+        for table in COLUMNS:
+            name = f"{fmt}/{table}.{fmt}"
+            models, refl = tmp_path / "models" / name, tmp_path / "reflected" / name
+            if fmt == "parquet":
+                a, b = pq.read_table(refl), pq.read_table(models)
+                assert a.schema.equals(b.schema), name
+                assert repr(a.to_pylist()) == repr(b.to_pylist()), name  # NaN == NaN here
+            else:
+                assert refl.read_bytes() == models.read_bytes(), name
+
+
+# -- all or nothing -----------------------------------------------------------------
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+class Boom(Exception):
+    pass
+
+
+def _raise(exc: BaseException) -> Any:
+    def fail(sink: FileSink) -> None:
+        raise exc
+
+    return fail
+
+
+FAILURES = {
+    "error": _raise(Boom("the run failed")),
+    "ctrl-c": _raise(KeyboardInterrupt()),
+    "bad data": lambda sink: sink.copy("kinds", b"not a number\n" + b"\t" * 17 + b"\n", 1),
+    "binary tuples of another width": lambda sink: sink.copy("facts", b"\x00" * 7, 1),
+}
+RAISED: dict[str, type[BaseException]] = {
+    "error": Boom,
+    "ctrl-c": KeyboardInterrupt,
+    "bad data": GenerationError,
+    "binary tuples of another width": GenerationError,
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+@pytest.mark.parametrize("failure", list(FAILURES))
+def test_a_failed_export_leaves_the_earlier_one_as_it_was(
+    tmp_path: Path, fmt: str, failure: str
+) -> None:
+    export(tmp_path, fmt)
+    before = _snapshot(tmp_path)
+    assert sorted(before) == sorted(f"{t}.{fmt}" for t in COLUMNS)
+    md = schema()
+    with (
+        pytest.raises(RAISED[failure]),
+        FileSink(tmp_path, fmt, md.tables, COLUMNS, Reporter(progress=False)) as sink,
+    ):
+        sink.binary["facts"] = binary.width(FACT_TYPES)
+        sink.copy("dims", b"1\tnew\n", 1)  # some rows are written before the failure
+        FAILURES[failure](sink)
+    assert _snapshot(tmp_path) == before  # byte for byte, and no partial file beside it
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    import subprocess
+
+    from tests.integration.test_full_disk import _mount
+
+    where = tmp_path / "small"
+    _mount(where)  # a 1 MB tmpfs (skips where mounting is not permitted)
+    yield where
+    subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_a_full_disk_leaves_the_earlier_export_as_it_was(small_disk: Path, fmt: str) -> None:
+    from pgseed.errors import FileWriteError
+
+    export(small_disk, fmt)
+    before = _snapshot(small_disk)
+    labels = [[os.urandom(16).hex() for _ in range(20_000)]]  # random: parquet cannot shrink it
+    ids = [[str(i) for i in range(20_000)]]
+    with (
+        pytest.raises(FileWriteError, match="Fix: free space on the disk") as info,
+        FileSink(small_disk, fmt, schema().tables, COLUMNS, Reporter(progress=False)) as sink,
+    ):
+        for _ in range(4):  # about 2.5 MB, on a 1 MB disk
+            sink.copy("dims", encode_rows(ids + labels), 20_000)
+    assert "No space left on device" in str(info.value)
+    assert _snapshot(small_disk) == before
+
+
+# -- drawn values: PostgreSQL and the sink print them the same ----------------------
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@st.composite
+def decimal_text(draw: st.DrawFn) -> str:
+    digits = str(draw(st.integers(-(10**20), 10**20)))
+    sign, digits = (
+        ("-", digits[1:]) if digits.startswith("-") else (draw(st.sampled_from(["", "+"])), digits)
+    )
+    point = draw(st.integers(0, len(digits)))
+    body = digits[:point] + "." + digits[point:] if draw(st.booleans()) else digits
+    exp = draw(st.none() | st.integers(-30, 30))
+    return sign + body + ("" if exp is None else draw(st.sampled_from(["e", "E"])) + str(exp))
+
+
+@st.composite
+def timestamptz_text(draw: st.DrawFn) -> str:
+    when = draw(st.datetimes(dt.datetime(1, 1, 2), dt.datetime(9999, 12, 30)))
+    text = when.isoformat(sep=draw(st.sampled_from([" ", "T"])))
+    if "." in text:
+        text += draw(st.text("0123456789", max_size=3))  # more digits than PostgreSQL keeps
+    minutes = draw(st.integers(-15 * 60 - 59, 15 * 60 + 59))
+    h, m = divmod(abs(minutes), 60)
+    offset = draw(st.sampled_from(["", "Z", f"{'-' if minutes < 0 else '+'}{h:02d}:{m:02d}"]))
+    return text + offset
+
+
+FUZZ_ROW = st.tuples(
+    st.none() | st.floats().map(repr),
+    st.none() | st.floats(width=32).map(repr),
+    st.none() | decimal_text() | st.sampled_from(["NaN", "Infinity", "-Infinity", "-0", "+.5e-3"]),
+    st.none() | st.decimals(-(10**8) + 1, 10**8 - 1, places=8).map(str),
+    st.none() | st.builds(json.dumps, JSON_VALUES, ensure_ascii=st.booleans()),
+    st.none() | TEXT,
+    st.none() | timestamptz_text(),
+)
+FUZZ_COLS = ("f8", "f4", "free", "money", "doc", "body", "tstz")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(FUZZ_ROW, min_size=1, max_size=6))
+def test_drawn_values_print_as_postgresql_prints_them(db: str, rows: list[tuple[Any, ...]]) -> None:
+    data = encode_rows([list(c) for c in zip(*rows, strict=True)])
+    with connect(db) as conn:
+        conn.execute("TRUNCATE fuzz RESTART IDENTITY")
+        CopyLoader(conn, {"fuzz": FUZZ_COLS}, Reporter(progress=False)).copy(
+            "fuzz", data, len(rows)
+        )
+        with (
+            conn.cursor() as cur,
+            cur.copy(
+                "COPY (SELECT id, f8, f4, free, money, doc, body, tstz FROM fuzz ORDER BY id) "
+                "TO STDOUT WITH (FORMAT csv, HEADER)"
+            ) as cp,
+        ):
+            expected = b"".join(bytes(b) for b in cp)
+        conn.rollback()
+    with tempfile.TemporaryDirectory() as out:
+        sink = FileSink(
+            Path(out), "csv", schema().tables, {"fuzz": FUZZ_COLS}, Reporter(progress=False)
+        )
+        with sink:
+            sink.copy("fuzz", data, len(rows))
+        assert (Path(out) / "fuzz.csv").read_bytes() == expected

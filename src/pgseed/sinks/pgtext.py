@@ -31,6 +31,7 @@ import numpy as np
 from .decode import Field, Fixed
 from .jsonb import canonical_jsonb, check_json
 from .kinds import Kind
+from .pgfloat import float_text, nearest_real, plain_decimal
 
 _WS = " \t\n\r\v\f"  # isspace() in the C locale: what PostgreSQL's input functions skip
 _INT_RANGE = {"int2": 2**15, "int4": 2**31, "int8": 2**63}
@@ -156,53 +157,30 @@ def _float(kind: Kind, v: str) -> str:
     if special is not None:
         return special
     text = v.strip(_WS)
-    if _HEX_FLOAT.fullmatch(text):  # strtod reads C99 hex floats, so float8in does
+    single = kind.name == "float4"
+    plain = plain_decimal(text, single=single)
+    if plain is not None:
+        return plain
+    hexa = _HEX_FLOAT.fullmatch(text) is not None  # strtod reads C99 hex floats: float8in too
+    if hexa:
         x = float.fromhex(text)
-        mantissa = re.split("[pP]", text.lstrip("+-")[2:])[0]
-        digits_nonzero = bool(re.search(r"[1-9a-fA-F]", mantissa))
     elif _FLOAT.fullmatch(text):
-        x = float(text)
-        digits_nonzero = bool(re.search(r"[1-9]", re.split("[eE]", text)[0]))
+        x = nearest_real(text) if single else float(text)
     else:
         raise ValueError("not a number")
-    if kind.name == "float4":
+    if single:
         with np.errstate(over="ignore"):
-            y = np.float32(x)
-        if math.isinf(float(y)) or (y == 0 and digits_nonzero):
-            raise ValueError("out of range for type real")
-        return float_text(float(y), single=True)
-    if math.isinf(x) or (x == 0 and digits_nonzero):
-        raise ValueError("out of range for type double precision")
-    return float_text(x, single=False)
+            x = float(np.float32(x))
+    if math.isinf(x) or (x == 0 and _nonzero(text, hexa)):  # strtod's ERANGE
+        raise ValueError(f"out of range for type {'real' if single else 'double precision'}")
+    return float_text(x, single=single)
 
 
-def float_text(x: float, *, single: bool) -> str:
-    """``x`` as float8out/float4out print it: the shortest text that reads back exactly,
-    in exponent form below 1e-4 and from 1e15 (1e6 for real) up."""
-    if math.isnan(x):
-        return "NaN"
-    if math.isinf(x):
-        return "Infinity" if x > 0 else "-Infinity"
-    if x == 0:
-        return "-0" if math.copysign(1.0, x) < 0 else "0"
-    shortest = repr(np.float32(x)) if single else repr(x)
-    if single:  # numpy prints np.float32(0.1) as 'np.float32(0.1)' from numpy 2 on
-        shortest = shortest.removeprefix("np.float32(").removesuffix(")")
-    sign, digits, exp = decimal.Decimal(shortest).normalize().as_tuple()
-    assert isinstance(exp, int)
-    ds = "".join(map(str, digits))
-    point = len(ds) + exp  # the decimal point sits after this many digits
-    sci = point - 1
-    if sci < -4 or sci >= (6 if single else 15):
-        mant = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
-        text = f"{mant}e{'-' if sci < 0 else '+'}{abs(sci):02d}"
-    elif point <= 0:
-        text = "0." + "0" * -point + ds
-    elif point >= len(ds):
-        text = ds + "0" * (point - len(ds))
-    else:
-        text = ds[:point] + "." + ds[point:]
-    return ("-" if sign else "") + text
+def _nonzero(text: str, hexa: bool) -> bool:
+    """True when the mantissa of a float's text has a digit other than 0."""
+    if hexa:
+        return bool(re.search("[1-9a-fA-F]", re.split("[pP]", text.lstrip("+-")[2:])[0]))
+    return bool(re.search("[1-9]", re.split("[eE]", text)[0]))
 
 
 def _numeric(kind: Kind, v: str) -> str:
