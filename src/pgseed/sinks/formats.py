@@ -25,7 +25,8 @@ import numpy as np
 
 from .decode import Field, Fixed
 from .kinds import Kind
-from .pgtext import binary_text, check_years, rescale
+from .pgtext import binary_text, rescale
+from .pgtime import check_years
 
 if TYPE_CHECKING:
     import pyarrow as pa

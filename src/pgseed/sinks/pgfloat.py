@@ -20,7 +20,8 @@ from fractions import Fraction
 import numpy as np
 
 
-def _neighbours(x: float, single: bool) -> tuple[float, float]:
+def _interval(x: float, single: bool) -> tuple[Fraction, Fraction]:
+    """The decimals that read back as ``x``: strictly between these two (exact)."""
     if single:
         f = np.float32(x)
         with np.errstate(over="ignore"):  # past the largest real: inf, handled below
@@ -28,9 +29,9 @@ def _neighbours(x: float, single: bool) -> tuple[float, float]:
             up = float(np.nextafter(f, np.float32(np.inf)))
     else:
         down, up = math.nextafter(x, 0.0), math.nextafter(x, math.inf)
-    if math.isinf(up):  # the largest float: its interval is as wide above as below
-        up = x + (x - down)
-    return down, up
+    fx, below = Fraction(x), Fraction(down)
+    above = Fraction(up) if math.isfinite(up) else 2 * fx - below  # past the largest float
+    return (fx + below) / 2, (fx + above) / 2
 
 
 def _digits(x: float, single: bool) -> tuple[str, int]:
@@ -43,10 +44,8 @@ def _digits(x: float, single: bool) -> tuple[str, int]:
     # A halfway point between two floats is a dyadic rational: D * 10^exp with exp < 0
     # is one only when 5^-exp divides D. Most decimals are not: no exact check needed.
     if exp >= 0 or int(digits) % 5**-exp == 0:
-        down, up = _neighbours(x, single)
-        fx, candidate = Fraction(x), Fraction(decimal.Decimal(shortest))
-        low, high = (fx + Fraction(down)) / 2, (fx + Fraction(up)) / 2
-        if not low < candidate < high:
+        low, high = _interval(x, single)
+        if not low < Fraction(decimal.Decimal(shortest)) < high:
             _, digit_tuple, exp = _search(x, low, high).as_tuple()
             assert isinstance(exp, int)
             digits = "".join(map(str, digit_tuple))

@@ -11,16 +11,14 @@ otherwise is each value parsed in Python.
 
 What is read is what the packs and PostgreSQL's common spellings give: integers
 (decimal, ``0x``/``0o``/``0b``, ``_`` between digits), decimals with exponents, the
-boolean words, ISO dates and timestamps with an optional offset, the uuid forms
-``uuid_in`` takes. A value PostgreSQL would refuse is refused (``ValueError`` naming
-the row). Conventions: ``timestamptz`` is printed in UTC (``+00``), as a session with
-``TimeZone = 'UTC'`` prints it, and a timestamptz without an offset is read as UTC;
-dates and timestamps are supported for years 1 to 9999 (no BC, no ``infinity``).
+boolean words, ISO dates and timestamps with an optional offset (``pgtime``), floats
+(``pgfloat``), json/jsonb (``jsonb``), the uuid forms ``uuid_in`` takes. A value
+PostgreSQL would refuse is refused (``ValueError`` naming the row). A kind the sink
+does not know (``kinds``: ``other``) is written as the encoder spelled it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 import math
 import re
@@ -32,6 +30,7 @@ from .decode import Field, Fixed
 from .jsonb import canonical_jsonb, check_json
 from .kinds import Kind
 from .pgfloat import float_text, nearest_real, plain_decimal
+from .pgtime import check_years, date_text, timestamp_from_text, valid_dates
 
 _WS = " \t\n\r\v\f"  # isspace() in the C locale: what PostgreSQL's input functions skip
 _INT_RANGE = {"int2": 2**15, "int4": 2**31, "int8": 2**63}
@@ -57,12 +56,6 @@ _SPECIAL = {"nan": "NaN", "inf": "Infinity", "+inf": "Infinity", "-inf": "-Infin
             "infinity": "Infinity", "+infinity": "Infinity", "-infinity": "-Infinity"}  # fmt: skip
 _TRUE = frozenset({"t", "tr", "tru", "true", "y", "ye", "yes", "on", "1"})
 _FALSE = frozenset({"f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0"})
-_TS = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?)?"
-    r"\s*(Z|[+-]\d{1,2}(?::?\d{2}(?::?\d{2})?)?)?",
-    re.IGNORECASE,
-)
-_DAY_US = 86_400_000_000
 _UUID = re.compile(r"[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}")
 _CTX = decimal.Context(prec=1_000_000, rounding=decimal.ROUND_HALF_UP)  # numeric: half away from 0
 
@@ -101,12 +94,12 @@ def _fast(kind: Kind, present: list[str]) -> bool:
     if name == "bool":
         return set(present) <= {"t", "f"}
     if name == "date":
-        return bool(_FAST["date"].fullmatch(joined)) and _valid_dates(present)
+        return bool(_FAST["date"].fullmatch(joined)) and valid_dates(present)
     if name in ("timestamp", "timestamptz"):
         pattern = _FAST["ts" if name == "timestamp" else "tstz"]
         if not pattern.fullmatch(joined):
             return False
-        return _valid_dates([v[:-3] for v in present] if name == "timestamptz" else present)
+        return valid_dates([v[:-3] for v in present] if name == "timestamptz" else present)
     if name == "uuid":
         return bool(_FAST["uuid"].fullmatch(joined))
     if name == "numeric" and kind.scale is not None:
@@ -120,16 +113,6 @@ def _fast(kind: Kind, present: list[str]) -> bool:
         lengths = set(map(len, present))
         return lengths == {kind.length} if name == "char" else max(lengths) <= kind.length
     return name in ("text", "other")  # json is checked, jsonb and floats reprinted
-
-
-def _valid_dates(present: list[str]) -> bool:
-    if any(v.startswith("0000") for v in present):
-        return False
-    try:
-        np.array(present, dtype="datetime64[us]")
-    except ValueError:
-        return False
-    return True
 
 
 # -- one value at a time -------------------------------------------------------------
@@ -219,61 +202,6 @@ def _bool(kind: Kind, v: str) -> str:
     raise ValueError("not a boolean")
 
 
-def _date(kind: Kind, v: str) -> str:
-    m = _TS.fullmatch(v.strip(_WS))
-    if m is None or m.group(4) is not None or m.group(8) is not None:
-        raise ValueError("the file sink reads dates as YYYY-MM-DD")
-    return _ymd(m).isoformat()
-
-
-def _ymd(m: re.Match[str]) -> dt.date:
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if not 1 <= y <= 9999:
-        raise ValueError("the file sink supports years 1 to 9999")
-    return dt.date(y, mo, d)
-
-
-def _timestamp(kind: Kind, v: str) -> str:
-    m = _TS.fullmatch(v.strip(_WS))
-    if m is None:
-        raise ValueError("the file sink reads timestamps as YYYY-MM-DD HH:MM:SS[.f][offset]")
-    h, mi = int(m.group(4) or 0), int(m.group(5) or 0)
-    s, frac = int(m.group(6) or 0), m.group(7) or ""
-    micro = round(float("0." + frac) * 1_000_000) if frac else 0  # rint(), as PostgreSQL
-    if h > 24 or mi > 59 or s > 60 or ((h * 60 + mi) * 60 + s) * 1_000_000 + micro > _DAY_US:
-        raise ValueError("date/time field value out of range")  # 24:00:00 is the most
-    t = dt.datetime.combine(_ymd(m), dt.time()) + dt.timedelta(
-        hours=h, minutes=mi, seconds=s, microseconds=micro
-    )
-    if kind.name == "timestamptz":
-        t -= _offset(m.group(8))  # a timestamp without time zone ignores the offset
-    if not 1 <= t.year <= 9999:
-        raise ValueError("the file sink supports years 1 to 9999")
-    return timestamp_text(t, tz=kind.name == "timestamptz")
-
-
-def _offset(text: str | None) -> dt.timedelta:
-    if text is None or text.upper() == "Z":
-        return dt.timedelta(0)
-    sign, rest = (-1 if text[0] == "-" else 1), text[1:]
-    if ":" in rest:
-        parts = [int(p) for p in rest.split(":")]
-    else:  # h, hh, hmm, hhmm, hmmss or hhmmss: an odd length means a one-digit hour
-        nh = 2 - len(rest) % 2
-        parts = [int(rest[:nh]), *(int(rest[i : i + 2]) for i in range(nh, len(rest), 2))]
-    h, mi, s = [*parts, 0, 0][:3]
-    if h > 15 or mi > 59 or s > 59:  # PostgreSQL's limit on a numeric offset
-        raise ValueError(f"time zone displacement out of range: {text}")
-    return sign * dt.timedelta(hours=h, minutes=mi, seconds=s)
-
-
-def timestamp_text(t: dt.datetime, *, tz: bool) -> str:
-    text = f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}:{t.second:02d}"
-    if t.microsecond:
-        text += f".{t.microsecond:06d}".rstrip("0")
-    return text + ("+00" if tz else "")
-
-
 def _uuid(kind: Kind, v: str) -> str:
     text = v.strip(_WS)
     if text.startswith("{") and text.endswith("}"):
@@ -305,8 +233,8 @@ def _jsonb(kind: Kind, v: str) -> str:
 
 _ONE: dict[str, Callable[[Kind, str], str]] = {
     "int2": _int, "int4": _int, "int8": _int, "float4": _float, "float8": _float,
-    "numeric": _numeric, "bool": _bool, "date": _date, "timestamp": _timestamp,
-    "timestamptz": _timestamp, "uuid": _uuid, "text": _text, "char": _text,
+    "numeric": _numeric, "bool": _bool, "date": date_text, "timestamp": timestamp_from_text,
+    "timestamptz": timestamp_from_text, "uuid": _uuid, "text": _text, "char": _text,
     "json": _json, "jsonb": _jsonb,
 }  # fmt: skip
 
@@ -352,11 +280,3 @@ def binary_text(kind: Kind, col: np.ndarray | Fixed) -> list[Field]:
         check_years(col)
         return np.datetime_as_string(col, unit="D").tolist()  # type: ignore[no-any-return]
     return [str(v) for v in col.tolist()]
-
-
-def check_years(days: np.ndarray) -> None:
-    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
-    bad = (years < 1) | (years > 9999)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + 1
-        raise ValueError(f"row {row}: the file sink supports dates in years 1 to 9999")
