@@ -17,6 +17,7 @@ _EXPORTS = {
     "ConfigError": "errors",
     "CopyLoader": "load",
     "DatabaseUnavailable": "errors",
+    "FileSink": "sinks",
     "GenerationError": "errors",
     "LoadOrder": "schema",
     "PgseedError": "errors",
@@ -37,6 +38,7 @@ __all__ = [
     "ConfigError",
     "CopyLoader",
     "DatabaseUnavailable",
+    "FileSink",
     "GenerationError",
     "LoadOrder",
     "PgseedError",
@@ -69,6 +71,7 @@ if TYPE_CHECKING:
     from .run import WorkerPool
     from .schema import LoadOrder, load_order
     from .session import SchemaSpec, seed
+    from .sinks import FileSink
 
 
 def __getattr__(name: str) -> Any:

@@ -36,6 +36,7 @@ _BYTES_ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))", re.DO
 _ESCAPED_SEPARATOR = re.compile(rb"(?<!\\)(?:\\\\)*\\[\t\n]")
 # ... before an octal digit or ``x`` + hex digit: the escape stands for a raw byte.
 _BYTE_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\(?:[0-7]|x[0-9a-fA-F])")
+_MAYBE_BYTE_ESCAPE = re.compile(rb"\\[0-7x]")
 # Possessive: a field whose terminator was escaped away must fail in linear time.
 _TOKEN = re.compile(rb"((?:[^\\\t\n]++|\\.)*+)([\t\n])", re.DOTALL)
 
@@ -119,11 +120,17 @@ def decode_text(data: bytes, ncols: int) -> list[list[Field]]:
         # COPY would take a raw carriage return for the end of a row (and refuse the mix).
         raise ValueError("a raw carriage return in COPY text data (write it as \\r)")
     body = data[:-1]
-    if re.search(rb"(?:^|\n)\\\.(?:\n|$)", body):
-        raise ValueError("the end-of-data marker \\. in COPY text data")
     if b"\\" not in body:
         return _text_fields(_utf8(body, 1), ncols, escapes=False)
-    if not _ESCAPED_SEPARATOR.search(data) and not _BYTE_ESCAPE.search(body):
+    # The exact patterns look behind at every byte: run them only where a plain
+    # search (memchr-fast) finds their last two bytes.
+    if (body.startswith(b"\\.\n") or b"\n\\.\n" in data) and re.search(
+        rb"(?:^|\n)\\\.(?:\n|$)", body
+    ):
+        raise ValueError("the end-of-data marker \\. in COPY text data")
+    separator = (b"\\\t" in data or b"\\\n" in data) and _ESCAPED_SEPARATOR.search(data)
+    raw_byte = _MAYBE_BYTE_ESCAPE.search(body) and _BYTE_ESCAPE.search(body)
+    if not separator and not raw_byte:
         return _text_fields(_utf8(body, 1), ncols, escapes=True)
     return _tokenised(data, ncols)
 

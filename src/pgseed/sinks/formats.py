@@ -25,7 +25,7 @@ import numpy as np
 
 from .decode import Field, Fixed
 from .kinds import Kind
-from .pgtext import binary_text, rescale
+from .pgtext import binary_text, decimal_array, rescale
 from .pgtime import check_years
 
 if TYPE_CHECKING:
@@ -155,28 +155,13 @@ def arrow_type(kind: Kind) -> pa.DataType:
     return pa.string()  # numeric without a precision keeps its exact text
 
 
-def _decimal_from_units(f: Fixed, atype: pa.DataType) -> pa.Array:
-    import decimal
-
-    import pyarrow as pa
-
-    if atype.byte_width == 16 and f.units.dtype == np.int64:
-        # decimal128 is a little-endian 128-bit integer per value: the int64 units and
-        # their sign extension, no Python per row.
-        words = np.empty((len(f.units), 2), dtype="<i8")
-        words[:, 0] = f.units
-        words[:, 1] = f.units >> 63
-        return pa.Array.from_buffers(atype, len(f.units), [None, pa.py_buffer(words.tobytes())])
-    return pa.array([decimal.Decimal(int(u)).scaleb(-f.scale) for u in f.units.tolist()], atype)
-
-
 def to_arrow(kind: Kind, col: Column, atype: pa.DataType) -> pa.Array:
     import pyarrow as pa
 
     if isinstance(col, Fixed):
         if pa.types.is_string(atype):
             return pa.array(binary_text(kind, col), atype)
-        return _decimal_from_units(rescale(col, kind), atype)
+        return decimal_array(rescale(col, kind), atype)
     if isinstance(col, np.ndarray):
         if kind.name == "date":
             check_years(col)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import re
 from typing import Any
 
 
@@ -41,26 +42,32 @@ def _strings(value: Any, *, nul: bool) -> None:
                 raise ValueError("\\u0000 cannot be stored in jsonb")
 
 
+_DECODER = json.JSONDecoder(
+    parse_int=_Number, parse_float=_Number, parse_constant=_refuse_constant
+)  # a repeated key keeps its last value, as in jsonb
+# Only a \\u escape can put a surrogate or NUL into the parsed strings (the text itself
+# is valid UTF-8 without NUL): look for one before walking the value.
+_RISKY_ESCAPE = re.compile(r"\\u(?:d[89a-f]|0000)", re.IGNORECASE)
+
+
 def _parse(text: str, *, nul: bool) -> Any:
     try:
-        value = json.loads(
-            text,
-            parse_int=_Number,
-            parse_float=_Number,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=dict,  # a repeated key keeps its last value, as in jsonb
-        )
+        value = _DECODER.decode(text)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc}") from None
-    _strings(value, nul=nul)
+    if _RISKY_ESCAPE.search(text):
+        _strings(value, nul=nul)
     return value
 
 
 def check_json(text: str) -> None:
     """Refuse text the ``json`` type refuses (it stores valid text as it is)."""
     _parse(text, nul=True)
+
+
+_quote = json.encoder.encode_basestring  # what json.dumps(s, ensure_ascii=False) calls
 
 
 def _number(text: str) -> str:
@@ -83,7 +90,7 @@ def _render(v: Any, out: list[str]) -> None:
     elif isinstance(v, _Number):
         out.append(_number(v))
     elif isinstance(v, str):
-        out.append(json.dumps(v, ensure_ascii=False))
+        out.append(_quote(v))
     elif isinstance(v, list):
         out.append("[")
         for i, item in enumerate(v):
@@ -96,7 +103,7 @@ def _render(v: Any, out: list[str]) -> None:
         for i, k in enumerate(sorted(v, key=_key)):
             if i:
                 out.append(", ")
-            out.append(json.dumps(k, ensure_ascii=False) + ": ")
+            out.append(_quote(k) + ": ")
             _render(v[k], out)
         out.append("}")
 
