@@ -13,10 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,205 +28,26 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
-from sqlalchemy import (
-    CHAR,
-    JSON,
-    REAL,
-    BigInteger,
-    Boolean,
-    Column,
-    Date,
-    DateTime,
-    Float,
-    Integer,
-    MetaData,
-    Numeric,
-    SmallInteger,
-    String,
-    Table,
-    Text,
-    create_engine,
-)
-from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.pool import NullPool
 
-from pgseed import binary
 from pgseed.encode import encode_rows
 from pgseed.errors import GenerationError
 from pgseed.load import CopyLoader
 from pgseed.progress import Reporter
 from pgseed.sinks import FileSink
-from tests.conftest import drop_database, dsn_for
+from tests.integration.sinks_data import (
+    COLUMNS,
+    ORDER,
+    connect,
+    database,
+    export,
+    file_columns,
+    schema,
+    select,
+)
 
 pytestmark = pytest.mark.db
 
-
-def schema() -> MetaData:
-    md = MetaData()
-    Table(
-        "kinds",
-        md,
-        Column("id", Integer, primary_key=True),  # not in the COPY: numbered by the sink
-        Column("i2", SmallInteger),
-        Column("i4", Integer),
-        Column("i8", BigInteger),
-        Column("money", Numeric(10, 2)),
-        Column("pct", Numeric(4, 3)),
-        Column("free", Numeric),
-        Column("f8", Float),
-        Column("f4", REAL),
-        Column("flag", Boolean),
-        Column("day", Date),
-        Column("ts", DateTime),
-        Column("tstz", DateTime(timezone=True)),
-        Column("name", String(12)),
-        Column("body", Text),
-        Column("code", CHAR(4)),
-        Column("uid", UUID(as_uuid=True)),
-        Column("doc", JSONB),
-        Column("raw", JSON),
-    )
-    Table(
-        "facts",  # binary COPY, like retail's fact tables
-        md,
-        Column("id", BigInteger, primary_key=True, autoincrement=True),
-        Column("day", Date, nullable=False),
-        Column("a", Integer, nullable=False),
-        Column("b", SmallInteger, nullable=False),
-        Column("c", BigInteger, nullable=False),
-        Column("price", Numeric(10, 2), nullable=False),
-        Column("pct", Numeric(4, 3), nullable=False),
-        Column("flag", Boolean, nullable=False),
-    )
-    Table(
-        "dims",  # the id is in the COPY: written as given
-        md,
-        Column("id", Integer, primary_key=True),
-        Column("label", Text, nullable=False),
-    )
-    Table("single", md, Column("only", Text))  # one column, no key: CSV's \. rule
-    Table(
-        "fuzz",  # drawn by hypothesis: the spellings and values we did not think of
-        md,
-        Column("id", Integer, primary_key=True),
-        Column("f8", Float),
-        Column("f4", REAL),
-        Column("free", Numeric),
-        Column("money", Numeric(12, 4)),
-        Column("doc", JSONB),
-        Column("body", Text),
-        Column("tstz", DateTime(timezone=True)),
-    )
-    return md
-
-
-KINDS = ("i2", "i4", "i8", "money", "pct", "free", "f8", "f4", "flag", "day", "ts", "tstz",
-         "name", "body", "code", "uid", "doc", "raw")  # fmt: skip
-UID = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
-# One row per line: each column's value as an encoder might spell it.
-KIND_ROWS: list[tuple[str | None, ...]] = [
-    ("1", "2", "3", "12.50", "0.125", "1.50", "0.1", "0.1", "t", "2024-01-05",
-     "2024-01-05 10:20:30", "2024-01-05 10:20:30+00", "plain", "plain", "abcd", UID,
-     '{"a": 1}', '{"a": 1}'),
-    (" 12", "+5", "0x1F", "1.005", "0.5", "1.0e-3", "1e15", "1e6", "yes", "2024-1-5",
-     "2024-01-01T02:03:04.1234567", "2024-01-01 02:00:00+02", "trailing   ", "a,b", "ab",
-     "{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11}",
-     '{"bb": 1.50, "a": [1e2, -0, 1.0e-3, "\\u00e9\\t\\u0001"], "a": 2, "c": {"zz": null}}',
-     '{ "b" : 1.50,  "a": [1e2] }'),
-    (None,) * 18,
-    ("-32768", "2147483647", "-9223372036854775808", "-1.015", "-0.0005", "-0", "NaN",
-     "-Infinity", "off", "1969-12-31", "2024-02-29 23:59:60", "2024-03-01 24:00:00-05:30",
-     "", "", "", "a0eebc999c0b4ef8bb6d6bb9bd380a11", '"text"', "[]"),
-    ("0", "-0", "1_000", "99999999.99", "1", "1E+2", "2.5e-310", "3.4e38", "1", "0001-01-01",
-     "0001-01-01 00:00:00", "9999-12-31 23:59:59.999999Z", "\\.", "\\.", "\\N", UID,
-     '{"é": "ü", "aa": {"b": [true, false, null]}, "": 0}', "null"),
-    ("7", "8", "9", "0.01", "0.001", "NaN", "123456789012345.6", "-0x1.8p1", "F", "2038-01-20",
-     "1999-12-31 23:59:59", "2000-01-01 00:00:00.000001+00", 'q"q', "x\ny\tz\\w", "a b",
-     UID, '{"k": "line\\nbreak \\"quoted\\" \\\\ back"}', '{"k": 1}'),
-    ("100", "-100", "0o17", "0", "0.999", "-Infinity", "1e-5", "0.0001", "true", "9999-12-31",
-     "2024-06-30 1:2:3", "2024-06-30 12:00:00.25-0930", "unicode ❄ 𝄞", "uni – ❄ 𝄞 é",
-     "é", UID, "[1, 1.0, 10e-1, 0.10]", "[1, 1.0]"),
-]  # fmt: skip
-FACT_TYPES = ["date", "int4", "int2", "int8", "numeric:2", "numeric:3", "bool"]
-FACT_COLS = ("day", "a", "b", "c", "price", "pct", "flag")
-# \101 \x42 \303\251: octal/hex escapes (bytes of one UTF-8 character); \q stands for q.
-DIMS_RAW = b"10\t\\101\\x42\\303\\251\\q\n20\tback\\\\slash\\ttab\n30\t\\\\N\n"
-SINGLE = ["\\.", "", None, "a,b", 'q"q', " sp ", "x\ny", "\\N", "a\\."]
-
-COLUMNS = {"kinds": KINDS, "facts": FACT_COLS, "dims": ("id", "label"), "single": ("only",)}
-ORDER = {"kinds": "id", "facts": "id", "dims": "id", "single": "ctid"}
-
-
-def facts(block: int) -> list[np.ndarray]:
-    days = np.array(["1900-01-01", "1969-12-31", "2038-01-20", "2099-12-31"], dtype="datetime64[D]")
-    return [
-        days + block,
-        np.array([0, -1, 2**31 - 1, -(2**31)]) + 0,
-        np.array([0, -1, 2**15 - 1, -(2**15)]),
-        np.array([0, -1, 2**63 - 1, -(2**63)]),
-        np.array([0, 999999, 9999999999, 5 + block]),  # 0, 9999.99, 99999999.99
-        np.array([0, 1, 999, 500]),  # numeric:3 into numeric(4,3)
-        np.array([True, False, True, block % 2 == 0]),
-    ]
-
-
-def load(target: CopyLoader | FileSink) -> None:
-    """The same COPY calls, in the same order, into a database or a file sink."""
-    target.binary["facts"] = binary.width(FACT_TYPES)
-    text_cols = [list(c) for c in zip(*KIND_ROWS, strict=True)]
-    for lo, hi in ((0, 3), (3, len(KIND_ROWS))):  # two COPY calls: the ids go on
-        target.copy("kinds", encode_rows([c[lo:hi] for c in text_cols]), hi - lo)
-    for block in range(2):
-        data = binary.encode(FACT_TYPES, facts(block))
-        target.copy("facts", [data[: len(data) // 2], data[len(data) // 2 :]], 4)
-    target.copy("dims", DIMS_RAW, 3)
-    target.copy("single", encode_rows([SINGLE]), len(SINGLE))
-
-
-@pytest.fixture(scope="module")
-def db(server_dsn: str) -> Iterator[str]:
-    name = f"pgseed_sinks_{uuid.uuid4().hex[:8]}_test"
-    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
-        c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = dsn_for(server_dsn, name)
-    engine = create_engine(
-        "postgresql+psycopg://", creator=lambda: psycopg.connect(dsn), poolclass=NullPool
-    )
-    schema().create_all(engine)
-    engine.dispose()
-    with psycopg.connect(dsn) as conn:
-        load(CopyLoader(conn, COLUMNS, Reporter(progress=False)))
-        conn.commit()
-    yield dsn
-    drop_database(server_dsn, name)
-
-
-def export(out: Path, fmt: str) -> FileSink:
-    md = schema()
-    with FileSink(out, fmt, md.tables, COLUMNS, Reporter(progress=False)) as sink:
-        load(sink)
-    return sink
-
-
-def file_columns(table: str) -> tuple[str, ...]:
-    return ("id", *COLUMNS[table]) if table in ("kinds", "facts") else COLUMNS[table]
-
-
-def connect(dsn: str) -> psycopg.Connection[tuple[Any, ...]]:
-    conn = psycopg.connect(dsn)
-    conn.execute("SET TimeZone = 'UTC'")  # timestamptz in files is printed in UTC
-    return conn
-
-
-def select(dsn: str, table: str, cast: str = "") -> list[tuple[Any, ...]]:
-    cols = sql.SQL(", ").join(
-        sql.SQL("{}" + cast).format(sql.Identifier(c)) for c in file_columns(table)
-    )
-    with connect(dsn) as conn:
-        q = sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
-            cols, sql.Identifier(table), sql.SQL(ORDER[table])
-        )
-        return conn.execute(q).fetchall()
+db = pytest.fixture(scope="module", name="db")(database)
 
 
 @pytest.mark.parametrize("table", list(COLUMNS))
@@ -361,114 +181,6 @@ def test_parquet_refuses_nan_in_a_decimal(tmp_path: Path) -> None:
     assert pa is not None and list(tmp_path.iterdir()) == []
 
 
-# -- a reflected schema (generic mode) gives the same files as the models -----------
-
-
-def test_reflected_tables_give_the_same_files(db: str, tmp_path: Path) -> None:
-    engine = create_engine(
-        "postgresql+psycopg://", creator=lambda: psycopg.connect(db), poolclass=NullPool
-    )
-    reflected = MetaData()
-    reflected.reflect(engine)
-    engine.dispose()
-    for fmt in ("csv", "json", "parquet"):
-        export(tmp_path / "models" / fmt, fmt)
-        with FileSink(
-            tmp_path / "reflected" / fmt, fmt, reflected.tables, COLUMNS, Reporter(progress=False)
-        ) as sink:
-            load(sink)
-        for table in COLUMNS:
-            name = f"{fmt}/{table}.{fmt}"
-            models, refl = tmp_path / "models" / name, tmp_path / "reflected" / name
-            if fmt == "parquet":
-                a, b = pq.read_table(refl), pq.read_table(models)
-                assert a.schema.equals(b.schema), name
-                assert repr(a.to_pylist()) == repr(b.to_pylist()), name  # NaN == NaN here
-            else:
-                assert refl.read_bytes() == models.read_bytes(), name
-
-
-# -- all or nothing -----------------------------------------------------------------
-
-
-def _snapshot(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
-
-
-class Boom(Exception):
-    pass
-
-
-def _raise(exc: BaseException) -> Any:
-    def fail(sink: FileSink) -> None:
-        raise exc
-
-    return fail
-
-
-FAILURES = {
-    "error": _raise(Boom("the run failed")),
-    "ctrl-c": _raise(KeyboardInterrupt()),
-    "bad data": lambda sink: sink.copy("kinds", b"not a number\n" + b"\t" * 17 + b"\n", 1),
-    "binary tuples of another width": lambda sink: sink.copy("facts", b"\x00" * 7, 1),
-}
-RAISED: dict[str, type[BaseException]] = {
-    "error": Boom,
-    "ctrl-c": KeyboardInterrupt,
-    "bad data": GenerationError,
-    "binary tuples of another width": GenerationError,
-}
-
-
-@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
-@pytest.mark.parametrize("failure", list(FAILURES))
-def test_a_failed_export_leaves_the_earlier_one_as_it_was(
-    tmp_path: Path, fmt: str, failure: str
-) -> None:
-    export(tmp_path, fmt)
-    before = _snapshot(tmp_path)
-    assert sorted(before) == sorted(f"{t}.{fmt}" for t in COLUMNS)
-    md = schema()
-    with (
-        pytest.raises(RAISED[failure]),
-        FileSink(tmp_path, fmt, md.tables, COLUMNS, Reporter(progress=False)) as sink,
-    ):
-        sink.binary["facts"] = binary.width(FACT_TYPES)
-        sink.copy("dims", b"1\tnew\n", 1)  # some rows are written before the failure
-        FAILURES[failure](sink)
-    assert _snapshot(tmp_path) == before  # byte for byte, and no partial file beside it
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    import subprocess
-
-    from tests.integration.test_full_disk import _mount
-
-    where = tmp_path / "small"
-    _mount(where)  # a 1 MB tmpfs (skips where mounting is not permitted)
-    yield where
-    subprocess.run(["umount", "-l", str(where)], check=False)
-
-
-@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
-def test_a_full_disk_leaves_the_earlier_export_as_it_was(small_disk: Path, fmt: str) -> None:
-    from pgseed.errors import FileWriteError
-
-    export(small_disk, fmt)
-    before = _snapshot(small_disk)
-    labels = [[os.urandom(16).hex() for _ in range(20_000)]]  # random: parquet cannot shrink it
-    ids = [[str(i) for i in range(20_000)]]
-    with (
-        pytest.raises(FileWriteError, match="Fix: free space on the disk") as info,
-        FileSink(small_disk, fmt, schema().tables, COLUMNS, Reporter(progress=False)) as sink,
-    ):
-        for _ in range(4):  # about 2.5 MB, on a 1 MB disk
-            sink.copy("dims", encode_rows(ids + labels), 20_000)
-    assert "No space left on device" in str(info.value)
-    assert _snapshot(small_disk) == before
-
-
 # -- drawn values: PostgreSQL and the sink print them the same ----------------------
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
@@ -561,42 +273,3 @@ def test_drawn_values_print_as_postgresql_prints_them(db: str, rows: list[tuple[
         with sink:
             sink.copy("fuzz", data, len(rows))
         assert (Path(out) / "fuzz.csv").read_bytes() == expected
-
-
-# -- a real pack's run: the retail tables, text and binary COPY ---------------------
-
-RETAIL = {"seed": 5, "dimensions.stores.count": 2, "dimensions.products.count": 3,
-          "date_range.start": "2024-01-01", "date_range.end": "2024-02-15"}  # fmt: skip
-
-
-def test_a_retail_run_into_files_holds_what_its_database_holds(
-    cli: Any, db_dsn: str, tmp_path: Path
-) -> None:
-    from pgseed.packs.retail.config import build
-    from pgseed.packs.retail.pack import plan_full, run_full
-    from pgseed.packs.retail.spec import SCHEMA
-    from pgseed.run import WorkerPool
-
-    flags = [f"--{k}" for k in ("stores", "products", "start-date", "end-date", "seed")]
-    values = ["2", "3", "2024-01-01", "2024-02-15", "5"]
-    r = cli("retail", "generate", "--full-new", "--database-url", db_dsn, "--max-workers", "1",
-            *[x for pair in zip(flags, values, strict=True) for x in pair])  # fmt: skip
-    assert r.exit_code == 0, r.output
-    cfg = build(scenario=None, file=None, environ={}, flags=RETAIL)
-    reporter = Reporter(progress=False)
-    with psycopg.connect(db_dsn) as conn, WorkerPool(1) as pool:
-        # The run reads the serial sequences' names from the catalog; nothing is written.
-        with FileSink(tmp_path, "csv", SCHEMA.metadata.tables, SCHEMA.columns, reporter) as sink:
-            run_full(conn, plan_full(cfg), sink, reporter, pool)  # type: ignore[arg-type]
-        conn.rollback()
-    assert sink.binary  # the fact tables went through binary COPY
-    for table, cols in SCHEMA.columns.items():
-        header = (tmp_path / f"{table}.csv").read_text().split("\n", 1)[0].split(",")
-        assert header in (list(cols), ["id", *cols])  # fact ids numbered as the sequence would
-        with connect(db_dsn) as conn, conn.cursor() as cur:
-            q = sql.SQL("COPY (SELECT {} FROM {} ORDER BY 1) TO STDOUT WITH (FORMAT csv, HEADER)")
-            cols_sql = sql.SQL(", ").join(map(sql.Identifier, header))
-            with cur.copy(q.format(cols_sql, sql.Identifier(table))) as cp:
-                expected = b"".join(bytes(b) for b in cp)
-        assert (tmp_path / f"{table}.csv").read_bytes() == expected, table
-        assert sink.written[table] == expected.count(b"\n") - 1 > 0
