@@ -26,6 +26,7 @@ _EXPORTS = {
     "CopyLoader": "load",
     "DatabaseUnavailable": "errors",
     "DryRun": "engine",
+    "FileSink": "sinks",
     "GenerationError": "errors",
     "LoadOrder": "schema",
     "Pack": "packs.contract",
@@ -41,6 +42,8 @@ _EXPORTS = {
     "WorkerPool": "pool",
     "derive": "rng",
     "dry_run": "engine",
+    "export": "engine",
+    "export_files": "engine",
     "generate": "engine",
     "get_pack": "packs",
     "load_order": "schema",
@@ -56,6 +59,8 @@ if TYPE_CHECKING:
     from .engine import RunResult as RunResult
     from .engine import VerifyResult as VerifyResult
     from .engine import dry_run as dry_run
+    from .engine import export as export
+    from .engine import export_files as export_files
     from .engine import generate as generate
     from .engine import verify as verify
     from .errors import AdminUUIDError as AdminUUIDError
@@ -78,6 +83,7 @@ if TYPE_CHECKING:
     from .run import transaction as transaction
     from .schema import LoadOrder as LoadOrder
     from .schema import load_order as load_order
+    from .sinks import FileSink as FileSink
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import PgseedError, VerificationFailed
+from .errors import ConfigError, PgseedError, VerificationFailed
 from .packs.contract import Pack, RunContext, Samples
 from .pg import Conn, count_rows, lock_tables, truncate
 from .progress import Reporter
@@ -184,6 +184,7 @@ def export_files(
     *,
     reporter: Reporter | None = None,
     workers: int | None = None,
+    reproduce: str = "",
 ) -> RunResult:
     """``export`` into ``<table>.csv|json|parquet`` files in ``directory``
     (``sinks.FileSink``): all of them or none; an earlier export there stays as it was
@@ -191,10 +192,38 @@ def export_files(
     (exit 1) when the files cannot be written (a full disk, no permission)."""
     from .sinks import FileSink
 
+    writable(directory)
     reporter = reporter or Reporter()
     tables = pack.schema.metadata.tables
-    with FileSink(directory, fmt, tables, pack.schema.columns, reporter) as sink:
-        return export(pack, cfg, sink, reporter=reporter, workers=workers)
+    try:
+        with FileSink(directory, fmt, tables, pack.schema.columns, reporter) as sink:
+            return export(pack, cfg, sink, reporter=reporter, workers=workers)
+    except BaseException:
+        reporter.end()
+        reporter.fail(
+            f"export failed after {reporter.elapsed():.2f} s; its partial files were removed "
+            f"and {directory} is as it was.",
+            reproduce,
+        )
+        raise
+
+
+def writable(directory: Path) -> None:
+    """A directory that cannot be written at all is a bad ``--output``: ConfigError (exit 2)
+    with the reason, before any work. Creates it (and its parents) when missing."""
+    import tempfile
+
+    from .files import describe
+
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(f"--output {directory} exists and is not a directory.")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):  # nameless where it can be: nothing left
+            pass
+    except OSError as exc:
+        reason, fix = describe(exc, directory, "choose another --output")
+        raise ConfigError(f"cannot write to --output {directory}: {reason}.\nFix: {fix}.") from exc
 
 
 def dry_run(pack: Pack, cfg: Any, dsn: str) -> DryRun:

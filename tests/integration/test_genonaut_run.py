@@ -277,3 +277,42 @@ def test_conflicts_within_the_batch_and_the_run_are_found(
     # run; 4: email repeats row 0. Row 0 itself is kept.
     assert set(bad) == {1, 2, 3, 4}
     assert bad[4] == "users_email_key" and bad[2] == "users_username_key"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_genonaut_output_writes_files_and_no_database(
+    cli: Any, small_config: Path, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / "out"
+    r = cli(
+        "genonaut",
+        "generate",
+        "--config",
+        str(small_config),
+        "--seed",
+        "3",
+        "--output",
+        str(out),
+        "--format",
+        fmt,
+    )
+    assert r.exit_code == 0, r.output
+    names = ("users", "content_items", "content_items_auto", "generation_jobs")
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.{fmt}" for t in names)
+    assert "rows written to" in r.output
+
+
+def test_genonaut_output_refuses_a_database_target(
+    cli: Any, small_config: Path, tmp_path: Path, db_dsn: str
+) -> None:
+    r = cli(
+        "genonaut",
+        "generate",
+        "--config",
+        str(small_config),
+        "--output",
+        str(tmp_path),
+        "--database-url",
+        db_dsn,
+    )
+    assert r.exit_code == 2 and "drop the target" in r.output, r.output

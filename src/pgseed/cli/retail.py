@@ -240,7 +240,9 @@ def generate(
     reporter = Reporter(progress=cfg.enable_progress)
     if output is not None:
         workers = max_workers or os.cpu_count() or 1
-        write_files(_pack(), cfg, output, fmt, dry_run, workers)
+        from ..packs.retail.config import ENV_KEYS
+
+        write_files(_pack(), cfg, output, fmt, dry_run, workers, list(ENV_KEYS))
         return
     dsn = _target(database_url, embedded)
     workers = max_workers or os.cpu_count() or 1

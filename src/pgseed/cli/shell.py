@@ -209,7 +209,15 @@ def report_checks(dbname: str, checks: Sequence[Any], noun: str) -> None:
     click.echo(f"all {len(checks)} {noun}s pass")
 
 
-def write_files(pack: Any, cfg: Any, out: Path, fmt: str, dry_run: bool, workers: int) -> None:
+def write_files(
+    pack: Any,
+    cfg: Any,
+    out: Path,
+    fmt: str,
+    dry_run: bool,
+    workers: int,
+    env_keys: Sequence[str] = (),
+) -> None:
     """``--output``: the rows a run into an empty database would write, as files."""
     from .. import engine
     from ..progress import Reporter
@@ -219,5 +227,8 @@ def write_files(pack: Any, cfg: Any, out: Path, fmt: str, dry_run: bool, workers
         print_rows(f"would write to {out} ({fmt}; dry run: nothing is written):", plan.rows)
         return
     reporter = Reporter()
-    result = engine.export_files(pack, cfg, out, fmt, reporter=reporter, workers=workers)
+    line = reproduce(cfg.seed, env_keys)
+    result = engine.export_files(
+        pack, cfg, out, fmt, reporter=reporter, workers=workers, reproduce=line
+    )
     reporter.summary(result.written, result.seconds, f"rows written to {out} ({fmt})")
