@@ -24,7 +24,7 @@ from pgseed.encode import encode_rows
 from pgseed.errors import GenerationError
 from pgseed.progress import Reporter
 from pgseed.sinks import FileSink
-from tests.integration.sinks_data import (
+from tests.support.sinks_data import (
     COLUMNS,
     FACT_TYPES,
     connect,
@@ -121,7 +121,7 @@ def test_a_failed_export_leaves_the_earlier_one_as_it_was(
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     import subprocess
 
-    from tests.integration.test_full_disk import _mount
+    from tests.engine.test_full_disk import _mount
 
     where = tmp_path / "small"
     _mount(where)  # a 1 MB tmpfs (skips where mounting is not permitted)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_retail import digest, gen, ok
+from tests.packs.retail.helpers import digest, gen, ok
 
 pytestmark = pytest.mark.db
 

@@ -20,7 +20,7 @@ from pgseed.layers import layer
 from pgseed.packs.genonaut.config import GenonautConfig, file_values
 from pgseed.packs.genonaut.verify import verify
 from tests.conftest import ADMIN, SMALL, drop_database, write_config
-from tests.integration.mutation import (
+from tests.support.mutation import (
     Mutator,
     assert_names,
     failed_rules,

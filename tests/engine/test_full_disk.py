@@ -23,7 +23,7 @@ from psycopg import sql
 
 from pgseed.cli import main
 from tests.conftest import SMALL, drop_database, dsn_for, scalar, write_config
-from tests.integration.procs import env_for, run
+from tests.support.procs import env_for, run
 
 pytestmark = pytest.mark.db
 

@@ -34,7 +34,7 @@ from pgseed.errors import GenerationError
 from pgseed.load import CopyLoader
 from pgseed.progress import Reporter
 from pgseed.sinks import FileSink
-from tests.integration.sinks_data import (
+from tests.support.sinks_data import (
     COLUMNS,
     ORDER,
     connect,

@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from tests.conftest import SMALL, dsn_for, scalar, write_config
-from tests.integration.procs import Pgseed, alive, env_for, kill, poll, run, shm_inodes
+from tests.support.procs import Pgseed, alive, env_for, kill, poll, run, shm_inodes
 
 pytestmark = pytest.mark.db
 

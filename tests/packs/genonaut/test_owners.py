@@ -61,7 +61,7 @@ def test_a_run_gives_the_same_bytes_with_owners_in_the_database(
     """The run's owner pool in the database (large pools) or in memory (small): same rows."""
     from pgseed.packs.genonaut import owners
     from tests.conftest import drop_database
-    from tests.integration.test_genonaut_run import _dump
+    from tests.packs.genonaut.test_run import _dump
 
     dumps = []
     for limit in (owners.MEMORY_LIMIT, 0):

@@ -20,7 +20,7 @@ import pytest
 from pgseed.packs.retail.config import RetailConfig, build
 from pgseed.packs.retail.verify import verify
 from tests.conftest import drop_database
-from tests.integration.mutation import (
+from tests.support.mutation import (
     Mutator,
     assert_names,
     failed_rules,
