@@ -37,6 +37,7 @@ __all__ = [
     "DryRun",
     "RunResult",
     "VerifyResult",
+    "database_url",
     "dry_run",
     "export",
     "export_files",
@@ -83,6 +84,22 @@ class VerifyResult:
         return [c for c in self.checks if not c.passed]
 
 
+def database_url(url: str | None = None, source: str = "--database-url") -> str:
+    """The target URL: ``url``, else ``$DATABASE_URL``, checked by ``dsn.parse`` (a URL
+    libpq would misread is ConfigError, exit 2, with no password in the message).
+    ConfigError when neither is given."""
+    from .dsn import parse
+
+    if url is None and os.environ.get("DATABASE_URL", "").strip():
+        url, source = os.environ["DATABASE_URL"], "DATABASE_URL"
+    if url is None:
+        raise ConfigError(
+            "--database-url is required (a database whose name ends in _demo or _test), "
+            "or pass --embedded to use the embedded server, or set DATABASE_URL."
+        )
+    return parse(url, source)
+
+
 def with_seed(cfg: Any) -> tuple[Any, bool]:
     """The config with its ``seed`` set (drawn when absent), and whether it was drawn."""
     if getattr(cfg, "seed", None) is not None:
@@ -99,7 +116,7 @@ def _lock_mode(pack: Pack) -> str:
 def generate(
     pack: Pack,
     cfg: Any,
-    dsn: str,
+    dsn: str | None = None,
     *,
     reporter: Reporter | None = None,
     workers: int | None = None,
@@ -107,7 +124,8 @@ def generate(
     confirm: bool = False,
     reproduce: str = "",
 ) -> RunResult:
-    """Fill ``dsn`` with ``pack``'s data for ``cfg``, in one transaction.
+    """Fill ``dsn`` (None: ``$DATABASE_URL``) with ``pack``'s data for ``cfg``, in one
+    transaction.
 
     Raises SafetyError (exit 3) for a production environment, a database name
     without ``_demo``/``_test``, or replacing rows without ``confirm``; ConfigError
@@ -117,6 +135,7 @@ def generate(
     from . import run
 
     production_guard()
+    dsn = dsn or database_url()
     cfg, _ = with_seed(cfg)
     seed = int(cfg.seed)
     reporter = reporter or Reporter()
@@ -226,11 +245,12 @@ def writable(directory: Path) -> None:
         raise ConfigError(f"cannot write to --output {directory}: {reason}.\nFix: {fix}.") from exc
 
 
-def dry_run(pack: Pack, cfg: Any, dsn: str) -> DryRun:
+def dry_run(pack: Pack, cfg: Any, dsn: str | None = None) -> DryRun:
     """Check everything a real run would, plan it and draw sample rows; write nothing."""
     from .run import open_checked
 
     production_guard()
+    dsn = dsn or database_url()
     cfg, _ = with_seed(cfg)
     target, state = open_checked(dsn, pack.schema, write=True, dry_run=True)
     held: dict[str, int] = {}
@@ -276,8 +296,8 @@ def reading(pack: Pack, dsn: str, purpose: str = "verify") -> Iterator[tuple[str
         target.conn.close()
 
 
-def verify(pack: Pack, cfg: Any, dsn: str) -> VerifyResult:
-    """Every rule of the pack against ``dsn``; the caller decides what a failure means
-    (the CLI exits 6)."""
-    with reading(pack, dsn) as (dbname, conn):
+def verify(pack: Pack, cfg: Any, dsn: str | None = None) -> VerifyResult:
+    """Every rule of the pack against ``dsn`` (None: ``$DATABASE_URL``); the caller decides
+    what a failure means (the CLI exits 6)."""
+    with reading(pack, dsn or database_url()) as (dbname, conn):
         return VerifyResult(dbname, pack.verify(conn, cfg))

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from .. import embedded, signals
-from ..dsn import mask, parse, redact, register_argv
+from ..dsn import mask, redact, register_argv
 from ..errors import (
     INTERRUPTED_EXIT_CODE,
     ConfigError,
@@ -120,15 +120,9 @@ def resolve_dsn(database_url: str | None, use_embedded: bool, default_db: str) -
         # stale postmaster.pid or a server still recovering.
         embedded.start(notify=note)
         return embedded.url(default_db)
-    source = "--database-url"
-    if database_url is None and os.environ.get("DATABASE_URL", "").strip():
-        database_url, source = os.environ["DATABASE_URL"], "DATABASE_URL"
-    if database_url is None:
-        raise ConfigError(
-            "--database-url is required (a database whose name ends in _demo or _test), "
-            "or pass --embedded to use the embedded server, or set DATABASE_URL."
-        )
-    return parse(database_url, source)
+    from ..engine import database_url as target_url
+
+    return target_url(database_url)
 
 
 def reproduce(seed: int, env_keys: Sequence[str] = ()) -> str:
