@@ -12,9 +12,7 @@ import click
 
 from .. import engine, layers
 from ..config import read_json, read_yaml
-from ..dsn import redact
 from ..packs import get_pack, load
-from ..progress import Reporter
 from .options import (
     Decorator,
     apply,
@@ -24,14 +22,7 @@ from .options import (
     set_option,
     target_options,
 )
-from .shell import (
-    PgseedGroup,
-    print_dry_run,
-    report_checks,
-    reproduce,
-    resolve_dsn,
-    write_files,
-)
+from .shell import PgseedGroup, generate_command, report_checks, resolve_dsn
 
 
 def pack_group(name: str) -> click.Command:
@@ -97,34 +88,19 @@ def generic_group(pack: Any) -> click.Group:
         fmt: str,
         **keys: Any,
     ) -> None:
-        cfg = _config(pack, config_path, seed, sets, keys)
-        pack.plan(cfg, None)
-        cfg, drawn = engine.with_seed(cfg)
-        if drawn:
-            click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
-        if output is not None:
-            write_files(pack, cfg, output, fmt, dry_run, max_workers or os.cpu_count() or 1)
-            return
-        dsn = resolve_dsn(database_url, embedded, pack.default_database)
-        reporter = Reporter()
-        if dry_run:
-            print_dry_run(engine.dry_run(pack, cfg, dsn))
-            return
-        workers = max_workers or os.cpu_count() or 1
-        line = reproduce(cfg.seed)
-        click.echo(f"seeding {redact(dsn)} with seed {cfg.seed}, {workers} worker(s)")
-        click.echo(f"reproduce with: {line}")
-        result = engine.generate(
+        generate_command(
             pack,
-            cfg,
-            dsn,
-            reporter=reporter,
-            workers=workers,
-            bulk=not no_bulk,
+            _config(pack, config_path, seed, sets, keys),
+            database_url=database_url,
+            embedded=embedded,
+            max_workers=max_workers,
+            dry_run=dry_run,
+            no_bulk=no_bulk,
+            output=output,
+            fmt=fmt,
             confirm=confirm,
-            reproduce=line,
+            env_keys=list(getattr(pack, "env_aliases", {})),
         )
-        reporter.summary(result.written, result.seconds, "rows created")
 
     @group.command(help=f"Check every {pack.name} rule against a database; exit 6 on a failure.")
     def verify(

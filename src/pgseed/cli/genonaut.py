@@ -10,17 +10,8 @@ from typing import Any
 import click
 
 from .. import engine, layers
-from ..errors import ConfigError
-from ..progress import Reporter
 from .options import apply, config_options, output_flags, run_flags, set_option, target_options
-from .shell import (
-    PgseedGroup,
-    print_dry_run,
-    report_checks,
-    reproduce,
-    resolve_dsn,
-    write_files,
-)
+from .shell import PgseedGroup, generate_command, report_checks, resolve_dsn
 
 NOT_FLAGS = ("prompt_types", "seed", "admin_uuid")  # own flags, or not flags at all
 
@@ -121,33 +112,18 @@ def generate(
     **keys: Any,
 ) -> None:
     """Fill a Genonaut database to spec 000 (or write its tables to files: --output)."""
-    pack = _pack()
     cfg = _config(config_path, env_file, prompt_types, seed, sets, keys)
-    pack.plan(cfg, None)  # config errors surface before anything is started or created
-    cfg, drawn = engine.with_seed(cfg)
-    if drawn:
-        click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
-    if output is not None:
-        if database_url is not None or embedded:
-            raise ConfigError("--output writes files instead of a database: drop the target.")
-        write_files(pack, cfg, output, fmt, dry_run, max_workers or os.cpu_count() or 1)
-        return
-    dsn = resolve_dsn(database_url, embedded, pack.default_database)
-    reporter = Reporter()
-    if dry_run:
-        print_dry_run(engine.dry_run(pack, cfg, dsn))
-        reporter.info(f"\ndry run finished in {reporter.elapsed():.2f} s")
-        return
-    workers = max_workers or os.cpu_count() or 1
-    line = reproduce(cfg.seed)
-    from ..dsn import redact
-
-    click.echo(f"seeding {redact(dsn)} with seed {cfg.seed}, {workers} worker(s)")
-    click.echo(f"reproduce with: {line}")
-    result = engine.generate(
-        pack, cfg, dsn, reporter=reporter, workers=workers, bulk=not no_bulk, reproduce=line
+    generate_command(
+        _pack(),
+        cfg,
+        database_url=database_url,
+        embedded=embedded,
+        max_workers=max_workers,
+        dry_run=dry_run,
+        no_bulk=no_bulk,
+        output=output,
+        fmt=fmt,
     )
-    reporter.summary(result.written, result.seconds, "rows created")
 
 
 @genonaut.command()

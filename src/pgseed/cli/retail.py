@@ -18,7 +18,8 @@ from .. import engine
 from ..errors import ConfigError
 from ..progress import Reporter
 from . import retail_ops
-from .shell import PgseedCommand, PgseedGroup, report_checks, resolve_dsn, write_files
+from .options import output_flags
+from .shell import PgseedCommand, PgseedGroup, report_checks, resolve_dsn
 
 
 @click.group(cls=PgseedGroup)
@@ -172,19 +173,7 @@ def _date(v: dt.datetime | None) -> dt.date | None:
     type=click.IntRange(1, 256),
     help="generator processes (default: CPU cores)",
 )
-@click.option(
-    "--output",
-    type=click.Path(path_type=Path),
-    help="write the tables to files in this directory instead of a database",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "json", "parquet"]),
-    default="csv",
-    show_default=True,
-    help="file format for --output",
-)
+@output_flags
 @click.option(
     "--no-bulk",
     "--no_bulk",
@@ -237,23 +226,18 @@ def generate(
     # must not meet the config's (default) start, e.g. an append to data from 2023.
     config_flags = {k: v for k, v in flags.items() if not k.endswith("_date")} if append_ else flags
     cfg = _config(config_path, scenario, sets, verbose=verbose, **config_flags)
-    reporter = Reporter(progress=cfg.enable_progress)
-    if output is not None:
-        workers = max_workers or os.cpu_count() or 1
-        from ..packs.retail.config import ENV_KEYS
-
-        write_files(_pack(), cfg, output, fmt, dry_run, workers, list(ENV_KEYS))
+    if full_new:
+        target = {"database_url": database_url, "embedded": embedded, "max_workers": max_workers}
+        run = {"dry_run": dry_run, "no_bulk": no_bulk, "confirm": confirm}
+        retail_ops.full_new(_pack(), cfg, {**target, **run, "output": output, "fmt": fmt}, verbose)
         return
+    reporter = Reporter(progress=cfg.enable_progress)
     dsn = _target(database_url, embedded)
     workers = max_workers or os.cpu_count() or 1
     if delete_:
         retail_ops.delete(dsn, scope, confirm, dry_run, reporter)
-    elif append_:
-        retail_ops.append(dsn, cfg, flags, dry_run, workers, reporter, verbose)
     else:
-        retail_ops.full_new(
-            _pack(), dsn, cfg, confirm, dry_run, workers, no_bulk, reporter, verbose
-        )
+        retail_ops.append(dsn, cfg, flags, dry_run, workers, reporter, verbose)
 
 
 @retail.command()

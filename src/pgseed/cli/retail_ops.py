@@ -7,10 +7,9 @@ from typing import Any
 
 import click
 
-from .. import engine
 from ..dsn import redact
 from ..progress import Reporter
-from .shell import print_dry_run, print_rows, print_samples, reproduce
+from .shell import generate_command, print_rows, print_samples, reproduce
 
 ESTIMATES = "estimates for price_history and promotion"
 
@@ -24,43 +23,36 @@ def reproduce_line(seed: int) -> str:
 
 def full_new(
     pack: Any,
-    dsn: str,
     cfg: Any,
-    confirm: bool,
-    dry_run: bool,
-    workers: int,
-    no_bulk: bool,
-    reporter: Reporter,
+    flags: dict[str, Any],
     verbose: bool,
 ) -> None:
-    if dry_run:
-        print_dry_run(engine.dry_run(pack, cfg, dsn), f"; {ESTIMATES}")
-        return
+    """spec 003's ``--full-new``: the engine's generate (the pack replaces its tables)."""
     plan = pack.plan(cfg, None)
-    if verbose:
+    if verbose and not flags["dry_run"]:
         print_rows(f"planned rows ({ESTIMATES}):", plan.rows)
-    line = reproduce_line(cfg.seed)
-    click.echo(
-        f"seeding {redact(dsn)}: full-new, scenario {cfg.scenario}, seed {cfg.seed}, "
-        f"{workers} worker(s)"
-    )
-    click.echo(f"reproduce with: {line}")
+    notes = []
     if plan.missing_pairs:
-        click.echo(
+        notes.append(
             f"sparsity: {plan.missing_pairs:,} of "
             f"{len(plan.stores.id) * len(plan.products.id):,} store x product pairs never sell"
         )
-    result = engine.generate(
+
+    def describe(dsn: str, workers: int) -> str:
+        return (
+            f"seeding {redact(dsn)}: full-new, scenario {cfg.scenario}, seed {cfg.seed}, "
+            f"{workers} worker(s)"
+        )
+
+    generate_command(
         pack,
         cfg,
-        dsn,
-        reporter=reporter,
-        workers=workers,
-        bulk=not no_bulk,
-        confirm=confirm,
-        reproduce=line,
+        **flags,
+        env_keys=list(pack.env_aliases),
+        describe=describe,
+        notes=notes,
+        dry_note=f"; {ESTIMATES}",
     )
-    reporter.summary(result.written, result.seconds, "rows created")
 
 
 def append(

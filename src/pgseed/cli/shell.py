@@ -226,3 +226,63 @@ def write_files(
         pack, cfg, out, fmt, reporter=reporter, workers=workers, reproduce=line
     )
     reporter.summary(result.written, result.seconds, f"rows written to {out} ({fmt})")
+
+
+def generate_command(
+    pack: Any,
+    cfg: Any,
+    *,
+    database_url: str | None,
+    embedded: bool,
+    max_workers: int | None,
+    dry_run: bool,
+    no_bulk: bool,
+    output: Path | None = None,
+    fmt: str = "csv",
+    confirm: bool = False,
+    env_keys: Sequence[str] = (),
+    describe: Callable[[str, int], str] | None = None,
+    notes: Sequence[str] = (),
+    dry_note: str = "",
+) -> None:
+    """``pgseed <pack> generate``, written once: the seed (drawn and printed when absent),
+    ``--output`` files, ``--dry-run``, or the run itself with its reproduce line and
+    summary. ``describe(dsn, workers)`` replaces the first line; ``notes`` follow it."""
+    from .. import engine
+    from ..progress import Reporter
+
+    pack.plan(cfg, None)  # config errors surface before anything is started or created
+    cfg, drawn = engine.with_seed(cfg)
+    if drawn:
+        click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
+    workers = max_workers or os.cpu_count() or 1
+    if output is not None:
+        if database_url is not None or embedded:
+            raise ConfigError("--output writes files instead of a database: drop the target.")
+        write_files(pack, cfg, output, fmt, dry_run, workers, env_keys)
+        return
+    dsn = resolve_dsn(database_url, embedded, pack.default_database)
+    reporter = Reporter(progress=getattr(cfg, "enable_progress", True))
+    if dry_run:
+        print_dry_run(engine.dry_run(pack, cfg, dsn), dry_note)
+        reporter.info(f"\ndry run finished in {reporter.elapsed():.2f} s")
+        return
+    line = reproduce(cfg.seed, env_keys)
+    if describe is not None:
+        click.echo(describe(dsn, workers))
+    else:
+        click.echo(f"seeding {redact(dsn)} with seed {cfg.seed}, {workers} worker(s)")
+    click.echo(f"reproduce with: {line}")
+    for n in notes:
+        click.echo(n)
+    result = engine.generate(
+        pack,
+        cfg,
+        dsn,
+        reporter=reporter,
+        workers=workers,
+        bulk=not no_bulk,
+        confirm=confirm,
+        reproduce=line,
+    )
+    reporter.summary(result.written, result.seconds, "rows created")

@@ -316,3 +316,10 @@ def test_genonaut_output_refuses_a_database_target(
         db_dsn,
     )
     assert r.exit_code == 2 and "drop the target" in r.output, r.output
+
+
+@pytest.mark.parametrize("pack", ["genonaut", "retail"])
+def test_an_unwritable_output_is_a_bad_flag(cli: Any, small_config: Path, pack: str) -> None:
+    extra = ["--config", str(small_config)] if pack == "genonaut" else ["--full-new"]
+    r = cli(pack, "generate", *extra, "--output", "/proc/pgseed-nowhere")
+    assert r.exit_code == 2 and "cannot write to --output" in r.output, r.output

@@ -202,7 +202,7 @@ def test_seed_random_script_takes_the_spec_flags(db_dsn: str) -> None:
     import subprocess
     import sys
 
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     env = {**os.environ, "APP_ENV": "", "DATABASE_URL": db_dsn}
     run = subprocess.run(
         [sys.executable, "scripts/seed_random.py", "--full-new", "--seed", "42", "--stores", "2",

@@ -33,7 +33,7 @@ from tests.support.mutation import (
 
 pytestmark = pytest.mark.db
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 START, END = dt.date(2024, 1, 1), dt.date(2024, 3, 31)
 ARGS = ("--stores", "3", "--products", "6", "--start-date", str(START), "--end-date", str(END),
         "--seed", "1")  # fmt: skip
