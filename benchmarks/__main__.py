@@ -82,7 +82,30 @@ PGSEED_LEVERS: dict[str, tuple[list[str], dict[str, str]]] = {
         {},
     ),
 }  # fmt: skip
-CONTENDERS = ("pgseed", *PGSEED_LEVERS, "ceiling", "naive", *LEVERS)
+CONTENDERS = ["pgseed", *PGSEED_LEVERS, "ceiling", "naive", *LEVERS]
+
+
+def against(rev: str) -> tuple[str, Path]:
+    """A checkout of ``rev`` (a git worktree in benchmarks/out) whose ``src`` a contender
+    runs instead of this tree's: ``pgseed @rev``, the same command side by side."""
+    import subprocess
+
+    where = OUT / f"against-{rev}"
+    if not where.exists():
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(where), rev],
+            check=True,
+            capture_output=True,
+        )
+    short = subprocess.run(
+        ["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return f"pgseed @{short}", where / "src"
+
+
 ENV = {"DB_USER_ADMIN_UUID": ADMIN, "APP_ENV": ""}
 
 
@@ -256,6 +279,11 @@ def main() -> int:
         "--write-docs", action="store_true", help="write docs/BENCHMARKS.md and the plot"
     )
     p.add_argument(
+        "--against",
+        metavar="REV",
+        help="also run pgseed as of git revision REV, side by side (e.g. a release tag)",
+    )
+    p.add_argument(
         "--from-results",
         action="store_true",
         help="re-render the docs from benchmarks/out/results.json, measuring nothing",
@@ -272,6 +300,10 @@ def main() -> int:
         return 0
 
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.against:
+        name, src = against(args.against)
+        PGSEED_LEVERS[name] = ([], {"PYTHONPATH": str(src)})
+        CONTENDERS.insert(1, name)
     server = os.environ.get("PGSEED_BENCH_DSN")
     pid = None
     if not server:
@@ -320,7 +352,9 @@ def main() -> int:
     if not args.no_retail:
         from . import retail
 
-        retail_results = retail.run(server, pid, args.runs, OUT, REPO)
+        retail_results = retail.run(
+            server, pid, args.runs, OUT, REPO, against(args.against) if args.against else None
+        )
     users_results = None
     if not args.no_users:
         from . import users
@@ -336,6 +370,7 @@ def main() -> int:
         "scaling": scaling,
         "retail": retail_results,
         "seconds": time.perf_counter() - started,
+        "against": args.against,
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str))
     text = table(results)

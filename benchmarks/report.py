@@ -123,9 +123,10 @@ def floors(results: dict[str, Any]) -> str:
 def write_docs(results: dict[str, Any], table: str, path: Path) -> None:
     m = results["machine"]
     settings = ", ".join(f"{k}={v}" for k, v in m["settings"].items())
+    against = f" --against {results['against']}" if results.get("against") else ""
     text = f"""# Benchmarks
 
-Measured by `make bench` (`python -m benchmarks --write-docs`) on {results["when"]}:
+Measured by `make bench` (`python -m benchmarks --write-docs{against}`) on {results["when"]}:
 every contender runs as its own process, side by side in one run, against the same
 embedded PostgreSQL {m["postgres"]} ({settings}), each into a fresh database that
 holds the Genonaut schema (indexes and keys) and no rows. Medians of
@@ -164,6 +165,7 @@ users (`benchmarks/users.py`): memory must not grow with the number of users.
 make bench                       # python -m benchmarks: 3 runs, scales 1,4,16, prints the table
 make bench ARGS="--write-docs"   # ... and rewrites this page and its plot
 make bench ARGS="--runs 1 --scales 1 --no-naive --no-retail --no-users"   # a quick look (about a minute)
+make bench ARGS="--against v0.1.0"   # also run pgseed as of a git revision, side by side
 ```
 
 `PGSEED_BENCH_DSN=postgresql://...` benchmarks another server instead of the embedded

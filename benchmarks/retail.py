@@ -24,8 +24,19 @@ ARGS = ["--stores", "50", "--products", "60", "--start-date", "2024-01-01",
         "--end-date", "2024-12-31", "--seed", "42"]  # fmt: skip
 
 
-def run(server: str, pid: int | None, runs: int, out: Path, repo: Path) -> dict[str, Any]:
+def run(
+    server: str,
+    pid: int | None,
+    runs: int,
+    out: Path,
+    repo: Path,
+    against: tuple[str, Path] | None = None,
+) -> dict[str, Any]:
+    """Medians of ``runs`` rounds; ``against`` (name, src dir) adds pgseed as of another
+    revision, run the same way in the same rounds."""
     walls: dict[str, list[dict[str, Any]]] = {"pgseed": [], "ceiling": []}
+    if against is not None:
+        walls[against[0]] = []
     script = None
     for i in range(runs):
         dsn = db.fresh(server, "bench_retail_test", MIGRATIONS)
@@ -36,6 +47,16 @@ def run(server: str, pid: int | None, runs: int, out: Path, repo: Path) -> dict[
         walls["pgseed"].append({**m.as_dict(), "rows": sum(n.values()), "sales": n["sales_daily"]})
         if script is None:
             script = db.dump(dsn, out / "retail-dump", TABLES)
+        if against is not None:
+            dsn_a = db.fresh(server, "bench_retail_against_test", MIGRATIONS)
+            cmd_a = [sys.executable, "-m", "pgseed", "retail", "generate", "--full-new",
+                     "--database-url", dsn_a, *ARGS]  # fmt: skip
+            env = {"APP_ENV": "", "PYTHONPATH": str(against[1])}
+            m = measure.run(cmd_a, env=env, cwd=repo, server_pid=pid)
+            n = db.row_counts(dsn_a, TABLES)
+            walls[against[0]].append(
+                {**m.as_dict(), "rows": sum(n.values()), "sales": n["sales_daily"]}
+            )
         dsn_c = db.fresh(server, "bench_retail_ceiling_test", MIGRATIONS)
         psql = str(embedded.bin_path("psql"))
         m = measure.run(
@@ -53,7 +74,7 @@ def run(server: str, pid: int | None, runs: int, out: Path, repo: Path) -> dict[
         mid = by_wall[len(by_wall) // 2]
         med[who] = {**mid, "wall": statistics.median(r["wall"] for r in rs),
                     "walls": [round(r["wall"], 2) for r in rs]}  # fmt: skip
-    for name in ("bench_retail_test", "bench_retail_ceiling_test"):
+    for name in ("bench_retail_test", "bench_retail_ceiling_test", "bench_retail_against_test"):
         db.drop(server, name)
     return {"median": med, "ratio": med["pgseed"]["wall"] / med["ceiling"]["wall"]}
 
@@ -64,7 +85,7 @@ def table(r: dict[str, Any]) -> str:
         "| retail 1M (50 stores x 60 products x 2024) | wall s (median) | rows/s | peak RSS MB | client CPU s | server CPU s | runs (wall s) |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
-    for who in ("pgseed", "ceiling"):
+    for who in med:
         m = med[who]
         lines.append(
             f"| {who} | {m['wall']:.2f} | {m['rows'] / m['wall']:,.0f} | {m['peak_rss_mb']:.0f} | "
