@@ -61,7 +61,7 @@ class BookshopPack:
     def plan(self, cfg: Config, conn: object) -> Plan:
         return Plan({"authors": cfg.authors, "books": cfg.authors * cfg.books_per_author})
 
-    def run(self, ctx: RunContext, plan: Plan) -> None:  # type: ignore[override]
+    def run(self, ctx: RunContext, plan: Plan) -> None:
         rows = plan.rows
         tasks = [Task(t, (ctx.seed, t, b, min(BLOCK, n - b * BLOCK)))
                  for t, n in rows.items() for b in range(-(-n // BLOCK))]  # fmt: skip

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, PgseedError, VerificationFailed
-from .packs.contract import Pack, RunContext, Samples
+from .errors import ConfigError, GenerationError, PgseedError, VerificationFailed
+from .packs.contract import Pack, Plan, RunContext, Samples
 from .pg import Conn, count_rows, lock_tables, truncate
 from .progress import Reporter
 from .rng import draw_seed
@@ -42,6 +42,8 @@ __all__ = [
     "export",
     "export_files",
     "generate",
+    "pack_code",
+    "plan",
     "reading",
     "verify",
     "with_seed",
@@ -100,11 +102,47 @@ def database_url(url: str | None = None, source: str = "--database-url") -> str:
     return parse(url, source)
 
 
+SEED_MAX = 2**63 - 1
+
+
 def with_seed(cfg: Any) -> tuple[Any, bool]:
-    """The config with its ``seed`` set (drawn when absent), and whether it was drawn."""
-    if getattr(cfg, "seed", None) is not None:
-        return cfg, False
-    return cfg.model_copy(update={"seed": draw_seed()}), True
+    """The config with its ``seed`` set (drawn when absent), and whether it was drawn.
+    ConfigError (exit 2) for a seed outside 0..2**63-1, whichever source gave it."""
+    seed = getattr(cfg, "seed", None)
+    if seed is None:
+        return cfg.model_copy(update={"seed": draw_seed()}), True
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
+        raise ConfigError(
+            f"seed {seed!r}: expected a whole number from 0 to {SEED_MAX}.\n"
+            "Fix: pass --seed N (or leave it out to draw one)."
+        )
+    return cfg, False
+
+
+@contextmanager
+def pack_code(pack: Pack, what: str) -> Iterator[None]:
+    """Around a call into a pack: an exception that is not pgseed's (a bug in the pack,
+    or a SystemExit it raises) becomes GenerationError (exit 1) naming the pack and the
+    step; a run in progress is rolled back by its transaction first. Database errors pass
+    through to ``run.transaction``, which explains them; Ctrl-C passes through."""
+    import psycopg
+
+    try:
+        yield
+    except (PgseedError, KeyboardInterrupt, psycopg.Error):
+        raise
+    except (Exception, SystemExit) as exc:
+        raise GenerationError(
+            f"the {pack.name} pack failed in {what}: {type(exc).__name__}: {exc}\n"
+            "Nothing was written. Fix: this is a bug in the pack; report it to its authors "
+            "(PGSEED_DEBUG=1 shows where)."
+        ) from exc
+
+
+def plan(pack: Pack, cfg: Any, conn: Conn | None = None) -> Plan:
+    """``pack.plan``, its errors pgseed's (``pack_code``)."""
+    with pack_code(pack, "plan"):
+        return pack.plan(cfg, conn)
 
 
 def _lock_mode(pack: Pack) -> str:
@@ -139,7 +177,7 @@ def generate(
     cfg, _ = with_seed(cfg)
     seed = int(cfg.seed)
     reporter = reporter or Reporter()
-    pack.plan(cfg, None)  # config errors surface before anything is created
+    plan(pack, cfg)  # config errors surface before anything is created
     tables = list(pack.schema.columns)
     replaced: dict[str, int] = {}
 
@@ -152,9 +190,10 @@ def generate(
             replaced.update(held)
 
     def body(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
-        plan = pack.plan(cfg, conn)
-        reporter.begin(dict(plan.rows))
-        pack.run(RunContext(cfg, conn, loader, pool, reporter, seed), plan)
+        p = plan(pack, cfg, conn)
+        reporter.begin(dict(p.rows))
+        with pack_code(pack, "run"):
+            pack.run(RunContext(cfg, conn, loader, pool, reporter, seed), p)
 
     loader = run.transaction(
         dsn,
@@ -186,11 +225,11 @@ def export(
     cfg, _ = with_seed(cfg)
     seed = int(cfg.seed)
     reporter = reporter or Reporter()
-    plan = pack.plan(cfg, None)
+    p = plan(pack, cfg)
     sink.binary.update(pack.schema.binary_widths())
-    reporter.begin(dict(plan.rows))
-    with WorkerPool(workers or os.cpu_count() or 1, pack.workers) as pool:
-        pack.run(RunContext(cfg, None, sink, pool, reporter, seed), plan)
+    reporter.begin(dict(p.rows))
+    with WorkerPool(workers or os.cpu_count() or 1, pack.workers) as pool, pack_code(pack, "run"):
+        pack.run(RunContext(cfg, None, sink, pool, reporter, seed), p)
     reporter.end()
     return RunResult(pack.name, seed, dict(sink.written), dict(getattr(sink, "seconds", {})))
 
@@ -198,7 +237,7 @@ def export(
 def export_files(
     pack: Pack,
     cfg: Any,
-    directory: Path,
+    directory: Path | str,
     fmt: str,
     *,
     reporter: Reporter | None = None,
@@ -209,8 +248,13 @@ def export_files(
     (``sinks.FileSink``): all of them or none; an earlier export there stays as it was
     when this one fails. ConfigError (exit 2) for an unknown format; FileWriteError
     (exit 1) when the files cannot be written (a full disk, no permission)."""
-    from .sinks import FileSink
+    from .files import created_dirs, remove_created
+    from .sinks import FORMATS, FileSink
 
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown file format {fmt!r}: use {', '.join(FORMATS)}.")
+    directory = Path(directory)
+    created = created_dirs(directory)
     writable(directory)
     reporter = reporter or Reporter()
     tables = pack.schema.metadata.tables
@@ -218,6 +262,7 @@ def export_files(
         with FileSink(directory, fmt, tables, pack.schema.columns, reporter) as sink:
             return export(pack, cfg, sink, reporter=reporter, workers=workers)
     except BaseException:
+        remove_created(created)
         reporter.end()
         reporter.fail(
             f"export failed after {reporter.elapsed():.2f} s; its partial files were removed "
@@ -227,15 +272,25 @@ def export_files(
         raise
 
 
-def writable(directory: Path) -> None:
+def writable(directory: Path, *, create: bool = True) -> None:
     """A directory that cannot be written at all is a bad ``--output``: ConfigError (exit 2)
-    with the reason, before any work. Creates it (and its parents) when missing."""
+    with the reason, before any work. Creates it (and its parents) when missing, unless
+    ``create`` is False (a dry run), which checks the nearest existing parent instead."""
     import tempfile
 
     from .files import describe
 
     if directory.exists() and not directory.is_dir():
         raise ConfigError(f"--output {directory} exists and is not a directory.")
+    if not create:
+        parent = directory.absolute()
+        while not parent.exists():
+            parent = parent.parent
+        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+            raise ConfigError(
+                f"cannot write to --output {directory}: {parent} is not a writable directory."
+            )
+        return
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=directory):  # nameless where it can be: nothing left
@@ -256,7 +311,7 @@ def dry_run(pack: Pack, cfg: Any, dsn: str | None = None) -> DryRun:
     held: dict[str, int] = {}
     try:
         conn = target.conn if target is not None and state == "ok" else None
-        plan = pack.plan(cfg, conn)
+        p = plan(pack, cfg, conn)
         if conn is not None and pack.replaces:
             held = {t: n for t, n in count_rows(conn, list(pack.schema.columns)).items() if n}
     finally:
@@ -267,10 +322,15 @@ def dry_run(pack: Pack, cfg: Any, dsn: str | None = None) -> DryRun:
         int(cfg.seed),
         target.dbname if target is not None else None,
         state,
-        dict(plan.rows),
-        pack.samples(cfg, plan, int(cfg.seed)),
+        dict(p.rows),
+        _samples(pack, cfg, p),
         held,
     )
+
+
+def _samples(pack: Pack, cfg: Any, p: Plan) -> Samples:
+    with pack_code(pack, "samples"):
+        return pack.samples(cfg, p, int(cfg.seed))
 
 
 @contextmanager
@@ -299,5 +359,5 @@ def reading(pack: Pack, dsn: str, purpose: str = "verify") -> Iterator[tuple[str
 def verify(pack: Pack, cfg: Any, dsn: str | None = None) -> VerifyResult:
     """Every rule of the pack against ``dsn`` (None: ``$DATABASE_URL``); the caller decides
     what a failure means (the CLI exits 6)."""
-    with reading(pack, dsn or database_url()) as (dbname, conn):
+    with reading(pack, dsn or database_url()) as (dbname, conn), pack_code(pack, "verify"):
         return VerifyResult(dbname, pack.verify(conn, cfg))

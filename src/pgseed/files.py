@@ -16,6 +16,10 @@ EFBIG, ...) becomes a :class:`~pgseed.errors.FileWriteError` naming the director
 the reason and the fix. Closing a file on a full disk raises too, so the clean-up
 swallows its own errors rather than replace the first one.
 
+The renames are all or nothing too: files already there are moved aside first and
+put back if a rename fails (a directory in the way is refused before any rename), and
+directories the set created are removed again when it fails.
+
 A process killed with SIGKILL cannot clean up. Its partial files carry its pid, and
 the next FileSet in the same directory removes those whose owner is gone;
 ``sweep`` does the same for the worker pool's ``pgseed-PID-*`` temporary directories.
@@ -103,6 +107,25 @@ def sweep(directory: Path, pattern: re.Pattern[str]) -> list[str]:
     return removed
 
 
+def created_dirs(directory: Path) -> list[Path]:
+    """The directories ``mkdir(parents=True)`` would create for ``directory``, deepest first."""
+    out = []
+    d = directory.absolute()
+    while not d.exists() and d != d.parent:
+        out.append(d)
+        d = d.parent
+    return out
+
+
+def remove_created(dirs: list[Path]) -> None:
+    """Remove directories a failed write created, deepest first, while they are empty."""
+    for d in dirs:
+        try:
+            d.rmdir()
+        except OSError:
+            return
+
+
 class FileSet:
     """``with FileSet(dir, ...) as files: f = files.open("a.csv"); ...``: all or nothing."""
 
@@ -116,6 +139,7 @@ class FileSet:
         return write_error(exc, self.directory, self.what, self.alternative)
 
     def __enter__(self) -> FileSet:
+        self._created = created_dirs(self.directory)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -161,10 +185,36 @@ class FileSet:
                 f.close()
 
     def _rename(self) -> None:
-        while self._open:
-            part, final, _ = self._open[0]
-            os.replace(part, final)
-            self._open.pop(0)
+        """Every part over its final name, or none: the files already there are first
+        moved aside (``NAME.pgseed-PID.old``) and put back if any rename fails."""
+        for _, final, _ in self._open:
+            if final.is_dir() and not final.is_symlink():
+                raise IsADirectoryError(errno.EISDIR, "a directory has the file's name", str(final))
+        moved: list[tuple[Path, Path]] = []  # (final, its old content aside)
+        placed: list[Path] = []
+        try:
+            for _, final, _ in self._open:
+                if final.exists() or final.is_symlink():
+                    old = final.with_name(f"{final.name}.pgseed-{os.getpid()}.old")
+                    os.replace(final, old)
+                    moved.append((final, old))
+            for part, final, _ in self._open:
+                os.replace(part, final)
+                placed.append(final)
+        except BaseException:
+            kept = {final for final, _ in moved}
+            for final in placed:
+                if final not in kept:
+                    with contextlib.suppress(OSError):
+                        final.unlink()
+            for final, old in moved:
+                with contextlib.suppress(OSError):
+                    os.replace(old, final)
+            raise
+        for _, old in moved:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        self._open = []
 
     def _abort(self) -> None:
         for part, _, f in self._open:
@@ -173,3 +223,4 @@ class FileSet:
             with contextlib.suppress(OSError):
                 part.unlink(missing_ok=True)
         self._open = []
+        remove_created(getattr(self, "_created", []))

@@ -120,25 +120,37 @@ def read_value(model: type[BaseModel], key: str, raw: str, where: str) -> Any:
         raise ConfigError(f"{where}: cannot read {raw!r} ({exc})") from exc
 
 
-def env_source(
+def env_sources(
     model: type[BaseModel],
     environ: Mapping[str, str] | None = None,
     aliases: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> list[Source]:
     """``PGSEED_<KEY>`` for every top-level key, then the pack's ``aliases`` (variable ->
-    dotted key, e.g. ``SEEDER_DEFAULT_STORES`` -> ``dimensions.stores.count``). Empty
-    variables are ignored."""
+    dotted key, e.g. ``SEEDER_DEFAULT_STORES`` -> ``dimensions.stores.count``), one
+    source per variable set (so an error names the variable). Empty ones are ignored."""
     environ = os.environ if environ is None else environ
     names = {ENV_PREFIX + k.upper(): k for k in model.model_fields}
     names.update(aliases or {})
-    out: dict[str, Any] = {}
+    out: list[Source] = []
     for var, key in names.items():
         raw = environ.get(var)
         if raw is None or raw.strip() == "":
             continue
         value = dotted(key, read_value(model, key, raw, var))
         check_values(value, model, var)
-        out = deep_merge(out, value)
+        out.append((var, value))
+    return out
+
+
+def env_source(
+    model: type[BaseModel],
+    environ: Mapping[str, str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """``env_sources`` merged into one mapping."""
+    out: dict[str, Any] = {}
+    for _, values in env_sources(model, environ, aliases):
+        out = deep_merge(out, values)
     return out
 
 
@@ -189,7 +201,9 @@ def layer(model: type[M], *sources: Source) -> M:
 def build(
     model: type[M],
     *,
-    preset: Source | None = None,
+    presets: Mapping[str, Mapping[str, Any]] | None = None,
+    preset_key: str = "scenario",
+    default_preset: str | None = None,
     file: Source | None = None,
     environ: Mapping[str, str] | None = None,
     env_aliases: Mapping[str, str] | None = None,
@@ -197,13 +211,37 @@ def build(
     sets: Sequence[str] = (),
     title: str = "invalid config",
 ) -> M:
-    """Every source of a pack's config, layered (see the module docstring)."""
+    """Every source of a pack's config, layered (see the module docstring).
+
+    With ``presets``, the preset named by ``preset_key`` (from whichever source sets it
+    last: a flag, ``--set``, the environment or the file; else ``default_preset``) goes
+    under every other source. ConfigError names an unknown preset with a did-you-mean.
+    """
     sources: list[Source] = []
-    if preset is not None:
-        sources.append(preset)
     if file is not None:
         sources.append(file)
-    sources.append(("environment", env_source(model, environ, env_aliases)))
+    sources += env_sources(model, environ, env_aliases)
     sources.append(("command line", flag_source(flags or {})))
     sources += [(f"--set {item}", parse_set(model, item)) for item in sets]
+    if presets is not None:
+        sources.insert(0, _preset(presets, preset_key, default_preset, sources))
     return merge(model, sources, title)
+
+
+def _preset(
+    presets: Mapping[str, Mapping[str, Any]],
+    key: str,
+    default: str | None,
+    sources: Sequence[Source],
+) -> Source:
+    chosen: Any = default
+    where = "the default"
+    for name, values in sources:
+        if key in values:
+            chosen, where = values[key], name
+    if not isinstance(chosen, str) or chosen not in presets:
+        raise ConfigError(
+            f"unknown {key} {chosen!r} (from {where}).{did_you_mean(str(chosen), presets)}\n"
+            f"Known: {', '.join(presets)}."
+        )
+    return (f"{key} {chosen}", {**presets[chosen], key: chosen})

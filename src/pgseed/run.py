@@ -185,8 +185,8 @@ def _seed(
             raise GenerationError(
                 f"the database refused the data: {str(exc).strip()}\nA generated row of "
                 f"{diag.table_name} conflicts with its unique index {diag.constraint_name}; "
-                "pgseed redraws conflicting rows only where the pack judges them (users), and "
-                "this index is one it does not know.\nFix: drop or relax that index on this "
+                "pgseed redraws conflicting rows only where the pack judges them (Genonaut: "
+                "its users), and this index is one it does not know.\nFix: drop or relax that index on this "
                 "demo/test database, or seed a fresh one."
             ) from exc
         if isinstance(exc, psycopg.Error):

@@ -35,9 +35,13 @@ class _Main(PgseedGroup):
 
         if cmd_name not in registry():
             return None
-        from .generic import pack_group
+        from ..errors import PgseedError
+        from .generic import broken, pack_group
 
-        return pack_group(cmd_name)
+        try:
+            return pack_group(cmd_name)
+        except PgseedError as exc:
+            return broken(cmd_name, exc)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})

@@ -12,7 +12,8 @@ import click
 
 from .. import engine, layers
 from ..config import read_json, read_yaml
-from ..packs import get_pack, load
+from ..errors import ConfigError, PgseedError
+from ..packs import get_pack, load_checked
 from .options import (
     Decorator,
     apply,
@@ -22,16 +23,30 @@ from .options import (
     set_option,
     target_options,
 )
-from .shell import PgseedGroup, generate_command, report_checks, resolve_dsn
+from .shell import PgseedCommand, PgseedGroup, generate_command, report_checks, resolve_dsn
 
 
 def pack_group(name: str) -> click.Command:
     pack = get_pack(name)
     if pack.cli:
-        group = load(pack.cli)
-        assert isinstance(group, click.Command)
+        group = load_checked(name, pack.cli)
+        if not isinstance(group, click.Command):
+            raise ConfigError(
+                f"pack '{name}': its cli ({pack.cli}) is not a click command.\n"
+                "Fix: see docs/packs.md."
+            )
         return group
     return generic_group(pack)
+
+
+def broken(name: str, error: PgseedError) -> click.Command:
+    """What the CLI lists for a registered pack that cannot be loaded: running it says why."""
+
+    def fail() -> None:
+        raise error
+
+    first = str(error).splitlines()[0]
+    return PgseedCommand(name, callback=fail, help=first, short_help="(cannot be loaded)")
 
 
 def _config(

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from .. import engine
 from ..dsn import redact
 from ..progress import Reporter
 from .shell import generate_command, print_rows, print_samples, reproduce
@@ -28,7 +29,7 @@ def full_new(
     verbose: bool,
 ) -> None:
     """spec 003's ``--full-new``: the engine's generate (the pack replaces its tables)."""
-    plan = pack.plan(cfg, None)
+    plan: Any = engine.plan(pack, cfg)
     if verbose and not flags["dry_run"]:
         print_rows(f"planned rows ({ESTIMATES}):", plan.rows)
     notes = []

@@ -48,6 +48,16 @@ def _handled(ctx: click.Context, invoke: Callable[[click.Context], Any]) -> Any:
         except KeyboardInterrupt:
             say("interrupted")
             ctx.exit(INTERRUPTED_EXIT_CODE)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise  # click's own ways out: exit codes and usage errors
+        except Exception as exc:  # a bug (ours or a pack's): a message, not a traceback
+            if os.environ.get("PGSEED_DEBUG"):
+                raise
+            say(
+                f"error: unexpected {type(exc).__name__}: {mask(str(exc))}\n"
+                "This is a bug in pgseed or in a pack. PGSEED_DEBUG=1 shows the traceback."
+            )
+            ctx.exit(1)
 
 
 def _main(
@@ -217,11 +227,14 @@ def write_files(
     from ..progress import Reporter
 
     if dry_run:
-        plan = pack.plan(cfg, None)
+        engine.writable(out, create=False)
+        plan = engine.plan(pack, cfg)
         print_rows(f"would write to {out} ({fmt}; dry run: nothing is written):", plan.rows)
         return
     reporter = Reporter()
     line = reproduce(cfg.seed, env_keys)
+    click.echo(f"writing {out} ({fmt}) with seed {cfg.seed}, {workers} worker(s)")
+    click.echo(f"reproduce with: {line}")
     result = engine.export_files(
         pack, cfg, out, fmt, reporter=reporter, workers=workers, reproduce=line
     )
@@ -251,7 +264,7 @@ def generate_command(
     from .. import engine
     from ..progress import Reporter
 
-    pack.plan(cfg, None)  # config errors surface before anything is started or created
+    engine.plan(pack, cfg)  # config errors surface before anything is started or created
     cfg, drawn = engine.with_seed(cfg)
     if drawn:
         click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")

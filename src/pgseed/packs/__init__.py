@@ -3,7 +3,8 @@ entry-point group, so a pack installed from another distribution appears in
 ``pgseed <name> ...`` like the built-in ones.
 
 A registry entry names an object satisfying ``contract.Pack`` as ``"module:attribute"``;
-it is imported only when that pack is used (``pgseed --help`` imports none).
+it is imported only when that pack is used (``pgseed --help`` imports each for its
+one-line help; one that cannot be imported is listed as such, not a traceback).
 A third-party distribution declares, in its ``pyproject.toml``::
 
     [project.entry-points."pgseed.packs"]
@@ -48,6 +49,21 @@ def load(ref: str) -> object:
     return obj
 
 
+def load_checked(name: str, ref: str) -> object:
+    """``load``, with whatever the import raises (a missing module or attribute, an error
+    in the pack's own code) as ConfigError (exit 2) naming the pack and the fix."""
+    from ..errors import ConfigError
+
+    try:
+        return load(ref)
+    except Exception as exc:
+        raise ConfigError(
+            f"pack '{name}' ({ref}) cannot be loaded: {type(exc).__name__}: {exc}\n"
+            "Fix: reinstall the distribution that provides it, or uninstall it "
+            "(pip show / pip uninstall)."
+        ) from exc
+
+
 def get_pack(name: str) -> Pack:
     """The pack registered as ``name``; ConfigError (exit 2) with a did-you-mean otherwise."""
     from ..config import did_you_mean
@@ -59,7 +75,7 @@ def get_pack(name: str) -> Pack:
         raise ConfigError(
             f"Unknown pack '{name}'.{did_you_mean(name, known)} Known: {', '.join(sorted(known))}"
         )
-    pack = load(known[name])
+    pack = load_checked(name, known[name])
     if not isinstance(pack, Pack):
         raise ConfigError(
             f"pack '{name}' ({known[name]}) does not satisfy pgseed's pack contract "

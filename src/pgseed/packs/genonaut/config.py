@@ -187,8 +187,9 @@ def admin_uuid(env_file: Path, environ: dict[str, str]) -> uuid.UUID:
             break
     fresh = uuid.uuid4()
     fix = (
-        f"A freshly generated one you can use; paste this line into {env_file}:\n\n"
-        f"    DB_USER_ADMIN_UUID={fresh}\n"
+        f"Fix: paste this line (a freshly generated UUID) into {env_file}:\n\n"
+        f"    DB_USER_ADMIN_UUID={fresh}\n\n"
+        f"or set the config key admin_uuid (--set admin_uuid={fresh})."
     )
     if not value:
         raise AdminUUIDError(

@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ... import layers
 from ...config import Date, Float, Int, check_values, did_you_mean, read_yaml
-from ...errors import ConfigError
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]
 # The columns these values go into are varchar(50) (models.py): longer values are
@@ -221,25 +220,19 @@ def build(
     sets: tuple[str, ...] = (),
 ) -> RetailConfig:
     """The engine's layering (``pgseed.layers``) with the scenario as its preset: the one
-    named by ``--scenario``, else by the file, else ``retail_standard``."""
+    named last by ``--scenario``, ``--set scenario=``, ``PGSEED_SCENARIO`` or the file,
+    else ``retail_standard``."""
     file_values = read_yaml(file) if file is not None else {}
     if file is not None:
         layers.check_known(file_values, RetailConfig, str(file))
         check_values(file_values, RetailConfig, str(file))
-    chosen = scenario or file_values.get("scenario") or "retail_standard"
-    if not isinstance(chosen, str):
-        raise ConfigError(f"scenario in {file}: expected a name, got {chosen!r}.")
-    if chosen not in SCENARIOS:
-        raise ConfigError(
-            f"unknown scenario '{chosen}'.{did_you_mean(str(chosen), SCENARIOS)}\n"
-            f"Known: {', '.join(SCENARIOS)} (rag-agent is not part of pgseed)."
-        )
     named = dict(flags)
     if scenario is not None:
         named["scenario"] = scenario
     return layers.build(
         RetailConfig,
-        preset=(f"scenario {chosen}", {**SCENARIOS[chosen], "scenario": chosen}),
+        presets=SCENARIOS,
+        default_preset="retail_standard",
         file=(str(file), file_values) if file is not None else None,
         environ=environ,
         env_aliases=ENV_KEYS,
