@@ -26,7 +26,7 @@ from .packs.contract import Pack, Plan, RunContext, Samples
 from .pg import Conn, count_rows, lock_tables, truncate
 from .progress import Reporter
 from .rng import draw_seed
-from .safety import confirm_replace, production_guard
+from .safety import confirm_replace, env_flag, production_guard
 
 if TYPE_CHECKING:
     from .checks import Check
@@ -173,6 +173,7 @@ def generate(
     from . import run
 
     production_guard()
+    env_flag("SEEDER_REQUIRE_CONFIRM", True)  # a bad value is exit 2 now, not mid-run
     dsn = dsn or database_url()
     cfg, _ = with_seed(cfg)
     seed = int(cfg.seed)
@@ -305,6 +306,7 @@ def dry_run(pack: Pack, cfg: Any, dsn: str | None = None) -> DryRun:
     from .run import open_checked
 
     production_guard()
+    env_flag("SEEDER_REQUIRE_CONFIRM", True)  # a bad value is exit 2 now, not mid-run
     dsn = dsn or database_url()
     cfg, _ = with_seed(cfg)
     target, state = open_checked(dsn, pack.schema, write=True, dry_run=True)

@@ -92,7 +92,13 @@ def _check_known(
                 f"Known keys: {', '.join(sorted(known))}."
             )
         ann = field.annotation
-        if isinstance(ann, type) and issubclass(ann, BaseModel) and isinstance(value, Mapping):
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            if not isinstance(value, Mapping):
+                raise ConfigError(
+                    f"invalid config:\n  {name} (from {where}) is a section of keys "
+                    f"({', '.join(ann.model_fields)}), got {value!r}.\n"
+                    f"Fix: set one of its keys, e.g. {name}.{next(iter(ann.model_fields))}."
+                )
             _check_known(value, ann, where, name + ".", known)
 
 

@@ -183,3 +183,30 @@ def test_output_with_a_database_target_is_refused_for_retail(
 ) -> None:
     r = cli("retail", "generate", "--output", str(tmp_path), "--database-url", db_dsn)
     assert r.exit_code == 2 and "drop the target" in r.output, r.output
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"environ": {"PGSEED_DIMENSIONS": "4"}, "flags": {"dimensions.products.count": 3}},
+        {"file": ("c.yaml", {"dimensions": 4}), "flags": {"dimensions.stores.count": 2}},
+    ],
+)
+def test_a_scalar_for_a_section_is_refused_even_when_a_later_source_fills_it(
+    kw: dict[str, Any],
+) -> None:
+    with pytest.raises(ConfigError, match=r"dimensions .* is a section of keys"):
+        build(RetailConfig, **kw)
+
+
+def test_a_bad_confirm_setting_is_refused_before_the_run(
+    db_dsn: str, db_name: str, server_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import database_exists
+
+    monkeypatch.setenv("SEEDER_REQUIRE_CONFIRM", "maybe")
+    pack = packs.get_pack("retail")
+    cfg = pack.config_model.model_validate({"seed": 1})
+    with pytest.raises(ConfigError, match="SEEDER_REQUIRE_CONFIRM"):
+        engine.generate(pack, cfg, db_dsn, reporter=QUIET)
+    assert not database_exists(server_dsn, db_name)

@@ -62,7 +62,15 @@ def _config(
         file=file,
         environ=os.environ,
         env_aliases=getattr(pack, "env_aliases", {}),
-        flags={**keys, "seed": seed},
+        # flag text read like --set: '[a, b]' is a list, 0.5 a number (text keys as given)
+        flags={
+            **{
+                k: layers.read_value(pack.config_model, k, v, f"--{k}")
+                for k, v in keys.items()
+                if v is not None
+            },
+            "seed": seed,
+        },
         sets=sets,
     )
 
@@ -88,7 +96,6 @@ def generic_group(pack: Any) -> click.Group:
     def group() -> None:
         pass
 
-    @group.command(help=f"Fill a database with the {pack.name} pack's data.")
     def generate(
         database_url: str | None,
         embedded: bool,
@@ -98,9 +105,9 @@ def generic_group(pack: Any) -> click.Group:
         max_workers: int | None,
         dry_run: bool,
         no_bulk: bool,
-        confirm: bool,
         output: Path | None,
         fmt: str,
+        confirm: bool = False,
         **keys: Any,
     ) -> None:
         generate_command(
@@ -117,7 +124,6 @@ def generic_group(pack: Any) -> click.Group:
             env_keys=list(getattr(pack, "env_aliases", {})),
         )
 
-    @group.command(help=f"Check every {pack.name} rule against a database; exit 6 on a failure.")
     def verify(
         database_url: str | None,
         embedded: bool,
@@ -132,9 +138,17 @@ def generic_group(pack: Any) -> click.Group:
         )
         report_checks(result.dbname, result.checks, "rule")
 
-    confirm: Decorator = click.option(
-        "--confirm", is_flag=True, help="replace tables that hold rows"
+    # Options decorate the functions before they become commands, so --help lists them
+    # in the order written; --confirm only for a pack whose generate replaces its data.
+    confirm = (
+        [click.option("--confirm", is_flag=True, help="replace tables that hold rows")]
+        if pack.replaces
+        else []
     )
-    apply(generate, [*common, *run_options(), *output_options(), confirm, flags])
-    apply(verify, [*common, flags])
+    group.command(help=f"Fill a database with the {pack.name} pack's data.")(
+        apply(generate, [*common, *run_options(), *output_options(), *confirm, flags])
+    )
+    group.command(help=f"Check every {pack.name} rule against a database; exit 6 on a failure.")(
+        apply(verify, [*common, flags])
+    )
     return group
