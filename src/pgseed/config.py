@@ -144,7 +144,9 @@ def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ConfigError(f"config file {path} does not exist.\nFix: pass --config PATH.") from exc
+        raise ConfigError(
+            f"config file {path} does not exist.\nFix: check the path (or leave --config out for the defaults)."
+        ) from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"config file {path} is not UTF-8 text ({exc.reason}).") from exc
     except OSError as exc:

@@ -66,7 +66,7 @@ def check_name(name: str) -> None:
     if not name.endswith(ALLOWED_SUFFIXES):
         raise SafetyError(
             f'refusing database "{name}": pgseed writes only to databases whose name ends in '
-            f"_demo or _test.\nFix: point --database-url at e.g. {name}_demo, or use --embedded."
+            f"_demo or _test.\nFix: point --database-url (or DATABASE_URL) at e.g. {name}_demo, or use --embedded."
         )
 
 

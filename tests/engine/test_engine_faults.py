@@ -210,3 +210,9 @@ def test_a_bad_confirm_setting_is_refused_before_the_run(
     with pytest.raises(ConfigError, match="SEEDER_REQUIRE_CONFIRM"):
         engine.generate(pack, cfg, db_dsn, reporter=QUIET)
     assert not database_exists(server_dsn, db_name)
+
+
+@pytest.mark.parametrize("pack", ["genonaut", "retail"])
+def test_an_empty_output_path_is_refused(cli: Any, pack: str) -> None:
+    r = cli(pack, "generate", "--output", "")
+    assert r.exit_code == 2 and "an empty path" in r.output, r.output

@@ -98,11 +98,20 @@ def set_option() -> Decorator:
     )
 
 
+def _directory(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("an empty path; give a directory, e.g. --output fixtures/")
+    return Path(value)
+
+
 def output_options() -> list[Decorator]:
     return [
         click.option(
             "--output",
-            type=click.Path(path_type=Path),
+            type=click.Path(),
+            callback=_directory,
             help="write the tables to files in this directory instead of a database",
         ),
         click.option(
