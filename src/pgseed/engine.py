@@ -124,13 +124,14 @@ def pack_code(pack: Pack, what: str) -> Iterator[None]:
     """Around a call into a pack: an exception that is not pgseed's (a bug in the pack,
     or a SystemExit it raises) becomes GenerationError (exit 1) naming the pack and the
     step; a run in progress is rolled back by its transaction first. Database errors pass
-    through to ``run.transaction``, which explains them; Ctrl-C passes through."""
+    through to ``run.transaction``, and OSErrors (a full disk under ``--output``) to the
+    file set, which explain them; Ctrl-C passes through."""
     import psycopg
 
     try:
         yield
-    except (PgseedError, KeyboardInterrupt, psycopg.Error):
-        raise
+    except (PgseedError, KeyboardInterrupt, psycopg.Error, OSError):
+        raise  # OSError: a file sink's write (a full disk), which FileSet explains
     except (Exception, SystemExit) as exc:
         raise GenerationError(
             f"the {pack.name} pack failed in {what}: {type(exc).__name__}: {exc}\n"
