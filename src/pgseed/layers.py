@@ -245,7 +245,11 @@ def _preset(
     for name, values in sources:
         if key in values:
             chosen, where = values[key], name
-    if not isinstance(chosen, str) or chosen not in presets:
+    if not isinstance(chosen, str):
+        raise ConfigError(
+            f"{key} (from {where}): expected a name, got {chosen!r}.\nKnown: {', '.join(presets)}."
+        )
+    if chosen not in presets:
         raise ConfigError(
             f"unknown {key} {chosen!r} (from {where}).{did_you_mean(str(chosen), presets)}\n"
             f"Known: {', '.join(presets)}."
