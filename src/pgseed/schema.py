@@ -6,7 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import MetaData, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import ForeignKeyConstraint
@@ -27,28 +29,61 @@ class LoadOrder:
     deferred: tuple[tuple[str, tuple[str, ...]], ...]  # (table, fk columns)
 
 
-def binary_types(table: Table, columns: Sequence[str]) -> list[str]:
-    """The ``binary.py`` type of each column, from its SQLAlchemy type: SmallInteger
-    ``int2``, Integer ``int4``, BigInteger ``int8``, Boolean ``bool``, Date ``date``,
-    Numeric(p, s) ``numeric:s``. SchemaMismatchError names a column of another type
-    (it cannot go into binary COPY)."""
-    from sqlalchemy import BigInteger, Boolean, Date, Integer, Numeric, SmallInteger
+_FLOAT4_MAX_PRECISION = 24  # float(p): PostgreSQL takes p <= 24 as real, else double
+_BINARY = {"int2", "int4", "int8", "bool", "date"}
 
+
+def type_name(t: sa.types.TypeEngine[Any]) -> str:
+    """The PostgreSQL type family of a SQLAlchemy column type (``int4``, ``numeric``,
+    ``timestamptz``, ``jsonb``, ``text``, ...; ``other`` for the rest)."""
+    if isinstance(t, sa.SmallInteger):
+        return "int2"
+    if isinstance(t, sa.BigInteger):
+        return "int8"
+    if isinstance(t, sa.Integer):
+        return "int4"
+    if isinstance(t, sa.Float):
+        if isinstance(t, sa.REAL) or (
+            t.precision is not None
+            and not isinstance(t, sa.Double)
+            and t.precision <= _FLOAT4_MAX_PRECISION
+        ):
+            return "float4"
+        return "float8"
+    if isinstance(t, sa.Numeric):
+        return "numeric"
+    if isinstance(t, sa.Boolean):
+        return "bool"
+    if isinstance(t, sa.DateTime):
+        return "timestamptz" if t.timezone else "timestamp"
+    if isinstance(t, sa.Date):
+        return "date"
+    if isinstance(t, sa.Uuid):
+        return "uuid"
+    if isinstance(t, postgresql.JSONB):
+        return "jsonb"
+    if isinstance(t, sa.JSON):
+        return "json"
+    if isinstance(t, sa.CHAR) and not isinstance(t, sa.Enum):
+        return "char"
+    if isinstance(t, sa.String) and not isinstance(t, sa.Enum):
+        return "text"
+    return "other"
+
+
+def binary_types(table: Table, columns: Sequence[str]) -> list[str]:
+    """The ``binary.py`` type of each column, from its SQLAlchemy type (``type_name``):
+    ``int2``, ``int4``, ``int8``, ``bool``, ``date``, and ``numeric:S`` for numeric(p, S).
+    SchemaMismatchError names a column of another type (binary COPY cannot carry it)."""
     out = []
     for name in columns:
         t = table.c[name].type
-        if isinstance(t, SmallInteger):
-            out.append("int2")
-        elif isinstance(t, BigInteger):
-            out.append("int8")
-        elif isinstance(t, Integer):
-            out.append("int4")
-        elif isinstance(t, Boolean):
-            out.append("bool")
-        elif isinstance(t, Date):
-            out.append("date")
-        elif isinstance(t, Numeric) and t.scale is not None:
-            out.append(f"numeric:{t.scale}")
+        kind = type_name(t)
+        scale = getattr(t, "scale", None)
+        if kind in _BINARY:
+            out.append(kind)
+        elif kind == "numeric" and scale is not None:
+            out.append(f"numeric:{scale}")
         else:
             raise SchemaMismatchError(
                 f"{table.name}.{name} is {t}, which binary COPY does not support here "

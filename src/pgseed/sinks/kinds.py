@@ -16,14 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from ..schema import type_name
+
 # Kinds whose values are written unchanged, as strings (after the length rules of
 # char(n)/varchar(n)).
 TEXTUAL = frozenset({"text", "char", "other"})
 
 # binary.py's type for each kind it can encode.
 _BINARY = {"int2": "int2", "int4": "int4", "int8": "int8", "bool": "bool", "date": "date"}
-
-_FLOAT4_MAX_PRECISION = 24  # float(p): PostgreSQL takes p <= 24 as real, else double
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def kind_of(column: sa.Column[Any]) -> Kind:
     """The :class:`Kind` of a SQLAlchemy column."""
     t = column.type
     sql = _sql(t)
-    name = _name(t)
+    name = type_name(t)
     if name == "numeric":
         p, s = getattr(t, "precision", None), getattr(t, "scale", None)
         if p is not None and s is None:
@@ -64,39 +64,3 @@ def kind_of(column: sa.Column[Any]) -> Kind:
         length = getattr(t, "length", None)
         return Kind(name, sql, length=1 if name == "char" and length is None else length)
     return Kind(name, sql)
-
-
-def _name(t: sa.types.TypeEngine[Any]) -> str:
-    if isinstance(t, sa.SmallInteger):
-        return "int2"
-    if isinstance(t, sa.BigInteger):
-        return "int8"
-    if isinstance(t, sa.Integer):
-        return "int4"
-    if isinstance(t, sa.Float):
-        if isinstance(t, sa.REAL) or (
-            t.precision is not None
-            and not isinstance(t, sa.Double)
-            and t.precision <= _FLOAT4_MAX_PRECISION
-        ):
-            return "float4"
-        return "float8"
-    if isinstance(t, sa.Numeric):
-        return "numeric"
-    if isinstance(t, sa.Boolean):
-        return "bool"
-    if isinstance(t, sa.DateTime):
-        return "timestamptz" if t.timezone else "timestamp"
-    if isinstance(t, sa.Date):
-        return "date"
-    if isinstance(t, sa.Uuid):
-        return "uuid"
-    if isinstance(t, postgresql.JSONB):
-        return "jsonb"
-    if isinstance(t, sa.JSON):
-        return "json"
-    if isinstance(t, sa.CHAR) and not isinstance(t, sa.Enum):
-        return "char"
-    if isinstance(t, sa.String) and not isinstance(t, sa.Enum):
-        return "text"
-    return "other"
