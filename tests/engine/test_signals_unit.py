@@ -18,6 +18,11 @@ STOPS = [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
 @pytest.fixture(autouse=True)
 def _restore_handlers() -> Iterator[None]:
     saved = {s: signal.getsignal(s) for s, _ in STOPS}
+    # Start from the usual handlers: a suite launched in the background by a shell without
+    # job control inherits SIGINT ignored, and pgseed leaves ignored signals ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     yield
     for s, h in saved.items():
         signal.signal(s, h)
