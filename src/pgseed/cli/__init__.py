@@ -12,6 +12,7 @@ from __future__ import annotations
 import click
 
 from .db import db
+from .fill import fill
 from .genonaut import genonaut
 from .retail import retail
 from .shell import PgseedCommand, PgseedGroup
@@ -51,6 +52,7 @@ def main() -> None:
 
 
 main.add_command(db)
+main.add_command(fill)
 main.add_command(genonaut)
 main.add_command(retail)
 

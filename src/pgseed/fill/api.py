@@ -1,0 +1,163 @@
+"""``pgseed.fill(url, rows=..., config=...)``: the Python API behind ``pgseed fill``.
+
+One connection, one transaction: the safety checks of every pack (``APP_ENV``,
+``_demo``/``_test`` names), the per-database run lock, the tables locked, then the
+plan and the load (``run.py``). Anything that fails rolls all of it back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from .. import locks, signals
+from ..errors import ConfigError, GenerationError, PgseedError
+from ..pg import LOCK_WAIT, Conn
+from ..progress import Reporter
+from ..rng import draw_seed
+from ..safety import open_target, production_guard
+from . import config as fill_config
+from .plan import Plan, build
+from .reflect import reflect
+from .run import Filler, FillResult
+
+
+@dataclass
+class Outcome:
+    """A committed fill: rows per table, sequences moved, notes on what was capped."""
+
+    seed: int
+    written: dict[str, int]
+    seconds: dict[str, float]
+    sequences: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def settings(
+    config: Path | fill_config.FillConfig | None = None,
+    *,
+    rows: int | None = None,
+    table_rows: Mapping[str, int] | None = None,
+    seed: int | None = None,
+    schemas: Sequence[str] | None = None,
+) -> fill_config.FillConfig:
+    """The config file (or object) with the flags on top."""
+    tables = {name: {"rows": n} for name, n in (table_rows or {}).items()}
+    overrides: dict[str, object] = {"rows": rows, "seed": seed, "schemas": list(schemas) if schemas else None}
+    if tables:
+        overrides["tables"] = tables
+    if isinstance(config, fill_config.FillConfig):
+        base = config.model_dump(exclude_none=True)
+        for k, v in overrides.items():
+            if k == "tables" and isinstance(v, dict):
+                merged = dict(base.get("tables", {}))
+                for name, rule in v.items():
+                    merged[name] = {**merged.get(name, {}), **rule}
+                base["tables"] = merged
+            elif v is not None:
+                base[k] = v
+        return fill_config.FillConfig.model_validate(base)
+    return fill_config.load(config, overrides)
+
+
+def _lock(conn: Conn, plan: Plan) -> None:
+    if not plan.tables:
+        return
+    conn.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+    try:
+        conn.execute(
+            sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+                sql.SQL(", ").join(sql.Identifier(t.table.schema, t.table.name) for t in plan.tables.values())
+            )
+        )
+    except psycopg.errors.LockNotAvailable as exc:
+        raise GenerationError(
+            f"another session is using tables of this database (waited {LOCK_WAIT} for a lock).\n"
+            "Fix: finish or stop that session (an open transaction in psql?), then run again."
+        ) from exc
+    conn.execute("SET LOCAL lock_timeout = 0")
+
+
+@dataclass
+class Preview:
+    """A dry run: the plan, sample rows per table, the database's name."""
+
+    plan: Plan
+    samples: dict[str, list[dict[str, str | None]]]
+    dbname: str
+
+
+def preview(dsn: str, cfg: fill_config.FillConfig, samples: int = 3) -> Preview:
+    """Read the catalog, plan and draw ``samples`` rows per table, writing nothing
+    (``--dry-run``): the transaction is read only and rolled back."""
+    target = open_target(dsn, write=False, create=False)
+    conn = target.conn
+    try:
+        conn.execute("SET TRANSACTION READ ONLY")
+        seed = cfg.seed if cfg.seed is not None else draw_seed()
+        plan = build(reflect(conn, cfg.schemas), cfg, seed)
+        rows = Filler(conn, plan, Reporter(progress=False)).samples(samples)
+        return Preview(plan, rows, target.dbname)
+    finally:
+        with contextlib.suppress(psycopg.Error):
+            conn.rollback()
+        conn.close()
+
+
+def fill(
+    dsn: str,
+    cfg: fill_config.FillConfig | None = None,
+    *,
+    reporter: Reporter | None = None,
+    reproduce: str = "",
+) -> Outcome:
+    """Fill every table of ``dsn``'s schemas per ``cfg``, in one transaction.
+
+    Raises SafetyError (exit 3) for APP_ENV=production or a database name without
+    ``_demo``/``_test``; ConfigError (exit 2) for a config naming what the schema
+    lacks, or constraints that admit no row; GenerationError (exit 1) after rolling
+    everything back.
+    """
+    production_guard()
+    cfg = cfg or fill_config.FillConfig()
+    seed = cfg.seed if cfg.seed is not None else draw_seed()
+    reporter = reporter or Reporter()
+    target = open_target(dsn, write=True, create=False)
+    conn = target.conn
+    result: FillResult | None = None
+    filler: Filler | None = None
+    try:
+        locks.hold_run(conn, target.dbname, reporter)
+        conn.execute("SET temp_buffers = '256MB'")
+        plan = build(reflect(conn, cfg.schemas), cfg, seed)
+        _lock(conn, plan)
+        filler = Filler(conn, plan, reporter)
+        result = filler.run()
+        with signals.deferred():
+            conn.commit()
+    except BaseException as exc:
+        with contextlib.suppress(psycopg.Error):
+            conn.rollback()
+        conn.close()
+        if isinstance(exc, ConfigError):  # found while planning: nothing was started
+            raise
+        written = {t: n for t, n in (filler.result.written if filler else {}).items() if n}
+        what = ", ".join(f"{t} {n:,}" for t, n in written.items()) or "nothing"
+        reporter.fail(
+            f"fill failed after {reporter.elapsed():.2f} s; written before the failure: {what}. "
+            "All of it was rolled back: the database is as it was.",
+            reproduce,
+        )
+        if isinstance(exc, PgseedError | KeyboardInterrupt):
+            raise
+        if isinstance(exc, psycopg.Error):
+            raise GenerationError(f"the database refused the data: {str(exc).strip()}") from exc
+        raise
+    conn.close()
+    return Outcome(seed, result.written, result.seconds, result.sequences, result.notes, plan.skipped)

@@ -1,0 +1,296 @@
+"""Key columns, drawn for every table before any row is loaded.
+
+A key column is one a foreign key points at (a primary key, a unique key) or one
+that points somewhere (an FK column). Drawing them all first lets any edge of an
+FK cycle be written directly (deferred or re-checked later), and lets a child pick
+its parent's exact key values, composite ones included.
+
+Rules (issue 10, "Every constraint holds by construction", "Cardinality"):
+
+- a sequence-fed integer key continues the sequence: ids ``start .. start+n-1``
+  where ``start`` is past both ``max(id)`` and the sequence's last value, and the
+  run moves the sequence past them (``run.py``);
+- a child picks parents with a skewed distribution (log-normal weights per parent),
+  or ``min``/``max`` children per parent from the config; an optional FK is NULL at
+  its null rate;
+- a PK or unique key made only of FK columns gets distinct parent combinations
+  (a PK that is also an FK: at most one child per parent);
+- FKs that share columns agree: a later FK chooses among the parents whose values
+  match what the earlier FK already chose;
+- a self-reference points at an earlier row (or the row itself when it is NOT NULL
+  and no earlier row exists), so any batch of rows satisfies it on its own.
+
+Every draw is keyed by (seed, table, constraint, row index): the same whatever
+the batch size or worker count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import rng
+from ..errors import GenerationError
+from .model import ForeignKey, Table
+
+Values = list[str | None]
+
+
+@dataclass
+class KeyStore:
+    """Each table's key column values, existing rows first, then this run's rows."""
+
+    values: dict[str, dict[str, Values]] = field(default_factory=dict)
+    dropped: dict[str, set[int]] = field(default_factory=dict)
+    """Rows (positions among this run's rows) no consistent parent exists for."""
+
+    def column(self, table: str, column: str) -> Values | None:
+        return self.values.get(table, {}).get(column)
+
+    def put(self, table: str, column: str, values: Values) -> None:
+        self.values.setdefault(table, {})[column] = values
+
+
+def skewed_parents(seed: int, name: str, parents: int, rows: np.ndarray, sigma: float = 1.0) -> np.ndarray:
+    """One parent position per row: log-normal parent weights (a few parents have
+    many children, many have few), keyed by the constraint and the row index."""
+    if parents <= 0:
+        return np.zeros(len(rows), dtype=np.int64)
+    weights = np.exp(sigma * rng.hashed_normal(seed, name + "/w", np.arange(parents), np.zeros(parents, np.int64)))
+    cum = np.cumsum(weights)
+    cum /= cum[-1]
+    u = rng.hashed_uniform(seed, name, rows, np.zeros(len(rows), np.int64))
+    out: np.ndarray = np.minimum(np.searchsorted(cum, u, side="right"), parents - 1)
+    return out
+
+
+def distinct_draw(seed: int, name: str, total: int, n: int) -> np.ndarray:
+    """``n`` distinct integers in ``[0, total)``, keyed by ``name`` (n <= total)."""
+    gen = rng.stream(seed, "distinct", name)
+    if total <= 4 * n + 1024:
+        return np.asarray(gen.permutation(total)[:n], dtype=np.int64)
+    picked: dict[int, None] = {}
+    while len(picked) < n:
+        for v in gen.integers(0, total, size=2 * (n - len(picked))).tolist():
+            picked.setdefault(int(v), None)
+            if len(picked) == n:
+                break
+    return np.fromiter(picked, dtype=np.int64, count=n)
+
+
+def per_parent_counts(
+    seed: int, name: str, parents: int, low: int, high: int, distribution: str
+) -> np.ndarray:
+    """Children per parent in ``[low, high]``: ``uniform``, or ``skewed`` (most parents
+    near ``low``, a long tail towards ``high``)."""
+    u = rng.hashed_uniform(seed, name + "/count", np.arange(parents), np.zeros(parents, np.int64))
+    span = high - low + 1
+    if distribution == "uniform":
+        k = low + np.floor(u * span)
+    else:
+        k = low + np.floor(span * u**3)
+    out: np.ndarray = np.minimum(k, high).astype(np.int64)
+    return out
+
+
+@dataclass(frozen=True)
+class FkChoice:
+    """How one FK of a table picks parents (from the config, else the defaults)."""
+
+    null_rate: float = 0.1
+    low: int | None = None
+    high: int | None = None
+    distribution: str = "skewed"
+
+
+def _parent_rows(store: KeyStore, fk: ForeignKey) -> tuple[list[tuple[str, ...]], list[int]]:
+    """The referenced key tuples of the parent (rows with a NULL in them left out) and
+    their positions."""
+    cols = [store.column(fk.ref_table, c) for c in fk.ref_columns]
+    if any(c is None for c in cols):
+        raise GenerationError(
+            f"{fk.name}: the key of {fk.ref_table} ({', '.join(fk.ref_columns)}) was not drawn "
+            "before this table needed it (an FK cycle through key columns).\n"
+            "Fix: skip one of the tables of the cycle in the config (tables: NAME: {skip: true})"
+        )
+    tuples: list[tuple[str, ...]] = []
+    positions: list[int] = []
+    for i, tup in enumerate(zip(*cols, strict=True)):  # type: ignore[arg-type]
+        if all(v is not None for v in tup):
+            tuples.append(tup)  # type: ignore[arg-type]
+            positions.append(i)
+    return tuples, positions
+
+
+def assign_foreign_keys(
+    seed: int,
+    table: Table,
+    fks: Sequence[ForeignKey],
+    n: int,
+    first: int,
+    store: KeyStore,
+    choices: dict[str, FkChoice],
+    unique_sets: Sequence[tuple[str, ...]],
+    taken: dict[str, set[tuple[str, ...]]],
+) -> dict[str, Values]:
+    """Values of every FK column of ``table`` for its ``n`` new rows.
+
+    ``first`` is the first new row's index (the rows already there); ``unique_sets``
+    the unique keys made only of FK columns (distinct parent combinations);
+    ``taken`` the key tuples existing rows already use, per FK name (a 1:1 FK
+    skips parents that already have their child).
+    """
+    rows = np.arange(first, first + n, dtype=np.int64)
+    out: dict[str, Values] = {}
+    dropped = store.dropped.setdefault(table.key, set())
+    ordered = sorted(fks, key=lambda f: (-len(f.columns), f.name))
+    combo_fks = _combo_fks(ordered, unique_sets)
+    combo_picks = _combos(seed, table, combo_fks, store, n, taken)
+    for fk in ordered:
+        cfg = choices.get(fk.name, FkChoice())
+        nullable = all(not table.column(c).not_null for c in fk.columns)
+        if fk.ref_table == table.key:
+            out.update(_self_reference(seed, table, fk, rows, store, nullable, cfg))
+            continue
+        parents, positions = _parent_rows(store, fk)
+        if not parents:
+            if nullable:
+                for c in fk.columns:
+                    out.setdefault(c, [None] * n)
+                continue
+            raise GenerationError(
+                f"{table.key}: {fk.name} needs rows in {fk.ref_table}, which has none and gets "
+                "none in this run.\nFix: give it rows (tables: "
+                f"{fk.ref_table}: {{rows: 100}}) or skip {table.key}"
+            )
+        if fk.name in combo_picks:
+            pick = combo_picks[fk.name]
+        elif cfg.low is not None and cfg.high is not None:
+            counts = per_parent_counts(seed, f"{table.key}/{fk.name}", len(parents), cfg.low, cfg.high, cfg.distribution)
+            pick = np.repeat(np.arange(len(parents)), counts)[:n]
+            if len(pick) < n:
+                pick = np.concatenate([pick, skewed_parents(seed, fk.name, len(parents), rows[len(pick) :])])
+        else:
+            pick = skewed_parents(seed, f"{table.key}/{fk.name}", len(parents), rows)
+        shared = [c for c in fk.columns if c in out]
+        if shared:
+            pick = _agree(seed, table, fk, parents, pick, shared, out, rows, dropped)
+        nulls = np.zeros(n, dtype=bool)
+        if nullable and fk.name not in combo_picks:
+            nulls = rng.hashed_uniform(seed, f"{table.key}/{fk.name}/null", rows, np.zeros(n, np.int64)) < cfg.null_rate
+        for j, c in enumerate(fk.columns):
+            if c in shared:
+                continue
+            ref = [parents[int(p)][j] for p in pick.tolist()]
+            out[c] = [None if nul else v for v, nul in zip(ref, nulls.tolist(), strict=True)]
+    return out
+
+
+def _combo_fks(fks: Sequence[ForeignKey], unique_sets: Sequence[tuple[str, ...]]) -> list[list[ForeignKey]]:
+    groups = []
+    for key in unique_sets:
+        members = [f for f in fks if set(f.columns) <= set(key)]
+        covered = {c for f in members for c in f.columns}
+        if members and covered == set(key):
+            groups.append(members)
+    return groups
+
+
+def _combos(
+    seed: int,
+    table: Table,
+    groups: list[list[ForeignKey]],
+    store: KeyStore,
+    n: int,
+    taken: dict[str, set[tuple[str, ...]]],
+) -> dict[str, np.ndarray]:
+    """Distinct parent combinations for unique keys made only of FK columns."""
+    picks: dict[str, np.ndarray] = {}
+    for group in groups:
+        if any(f.name in picks or f.ref_table == table.key for f in group):
+            continue
+        sizes = []
+        pools = []
+        for f in group:
+            parents, _ = _parent_rows(store, f)
+            free = [i for i, p in enumerate(parents) if p not in taken.get(f.name, set())]
+            pools.append(np.asarray(free, dtype=np.int64))
+            sizes.append(len(free))
+        total = int(np.prod(sizes)) if sizes else 0
+        if total < n:
+            raise GenerationError(
+                f"{table.key}: only {total} distinct parent combinations exist for "
+                f"{', '.join(f.name for f in group)}, fewer than the {n} rows planned (planner bug)"
+            )
+        codes = distinct_draw(seed, f"{table.key}/{'+'.join(f.name for f in group)}", total, n)
+        for f, size, pool in zip(group, sizes, pools, strict=True):
+            picks[f.name] = pool[codes % size]
+            codes = codes // size
+    return picks
+
+
+def combinations(store: KeyStore, group: Sequence[ForeignKey], taken: dict[str, set[tuple[str, ...]]]) -> int:
+    """How many distinct parent combinations ``group`` offers (caps a table's rows)."""
+    total = 1
+    for f in group:
+        parents, _ = _parent_rows(store, f)
+        total *= sum(1 for p in parents if p not in taken.get(f.name, set()))
+    return total
+
+
+def _agree(
+    seed: int,
+    table: Table,
+    fk: ForeignKey,
+    parents: list[tuple[str, ...]],
+    pick: np.ndarray,
+    shared: list[str],
+    out: dict[str, Values],
+    rows: np.ndarray,
+    dropped: set[int],
+) -> np.ndarray:
+    """Re-pick, for each row, among the parents whose shared columns equal the values
+    an earlier FK chose; rows with no such parent are dropped."""
+    idx = [fk.columns.index(c) for c in shared]
+    by_shared: dict[tuple[str, ...], list[int]] = {}
+    for p, tup in enumerate(parents):
+        by_shared.setdefault(tuple(tup[i] for i in idx), []).append(p)
+    u = rng.hashed_uniform(seed, f"{table.key}/{fk.name}/agree", rows, np.zeros(len(rows), np.int64))
+    result = pick.copy()
+    for r in range(len(rows)):
+        want = tuple(out[c][r] for c in shared)
+        if any(v is None for v in want):
+            continue
+        options = by_shared.get(want)  # type: ignore[arg-type]
+        if not options:
+            dropped.add(r)
+            continue
+        result[r] = options[int(u[r] * len(options))]
+    return result
+
+
+def _self_reference(
+    seed: int,
+    table: Table,
+    fk: ForeignKey,
+    rows: np.ndarray,
+    store: KeyStore,
+    nullable: bool,
+    cfg: FkChoice,
+) -> dict[str, Values]:
+    cols = [store.column(table.key, c) for c in fk.ref_columns]
+    if any(c is None for c in cols):
+        raise GenerationError(f"{table.key}: {fk.name} references columns that are not drawn keys")
+    u = rng.hashed_uniform(seed, f"{table.key}/{fk.name}", rows, np.zeros(len(rows), np.int64))
+    nul = rng.hashed_uniform(seed, f"{table.key}/{fk.name}/null", rows, np.zeros(len(rows), np.int64))
+    out: dict[str, list[str | None]] = {c: [] for c in fk.columns}
+    for r, e in enumerate(rows.tolist()):
+        if e == 0 or (nullable and nul[r] < max(cfg.null_rate, 0.2)):
+            target = None if nullable else e
+        else:
+            target = int(u[r] * e)
+        for c, ref in zip(fk.columns, cols, strict=True):
+            out[c].append(None if target is None else ref[target])  # type: ignore[index]
+    return out

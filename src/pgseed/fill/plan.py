@@ -1,0 +1,342 @@
+"""What ``pgseed fill`` will write: rows per table and one rule per column.
+
+A column's rule is built in layers, later ones winning:
+
+1. the type (varchar length, NOT NULL -> no NULLs, nullable -> 10% NULLs);
+2. the name (``provider_for``: email, city, ...) - the type still decides the form;
+3. the domain's CHECKs and the table's CHECKs (``checks.py``: bounds, IN lists,
+   lengths, regexes, one-row tables); what cannot be parsed is tested in PostgreSQL
+   per block (``probe.py``);
+4. keys: a column of a unique key, a partition key, a range under an exclusion
+   constraint;
+5. the config (``config.py``).
+
+Rows: the config's or ``--rows``, capped by what the constraints admit (a one-row
+table, an enum-valued unique column, the parent combinations of a link table).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
+
+import numpy as np
+
+from ..errors import ConfigError
+from . import checks as check_rules
+from . import values
+from .config import ColumnRule, FillConfig, TableRule
+from .graph import NULLABLE, Order, load_order
+from .keys import FkChoice
+from .model import Check, Column, ColumnPlan, Rule, Schema, Table
+
+DEFAULT_NULL_RATE = 0.1
+
+
+@dataclass
+class TablePlan:
+    table: Table
+    rows: int
+    columns: dict[str, ColumnPlan]
+    """Every column COPY writes, in table order (FK columns included, their rule unused)."""
+    sql_columns: dict[str, str] = field(default_factory=dict)
+    """Columns computed by a config ``sql:`` expression."""
+    relations: tuple[check_rules.Relation, ...] = ()
+    residual: tuple[Check, ...] = ()
+    """CHECKs (and domain CHECKs rewritten on their column) tested in PostgreSQL."""
+    fk_choices: dict[str, FkChoice] = field(default_factory=dict)
+    disjoint: tuple[str, ...] = ()
+    """Range columns under an exclusion constraint: ranges drawn not to overlap."""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def fk_columns(self) -> set[str]:
+        return {c for fk in self.table.foreign_keys for c in fk.columns}
+
+
+@dataclass
+class Plan:
+    schema: Schema
+    order: Order
+    tables: dict[str, TablePlan]
+    seed: int
+    skipped: list[str] = field(default_factory=list)
+    fk_only: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    """Per table, its unique keys made only of FK columns (distinct parent combinations)."""
+
+
+def _resolve_name(name: str, schema: Schema, what: str = "table") -> str:
+    if name in schema.tables:
+        return name
+    bare = [k for k, t in schema.tables.items() if t.name == name]
+    if len(bare) == 1:
+        return bare[0]
+    if len(bare) > 1:
+        raise ConfigError(f"{what} {name!r} is in several schemas: {', '.join(bare)}.\nFix: write it as schema.table")
+    close = get_close_matches(name, list(schema.tables) + [t.name for t in schema.tables.values()], 1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ConfigError(f"no {what} {name!r} in the schemas being filled{hint}.\nFix: check the name in the config or --rows flag")
+
+
+def _check_column(table: Table, name: str) -> Column:
+    try:
+        return table.column(name)
+    except KeyError:
+        close = get_close_matches(name, [c.name for c in table.columns], 1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(f"{table.key} has no column {name!r}{hint}") from None
+
+
+def _from_config(rule: Rule, cfg: ColumnRule) -> Rule:
+    if cfg.choices is not None:
+        if isinstance(cfg.choices, dict):
+            rule = replace(rule, choices=tuple(cfg.choices), weights=tuple(cfg.choices.values()), low=None, high=None, pattern=None)
+        else:
+            rule = replace(rule, choices=tuple(_text(c) for c in cfg.choices), weights=(), low=None, high=None, pattern=None)
+    if cfg.range is not None:
+        rule = replace(rule, low=_text(cfg.range[0]), high=_text(cfg.range[1]), low_inclusive=True, high_inclusive=True, choices=())
+    if cfg.regex is not None:
+        rule = replace(rule, pattern=cfg.regex, choices=())
+    if cfg.provider is not None:
+        rule = replace(rule, provider=cfg.provider)
+    if cfg.constant is not None:
+        rule = replace(rule, constant=_text(cfg.constant))
+    if cfg.null_rate is not None:
+        rule = replace(rule, null_rate=cfg.null_rate)
+    return rule
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+_IDENT = re.compile(r'"((?:[^"]|"")+)"|\b([a-z_][a-z0-9_$]*)\b')
+
+
+def _expression_columns(table: Table, expression: str) -> list[str]:
+    """Columns an index expression mentions (``lower(email::text)`` -> email)."""
+    names = {c.name for c in table.columns}
+    found = []
+    for m in _IDENT.finditer(re.sub(r"'(?:[^']|'')*'", "''", expression)):
+        name = m.group(1).replace('""', '"') if m.group(1) else m.group(2)
+        if name in names and name not in found:
+            found.append(name)
+    return found
+
+
+def _domain_residual(column: Column, exprs: tuple[str, ...]) -> list[Check]:
+    ident = '"' + column.name.replace('"', '""') + '"'
+    return [
+        Check(f"{column.type.domain} on {column.name}", re.sub(r"\bVALUE\b", ident, e), (column.name,))
+        for e in exprs
+    ]
+
+
+def _base_rules(table: Table) -> tuple[dict[str, Rule], list[Check]]:
+    rules: dict[str, Rule] = {}
+    residual: list[Check] = []
+    for col in table.columns:
+        if col.generated:
+            continue
+        rule = Rule(
+            null_rate=0.0 if col.not_null else DEFAULT_NULL_RATE,
+            max_length=col.type.length if col.type.base in ("varchar", "bpchar") else None,
+            provider=values.provider_for(col.name, col.type),
+        )
+        if col.type.domain_checks:
+            rule, left = check_rules.parse_domain_checks(col.type, rule)
+            residual.extend(_domain_residual(col, left))
+        rules[col.name] = rule
+    return rules, residual
+
+
+def _partition_rule(table: Table, rules: dict[str, Rule]) -> None:
+    part = table.partitioning
+    if part is None or len(part.columns) != 1 or any(b == "DEFAULT" for b in part.bounds):
+        return
+    col = part.columns[0]
+    if part.strategy == "l":
+        allowed: list[str] = []
+        for b in part.bounds:
+            m = re.match(r"FOR VALUES IN \((.*)\)$", b)
+            if m:
+                allowed.extend(_literals(m.group(1)))
+        if allowed:
+            rules[col] = replace(rules[col], choices=tuple(allowed), weights=(), null_rate=0.0)
+    elif part.strategy == "r":
+        lows, highs = [], []
+        for b in part.bounds:
+            m = re.match(r"FOR VALUES FROM \((.*)\) TO \((.*)\)$", b)
+            if m:
+                lows.extend(_literals(m.group(1)))
+                highs.extend(_literals(m.group(2)))
+        if lows and highs and "MINVALUE" not in lows and "MAXVALUE" not in highs:
+            rules[col] = replace(
+                rules[col], low=min(lows, key=_sortable), high=max(highs, key=_sortable),
+                low_inclusive=True, high_inclusive=False, null_rate=0.0,
+            )
+
+
+def _literals(text: str) -> list[str]:
+    out = []
+    for m in re.finditer(r"'((?:[^']|'')*)'|([^,\s]+)", text):
+        out.append(m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2))
+    return out
+
+
+def _sortable(v: str) -> tuple[int, float | str]:
+    try:
+        return (0, float(v))
+    except ValueError:
+        return (1, v)
+
+
+def _unique_rules(table: Table, rules: dict[str, Rule], fk_cols: set[str]) -> list[tuple[str, ...]]:
+    """Mark unique columns; return the unique keys made only of FK columns."""
+    fk_only: list[tuple[str, ...]] = []
+    keys = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
+    for key in keys:
+        cols = list(key.columns)
+        for e in key.expressions:
+            cols.extend(c for c in _expression_columns(table, e) if c not in cols)
+        if not cols:
+            continue
+        if all(c in fk_cols for c in cols):
+            fk_only.append(tuple(cols))
+            continue
+        own = [c for c in cols if c not in fk_cols and c in rules]
+        if not own:
+            continue
+        target = own[0]
+        rules[target] = replace(rules[target], unique=True, null_rate=0.0, choices=() if len(own) == 1 and key.expressions == () and len(cols) == 1 else rules[target].choices)
+        for c in own[1:]:
+            rules[c] = replace(rules[c], null_rate=0.0)
+    return fk_only
+
+
+def _supported(cp: ColumnPlan) -> bool:
+    if cp.rule.constant is not None or cp.rule.null_rate >= 1.0:
+        return True
+    try:
+        values.generate(replace(cp, rule=replace(cp.rule, null_rate=0.0)), np.arange(1, dtype=np.int64), 0)
+    except values.Unsupported:
+        return False
+    return True
+
+
+def plan_table(table: Table, cfg: FillConfig, rule_cfg: TableRule | None, order: Order) -> tuple[TablePlan, list[tuple[str, ...]], bool]:
+    rules, residual = _base_rules(table)
+    parsed = check_rules.parse_checks(table, rules)
+    if parsed.conflicts:
+        raise ConfigError(
+            f"{table.key}: its CHECKs admit no value: {'; '.join(parsed.conflicts)}.\n"
+            "Fix: skip the table in the config (tables: {NAME: {skip: true}}) or fix the constraint"
+        )
+    rules = {**rules, **{k: v for k, v in parsed.rules.items() if k in rules}}
+    residual.extend(parsed.residual)
+    fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
+    _partition_rule(table, rules)
+    fk_only = _unique_rules(table, rules, fk_cols)
+    disjoint = tuple(
+        c
+        for x in table.exclusions
+        for c, op in zip(x.columns, x.operators, strict=False)
+        if op == "&&" and table.column(c).type.kind in ("r", "m")
+    )
+    sql_columns: dict[str, str] = {}
+    fk_choices: dict[str, FkChoice] = {}
+    notes: list[str] = []
+    if rule_cfg is not None:
+        for name, col_cfg in rule_cfg.columns.items():
+            col = _check_column(table, name)
+            if col.generated:
+                raise ConfigError(f"{table.key}.{name} is a generated column: PostgreSQL computes it.\nFix: remove it from the config")
+            if col_cfg.sql is not None:
+                sql_columns[name] = col_cfg.sql
+            rules[name] = _from_config(rules[name], col_cfg)
+        fk_names = {fk.name: fk for fk in table.foreign_keys}
+        for name, fk_cfg in rule_cfg.foreign_keys.items():
+            if name not in fk_names:
+                close = get_close_matches(name, list(fk_names), 1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ConfigError(f"{table.key} has no foreign key {name!r}{hint}; it has: {', '.join(fk_names) or 'none'}")
+            fk_choices[name] = FkChoice(
+                null_rate=DEFAULT_NULL_RATE if fk_cfg.null_rate is None else fk_cfg.null_rate,
+                low=fk_cfg.min, high=fk_cfg.max, distribution=fk_cfg.distribution,
+            )
+    for fk in table.foreign_keys:
+        if order.kind_of(table.key, fk) == NULLABLE:
+            notes.append(f"{fk.name}: part of an FK cycle, filled by an UPDATE after the load")
+    columns: dict[str, ColumnPlan] = {}
+    for c in table.columns:
+        if c.generated:
+            continue
+        cp = ColumnPlan(table.key, c.name, c.type, rules[c.name])
+        if c.name not in fk_cols and c.name not in sql_columns and not _supported(cp):
+            if c.default is not None or c.identity:
+                notes.append(f"{c.name}: no generator for type {c.type.name}: left to its default")
+                continue
+            if not c.not_null:
+                notes.append(f"{c.name}: no generator for type {c.type.name}: NULL")
+                cp = replace(cp, rule=Rule(constant=None, null_rate=1.0))
+            else:
+                raise ConfigError(
+                    f"{table.key}.{c.name}: pgseed has no generator for type {c.type.name}, and the "
+                    "column is NOT NULL without a default.\nFix: give it a rule in the config: "
+                    f"tables: {{{table.key}: {{columns: {{{c.name}: {{sql: '<expression>'}}}}}}}} "
+                    "(or constant:), or skip the table"
+                )
+        columns[c.name] = cp
+    requested = cfg.rows if rule_cfg is None or rule_cfg.rows is None else rule_cfg.rows
+    plan = TablePlan(
+        table=table,
+        rows=requested,
+        columns=columns,
+        sql_columns=sql_columns,
+        relations=parsed.relations,
+        residual=tuple(residual),
+        fk_choices=fk_choices,
+        disjoint=disjoint,
+        notes=notes,
+    )
+    return plan, fk_only, parsed.one_row
+
+
+def cap_rows(plan: TablePlan, one_row: bool) -> None:
+    """Cap the rows at what the table's unique keys and one-row CHECKs admit."""
+    table = plan.table
+    if one_row:
+        room = max(0, 1 - table.rows)
+        if plan.rows > room:
+            plan.notes.append(f"one-row table (a CHECK pins its key): {room} row(s)")
+            plan.rows = room
+    for name, cp in plan.columns.items():
+        if not cp.rule.unique or name in plan.fk_columns or name in plan.sql_columns:
+            continue
+        cap = values.capacity(cp)
+        if cap is not None and cap - table.rows < plan.rows:
+            room = max(0, cap - table.rows)
+            plan.notes.append(f"{name}: unique with {cap} possible values: {room} row(s)")
+            plan.rows = room
+
+
+def build(schema: Schema, cfg: FillConfig, seed: int) -> Plan:
+    """The plan for ``schema`` under ``cfg``; ConfigError (exit 2) names any unknown
+    table, column or FK in the config, with a did-you-mean."""
+    rules_by_table: dict[str, TableRule] = {}
+    for name, rule in cfg.tables.items():
+        rules_by_table[_resolve_name(name, schema)] = rule
+    skipped = [k for k, r in rules_by_table.items() if r.skip]
+    tables = {k: t for k, t in schema.tables.items() if k not in skipped}
+    order = load_order(tables)
+    plans: dict[str, TablePlan] = {}
+    fk_only: dict[str, list[tuple[str, ...]]] = {}
+    for key in order.tables:
+        plan, only, one_row = plan_table(tables[key], cfg, rules_by_table.get(key), order)
+        cap_rows(plan, one_row)
+        plans[key] = plan
+        fk_only[key] = only
+    return Plan(Schema(tables=tables), order, plans, seed, skipped, fk_only)

@@ -1,0 +1,406 @@
+"""The live catalog -> ``model.Schema``: what ``pgseed fill`` knows about a database.
+
+Read from ``pg_catalog`` directly. SQLAlchemy's reflection covers tables, columns,
+keys and plain indexes, but not what a generator needs beside them: domains with
+their CHECKs and base types, typmods (varchar length, numeric precision, vector
+dimensions), identity and generated columns, exclusion constraints, partition
+bounds, NULLS NOT DISTINCT, or expression and partial unique indexes with their
+text. One pass over ``pg_catalog`` gives all of it with the names PostgreSQL uses.
+
+Skipped on purpose: system schemas, tables an extension owns (``pg_depend``
+deptype ``e``, e.g. PostGIS's ``spatial_ref_sys``), leaf partitions (rows go in
+through their partitioned parent, which routes them) and migration-history tables
+(``alembic_version``, ``django_migrations``...), whose rows a run must never invent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from psycopg import sql
+
+from ..errors import ConfigError
+from ..pg import Conn
+from .model import (
+    Check,
+    Column,
+    Exclusion,
+    ForeignKey,
+    Partitioning,
+    PgType,
+    Schema,
+    Table,
+    UniqueKey,
+)
+
+SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast", "pgseed")
+
+MIGRATION_TABLES = frozenset(
+    {
+        "alembic_version",
+        "django_migrations",
+        "schema_migrations",
+        "flyway_schema_history",
+        "knex_migrations",
+        "knex_migrations_lock",
+        "_prisma_migrations",
+        "goose_db_version",
+        "ar_internal_metadata",
+        "__efmigrationshistory",
+        "migrate_version",
+    }
+)
+"""Tables that record which migrations ran: a row pgseed invented there would make
+the application's migration tool believe a migration ran that did not."""
+
+_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')+)'(?:::regclass)?\)")
+
+
+def _schemas(conn: Conn, schemas: Sequence[str] | None) -> list[str]:
+    """The schemas to read: the given ones (checked), or every user schema."""
+    rows = conn.execute(
+        "SELECT nspname FROM pg_namespace WHERE nspname <> ALL(%s) "
+        "AND nspname NOT LIKE 'pg\\_%%' ORDER BY nspname",
+        [list(SYSTEM_SCHEMAS)],
+    ).fetchall()
+    present = [r[0] for r in rows]
+    if schemas is None:
+        return present
+    missing = [s for s in schemas if s not in present]
+    if missing:
+        from difflib import get_close_matches
+
+        hints = [
+            f"{m!r} (did you mean {close[0]!r}?)" if (close := get_close_matches(m, present, 1)) else repr(m)
+            for m in missing
+        ]
+        raise ConfigError(
+            f"no schema {', '.join(hints)} in this database.\n"
+            f"Fix: --schema takes one or more of: {', '.join(present) or '(none)'}"
+        )
+    return list(schemas)
+
+
+_TABLES = """
+SELECT c.oid, n.nspname, c.relname, c.relkind
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY(%s)
+  AND c.relpersistence <> 't'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY n.nspname, c.relname
+"""
+
+_COLUMNS = """
+SELECT a.attrelid, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
+       pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
+       format_type(a.atttypid, a.atttypmod)
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum
+"""
+
+_TYPES = """
+SELECT t.oid, t.typname, t.typtype, t.typcategory, t.typbasetype, t.typtypmod, t.typnotnull,
+       t.typelem, format_type(t.oid, NULL), t.typarray,
+       (SELECT r.rngsubtype FROM pg_range r WHERE r.rngtypid = t.oid OR r.rngmultitypid = t.oid),
+       ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid
+             ORDER BY e.enumsortorder),
+       ARRAY(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k
+             WHERE k.contypid = t.oid AND k.contype = 'c' ORDER BY k.conname)
+FROM pg_type t WHERE t.oid = ANY(%s)
+"""
+
+_CONSTRAINTS = """
+SELECT k.conrelid, k.conname, k.contype, k.conkey, k.confrelid, k.confkey, k.condeferrable,
+       k.confdeltype, pg_get_constraintdef(k.oid),
+       ARRAY(SELECT o.oprname::text FROM unnest(k.conexclop) WITH ORDINALITY AS x(op, i)
+             JOIN pg_operator o ON o.oid = x.op ORDER BY x.i),
+       k.conindid
+FROM pg_constraint k
+WHERE k.conrelid = ANY(%s) AND k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
+ORDER BY k.conrelid, k.conname
+"""
+
+_INDEXES = """
+SELECT i.indrelid, ci.relname, i.indexrelid, i.indkey::int2[], i.indnatts, i.indnkeyatts,
+       pg_get_expr(i.indpred, i.indrelid), i.indnullsnotdistinct,
+       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true)
+             FROM generate_series(1, i.indnkeyatts) AS k)
+FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid
+WHERE i.indrelid = ANY(%s) AND i.indisunique
+ORDER BY i.indrelid, ci.relname
+"""
+
+_PARTITIONS = """
+SELECT p.partrelid, p.partstrat, p.partattrs::int2[],
+       ARRAY(SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits h
+             JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = p.partrelid
+             ORDER BY c.relname)
+FROM pg_partitioned_table p WHERE p.partrelid = ANY(%s)
+"""
+
+
+def _typmod_details(base: str, typmod: int) -> dict[str, int | None]:
+    """What a typmod means for each built-in type (PostgreSQL's ``*typmodout``)."""
+    if typmod < 0:
+        return {}
+    if base in ("varchar", "bpchar"):
+        return {"length": typmod - 4}
+    if base in ("bit", "varbit", "vector", "halfvec", "sparsevec"):
+        return {"length": typmod}
+    if base == "numeric":
+        raw = typmod - 4
+        scale = raw & 0x7FF
+        if scale > 1000:  # PostgreSQL 15+ admits negative scales, stored as 11 bits
+            scale -= 2048
+        return {"precision": (raw >> 16) & 0xFFFF, "scale": scale}
+    if base in ("time", "timetz", "timestamp", "timestamptz"):
+        return {"precision": typmod}
+    if base == "interval":
+        precision = typmod & 0xFFFF
+        return {"precision": None if precision == 0xFFFF else precision}
+    return {}
+
+
+class _Types:
+    """pg_type rows by oid, read in as few queries as the type graph needs."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+        self.rows: dict[int, tuple[Any, ...]] = {}
+
+    def load(self, oids: set[int]) -> None:
+        todo = {o for o in oids if o and o not in self.rows}
+        while todo:
+            for row in self.conn.execute(_TYPES, [list(todo)]).fetchall():
+                self.rows[row[0]] = row
+            nested = set()
+            for o in todo:
+                row = self.rows.get(o)
+                if row is None:
+                    continue
+                nested |= {row[4], row[7], row[10] or 0}
+            todo = {o for o in nested if o and o not in self.rows}
+
+    def resolve(self, oid: int, typmod: int, name: str | None = None) -> PgType:
+        row = self.rows[oid]
+        checks: list[str] = []
+        domain: str | None = None
+        not_null = False
+        # Domains: walk down to the base type; the domain's own typmod wins.
+        while row[2] == "d":
+            domain = domain or row[8]
+            checks.extend(_strip_check(c) for c in row[12])
+            not_null = not_null or bool(row[6])
+            if row[5] >= 0:
+                typmod = row[5]
+            row = self.rows[row[4]]
+        oid, typname, typtype, category = row[0], row[1], row[2], row[3]
+        element: PgType | None = None
+        if category == "A" and row[7]:
+            element = self.resolve(row[7], typmod)
+        elif typtype in ("r", "m") and row[10]:
+            element = self.resolve(row[10], -1)
+        details = _typmod_details(typname, typmod) if category != "A" else {}
+        if name is None or domain is not None:
+            got = self.conn.execute("SELECT format_type(%s, %s)", [oid, typmod]).fetchone()
+            name = str(got[0]) if got else typname
+        return PgType(
+            name=name,
+            base=typname,
+            kind=typtype,
+            category=category,
+            length=details.get("length"),
+            precision=details.get("precision"),
+            scale=details.get("scale"),
+            labels=tuple(row[11]),
+            element=element,
+            domain=domain,
+            domain_checks=tuple(checks),
+            domain_not_null=not_null,
+        )
+
+
+def _strip_check(definition: str) -> str:
+    """``CHECK ((x > 0)) NOT VALID`` -> ``(x > 0)``."""
+    text = definition.strip()
+    if text.endswith(" NOT VALID"):
+        text = text[: -len(" NOT VALID")]
+    if text.endswith(" NO INHERIT"):
+        text = text[: -len(" NO INHERIT")]
+    if text.startswith("CHECK "):
+        text = text[len("CHECK ") :]
+    return text
+
+
+def _names(attnames: dict[int, str], nums: Sequence[int] | None) -> tuple[str, ...]:
+    return tuple(attnames[n] for n in (nums or ()) if n in attnames)
+
+
+def _sequence_of(conn: Conn, default: str | None, serial: str | None) -> str | None:
+    if serial:
+        return serial
+    if default is None:
+        return None
+    m = _NEXTVAL.search(default)
+    if m is None:
+        return None
+    row = conn.execute(
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(%s)",
+        [m.group(1).replace("''", "'")],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
+    """Every table of ``schemas`` (default: every user schema) with what it constrains.
+
+    Raises ``ConfigError`` (exit 2) for a schema that does not exist, with the ones
+    that do. Row counts are exact (``count(*)``), since existing rows become FK
+    targets and unique values must avoid them.
+    """
+    names = _schemas(conn, schemas)
+    found = conn.execute(_TABLES, [names]).fetchall()
+    found = [r for r in found if r[2].lower() not in MIGRATION_TABLES]
+    oids = [r[0] for r in found]
+    keys = {r[0]: f"{r[1]}.{r[2]}" for r in found}
+
+    columns: dict[int, list[tuple[Any, ...]]] = {o: [] for o in oids}
+    for row in conn.execute(_COLUMNS, [oids]).fetchall():
+        columns[row[0]].append(row)
+    attnames: dict[int, dict[int, str]] = {}
+    for o in oids:
+        nums = conn.execute(
+            "SELECT attnum, attname FROM pg_attribute WHERE attrelid = %s AND attnum > 0 "
+            "AND NOT attisdropped",
+            [o],
+        ).fetchall()
+        attnames[o] = {int(n): str(a) for n, a in nums}
+
+    types = _Types(conn)
+    types.load({row[2] for rows in columns.values() for row in rows})
+
+    constraints: dict[int, list[tuple[Any, ...]]] = {o: [] for o in oids}
+    for row in conn.execute(_CONSTRAINTS, [oids]).fetchall():
+        constraints[row[0]].append(row)
+    indexes: dict[int, list[tuple[Any, ...]]] = {o: [] for o in oids}
+    for row in conn.execute(_INDEXES, [oids]).fetchall():
+        indexes[row[0]].append(row)
+    partitions = {row[0]: row for row in conn.execute(_PARTITIONS, [oids]).fetchall()}
+    # Referenced tables outside the selection still need their key: read their names.
+    ref_oids = {row[4] for rows in constraints.values() for row in rows if row[2] == "f"}
+    outside = ref_oids - set(oids)
+    if outside:
+        for o, nsp, rel in conn.execute(
+            "SELECT c.oid, n.nspname, c.relname FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY(%s)",
+            [list(outside)],
+        ).fetchall():
+            keys[o] = f"{nsp}.{rel}"
+            attnames[o] = {
+                int(n): str(a)
+                for n, a in conn.execute(
+                    "SELECT attnum, attname FROM pg_attribute WHERE attrelid = %s AND attnum > 0",
+                    [o],
+                ).fetchall()
+            }
+
+    tables: dict[str, Table] = {}
+    for oid, nsp, rel, _kind in found:
+        cols = tuple(
+            Column(
+                name=row[1],
+                type=types.resolve(row[2], row[3], row[9]),
+                not_null=bool(row[4]),
+                default=row[5],
+                identity=row[6] or "",
+                generated=bool(row[7]),
+                sequence=_sequence_of(conn, row[5], row[8]),
+            )
+            for row in columns[oid]
+        )
+        cols = tuple(
+            c if not c.type.domain_not_null else Column(**{**c.__dict__, "not_null": True})
+            for c in cols
+        )
+        names_of = attnames[oid]
+        pk: UniqueKey | None = None
+        uniques: list[UniqueKey] = []
+        fks: list[ForeignKey] = []
+        checks: list[Check] = []
+        exclusions: list[Exclusion] = []
+        backing: set[int] = set()
+        for row in constraints[oid]:
+            _, conname, contype, conkey, confrelid, confkey, deferrable, deltype, condef, ops, ind = row
+            cols_of = _names(names_of, conkey)
+            if contype in ("p", "u"):
+                backing.add(ind)
+                nnd = "NULLS NOT DISTINCT" in condef
+                key = UniqueKey(conname, cols_of, primary=contype == "p", nulls_not_distinct=nnd)
+                if contype == "p":
+                    pk = key
+                else:
+                    uniques.append(key)
+            elif contype == "f":
+                fks.append(
+                    ForeignKey(
+                        name=conname,
+                        columns=cols_of,
+                        ref_table=keys[confrelid],
+                        ref_columns=_names(attnames[confrelid], confkey),
+                        deferrable=bool(deferrable),
+                        on_delete=deltype,
+                    )
+                )
+            elif contype == "c":
+                checks.append(Check(conname, _strip_check(condef), cols_of))
+            elif contype == "x":
+                backing.add(ind)
+                exclusions.append(Exclusion(conname, condef, cols_of, tuple(ops)))
+        for row in indexes[oid]:
+            _, idxname, idxoid, indkey, _natts, nkeyatts, predicate, nnd, exprs = row
+            if idxoid in backing:
+                continue
+            plain = tuple(names_of[n] for n in indkey[:nkeyatts] if n != 0)
+            expressions = tuple(e for n, e in zip(indkey[:nkeyatts], exprs) if n == 0)
+            uniques.append(
+                UniqueKey(
+                    idxname,
+                    plain,
+                    expressions=expressions,
+                    predicate=predicate,
+                    nulls_not_distinct=bool(nnd),
+                )
+            )
+        partitioning = None
+        if oid in partitions:
+            _, strat, partattrs, bounds = partitions[oid]
+            partitioning = Partitioning(
+                strategy=strat,
+                columns=tuple(names_of[n] for n in partattrs if n != 0),
+                bounds=tuple(b for b in bounds if b),
+            )
+        count = conn.execute(
+            sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(nsp, rel))
+        ).fetchone()
+        tables[f"{nsp}.{rel}"] = Table(
+            schema=nsp,
+            name=rel,
+            oid=oid,
+            columns=cols,
+            primary_key=pk,
+            uniques=tuple(uniques),
+            foreign_keys=tuple(fks),
+            checks=tuple(checks),
+            exclusions=tuple(exclusions),
+            partitioning=partitioning,
+            rows=int(count[0]) if count else 0,
+        )
+    return Schema(tables=tables)

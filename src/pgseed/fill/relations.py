@@ -1,0 +1,130 @@
+"""Related columns made consistent: ``updated_at >= created_at``, start <= end.
+
+A relation ``left op right`` (from a CHECK, or from names: ``updated_at`` after
+``created_at``, ``ends_at`` after ``starts_at``) is made to hold by moving ``left``
+a random, positive distance from ``right``: up to 30 days for times and dates (in
+seconds for epoch integers), up to half the value for numbers. The distance is
+keyed by the row index, so a block gives the same rows however it was cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import rng
+from .model import ColumnPlan, PgType
+
+DAY = 86_400
+_OFFSET = re.compile(r"([+-]\d{2}(?::?\d{2})?|Z)$")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """``later`` must be ``>`` (strict) or ``>=`` ``earlier``."""
+
+    later: str
+    earlier: str
+    strict: bool = False
+
+
+_NAME_PAIRS = (
+    ("updated", "created"),
+    ("modified", "created"),
+    ("ends", "starts"),
+    ("end", "start"),
+    ("finished", "started"),
+    ("completed", "started"),
+    ("closed", "opened"),
+    ("valid_to", "valid_from"),
+    ("due", "issued"),
+    ("expires", "issued"),
+    ("expires", "created"),
+)
+
+
+def _stem(name: str) -> str:
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    return re.sub(r"_(at|on|date|time|ts)$", "", snake)
+
+
+def name_pairs(columns: Sequence[ColumnPlan]) -> list[Pair]:
+    """Pairs the column names imply, between columns of the same type."""
+    by_stem = {_stem(c.column): c for c in columns}
+    out = []
+    for later, earlier in _NAME_PAIRS:
+        a, b = by_stem.get(later), by_stem.get(earlier)
+        if a is not None and b is not None and a.type.base == b.type.base:
+            out.append(Pair(a.column, b.column))
+    return out
+
+
+def _kind(t: PgType) -> str | None:
+    if t.base in ("timestamp", "timestamptz"):
+        return "ts"
+    if t.base == "date":
+        return "date"
+    if t.base in ("int2", "int4", "int8"):
+        return "int"
+    if t.base in ("numeric", "float4", "float8"):
+        return "num"
+    return None
+
+
+def apply(
+    pairs: Sequence[Pair],
+    plans: dict[str, ColumnPlan],
+    block: dict[str, list[str | None]],
+    rows: np.ndarray,
+    seed: int,
+    table: str,
+) -> None:
+    """Move each pair's ``later`` column (in place) so the pair holds on every row
+    where both values are non-NULL."""
+    for pair in pairs:
+        left, right = plans.get(pair.later), plans.get(pair.earlier)
+        if left is None or right is None or pair.later not in block or pair.earlier not in block:
+            continue
+        kind = _kind(left.type)
+        if kind is None or kind != _kind(right.type):
+            continue
+        u = rng.hashed_uniform(seed, f"{table}/{pair.later}>{pair.earlier}", rows, np.zeros(len(rows), np.int64))
+        later, earlier = block[pair.later], block[pair.earlier]
+        out: list[str | None] = []
+        for i, (a, b) in enumerate(zip(later, earlier, strict=True)):
+            if a is None or b is None:
+                out.append(a)
+                continue
+            out.append(_shift(kind, left.type, b, float(u[i]), pair.strict) or a)
+        block[pair.later] = out
+
+
+def _shift(kind: str, t: PgType, base: str, u: float, strict: bool) -> str | None:
+    try:
+        if kind == "int":
+            v = int(base)
+            span = 30 * DAY if v > 10**9 else max(1, abs(v) // 2)
+            return str(v + int(u * span) + (1 if strict else 0))
+        if kind == "num":
+            v = float(base)
+            step = 10.0 ** -(t.scale or 0) if t.base == "numeric" and t.scale is not None else 1e-6
+            span = max(abs(v) / 2, 1.0)
+            shifted = v + u * span + (step if strict else 0.0)
+            if t.base == "numeric" and t.scale is not None:
+                return f"{shifted:.{t.scale}f}"
+            return repr(shifted)
+        if kind == "date":
+            d = np.datetime64(base[:10], "D")
+            return str(d + np.timedelta64(int(u * 30) + (1 if strict else 0), "D"))
+        m = _OFFSET.search(base)
+        offset = m.group(1) if m else ""
+        naive = base[: m.start()] if m else base
+        when = np.datetime64(naive.replace(" ", "T"), "us")
+        shifted_ts = when + np.timedelta64(int(u * 30 * DAY * 1_000_000) + (1 if strict else 0), "us")
+        text = str(shifted_ts).replace("T", " ")
+        return text + offset
+    except (ValueError, OverflowError):
+        return None

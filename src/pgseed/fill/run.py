@@ -1,0 +1,442 @@
+"""``pgseed fill``: read the catalog, plan, draw keys, COPY every table, in one transaction.
+
+Order of work inside the transaction:
+
+1. lock the tables (no other session writes while rows are planned against them);
+2. read existing key values (FK targets) and where each sequence stands;
+3. draw every table's key columns (``keys.py``);
+4. defer the deferrable cycle edges, drop the hard ones (added back in step 6);
+5. per table, parents first, per block of rows: draw the other columns, make
+   related columns agree, test the CHECKs in PostgreSQL and redraw what fails,
+   COPY;
+6. fill the nullable cycle edges, add back dropped constraints (PostgreSQL
+   validates them), move every sequence past the largest id written.
+
+Any error rolls everything back: nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import psycopg
+from psycopg import sql
+
+from ..encode import encode_rows
+from ..errors import GenerationError
+from ..pg import Conn
+from ..progress import Reporter
+from . import relations, values
+from .graph import DEFERRABLE, HARD, NULLABLE
+from .keys import KeyStore, assign_foreign_keys, combinations
+from .model import ColumnPlan, Table
+from .plan import Plan, TablePlan
+from .probe import CheckProbe
+
+BLOCK = 10_000
+RETRIES = 25
+_INTS = ("int2", "int4", "int8")
+FAR = 1 << 40
+"""Row indices from here on are redraws: never an index a first draw uses."""
+
+
+@dataclass
+class FillResult:
+    written: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    sequences: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def ident(key: str, schema: dict[str, Table]) -> sql.Identifier:
+    t = schema[key]
+    return sql.Identifier(t.schema, t.name)
+
+
+def referenced_columns(plan: Plan) -> dict[str, set[str]]:
+    """Per table, the columns some FK points at (its drawn keys)."""
+    out: dict[str, set[str]] = {k: set() for k in plan.tables}
+    for tp in plan.tables.values():
+        for fk in tp.table.foreign_keys:
+            if fk.ref_table in out:
+                out[fk.ref_table].update(fk.ref_columns)
+    return out
+
+
+def _existing(conn: Conn, table: Table, columns: Sequence[str]) -> dict[str, list[str | None]]:
+    if not columns or table.rows == 0:
+        return {c: [] for c in columns}
+    rows = conn.execute(
+        sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
+            sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns),
+            sql.Identifier(table.schema, table.name),
+            sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+        )
+    ).fetchall()
+    return {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+
+
+def _sequence_start(conn: Conn, table: Table, column: str, sequence: str | None) -> int:
+    """The first id this run may use: past max(column) and the sequence's last value."""
+    row = conn.execute(
+        sql.SQL("SELECT max({}) FROM {}").format(sql.Identifier(column), sql.Identifier(table.schema, table.name))
+    ).fetchone()
+    start = int(row[0]) + 1 if row and row[0] is not None else 1
+    if sequence:
+        seq = conn.execute(sql.SQL("SELECT last_value, is_called FROM {}").format(sql.SQL(sequence))).fetchone()
+        if seq is not None:
+            start = max(start, int(seq[0]) + (1 if seq[1] else 0))
+    return start
+
+
+def _is_serial_key(tp: TablePlan, column: str) -> bool:
+    col = tp.table.column(column)
+    rule = tp.columns[column].rule
+    return (
+        col.type.base in _INTS
+        and col.type.domain is None
+        and rule.low is None and rule.high is None and not rule.choices and rule.constant is None
+    )
+
+
+def draw_own_keys(conn: Conn | None, plan: Plan, store: KeyStore, *, reserve: bool = True) -> None:
+    """Step 3a: the referenced columns that are not FK columns, for every table."""
+    refs = referenced_columns(plan)
+    for key, tp in plan.tables.items():
+        pk = tp.table.primary_key.columns if tp.table.primary_key else ()
+        refs[key] |= {c for c in pk if c in tp.columns}
+        refs[key] |= {c.name for c in tp.table.columns if c.sequence and c.name in tp.columns and _is_serial_key(tp, c.name)}
+        own = sorted(c for c in refs[key] if c not in tp.fk_columns)
+        existing = _existing(conn, tp.table, sorted(refs[key])) if conn is not None else {c: [] for c in refs[key]}
+        for c, vals in existing.items():
+            store.put(key, c, list(vals))
+        first = tp.table.rows
+        for c in own:
+            col = tp.table.column(c)
+            if _is_serial_key(tp, c):
+                start = _sequence_start(conn, tp.table, c, col.sequence) if conn is not None else 1
+                new: list[str | None] = [str(start + i) for i in range(tp.rows)]
+                if reserve and conn is not None and col.sequence and tp.rows:
+                    # Reserve the ids now: a trigger or default that calls nextval() during
+                    # the load (an audit table's serial) must not hand out one of them.
+                    conn.execute("SELECT setval(%s::regclass, %s, true)", [col.sequence, start + tp.rows - 1])
+            else:
+                cp = tp.columns[c]
+                cp = replace(cp, rule=replace(cp.rule, unique=True, null_rate=0.0))
+                new = values.generate(cp, np.arange(first, first + tp.rows, dtype=np.int64), plan.seed)
+            store.put(key, c, list(store.column(key, c) or []) + new)
+
+
+def draw_foreign_keys(plan: Plan, store: KeyStore) -> dict[str, dict[str, list[str | None]]]:
+    """Step 3b: FK columns, parents first; caps link tables at their parent combinations."""
+    fk_values: dict[str, dict[str, list[str | None]]] = {}
+    for key in plan.order.tables:
+        tp = plan.tables[key]
+        fks = [fk for fk in tp.table.foreign_keys if fk.ref_table in plan.tables or fk.ref_table == key]
+        unique_sets = plan.fk_only.get(key, [])
+        if not fks:
+            fk_values[key] = {}
+            continue
+        taken: dict[str, set[tuple[str, ...]]] = {}
+        for group in _groups(fks, unique_sets):
+            room = combinations(store, group, taken)
+            if room < tp.rows:
+                tp.notes.append(f"{' x '.join(f.ref_table for f in group)}: {room} distinct parent combination(s) for a unique key: {room} row(s)")
+                tp.rows = room
+        vals = assign_foreign_keys(plan.seed, tp.table, fks, tp.rows, tp.table.rows, store, tp.fk_choices, unique_sets, taken)
+        for c, v in vals.items():
+            if c in plan_refs(plan, key):
+                prior = store.column(key, c) or []
+                store.put(key, c, prior[: tp.table.rows] + v)
+        fk_values[key] = vals
+        dropped = store.dropped.get(key, set())
+        if dropped:
+            tp.notes.append(f"{len(dropped)} row(s) dropped: no parent agrees with every FK")
+            for c in plan_refs(plan, key):
+                col = store.column(key, c)
+                if col is not None:
+                    for r in dropped:
+                        col[tp.table.rows + r] = None
+    return fk_values
+
+
+def plan_refs(plan: Plan, key: str) -> set[str]:
+    return referenced_columns(plan)[key]
+
+
+def _groups(fks: Sequence, unique_sets: Sequence[tuple[str, ...]]) -> list[list]:  # type: ignore[type-arg]
+    groups = []
+    for u in unique_sets:
+        members = [f for f in fks if set(f.columns) <= set(u) and f.ref_table != f.columns]
+        if members and {c for f in members for c in f.columns} == set(u):
+            groups.append(members)
+    return groups
+
+
+class Filler:
+    """Steps 4-6 on one connection, inside the caller's transaction."""
+
+    def __init__(self, conn: Conn, plan: Plan, reporter: Reporter) -> None:
+        self.conn = conn
+        self.plan = plan
+        self.reporter = reporter
+        self.store = KeyStore()
+        self.result = FillResult()
+        self.dropped_fks: list[tuple[str, str, str]] = []
+        self.pending: dict[str, dict[str, list[str | None]]] = {}
+        """Per child of a nullable cycle edge: its primary key and the FK values to set."""
+
+    def ident(self, key: str) -> sql.Identifier:
+        t = self.plan.tables[key].table
+        return sql.Identifier(t.schema, t.name)
+
+    def run(self) -> FillResult:
+        plan, conn = self.plan, self.conn
+        draw_own_keys(conn, plan, self.store)
+        fk_values = draw_foreign_keys(plan, self.store)
+        for edge in plan.order.waiting:
+            if edge.kind == DEFERRABLE:
+                conn.execute(sql.SQL("SET CONSTRAINTS {} DEFERRED").format(sql.Identifier(self.plan.tables[edge.child].table.schema, edge.fk.name)))
+            elif edge.kind == HARD:
+                row = conn.execute(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s AND conname = %s",
+                    [self.plan.tables[edge.child].table.oid, edge.fk.name],
+                ).fetchone()
+                assert row is not None
+                conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(self.ident(edge.child), sql.Identifier(edge.fk.name)))
+                self.dropped_fks.append((edge.child, edge.fk.name, str(row[0])))
+                self.reporter.info(f"{edge.child}: {edge.fk.name} is part of a NOT NULL cycle: dropped for the load, added back (validated) after it")
+        self.reporter.begin({k: tp.rows for k, tp in plan.tables.items()})
+        for key in plan.order.tables:
+            self.load_table(plan.tables[key], fk_values.get(key, {}))
+        self.reporter.end()
+        self.fill_waiting()
+        for child, name, definition in self.dropped_fks:
+            conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} " + definition.replace("{", "{{").replace("}", "}}")).format(self.ident(child), sql.Identifier(name)))
+        self.advance_sequences()
+        for tp in plan.tables.values():
+            self.result.notes.extend(f"{tp.table.key}: {n}" for n in tp.notes)
+        return self.result
+
+    def samples(self, n: int = 3) -> dict[str, list[dict[str, str | None]]]:
+        """The first ``n`` rows of each table, drawn as a run would (before the CHECK
+        probe), writing nothing: sequences are read, not reserved."""
+        plan = self.plan
+        draw_own_keys(self.conn, plan, self.store, reserve=False)
+        fk_values = draw_foreign_keys(plan, self.store)
+        out: dict[str, list[dict[str, str | None]]] = {}
+        for key in plan.order.tables:
+            tp = plan.tables[key]
+            k = min(n, tp.rows)
+            if k == 0:
+                continue
+            cols = self.columns_of(tp)
+            rows = np.arange(tp.table.rows, tp.table.rows + k, dtype=np.int64)
+            block = self.draw(tp, cols, rows, 0, k, fk_values.get(key, {}), set(), relations.name_pairs(cols))
+            out[key] = [{c.column: block[c.column][i] for c in cols} for i in range(k)]
+        return out
+
+    def columns_of(self, tp: TablePlan) -> list[ColumnPlan]:
+        return list(tp.columns.values())
+
+    def load_table(self, tp: TablePlan, fk_vals: dict[str, list[str | None]]) -> None:
+        key = tp.table.key
+        self.result.written[key] = 0
+        self.result.seconds[key] = 0.0
+        if tp.rows == 0:
+            return
+        cols = self.columns_of(tp)
+        waiting_null = {c for e in self.plan.order.waiting if e.child == key and e.kind == NULLABLE for c in e.fk.columns}
+        pairs = relations.name_pairs(cols) + [
+            relations.Pair(r.left, r.right, r.op == ">") if r.op in (">", ">=") else relations.Pair(r.right, r.left, r.op == "<")
+            for r in tp.relations
+            if r.op in (">", ">=", "<", "<=")
+        ]
+        probe = CheckProbe(self.conn, f"{tp.table.oid}", cols, [*tp.table.checks, *tp.residual]) if (tp.table.checks or tp.residual) else None
+        dropped = self.store.dropped.get(key, set())
+        first = tp.table.rows
+        stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(self.ident(key), sql.SQL(", ").join(sql.Identifier(c.column) for c in cols))
+        for lo in range(0, tp.rows, BLOCK):
+            hi = min(tp.rows, lo + BLOCK)
+            rows = np.arange(first + lo, first + hi, dtype=np.int64)
+            block = self.draw(tp, cols, rows, lo, hi, fk_vals, waiting_null, pairs)
+            if probe is not None:
+                self.redraw(tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs)
+            keep = [i for i in range(hi - lo) if (lo + i) not in dropped]
+            if waiting_null and tp.table.primary_key is not None:
+                pending = self.pending.setdefault(key, {})
+                for c in (*tp.table.primary_key.columns, *sorted(waiting_null)):
+                    src = fk_vals[c][lo:hi] if c in waiting_null else block[c]
+                    pending.setdefault(c, []).extend(src[i] for i in keep)
+            data = encode_rows([[block[c.column][i] for i in keep] for c in cols])
+            started = time.perf_counter()
+            try:
+                with self.conn.cursor().copy(stmt) as cp:
+                    cp.write(data)
+            except psycopg.Error as exc:
+                raise GenerationError(f"COPY into {key} failed: {str(exc).strip()}") from exc
+            self.result.seconds[key] += time.perf_counter() - started
+            self.result.written[key] += len(keep)
+            self.reporter.advance(key, len(keep))
+
+    def draw(
+        self,
+        tp: TablePlan,
+        cols: Sequence[ColumnPlan],
+        rows: np.ndarray,
+        lo: int,
+        hi: int,
+        fk_vals: dict[str, list[str | None]],
+        waiting_null: set[str],
+        pairs: Sequence[relations.Pair],
+    ) -> dict[str, list[str | None]]:
+        key = tp.table.key
+        first = tp.table.rows
+        block: dict[str, list[str | None]] = {}
+        for cp in cols:
+            c = cp.column
+            if c in waiting_null:
+                block[c] = [None] * (hi - lo)
+            elif c in fk_vals:
+                block[c] = fk_vals[c][lo:hi]
+            elif (stored := self.store.column(key, c)) is not None:
+                block[c] = stored[first + lo : first + hi]
+            elif c in tp.sql_columns:
+                block[c] = self.sql_values(tp, c, rows)
+            else:
+                block[c] = values.generate(cp, rows, self.plan.seed)
+        if tp.disjoint:
+            for c in tp.disjoint:
+                block[c] = disjoint_ranges(tp.columns[c], rows)
+        relations.apply(pairs, tp.columns, block, rows % FAR, self.plan.seed, key)
+        return block
+
+    def redraw(self, tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs) -> None:  # type: ignore[no-untyped-def]
+        fixed = set(fk_vals) | set(waiting_null) | {
+            c for c, cp in tp.columns.items() if cp.rule.unique or self.store.column(tp.table.key, c) is not None
+        }
+        for attempt in range(RETRIES + 1):
+            bad = probe.failing([block[c.column] for c in cols], hi - lo)
+            if not bad:
+                return
+            if attempt == RETRIES:
+                name = next(iter(bad.values()))
+                raise GenerationError(
+                    f"{tp.table.key}: {len(bad)} row(s) still fail CHECK {name} after {RETRIES} redraws.\n"
+                    f"Fix: give the columns it uses a rule in the config (tables: {tp.table.key}: columns: ...: "
+                    "choices, range, constant or sql), or skip the table"
+                )
+            idx = sorted(bad)
+            again = FAR + (attempt + 1) * (1 << 32) + rows[idx]
+            redo = [c for c in cols if c.column not in fixed]
+            for cp in redo:
+                new = values.generate(cp, again, self.plan.seed) if cp.column not in tp.sql_columns else [block[cp.column][i] for i in idx]
+                column = block[cp.column]
+                for j, i in enumerate(idx):
+                    column[i] = new[j]
+            sub = {c.column: [block[c.column][i] for i in idx] for c in cols}
+            relations.apply(pairs, tp.columns, sub, again % FAR, self.plan.seed, tp.table.key)
+            for c, vals in sub.items():
+                for j, i in enumerate(idx):
+                    block[c][i] = vals[j]
+            if attempt >= RETRIES // 2:  # nullable columns: NULL satisfies a CHECK
+                for cp in redo:
+                    if cp.rule.null_rate > 0 or not tp.table.column(cp.column).not_null:
+                        for i in idx:
+                            block[cp.column][i] = None
+
+    def sql_values(self, tp: TablePlan, column: str, rows: np.ndarray) -> list[str | None]:
+        expr = tp.sql_columns[column]
+        try:
+            with self.conn.transaction():
+                got = self.conn.execute(
+                    sql.SQL("SELECT ({})::text FROM unnest(%s::bigint[]) AS g(i) ORDER BY i").format(sql.SQL(expr)),  # type: ignore[arg-type]
+                    [(rows + 1).tolist()],
+                ).fetchall()
+        except psycopg.Error as exc:
+            raise GenerationError(
+                f"{tp.table.key}.{column}: the config's sql expression failed: {str(exc).strip()}\n"
+                "Fix: correct the expression (i is the row's number, 1-based)"
+            ) from exc
+        return [r[0] for r in got]
+
+    def fill_waiting(self) -> None:
+        """Nullable cycle edges: UPDATE the FK columns, matched on the child's primary key."""
+        for edge in self.plan.order.waiting:
+            if edge.kind != NULLABLE:
+                continue
+            tp = self.plan.tables[edge.child]
+            pk = tp.table.primary_key
+            pending = self.pending.get(edge.child)
+            if pk is None or pending is None:
+                tp.notes.append(f"{edge.fk.name}: left NULL (the table has no primary key to match rows on)")
+                continue
+            keys, cols = list(pk.columns), list(edge.fk.columns)
+            tmp = sql.Identifier(f"pgseed_fill_{tp.table.oid}_{edge.fk.name}")
+            self.conn.execute(
+                sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
+                    tmp, sql.SQL(", ").join(map(sql.Identifier, keys + cols)), self.ident(edge.child)
+                )
+            )
+            data = encode_rows([pending[c] for c in keys + cols])
+            with self.conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(tmp)) as cp:
+                cp.write(data)
+            self.conn.execute(
+                sql.SQL("UPDATE {t} AS t SET {sets} FROM {tmp} AS s WHERE {match}").format(
+                    t=self.ident(edge.child),
+                    tmp=tmp,
+                    sets=sql.SQL(", ").join(sql.SQL("{0} = s.{0}").format(sql.Identifier(c)) for c in cols),
+                    match=sql.SQL(" AND ").join(sql.SQL("t.{0} = s.{0}").format(sql.Identifier(k)) for k in keys),
+                )
+            )
+
+    def advance_sequences(self) -> None:
+        """Every sequence a filled column uses ends past the largest value in any of them."""
+        users: dict[str, list[tuple[str, str]]] = {}
+        for key, tp in self.plan.tables.items():
+            for col in tp.table.columns:
+                if col.sequence and col.type.base in _INTS:
+                    users.setdefault(col.sequence, []).append((key, col.name))
+        for seq, cols in users.items():
+            parts = [
+                sql.SQL("SELECT max({}) AS m FROM {}").format(sql.Identifier(c), self.ident(k)) for k, c in cols
+            ]
+            row = self.conn.execute(sql.SQL("SELECT max(m) FROM ({}) s").format(sql.SQL(" UNION ALL ").join(parts))).fetchone()
+            if row is None or row[0] is None:
+                continue
+            top = int(row[0])
+            current = self.conn.execute(sql.SQL("SELECT last_value, is_called FROM {}").format(sql.SQL(seq))).fetchone()
+            assert current is not None
+            next_value = int(current[0]) + (1 if current[1] else 0)
+            if next_value <= top:
+                self.conn.execute("SELECT setval(%s::regclass, %s, true)", [seq, top])
+                self.result.sequences[seq] = top + 1
+
+
+def disjoint_ranges(cp: ColumnPlan, rows: np.ndarray) -> list[str | None]:
+    """Ranges that never overlap: row ``i`` gets the ``i``-th slot of a fixed grid."""
+    sub = cp.type.element.base if cp.type.element is not None else "int4"
+    multi = cp.type.kind == "m"
+    out: list[str | None] = []
+    base = np.datetime64("2024-01-01T00:00:00", "s")
+    for r in (rows % FAR).tolist():
+        if sub in ("timestamp", "timestamptz"):
+            lo = base + np.timedelta64(r * 3600, "s")
+            hi = lo + np.timedelta64(45 * 60, "s")
+            tz = "+00" if sub == "timestamptz" else ""
+            text = f'["{str(lo).replace("T", " ")}{tz}","{str(hi).replace("T", " ")}{tz}")'
+        elif sub == "date":
+            d = np.datetime64("2024-01-01", "D") + np.timedelta64(r, "D")
+            text = f"[{d},{d + np.timedelta64(1, 'D')})"
+        else:
+            text = f"[{r * 10},{r * 10 + 5})"
+        out.append("{" + text + "}" if multi else text)
+    return out
+
+
+def text_of(sequence: str) -> str:
+    return re.sub(r"\s+", " ", sequence)
