@@ -44,6 +44,7 @@ _EXPORTS = {
     "dry_run": "engine",
     "export": "engine",
     "export_files": "engine",
+    "fill": "anyschema.api:fill_database",
     "generate": "engine",
     "get_pack": "packs",
     "load_order": "schema",
@@ -54,6 +55,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
+    from .anyschema.api import fill_database as fill
     from .checks import Check as Check
     from .engine import DryRun as DryRun
     from .engine import RunResult as RunResult
@@ -90,6 +92,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'pgseed' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    module, _, attr = module.partition(":")
+    value = getattr(importlib.import_module(f".{module}", __name__), attr or name)
     globals()[name] = value
     return value

@@ -1,4 +1,4 @@
-"""``pgseed.fill(url, rows=..., config=...)``: the Python API behind ``pgseed fill``.
+"""``pgseed.anyschema(url, rows=..., config=...)``: the Python API behind ``pgseed fill``.
 
 One connection, one transaction: the safety checks of every pack (``APP_ENV``,
 ``_demo``/``_test`` names), the per-database run lock, the tables locked, then the
@@ -14,8 +14,10 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from pydantic import ValidationError
 
 from .. import locks, signals
+from ..config import invalid
 from ..errors import ConfigError, GenerationError, PgseedError
 from ..pg import LOCK_WAIT, Conn
 from ..progress import Reporter
@@ -161,3 +163,41 @@ def fill(
         raise
     conn.close()
     return Outcome(seed, result.written, result.seconds, result.sequences, result.notes, plan.skipped)
+
+
+def fill_database(
+    url: str,
+    *,
+    rows: int | Mapping[str, int] | None = None,
+    config: str | Path | Mapping[str, object] | fill_config.FillConfig | None = None,
+    seed: int | None = None,
+    schemas: Sequence[str] | None = None,
+    reporter: Reporter | None = None,
+) -> Outcome:
+    """``pgseed.fill``: fill every table of ``url``'s database (any schema) in one transaction.
+
+    ``rows``: rows per table (an int) or per table name (``{"app.users": 500}``);
+    ``config``: a YAML file, a mapping or a ``FillConfig`` (``anyschema/config.py``);
+    ``seed``: the run seed (drawn when None; ``Outcome.seed`` says which).
+    SQLAlchemy-style URLs are accepted as by the CLI. Errors as ``fill``.
+    """
+    from ..dsn import parse
+
+    if isinstance(config, Mapping):
+        try:
+            base = fill_config.FillConfig.model_validate(dict(config))
+        except ValidationError as exc:
+            raise invalid(exc, {}, title="invalid fill config") from exc
+    elif isinstance(config, str):
+        base = fill_config.load(Path(config))
+    else:
+        base = config  # type: ignore[assignment]
+    per_table = dict(rows) if isinstance(rows, Mapping) else None
+    cfg = settings(
+        base,
+        rows=rows if isinstance(rows, int) else None,
+        table_rows=per_table,
+        seed=seed,
+        schemas=schemas,
+    )
+    return fill(parse(url, "url"), cfg, reporter=reporter or Reporter(progress=False))
