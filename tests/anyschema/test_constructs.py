@@ -13,12 +13,12 @@ from typing import Any
 import psycopg
 import pytest
 
-from pgseed.fill import audit
-from pgseed.fill.api import fill, settings
-from pgseed.fill.snapshot import snapshot
+from pgseed.anyschema import audit
+from pgseed.anyschema.api import fill, settings
+from pgseed.anyschema.snapshot import snapshot
 from pgseed.progress import Reporter
 from tests.conftest import query, scalar
-from tests.fill.conftest import SCHEMAS
+from tests.anyschema.conftest import SCHEMAS
 
 pytestmark = pytest.mark.db
 ROWS = 100

@@ -1,4 +1,4 @@
-"""``pgseed fill``: any PostgreSQL schema, read from the live catalog (issue 10).
+"""``pgseed fill`` (package ``pgseed.anyschema``): any PostgreSQL schema, read from the live catalog (issue 10).
 
     model.py     what the catalog says: tables, columns, types, keys, checks
     reflect.py   pg_catalog -> model

@@ -72,8 +72,8 @@ def fill(
     pgseed fill --database-url URL --rows 1000 --rows app.users=50 --dry-run > plan.yaml
     pgseed fill --database-url URL --config plan.yaml
     """
-    from ..fill import api
-    from ..fill.describe import plan_yaml
+    from ..anyschema import api
+    from ..anyschema.describe import plan_yaml
     from ..progress import Reporter
     from ..rng import draw_seed
 
