@@ -57,10 +57,10 @@ def digest(dsn: str) -> dict[str, str]:
 
 def test_same_seed_same_rows_whatever_the_block_size(make_db: Callable[[str], str], monkeypatch: pytest.MonkeyPatch) -> None:
     a, b, c = make_db(SHOP), make_db(SHOP), make_db(SHOP)
-    pgseed.anyschema(a, rows=300, seed=11)
+    pgseed.fill(a, rows=300, seed=11)
     monkeypatch.setattr(run, "BLOCK", 7)
-    pgseed.anyschema(b, rows=300, seed=11)
-    pgseed.anyschema(c, rows=300, seed=12)
+    pgseed.fill(b, rows=300, seed=11)
+    pgseed.fill(c, rows=300, seed=12)
     assert digest(a) == digest(b)
     assert digest(a)["customers"] != digest(c)["customers"]
 
@@ -72,8 +72,8 @@ def test_rows_already_there_are_parents_and_uniques_avoid_them(make_db: Callable
             "INSERT INTO customers (email, tier, created_at, updated_at) "
             "SELECT 'user' || g || '@example.com', 'free', now(), now() FROM generate_series(1, 50) g"
         )
-    out = pgseed.anyschema(dsn, rows=100, seed=5)
-    again = pgseed.anyschema(dsn, rows=100, seed=5)  # same seed on top of its own rows
+    out = pgseed.fill(dsn, rows=100, seed=5)
+    again = pgseed.fill(dsn, rows=100, seed=5)  # same seed on top of its own rows
     assert out.written["public.customers"] == 100 and again.written["public.customers"] == 100
     assert scalar(dsn, "SELECT count(*) FROM customers") == 250
     # orders point at the 50 customers that were there too
@@ -85,7 +85,7 @@ def test_rows_already_there_are_parents_and_uniques_avoid_them(make_db: Callable
 
 def test_link_table_rows_capped_at_parent_combinations(make_db: Callable[[str], str]) -> None:
     dsn = make_db(SHOP)
-    out = pgseed.anyschema(dsn, rows={"customers": 3, "orders": 2, "order_tags": 100}, seed=1)
+    out = pgseed.fill(dsn, rows={"customers": 3, "orders": 2, "order_tags": 100}, seed=1)
     assert out.written["public.order_tags"] == 6
     assert any("order_tags" in n and "6" in n for n in out.notes)
 
@@ -93,7 +93,7 @@ def test_link_table_rows_capped_at_parent_combinations(make_db: Callable[[str], 
 def test_a_failure_rolls_everything_back(make_db: Callable[[str], str]) -> None:
     dsn = make_db(SHOP + "ALTER TABLE order_tags ADD CONSTRAINT never CHECK (tag_id < 0 AND tag_id > 0);")
     with pytest.raises(GenerationError, match="never"):
-        pgseed.anyschema(dsn, rows=20, seed=1)
+        pgseed.fill(dsn, rows=20, seed=1)
     assert scalar(dsn, "SELECT count(*) FROM customers") == 0
     assert scalar(dsn, "SELECT count(*) FROM orders") == 0
 
@@ -101,16 +101,16 @@ def test_a_failure_rolls_everything_back(make_db: Callable[[str], str]) -> None:
 def test_config_names_are_checked_with_did_you_mean(make_db: Callable[[str], str]) -> None:
     dsn = make_db(SHOP)
     with pytest.raises(ConfigError, match="did you mean 'public.customers'"):
-        pgseed.anyschema(dsn, rows={"public.customer": 5})
+        pgseed.fill(dsn, rows={"public.customer": 5})
     with pytest.raises(ConfigError, match="did you mean 'email'"):
-        pgseed.anyschema(dsn, config={"tables": {"customers": {"columns": {"emial": {"null_rate": 0.1}}}}})
+        pgseed.fill(dsn, config={"tables": {"customers": {"columns": {"emial": {"null_rate": 0.1}}}}})
     with pytest.raises(ConfigError, match="did you mean 'orders_customer_id_fkey'"):
-        pgseed.anyschema(dsn, config={"tables": {"orders": {"foreign_keys": {"orders_customer_fkey": {"min": 1, "max": 2}}}}})
+        pgseed.fill(dsn, config={"tables": {"orders": {"foreign_keys": {"orders_customer_fkey": {"min": 1, "max": 2}}}}})
 
 
 def test_config_rules_apply(make_db: Callable[[str], str]) -> None:
     dsn = make_db(SHOP)
-    pgseed.anyschema(
+    pgseed.fill(
         dsn,
         seed=2,
         config={
@@ -136,7 +136,7 @@ def test_refuses_a_database_without_demo_or_test(server_dsn: str) -> None:
     from psycopg.conninfo import make_conninfo
 
     with pytest.raises(SafetyError):
-        pgseed.anyschema(make_conninfo(server_dsn, dbname="postgres"), rows=1)
+        pgseed.fill(make_conninfo(server_dsn, dbname="postgres"), rows=1)
 
 
 def test_cli_dry_run_prints_a_config_that_round_trips(make_db: Callable[[str], str], cli: Any, tmp_path: Path) -> None:
