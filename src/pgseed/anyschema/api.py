@@ -1,4 +1,4 @@
-"""``pgseed.anyschema(url, rows=..., config=...)``: the Python API behind ``pgseed fill``.
+"""``pgseed.fill(url, rows=..., config=...)``: the Python API behind ``pgseed fill``.
 
 One connection, one transaction: the safety checks of every pack (``APP_ENV``,
 ``_demo``/``_test`` names), the per-database run lock, the tables locked, then the
