@@ -27,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..config import invalid, read_yaml
 
@@ -80,6 +80,11 @@ class TableRule(BaseModel):
     columns: dict[str, ColumnRule] = {}
     foreign_keys: dict[str, ForeignKeyRule] = {}
 
+    @field_validator("columns", "foreign_keys", mode="before")
+    @classmethod
+    def _empty(cls, value: object) -> object:
+        return {} if value is None else value  # a key whose entries are all commented out
+
 
 class FillConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -88,6 +93,11 @@ class FillConfig(BaseModel):
     rows: int = Field(100, ge=0)
     schemas: list[str] | None = None
     tables: dict[str, TableRule] = {}
+
+    @field_validator("tables", mode="before")
+    @classmethod
+    def _no_tables(cls, value: object) -> object:
+        return {} if value is None else value
 
 
 def load(path: Path | None, overrides: dict[str, object] | None = None) -> FillConfig:

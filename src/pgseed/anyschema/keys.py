@@ -43,6 +43,8 @@ class KeyStore:
     """Each table's key column values, existing rows first, then this run's rows."""
 
     values: dict[str, dict[str, Values]] = field(default_factory=dict)
+    existing_keys: dict[str, dict[tuple[str, ...], set[tuple[str | None, ...]]]] = field(default_factory=dict)
+    """Per table, the values its existing rows hold for each unique key made of FK columns."""
     dropped: dict[str, set[int]] = field(default_factory=dict)
     """Rows (positions among this run's rows) no consistent parent exists for."""
 
@@ -133,21 +135,20 @@ def assign_foreign_keys(
     store: KeyStore,
     choices: dict[str, FkChoice],
     unique_sets: Sequence[tuple[str, ...]],
-    taken: dict[str, set[tuple[str, ...]]],
+    existing: dict[tuple[str, ...], set[tuple[str | None, ...]]],
 ) -> dict[str, Values]:
     """Values of every FK column of ``table`` for its ``n`` new rows.
 
     ``first`` is the first new row's index (the rows already there); ``unique_sets``
     the unique keys made only of FK columns (distinct parent combinations);
-    ``taken`` the key tuples existing rows already use, per FK name (a 1:1 FK
-    skips parents that already have their child).
+    ``existing`` the values existing rows hold for each such key (a 1:1 FK skips
+    parents that already have their child).
     """
     rows = np.arange(first, first + n, dtype=np.int64)
     out: dict[str, Values] = {}
     dropped = store.dropped.setdefault(table.key, set())
     ordered = sorted(fks, key=lambda f: (-len(f.columns), f.name))
-    combo_fks = _combo_fks(ordered, unique_sets)
-    combo_picks = _combos(seed, table, combo_fks, store, n, taken)
+    combo_picks = _combos(seed, table, combo_groups(ordered, unique_sets, table.key), store, n, existing)
     for fk in ordered:
         cfg = choices.get(fk.name, FkChoice())
         nullable = all(not table.column(c).not_null for c in fk.columns)
@@ -188,56 +189,69 @@ def assign_foreign_keys(
     return out
 
 
-def _combo_fks(fks: Sequence[ForeignKey], unique_sets: Sequence[tuple[str, ...]]) -> list[list[ForeignKey]]:
-    groups = []
+Group = tuple[tuple[str, ...], list[ForeignKey]]
+"""A unique key made only of FK columns, and the FKs that cover it."""
+
+
+def combo_groups(fks: Sequence[ForeignKey], unique_sets: Sequence[tuple[str, ...]], table: str) -> list[Group]:
+    groups: list[Group] = []
     for key in unique_sets:
-        members = [f for f in fks if set(f.columns) <= set(key)]
+        members = [f for f in fks if set(f.columns) <= set(key) and f.ref_table != table]
         covered = {c for f in members for c in f.columns}
-        if members and covered == set(key):
-            groups.append(members)
+        if members and covered == set(key) and not any(set(m.columns) & set(f.columns) for i, m in enumerate(members) for f in members[i + 1 :]):
+            groups.append((tuple(key), members))
     return groups
 
 
 def _combos(
     seed: int,
     table: Table,
-    groups: list[list[ForeignKey]],
+    groups: list[Group],
     store: KeyStore,
     n: int,
-    taken: dict[str, set[tuple[str, ...]]],
+    existing: dict[tuple[str, ...], set[tuple[str | None, ...]]],
 ) -> dict[str, np.ndarray]:
-    """Distinct parent combinations for unique keys made only of FK columns."""
+    """Distinct parent combinations for unique keys made only of FK columns, none of
+    them a combination the table's existing rows already hold."""
     picks: dict[str, np.ndarray] = {}
-    for group in groups:
-        if any(f.name in picks or f.ref_table == table.key for f in group):
+    for key, group in groups:
+        if any(f.name in picks for f in group):
             continue
-        sizes = []
-        pools = []
-        for f in group:
-            parents, _ = _parent_rows(store, f)
-            free = [i for i, p in enumerate(parents) if p not in taken.get(f.name, set())]
-            pools.append(np.asarray(free, dtype=np.int64))
-            sizes.append(len(free))
+        parents = [_parent_rows(store, f)[0] for f in group]
+        sizes = [len(p) for p in parents]
         total = int(np.prod(sizes)) if sizes else 0
-        if total < n:
+        used = existing.get(key, set())
+        codes = distinct_draw(seed, f"{table.key}/{'+'.join(f.name for f in group)}", total, min(total, n + len(used)))
+        idx = []
+        rest = codes.copy()
+        for size in sizes:
+            idx.append(rest % size)
+            rest = rest // size
+        where = {c: (g, f.columns.index(c)) for g, f in enumerate(group) for c in f.columns}
+        keep = []
+        for r in range(len(codes)):
+            tup = tuple(parents[where[c][0]][int(idx[where[c][0]][r])][where[c][1]] for c in key)
+            if tup not in used:
+                keep.append(r)
+                if len(keep) == n:
+                    break
+        if len(keep) < n:
             raise GenerationError(
-                f"{table.key}: only {total} distinct parent combinations exist for "
+                f"{table.key}: only {len(keep)} new distinct parent combinations exist for "
                 f"{', '.join(f.name for f in group)}, fewer than the {n} rows planned (planner bug)"
             )
-        codes = distinct_draw(seed, f"{table.key}/{'+'.join(f.name for f in group)}", total, n)
-        for f, size, pool in zip(group, sizes, pools, strict=True):
-            picks[f.name] = pool[codes % size]
-            codes = codes // size
+        for g, f in enumerate(group):
+            picks[f.name] = idx[g][keep]
     return picks
 
 
-def combinations(store: KeyStore, group: Sequence[ForeignKey], taken: dict[str, set[tuple[str, ...]]]) -> int:
-    """How many distinct parent combinations ``group`` offers (caps a table's rows)."""
+def combinations(store: KeyStore, group: Group, existing: dict[tuple[str, ...], set[tuple[str | None, ...]]]) -> int:
+    """How many new distinct parent combinations ``group`` offers (caps a table's rows)."""
+    key, fks = group
     total = 1
-    for f in group:
-        parents, _ = _parent_rows(store, f)
-        total *= sum(1 for p in parents if p not in taken.get(f.name, set()))
-    return total
+    for f in fks:
+        total *= len(_parent_rows(store, f)[0])
+    return max(0, total - len(existing.get(key, set())))
 
 
 def _agree(

@@ -62,6 +62,57 @@ def name_pairs(columns: Sequence[ColumnPlan]) -> list[Pair]:
     return out
 
 
+def created_column(columns: Sequence[ColumnPlan]) -> ColumnPlan | None:
+    """The column that says when a row was created (``created_at``, ``createdAt``,
+    ``created_on``...), if the table has exactly one of a time or epoch type."""
+    found = [c for c in columns if _stem(c.column) == "created" and _kind(c.type) in ("ts", "date", "int")]
+    return found[0] if len(found) == 1 else None
+
+
+def after_parent(
+    child: ColumnPlan,
+    values: list[str | None],
+    parent_times: Sequence[str | None],
+    rows: np.ndarray,
+    seed: int,
+) -> list[str | None]:
+    """A child created before its parent is moved to a random time after it."""
+    kind = _kind(child.type)
+    if kind is None:
+        return values
+    u = rng.hashed_uniform(seed, f"{child.table}/{child.column}/after-parent", rows, np.zeros(len(rows), np.int64))
+    out: list[str | None] = []
+    for i, (v, p) in enumerate(zip(values, parent_times, strict=True)):
+        if v is None or p is None or not _before(kind, v, p):
+            out.append(v)
+        else:
+            out.append(_shift(kind, child.type, p, float(u[i]), False) or v)
+    return out
+
+
+def _before(kind: str, a: str, b: str) -> bool:
+    try:
+        if kind == "int":
+            return int(a) < int(b)
+        if kind == "date":
+            return np.datetime64(a[:10], "D") < np.datetime64(b[:10], "D")
+        return _instant(a) < _instant(b)
+    except ValueError:
+        return False
+
+
+def _instant(text: str) -> np.datetime64:
+    m = _OFFSET.search(text)
+    naive = text[: m.start()] if m else text
+    when = np.datetime64(naive.replace(" ", "T"), "us")
+    if m and m.group(1) != "Z":
+        sign = -1 if m.group(1)[0] == "+" else 1
+        digits = m.group(1)[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
+        when = when + np.timedelta64(sign * minutes, "m")
+    return when
+
+
 def _kind(t: PgType) -> str | None:
     if t.base in ("timestamp", "timestamptz"):
         return "ts"

@@ -32,7 +32,7 @@ from ..pg import Conn
 from ..progress import Reporter
 from . import relations, values
 from .graph import DEFERRABLE, HARD, NULLABLE
-from .keys import KeyStore, assign_foreign_keys, combinations
+from .keys import KeyStore, assign_foreign_keys, combinations, combo_groups
 from .model import ColumnPlan, Table
 from .plan import Plan, TablePlan
 from .probe import CheckProbe
@@ -114,6 +114,9 @@ def draw_own_keys(conn: Conn | None, plan: Plan, store: KeyStore, *, reserve: bo
         existing = _existing(conn, tp.table, sorted(refs[key])) if conn is not None else {c: [] for c in refs[key]}
         for c, vals in existing.items():
             store.put(key, c, list(vals))
+        for u in plan.fk_only.get(key, []):
+            held = _existing(conn, tp.table, list(u)) if conn is not None else {c: [] for c in u}
+            store.existing_keys.setdefault(key, {})[u] = set(zip(*(held[c] for c in u), strict=True))
         first = tp.table.rows
         for c in own:
             col = tp.table.column(c)
@@ -141,13 +144,16 @@ def draw_foreign_keys(plan: Plan, store: KeyStore) -> dict[str, dict[str, list[s
         if not fks:
             fk_values[key] = {}
             continue
-        taken: dict[str, set[tuple[str, ...]]] = {}
-        for group in _groups(fks, unique_sets):
-            room = combinations(store, group, taken)
+        existing = {u: store.existing_keys.get(key, {}).get(u, set()) for u in unique_sets}
+        for group in combo_groups(fks, unique_sets, key):
+            room = combinations(store, group, existing)
             if room < tp.rows:
-                tp.notes.append(f"{' x '.join(f.ref_table for f in group)}: {room} distinct parent combination(s) for a unique key: {room} row(s)")
+                tp.notes.append(
+                    f"{' x '.join(f.ref_table for f in group[1])}: {room} new distinct parent "
+                    f"combination(s) for the unique key ({', '.join(group[0])}): {room} row(s)"
+                )
                 tp.rows = room
-        vals = assign_foreign_keys(plan.seed, tp.table, fks, tp.rows, tp.table.rows, store, tp.fk_choices, unique_sets, taken)
+        vals = assign_foreign_keys(plan.seed, tp.table, fks, tp.rows, tp.table.rows, store, tp.fk_choices, unique_sets, existing)
         for c, v in vals.items():
             if c in plan_refs(plan, key):
                 prior = store.column(key, c) or []
@@ -168,15 +174,6 @@ def plan_refs(plan: Plan, key: str) -> set[str]:
     return referenced_columns(plan)[key]
 
 
-def _groups(fks: Sequence, unique_sets: Sequence[tuple[str, ...]]) -> list[list]:  # type: ignore[type-arg]
-    groups = []
-    for u in unique_sets:
-        members = [f for f in fks if set(f.columns) <= set(u) and f.ref_table != f.columns]
-        if members and {c for f in members for c in f.columns} == set(u):
-            groups.append(members)
-    return groups
-
-
 class Filler:
     """Steps 4-6 on one connection, inside the caller's transaction."""
 
@@ -188,14 +185,40 @@ class Filler:
         self.result = FillResult()
         self.dropped_fks: list[tuple[str, str, str]] = []
         self.pending: dict[str, dict[str, list[str | None]]] = {}
+        self.times: dict[str, list[str | None]] = {}
+        """Per FK target with a created-at column: its values, existing rows first."""
         """Per child of a nullable cycle edge: its primary key and the FK values to set."""
 
     def ident(self, key: str) -> sql.Identifier:
         t = self.plan.tables[key].table
         return sql.Identifier(t.schema, t.name)
 
+    def read_times(self) -> None:
+        targets = {fk.ref_table for tp in self.plan.tables.values() for fk in tp.table.foreign_keys}
+        for key in targets & set(self.plan.tables):
+            tp = self.plan.tables[key]
+            col = relations.created_column(list(tp.columns.values()))
+            if col is not None:
+                self.times[key] = list(_existing(self.conn, tp.table, [col.column])[col.column])
+
+    def parent_times(self, tp: TablePlan, block: dict[str, list[str | None]], n: int) -> list[str | None] | None:
+        """For each row, the latest created-at of its parents (None where unknown)."""
+        latest: list[str | None] | None = None
+        for fk in tp.table.foreign_keys:
+            times = self.times.get(fk.ref_table)
+            if times is None or fk.ref_table == tp.table.key:
+                continue
+            keys = [self.store.column(fk.ref_table, c) for c in fk.ref_columns]
+            if any(k is None for k in keys):
+                continue
+            lookup = dict(zip(zip(*keys, strict=True), times, strict=False))  # type: ignore[arg-type]
+            mine = [lookup.get(tuple(block[c][i] for c in fk.columns)) for i in range(n)]
+            latest = mine if latest is None else [b if a is None else a for a, b in zip(mine, latest, strict=True)]
+        return latest
+
     def run(self) -> FillResult:
         plan, conn = self.plan, self.conn
+        self.read_times()
         draw_own_keys(conn, plan, self.store)
         fk_values = draw_foreign_keys(plan, self.store)
         for edge in plan.order.waiting:
@@ -267,6 +290,10 @@ class Filler:
             if probe is not None:
                 self.redraw(tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs)
             keep = [i for i in range(hi - lo) if (lo + i) not in dropped]
+            if key in self.times:
+                col = relations.created_column(cols)
+                assert col is not None
+                self.times[key].extend(None if (lo + i) in dropped else block[col.column][i] for i in range(hi - lo))
             if waiting_null and tp.table.primary_key is not None:
                 pending = self.pending.setdefault(key, {})
                 for c in (*tp.table.primary_key.columns, *sorted(waiting_null)):
@@ -312,6 +339,11 @@ class Filler:
         if tp.disjoint:
             for c in tp.disjoint:
                 block[c] = disjoint_ranges(tp.columns[c], rows)
+        created = relations.created_column(cols)
+        if created is not None and created.column not in fk_vals:
+            parents = self.parent_times(tp, block, hi - lo)
+            if parents is not None:
+                block[created.column] = relations.after_parent(created, block[created.column], parents, rows % FAR, self.plan.seed)
         relations.apply(pairs, tp.columns, block, rows % FAR, self.plan.seed, key)
         return block
 
