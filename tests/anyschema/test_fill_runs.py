@@ -177,3 +177,20 @@ def test_cli_bad_input_exit_codes(make_db: Callable[[str], str], cli: Any, args:
     assert result.exit_code == code, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_output_files_hold_what_the_database_would_get(make_db: Callable[[str], str], cli: Any, tmp_path: Path, fmt: str) -> None:
+    dsn = make_db(SHOP)
+    out = tmp_path / "files"
+    result = cli("fill", "--database-url", dsn, "--rows", "20", "--seed", "3", "--output", str(out), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [f"public.{t}.{fmt}" for t in ("customers", "order_tags", "orders")]
+    assert scalar(dsn, "SELECT count(*) FROM customers") == 0  # the database is unchanged
+    # the same rows as a fill into the empty database
+    pgseed.fill(dsn, rows=20, seed=3)
+    if fmt == "csv":
+        lines = (out / "public.customers.csv").read_text().splitlines()
+        assert len(lines) == 21
+        first_email = lines[1].split(",")[1]
+        assert scalar(dsn, "SELECT email FROM customers ORDER BY id LIMIT 1") == first_email

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg
@@ -24,6 +24,7 @@ from ..progress import Reporter
 from ..rng import draw_seed
 from ..safety import open_target, production_guard
 from . import config as fill_config
+from .model import Schema
 from .plan import Plan, build
 from .reflect import reflect
 from .run import Filler, FillResult
@@ -201,3 +202,48 @@ def fill_database(
         schemas=schemas,
     )
     return fill(parse(url, "url"), cfg, reporter=reporter or Reporter(progress=False))
+
+
+def export(
+    dsn: str,
+    cfg: fill_config.FillConfig,
+    directory: Path,
+    fmt: str,
+    *,
+    reporter: Reporter | None = None,
+) -> Outcome:
+    """``pgseed fill --output DIR --format F``: the rows a fill of ``dsn``'s schema would
+    write into empty tables, as one file per table (``schema.table.csv|json|parquet``).
+
+    The database is only read (its catalog, and CHECKs tested in temporary tables, all
+    rolled back); nothing in it changes, so any database name is accepted. The files
+    appear all together or not at all (``sinks.FileSink``).
+    """
+    import sqlalchemy as sa
+
+    from ..sinks import FileSink
+
+    seed = cfg.seed if cfg.seed is not None else draw_seed()
+    reporter = reporter or Reporter()
+    target = open_target(dsn, write=False, create=False)
+    conn = target.conn
+    try:
+        schema = reflect(conn, cfg.schemas)
+        empty = Schema({k: replace(t, rows=0) for k, t in schema.tables.items()})
+        plan = build(empty, cfg, seed)
+        engine = sa.create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(dsn))
+        metadata = sa.MetaData()
+        with engine.connect() as sa_conn:
+            for name in sorted({tp.table.schema for tp in plan.tables.values()}):
+                metadata.reflect(sa_conn, schema=name, only=[tp.table.name for tp in plan.tables.values() if tp.table.schema == name])
+        engine.dispose()
+        tables = {k: metadata.tables[k] for k in plan.tables}
+        columns = {k: list(tp.columns) for k, tp in plan.tables.items()}
+        with FileSink(directory, fmt, tables, columns, reporter) as sink:
+            result = Filler(conn, plan, reporter, sink=sink).run()
+            written, seconds = dict(sink.written), dict(sink.seconds)
+    finally:
+        with contextlib.suppress(psycopg.Error):
+            conn.rollback()
+        conn.close()
+    return Outcome(seed, written, seconds, {}, result.notes, plan.skipped)

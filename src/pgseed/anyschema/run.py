@@ -29,17 +29,18 @@ from psycopg import sql
 from ..encode import encode_rows
 from ..errors import GenerationError
 from ..pg import Conn
+from ..load import Sink
 from ..progress import Reporter
 from . import relations, values
 from .graph import DEFERRABLE, HARD, NULLABLE
-from .keys import KeyStore, assign_foreign_keys, combinations, combo_groups
+from .keyphase import INTS, existing_values, draw_foreign_keys, draw_own_keys
+from .keys import KeyStore
 from .model import ColumnPlan, Table
 from .plan import Plan, TablePlan
 from .probe import CheckProbe
 
 BLOCK = 10_000
 RETRIES = 25
-_INTS = ("int2", "int4", "int8")
 FAR = 1 << 40
 """Row indices from here on are redraws: never an index a first draw uses."""
 
@@ -52,133 +53,14 @@ class FillResult:
     notes: list[str] = field(default_factory=list)
 
 
-def ident(key: str, schema: dict[str, Table]) -> sql.Identifier:
-    t = schema[key]
-    return sql.Identifier(t.schema, t.name)
-
-
-def referenced_columns(plan: Plan) -> dict[str, set[str]]:
-    """Per table, the columns some FK points at (its drawn keys)."""
-    out: dict[str, set[str]] = {k: set() for k in plan.tables}
-    for tp in plan.tables.values():
-        for fk in tp.table.foreign_keys:
-            if fk.ref_table in out:
-                out[fk.ref_table].update(fk.ref_columns)
-    return out
-
-
-def _existing(conn: Conn, table: Table, columns: Sequence[str]) -> dict[str, list[str | None]]:
-    if not columns or table.rows == 0:
-        return {c: [] for c in columns}
-    rows = conn.execute(
-        sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
-            sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns),
-            sql.Identifier(table.schema, table.name),
-            sql.SQL(", ").join(sql.Identifier(c) for c in columns),
-        )
-    ).fetchall()
-    return {c: [r[i] for r in rows] for i, c in enumerate(columns)}
-
-
-def _sequence_start(conn: Conn, table: Table, column: str, sequence: str | None) -> int:
-    """The first id this run may use: past max(column) and the sequence's last value."""
-    row = conn.execute(
-        sql.SQL("SELECT max({}) FROM {}").format(sql.Identifier(column), sql.Identifier(table.schema, table.name))
-    ).fetchone()
-    start = int(row[0]) + 1 if row and row[0] is not None else 1
-    if sequence:
-        seq = conn.execute(sql.SQL("SELECT last_value, is_called FROM {}").format(sql.SQL(sequence))).fetchone()
-        if seq is not None:
-            start = max(start, int(seq[0]) + (1 if seq[1] else 0))
-    return start
-
-
-def _is_serial_key(tp: TablePlan, column: str) -> bool:
-    col = tp.table.column(column)
-    rule = tp.columns[column].rule
-    return (
-        col.type.base in _INTS
-        and col.type.domain is None
-        and rule.low is None and rule.high is None and not rule.choices and rule.constant is None
-    )
-
-
-def draw_own_keys(conn: Conn | None, plan: Plan, store: KeyStore, *, reserve: bool = True) -> None:
-    """Step 3a: the referenced columns that are not FK columns, for every table."""
-    refs = referenced_columns(plan)
-    for key, tp in plan.tables.items():
-        pk = tp.table.primary_key.columns if tp.table.primary_key else ()
-        refs[key] |= {c for c in pk if c in tp.columns}
-        refs[key] |= {c.name for c in tp.table.columns if c.sequence and c.name in tp.columns and _is_serial_key(tp, c.name)}
-        own = sorted(c for c in refs[key] if c not in tp.fk_columns)
-        existing = _existing(conn, tp.table, sorted(refs[key])) if conn is not None else {c: [] for c in refs[key]}
-        for c, vals in existing.items():
-            store.put(key, c, list(vals))
-        for u in plan.fk_only.get(key, []):
-            held = _existing(conn, tp.table, list(u)) if conn is not None else {c: [] for c in u}
-            store.existing_keys.setdefault(key, {})[u] = set(zip(*(held[c] for c in u), strict=True))
-        first = tp.table.rows
-        for c in own:
-            col = tp.table.column(c)
-            if _is_serial_key(tp, c):
-                start = _sequence_start(conn, tp.table, c, col.sequence) if conn is not None else 1
-                new: list[str | None] = [str(start + i) for i in range(tp.rows)]
-                if reserve and conn is not None and col.sequence and tp.rows:
-                    # Reserve the ids now: a trigger or default that calls nextval() during
-                    # the load (an audit table's serial) must not hand out one of them.
-                    conn.execute("SELECT setval(%s::regclass, %s, true)", [col.sequence, start + tp.rows - 1])
-            else:
-                cp = tp.columns[c]
-                cp = replace(cp, rule=replace(cp.rule, unique=True, null_rate=0.0))
-                new = values.generate(cp, np.arange(first, first + tp.rows, dtype=np.int64), plan.seed)
-            store.put(key, c, list(store.column(key, c) or []) + new)
-
-
-def draw_foreign_keys(plan: Plan, store: KeyStore) -> dict[str, dict[str, list[str | None]]]:
-    """Step 3b: FK columns, parents first; caps link tables at their parent combinations."""
-    fk_values: dict[str, dict[str, list[str | None]]] = {}
-    for key in plan.order.tables:
-        tp = plan.tables[key]
-        fks = [fk for fk in tp.table.foreign_keys if fk.ref_table in plan.tables or fk.ref_table == key]
-        unique_sets = plan.fk_only.get(key, [])
-        if not fks:
-            fk_values[key] = {}
-            continue
-        existing = {u: store.existing_keys.get(key, {}).get(u, set()) for u in unique_sets}
-        for group in combo_groups(fks, unique_sets, key):
-            room = combinations(store, group, existing)
-            if room < tp.rows:
-                tp.notes.append(
-                    f"{' x '.join(f.ref_table for f in group[1])}: {room} new distinct parent "
-                    f"combination(s) for the unique key ({', '.join(group[0])}): {room} row(s)"
-                )
-                tp.rows = room
-        vals = assign_foreign_keys(plan.seed, tp.table, fks, tp.rows, tp.table.rows, store, tp.fk_choices, unique_sets, existing)
-        for c, v in vals.items():
-            if c in plan_refs(plan, key):
-                prior = store.column(key, c) or []
-                store.put(key, c, prior[: tp.table.rows] + v)
-        fk_values[key] = vals
-        dropped = store.dropped.get(key, set())
-        if dropped:
-            tp.notes.append(f"{len(dropped)} row(s) dropped: no parent agrees with every FK")
-            for c in plan_refs(plan, key):
-                col = store.column(key, c)
-                if col is not None:
-                    for r in dropped:
-                        col[tp.table.rows + r] = None
-    return fk_values
-
-
-def plan_refs(plan: Plan, key: str) -> set[str]:
-    return referenced_columns(plan)[key]
-
-
 class Filler:
     """Steps 4-6 on one connection, inside the caller's transaction."""
 
-    def __init__(self, conn: Conn, plan: Plan, reporter: Reporter) -> None:
+    def __init__(self, conn: Conn, plan: Plan, reporter: Reporter, sink: Sink | None = None) -> None:
         self.conn = conn
+        self.sink = sink
+        """Files instead of the database (``--output``): rows as an empty database
+        would get them; FK values written directly, nothing changed in the database."""
         self.plan = plan
         self.reporter = reporter
         self.store = KeyStore()
@@ -199,7 +81,7 @@ class Filler:
             tp = self.plan.tables[key]
             col = relations.created_column(list(tp.columns.values()))
             if col is not None:
-                self.times[key] = list(_existing(self.conn, tp.table, [col.column])[col.column])
+                self.times[key] = list(existing_values(self.conn, tp.table, [col.column])[col.column])
 
     def parent_times(self, tp: TablePlan, block: dict[str, list[str | None]], n: int) -> list[str | None] | None:
         """For each row, the latest created-at of its parents (None where unknown)."""
@@ -218,9 +100,17 @@ class Filler:
 
     def run(self) -> FillResult:
         plan, conn = self.plan, self.conn
-        self.read_times()
-        draw_own_keys(conn, plan, self.store)
+        if self.sink is None:
+            self.read_times()
+        draw_own_keys(conn, plan, self.store, reserve=self.sink is None, empty=self.sink is not None)
         fk_values = draw_foreign_keys(plan, self.store)
+        if self.sink is not None:
+            self.reporter.begin({k: tp.rows for k, tp in plan.tables.items()})
+            for key in plan.order.tables:
+                self.load_table(plan.tables[key], fk_values.get(key, {}))
+            self.reporter.end()
+            self.result.notes.extend(f"{tp.table.key}: {n}" for tp in plan.tables.values() for n in tp.notes)
+            return self.result
         for edge in plan.order.waiting:
             if edge.kind == DEFERRABLE:
                 conn.execute(sql.SQL("SET CONSTRAINTS {} DEFERRED").format(sql.Identifier(self.plan.tables[edge.child].table.schema, edge.fk.name)))
@@ -273,7 +163,11 @@ class Filler:
         if tp.rows == 0:
             return
         cols = self.columns_of(tp)
-        waiting_null = {c for e in self.plan.order.waiting if e.child == key and e.kind == NULLABLE for c in e.fk.columns}
+        waiting_null = (
+            set()
+            if self.sink is not None
+            else {c for e in self.plan.order.waiting if e.child == key and e.kind == NULLABLE for c in e.fk.columns}
+        )
         pairs = relations.name_pairs(cols) + [
             relations.Pair(r.left, r.right, r.op == ">") if r.op in (">", ">=") else relations.Pair(r.right, r.left, r.op == "<")
             for r in tp.relations
@@ -301,11 +195,14 @@ class Filler:
                     pending.setdefault(c, []).extend(src[i] for i in keep)
             data = encode_rows([[block[c.column][i] for i in keep] for c in cols])
             started = time.perf_counter()
-            try:
-                with self.conn.cursor().copy(stmt) as cp:
-                    cp.write(data)
-            except psycopg.Error as exc:
-                raise GenerationError(f"COPY into {key} failed: {str(exc).strip()}") from exc
+            if self.sink is not None:
+                self.sink.copy(key, data, len(keep))
+            else:
+                try:
+                    with self.conn.cursor().copy(stmt) as cp:
+                        cp.write(data)
+                except psycopg.Error as exc:
+                    raise GenerationError(f"COPY into {key} failed: {str(exc).strip()}") from exc
             self.result.seconds[key] += time.perf_counter() - started
             self.result.written[key] += len(keep)
             self.reporter.advance(key, len(keep))
@@ -431,7 +328,7 @@ class Filler:
         users: dict[str, list[tuple[str, str]]] = {}
         for key, tp in self.plan.tables.items():
             for col in tp.table.columns:
-                if col.sequence and col.type.base in _INTS:
+                if col.sequence and col.type.base in INTS:
                     users.setdefault(col.sequence, []).append((key, col.name))
         for seq, cols in users.items():
             parts = [

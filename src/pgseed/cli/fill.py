@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
-from .options import apply, target_options
+from .options import apply, output_options, target_options
 from .shell import PgseedCommand, reproduce, resolve_dsn
 
 
@@ -64,6 +64,8 @@ def fill(
     dry_run: bool,
     database_url: str | None,
     embedded: bool,
+    output: Path | None,
+    fmt: str,
 ) -> None:
     """Fill every table of any PostgreSQL schema: FK order, keys, CHECKs, one transaction.
 
@@ -71,6 +73,7 @@ def fill(
     pgseed fill --database-url postgresql://localhost/app_test --rows 100
     pgseed fill --database-url URL --rows 1000 --rows app.users=50 --dry-run > plan.yaml
     pgseed fill --database-url URL --config plan.yaml
+    pgseed fill --database-url URL --output fixtures/ --format parquet
     """
     from ..anyschema import api
     from ..anyschema.describe import plan_yaml
@@ -86,6 +89,16 @@ def fill(
         schemas=_schemas(schema, all_schemas),
     )
     dsn = resolve_dsn(database_url, embedded, "pgseed_fill_demo")
+    if output is not None:
+        if dry_run:
+            raise ConfigError("--output with --dry-run: drop one (--dry-run prints the plan, --output writes files).")
+        if cfg.seed is None:
+            cfg = cfg.model_copy(update={"seed": draw_seed()})
+            click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
+        reporter = Reporter()
+        out = api.export(dsn, cfg, output, fmt, reporter=reporter)
+        reporter.summary(out.written, out.seconds, f"rows written to {output} ({fmt})")
+        return
     if dry_run:
         p = api.preview(dsn, cfg)
         click.echo(plan_yaml(p.plan, p.dbname, p.samples), nl=False)
@@ -105,4 +118,4 @@ def fill(
         click.echo(f"sequence {seq} moved on: next value {nxt}")
 
 
-fill = apply(fill, target_options("pgseed_fill_demo"))  # type: ignore[assignment]
+fill = apply(fill, [*target_options("pgseed_fill_demo"), *output_options()])  # type: ignore[assignment]
