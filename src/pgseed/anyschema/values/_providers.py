@@ -1,0 +1,366 @@
+"""Providers: text that looks like what a column's name says (email, city, phone...).
+
+``provider_for`` reads a column's name as words (snake_case and camelCase) and
+returns a provider name, but only one that fits the column's type: the type always
+wins over the name. A bigint ``created_at`` gets ``epoch`` (seconds), a text one
+``iso_timestamp``; a timestamptz ``created_at`` gets nothing (its type already makes
+timestamps), and an inet ``ip`` gets nothing either.
+
+Each text provider is a function ``(keyed, rows) -> list[str]`` built from the
+shipped pools; providers for ordered types (``epoch``, ``latitude``, ``longitude``,
+``year``, ``age``) are default bounds, applied where the rule gives none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from pgseed.anyschema.model import PgType
+from pgseed.anyschema.values import _ordered
+from pgseed.anyschema.values._keys import Keyed
+from pgseed.anyschema.values._pools import pick, words
+
+Texts = list[str]
+Maker = Callable[[Keyed, np.ndarray], Texts]
+
+STRING_BASES = frozenset({"text", "varchar", "bpchar", "citext", "name"})
+_INT_BASES = frozenset({"int2", "int4", "int8"})
+_NUMBER_BASES = frozenset({"int2", "int4", "int8", "numeric", "float4", "float8"})
+
+
+def _hex(k: Keyed, purpose: str, rows: np.ndarray, chars: int) -> Texts:
+    parts = [k.bits(f"{purpose}/{j}", rows) for j in range((chars + 15) // 16)]
+    joined = [
+        "".join(f"{int(x):016x}" for x in t) for t in zip(*[p.tolist() for p in parts], strict=True)
+    ]
+    return [s[:chars] for s in joined]
+
+
+def _lower_slug(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+
+
+def _email(k: Keyed, rows: np.ndarray) -> Texts:
+    first = pick(k, "first", rows, "first_name")
+    last = pick(k, "last", rows, "last_name")
+    dom = pick(k, "domain", rows, "domain_word")
+    tld = pick(k, "tld", rows, "tld")
+    return [
+        f"{_lower_slug(f)}.{_lower_slug(la)}@{d}.{t}"
+        for f, la, d, t in zip(first, last, dom, tld, strict=True)
+    ]
+
+
+def _full_name(k: Keyed, rows: np.ndarray) -> Texts:
+    first = pick(k, "first", rows, "first_name")
+    last = pick(k, "last", rows, "last_name")
+    return [f"{f} {la}" for f, la in zip(first, last, strict=True)]
+
+
+def _user_name(k: Keyed, rows: np.ndarray) -> Texts:
+    first = pick(k, "first", rows, "first_name")
+    last = pick(k, "last", rows, "last_name")
+    return [f"{_lower_slug(f)[:1]}{_lower_slug(la)}" for f, la in zip(first, last, strict=True)]
+
+
+def _phone(k: Keyed, rows: np.ndarray) -> Texts:
+    n = k.below("phone", rows, 10**10).tolist()
+    return [f"+1-{200 + x // 10**7 % 800:03d}-{x // 10**4 % 1000:03d}-{x % 10**4:04d}" for x in n]
+
+
+def _url(k: Keyed, rows: np.ndarray) -> Texts:
+    dom = pick(k, "domain", rows, "domain_word")
+    tld = pick(k, "tld", rows, "tld")
+    path = pick(k, "path", rows, "word")
+    return [f"https://{d}.{t}/{p.lower()}" for d, t, p in zip(dom, tld, path, strict=True)]
+
+
+def _domain(k: Keyed, rows: np.ndarray) -> Texts:
+    dom = pick(k, "domain", rows, "domain_word")
+    tld = pick(k, "tld", rows, "tld")
+    return [f"{d}.{t}" for d, t in zip(dom, tld, strict=True)]
+
+
+def _slug(k: Keyed, rows: np.ndarray) -> Texts:
+    return [_lower_slug(w) for w in words(k, "slug", rows, 3)]
+
+
+def _ipv4(k: Keyed, rows: np.ndarray) -> Texts:
+    v = k.below("ip", rows, 1 << 32).tolist()
+    return [f"{x >> 24}.{x >> 16 & 255}.{x >> 8 & 255}.{x & 255}" for x in v]
+
+
+def _sentence(k: Keyed, rows: np.ndarray) -> Texts:
+    return [w[:1].upper() + w[1:] + "." for w in words(k, "sentence", rows, 5)]
+
+
+def _paragraph(k: Keyed, rows: np.ndarray) -> Texts:
+    s = [_sentence(Keyed(k.seed, k.table, f"{k.column}/{j}"), rows) for j in range(3)]
+    return [" ".join(t) for t in zip(*s, strict=True)]
+
+
+def _iso_timestamp(k: Keyed, rows: np.ndarray) -> Texts:
+    sp = _ordered.Span(_ordered.WINDOW_LO_US // 10**6, _ordered.WINDOW_HI_US // 10**6, True)
+    sec = _ordered.draw(k, rows, sp, False).astype(np.int64)
+    text = np.datetime_as_string(sec.astype("datetime64[s]"), unit="s").tolist()
+    return [s + "Z" for s in text]
+
+
+def _iso_date(k: Keyed, rows: np.ndarray) -> Texts:
+    return [s[:10] for s in _iso_timestamp(k, rows)]
+
+
+def _pool(name: str) -> Maker:
+    return lambda k, rows: pick(k, name, rows, name)
+
+
+def _hex_maker(chars: int) -> Maker:
+    return lambda k, rows: _hex(k, "hex", rows, chars)
+
+
+def _uuid(k: Keyed, rows: np.ndarray) -> Texts:
+    h = _hex(k, "uuid", rows, 32)
+    return [f"{s[:8]}-{s[8:12]}-4{s[13:16]}-a{s[17:20]}-{s[20:]}" for s in h]
+
+
+def _hex_color(k: Keyed, rows: np.ndarray) -> Texts:
+    return ["#" + s for s in _hex(k, "color", rows, 6)]
+
+
+TEXT: dict[str, Maker] = {
+    "email": _email,
+    "first_name": _pool("first_name"),
+    "last_name": _pool("last_name"),
+    "name": _full_name,
+    "user_name": _user_name,
+    "city": _pool("city"),
+    "country": _pool("country"),
+    "country_code": _pool("country_code"),
+    "phone_number": _phone,
+    "url": _url,
+    "domain_name": _domain,
+    "slug": _slug,
+    "ipv4": _ipv4,
+    "user_agent": _pool("user_agent"),
+    "currency_code": _pool("currency_code"),
+    "locale": _pool("locale"),
+    "timezone": _pool("timezone"),
+    "mime_type": _pool("mime_type"),
+    "sentence": _sentence,
+    "paragraph": _paragraph,
+    "company": _pool("company"),
+    "street_address": _pool("street_address"),
+    "postcode": _pool("postcode"),
+    "color_name": _pool("color_name"),
+    "hex_color": _hex_color,
+    "job": _pool("job"),
+    "sha256": _hex_maker(64),
+    "password": _hex_maker(64),
+    "token": _hex_maker(32),
+    "uuid4": _uuid,
+    "iso_timestamp": _iso_timestamp,
+    "iso_date": _iso_date,
+    "word": _pool("word"),
+}
+
+# Providers of ordered types: the (low, high) they put on a column whose rule has none.
+BOUNDS: dict[str, tuple[str, str]] = {
+    "epoch": ("1577836800", "1767225599"),  # the default window, 2020-01-01 .. 2025-12-31
+    "epoch_ms": ("1577836800000", "1767225599999"),
+    "latitude": ("-90", "90"),
+    "longitude": ("-180", "180"),
+    "year": ("1990", "2025"),
+    "age": ("18", "90"),
+}
+
+ALIASES = {
+    "full_name": "name",
+    "username": "user_name",
+    "phone": "phone_number",
+    "zip": "postcode",
+    "postal_code": "postcode",
+    "address": "street_address",
+    "currency": "currency_code",
+    "ip": "ipv4",
+    "ipv4_address": "ipv4",
+    "text": "paragraph",
+    "color": "color_name",
+    "hash": "sha256",
+    "uuid": "uuid4",
+    "lat": "latitude",
+    "lng": "longitude",
+    "lon": "longitude",
+}
+
+
+def known() -> tuple[str, ...]:
+    return tuple(sorted({*TEXT, *BOUNDS}))
+
+
+def resolve(name: str) -> str:
+    return ALIASES.get(name, name)
+
+
+# -- name heuristics --------------------------------------------------------------
+
+# A name ending in one of these (or starting with created/updated/...) holds a point
+# in time. "time" alone is left out: response_time, run_time are durations.
+_TIME_WORDS = frozenset(
+    {"at", "timestamp", "ts", "date", "datetime", "on", "dob", "birthday", "birthdate"}
+)
+_TIME_FIRST = frozenset({"created", "updated", "modified", "deleted", "inserted", "published"})
+
+
+def words_of(column: str) -> list[str]:
+    """``userEmail`` / ``email_address`` / ``createdAt`` / ``HTTPStatus`` -> lowercase words."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", column)
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
+    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+
+
+# (words that must all appear, provider), first match wins; more specific first.
+_TEXT_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("email",), "email"),
+    (("mail",), "email"),
+    (("user", "agent"), "user_agent"),
+    (("useragent",), "user_agent"),
+    (("first", "name"), "first_name"),
+    (("firstname",), "first_name"),
+    (("given", "name"), "first_name"),
+    (("last", "name"), "last_name"),
+    (("lastname",), "last_name"),
+    (("surname",), "last_name"),
+    (("family", "name"), "last_name"),
+    (("user", "name"), "user_name"),
+    (("username",), "user_name"),
+    (("login",), "user_name"),
+    (("handle",), "user_name"),
+    (("nickname",), "user_name"),
+    (("full", "name"), "name"),
+    (("fullname",), "name"),
+    (("display", "name"), "name"),
+    (("country", "code"), "country_code"),
+    (("country", "iso"), "country_code"),
+    (("country",), "country"),
+    (("city",), "city"),
+    (("town",), "city"),
+    (("phone",), "phone_number"),
+    (("mobile",), "phone_number"),
+    (("tel",), "phone_number"),
+    (("telephone",), "phone_number"),
+    (("fax",), "phone_number"),
+    (("url",), "url"),
+    (("uri",), "url"),
+    (("website",), "url"),
+    (("homepage",), "url"),
+    (("link",), "url"),
+    (("href",), "url"),
+    (("avatar",), "url"),
+    (("slug",), "slug"),
+    (("domain",), "domain_name"),
+    (("hostname",), "domain_name"),
+    (("ip",), "ipv4"),
+    (("ipv4",), "ipv4"),
+    (("currency",), "currency_code"),
+    (("locale",), "locale"),
+    (("language",), "locale"),
+    (("lang",), "locale"),
+    (("timezone",), "timezone"),
+    (("time", "zone"), "timezone"),
+    (("tz",), "timezone"),
+    (("mime",), "mime_type"),
+    (("content", "type"), "mime_type"),
+    (("media", "type"), "mime_type"),
+    (("mimetype",), "mime_type"),
+    (("company",), "company"),
+    (("organization",), "company"),
+    (("organisation",), "company"),
+    (("employer",), "company"),
+    (("street",), "street_address"),
+    (("address",), "street_address"),
+    (("postal",), "postcode"),
+    (("postcode",), "postcode"),
+    (("zip",), "postcode"),
+    (("zipcode",), "postcode"),
+    (("hex", "color"), "hex_color"),
+    (("color",), "color_name"),
+    (("colour",), "color_name"),
+    (("password",), "password"),
+    (("passwd",), "password"),
+    (("hash",), "sha256"),
+    (("digest",), "sha256"),
+    (("checksum",), "sha256"),
+    (("token",), "token"),
+    (("secret",), "token"),
+    (("api", "key"), "token"),
+    (("uuid",), "uuid4"),
+    (("guid",), "uuid4"),
+    (("job",), "job"),
+    (("occupation",), "job"),
+    (("title",), "sentence"),
+    (("headline",), "sentence"),
+    (("subject",), "sentence"),
+    (("description",), "paragraph"),
+    (("body",), "paragraph"),
+    (("bio",), "paragraph"),
+    (("summary",), "paragraph"),
+    (("about",), "paragraph"),
+    (("comment",), "paragraph"),
+    (("notes",), "paragraph"),
+    (("note",), "paragraph"),
+    (("content",), "paragraph"),
+    (("message",), "paragraph"),
+)
+
+_NUMBER_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("lat",), "latitude"),
+    (("latitude",), "latitude"),
+    (("lng",), "longitude"),
+    (("lon",), "longitude"),
+    (("long",), "longitude"),
+    (("longitude",), "longitude"),
+)
+
+
+def _is_time_name(w: list[str]) -> bool:
+    if not w:
+        return False
+    return w[-1] in _TIME_WORDS or w[0] in _TIME_FIRST
+
+
+def _match(rules: tuple[tuple[tuple[str, ...], str], ...], w: list[str]) -> str | None:
+    have = set(w)
+    joined = "".join(w)
+    for need, provider in rules:
+        if all(x in have for x in need) or (len(need) > 1 and "".join(need) == joined):
+            return provider
+    return None
+
+
+def provider_for(column: str, type: PgType) -> str | None:
+    """The provider a column's name suggests, if its type can hold it; else None."""
+    if type.kind == "e" or type.is_array or type.kind in ("r", "m"):
+        return None
+    w = words_of(column)
+    base = type.base
+    if _is_time_name(w):
+        if base in ("int8", "int4"):
+            return "epoch_ms" if w[-1] == "ms" or "millis" in w else "epoch"
+        if base in STRING_BASES:
+            day = {"date", "dob", "birthday", "birthdate", "on", "day"} & set(w)
+            return "iso_date" if day and "time" not in w else "iso_timestamp"
+        return None
+    if base in _NUMBER_BASES:
+        found = _match(_NUMBER_RULES, w)
+        if found:
+            return found
+        if base in _INT_BASES and w and w[-1] in ("year", "age"):
+            return w[-1]
+        return None
+    if base in STRING_BASES:
+        # A bare "name" is a person's; product_name, file_name are left to the type.
+        return "name" if w == ["name"] else _match(_TEXT_RULES, w)
+    return None
