@@ -15,10 +15,11 @@ import pytest
 from psycopg import sql
 
 from pgseed.fill.checks import Parsed, Relation, parse_checks
-from pgseed.fill.model import Check, Column, PgType, Rule, Table, UniqueKey
-from tests.conftest import drop_database, dsn_for
+from pgseed.fill.model import PgType, Rule, Table
+from tests.fill.checks_support import conn, reflect
 
 pytestmark = pytest.mark.db
+__all__ = ["conn"]  # the module-scoped database fixture
 
 COLUMNS = """
     id int PRIMARY KEY, x int, x8 bigint, n numeric(10,2), f float8, s text, v varchar(20),
@@ -26,57 +27,6 @@ COLUMNS = """
     "Weird Col" int, u uuid, starts_at timestamptz, ends_at timestamptz,
     min_qty int, max_qty int, d2 date, ts2 timestamp, g int GENERATED ALWAYS AS (x * 2) STORED
 """
-
-
-@pytest.fixture(scope="module")
-def conn(server_dsn: str) -> Iterator[psycopg.Connection[Any]]:
-    name = "pgseed_checks_test"
-    drop_database(server_dsn, name)
-    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with psycopg.connect(dsn_for(server_dsn, name), autocommit=True) as c:
-            c.execute("SET TimeZone = 'UTC'")
-            c.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'ecstatic')")
-            yield c
-    finally:
-        drop_database(server_dsn, name)
-
-
-def reflect(c: psycopg.Connection[Any], table: str) -> Table:
-    """A minimal catalog read (the real one is fill/reflect.py): enough for the parser."""
-    oid = c.execute("SELECT %s::regclass::oid", [table]).fetchone()[0]  # type: ignore[index]
-    cols = []
-    for name, base, kind, cat, typmod, labels, notnull, generated in c.execute(
-        """SELECT a.attname, COALESCE(bt.typname, t.typname), COALESCE(bt.typtype, t.typtype),
-                  COALESCE(bt.typcategory, t.typcategory), a.atttypmod,
-                  ARRAY(SELECT enumlabel::text FROM pg_enum e
-                        WHERE e.enumtypid = COALESCE(bt.oid, t.oid) ORDER BY enumsortorder),
-                  a.attnotnull, a.attgenerated <> ''
-           FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-           LEFT JOIN pg_type bt ON bt.oid = NULLIF(t.typbasetype, 0)
-           WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""",
-        [oid],
-    ):
-        length = typmod - 4 if base in ("varchar", "bpchar") and typmod > 0 else None
-        ptype = PgType(base, base, kind, cat, length=length, labels=tuple(labels))
-        cols.append(Column(name, ptype, notnull, generated=generated))
-    checks = tuple(
-        Check(name, definition.removeprefix("CHECK "), ())
-        for name, definition in c.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s AND contype = 'c' ORDER BY conname",
-            [oid],
-        )
-    )
-    pk = c.execute(
-        """SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_constraint k
-           JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey)
-           WHERE k.conrelid = %s AND k.contype = 'p'""",
-        [oid],
-    ).fetchone()[0]  # type: ignore[index]
-    key = UniqueKey("pk", tuple(pk), primary=True) if pk else None
-    return Table("public", table, oid, tuple(cols), primary_key=key, checks=checks)
 
 
 @dataclass
@@ -141,6 +91,7 @@ CASES: dict[str, Case] = {
         "x = ANY ('{4,5}'::int[])", {"x": {"choices": ("4", "5")}}, outside={"x": ["6"]}
     ),
     "in-one": Case("s IN ('only')", {"s": {"constant": "only"}}, outside={"s": ["other"]}),
+    "int-in-fraction": Case("x IN (1, 2.5)", {"x": {"constant": "1"}}, outside={"x": ["2", "3"]}),
     "eq-const": Case("x = 7", {"x": {"constant": "7"}}, outside={"x": ["8"]}),
     "or-equalities": Case(
         "x = 1 OR x = 2 OR x = 3", {"x": {"choices": ("1", "2", "3")}}, outside={"x": ["4"]}
@@ -317,6 +268,24 @@ def test_parses_what_postgres_prints(parsed_case: tuple[Case, Parsed, Table]) ->
     assert parsed.one_row == (table.name == "t_one_row")
     for r in parsed.residual:
         assert r.name == "k"
+        assert set(r.columns) <= set(parsed.rules)
+
+
+@pytest.mark.parametrize("parsed_case", [n for n, c in CASES.items() if c.residual], indirect=True)
+def test_residual_is_sql_postgres_runs(
+    conn: psycopg.Connection[Any], parsed_case: tuple[Case, Parsed, Table]
+) -> None:
+    """The engine tests residuals in PostgreSQL, so each must be an expression it runs,
+    over exactly the columns it names."""
+    _case, parsed, table = parsed_case
+    assert parsed.residual
+    for r in parsed.residual:
+        assert r.columns, r
+        conn.execute(
+            sql.SQL("SELECT count(*) FROM {} WHERE NOT ({})").format(
+                sql.Identifier(table.name), sql.SQL(r.expression)
+            )
+        )
 
 
 def _inside(

@@ -91,8 +91,10 @@ def key_of(column: Column, lit: Lit) -> Any:
             value = TEMPORAL[base](lit.text)
         except ValueError:
             return None  # infinity, BC dates: left to PostgreSQL
-        if base == "timestamptz" and value.tzinfo is None:
-            return None  # its instant depends on the session's TimeZone
+        if base != "date" and (value.tzinfo is None) != (base == "timestamp" or base == "time"):
+            # A timestamptz without an offset depends on the session's TimeZone; an
+            # offset on a timestamp or time is not that type's literal.
+            return None
         return value
     if fam == "text":
         return lit.text.rstrip(" ") if base == "bpchar" else lit.text
@@ -131,6 +133,11 @@ class Merge:
                 self.residual.add(f.source)
         facts = [f for f in facts if f.source not in self.residual]
         self._start_choices(rule)
+        if self.choices is not None and any(c[1] is None for c in self.choices):
+            # Starting choices that are not literals of the type cannot be compared:
+            # they stay as given and the CHECK is tested in PostgreSQL.
+            self.residual |= {f.source for f in facts}
+            return rule
         for f in facts:
             if f.term.kind == "in":
                 self._keep(f, {key_of(self.column, v) for v in f.term.values})
@@ -159,9 +166,13 @@ class Merge:
         if None in keys:
             self.residual.add(fact.source)
             return
+        if self.family == "int":
+            # x = 2.5 holds for no integer: such a choice is dropped, not rounded.
+            keys = {k for k in keys if k == k.to_integral_value()}
         if self.choices is None:
             texts = {key_of(self.column, v): v.text for v in fact.term.values}
-            self.choices = [(self._text(k, texts[k]), k, None) for k in _ordered(fact, self)]
+            ordered = [k for k in _ordered(fact, self) if k in keys]
+            self.choices = [(self._text(k, texts[k]), k, None) for k in ordered]
         else:
             self.choices = [c for c in self.choices if c[1] in keys]
         if not self.choices:
