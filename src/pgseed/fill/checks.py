@@ -16,7 +16,7 @@ constraints, for the engine to report with a fix.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .check_merge import Fact, Merge, cast_ok, family
@@ -24,6 +24,7 @@ from .check_terms import (
     Link,
     Unparsed,
     as_decimal,
+    bare,
     columns_of,
     conjuncts,
     deparse,
@@ -128,8 +129,10 @@ def parse_domain(type: PgType, start: Rule) -> DomainParsed:
     value = Column("value", type, type.domain_not_null)
     checks = tuple(Check(name, text, ("value",)) for text in type.domain_checks)
     table = Table("", name, 0, (value,), checks=checks)
+    if type.domain_not_null:
+        start = replace(start, null_rate=0.0)
     parsed = parse_checks(table, {"value": start})
-    residual = tuple(c.expression for c in parsed.residual)
+    residual = tuple(bare(c.expression) for c in parsed.residual)
     return DomainParsed(parsed.rules["value"], residual, parsed.conflicts)
 
 
