@@ -15,10 +15,11 @@ import pytest
 from psycopg import sql
 
 from pgseed.anyschema.checks import Parsed, Relation, parse_checks
-from pgseed.anyschema.model import Check, Column, PgType, Rule, Table, UniqueKey
-from tests.conftest import drop_database, dsn_for
+from pgseed.anyschema.model import PgType, Rule, Table
+from tests.anyschema.checks_support import conn, reflect
 
 pytestmark = pytest.mark.db
+__all__ = ["conn"]  # the module-scoped database fixture
 
 COLUMNS = """
     id int PRIMARY KEY, x int, x8 bigint, n numeric(10,2), f float8, s text, v varchar(20),
@@ -26,57 +27,6 @@ COLUMNS = """
     "Weird Col" int, u uuid, starts_at timestamptz, ends_at timestamptz,
     min_qty int, max_qty int, d2 date, ts2 timestamp, g int GENERATED ALWAYS AS (x * 2) STORED
 """
-
-
-@pytest.fixture(scope="module")
-def conn(server_dsn: str) -> Iterator[psycopg.Connection[Any]]:
-    name = "pgseed_checks_test"
-    drop_database(server_dsn, name)
-    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        with psycopg.connect(dsn_for(server_dsn, name), autocommit=True) as c:
-            c.execute("SET TimeZone = 'UTC'")
-            c.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'ecstatic')")
-            yield c
-    finally:
-        drop_database(server_dsn, name)
-
-
-def reflect(c: psycopg.Connection[Any], table: str) -> Table:
-    """A minimal catalog read (the real one is fill/reflect.py): enough for the parser."""
-    oid = c.execute("SELECT %s::regclass::oid", [table]).fetchone()[0]  # type: ignore[index]
-    cols = []
-    for name, base, kind, cat, typmod, labels, notnull, generated in c.execute(
-        """SELECT a.attname, COALESCE(bt.typname, t.typname), COALESCE(bt.typtype, t.typtype),
-                  COALESCE(bt.typcategory, t.typcategory), a.atttypmod,
-                  ARRAY(SELECT enumlabel::text FROM pg_enum e
-                        WHERE e.enumtypid = COALESCE(bt.oid, t.oid) ORDER BY enumsortorder),
-                  a.attnotnull, a.attgenerated <> ''
-           FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-           LEFT JOIN pg_type bt ON bt.oid = NULLIF(t.typbasetype, 0)
-           WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""",
-        [oid],
-    ):
-        length = typmod - 4 if base in ("varchar", "bpchar") and typmod > 0 else None
-        ptype = PgType(base, base, kind, cat, length=length, labels=tuple(labels))
-        cols.append(Column(name, ptype, notnull, generated=generated))
-    checks = tuple(
-        Check(name, definition.removeprefix("CHECK "), ())
-        for name, definition in c.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s AND contype = 'c' ORDER BY conname",
-            [oid],
-        )
-    )
-    pk = c.execute(
-        """SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_constraint k
-           JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey)
-           WHERE k.conrelid = %s AND k.contype = 'p'""",
-        [oid],
-    ).fetchone()[0]  # type: ignore[index]
-    key = UniqueKey("pk", tuple(pk), primary=True) if pk else None
-    return Table("public", table, oid, tuple(cols), primary_key=key, checks=checks)
 
 
 @dataclass
@@ -98,171 +48,172 @@ CASES: dict[str, Case] = {
     "const-left": Case("0 < n", {"n": {"low": "0", "low_inclusive": False}}, outside={"n": ["0"]}),
     "lt-numeric": Case(
         "n < 99.5", {"n": {"high": "99.5", "high_inclusive": False}}, outside={"n": ["99.5"]}
-    ),  # fmt: skip
+    ),
     "int-vs-decimal": Case(
         "x > 0.5 AND x <= 9.7", {"x": {"low": "1", "high": "9"}}, outside={"x": ["0", "10"]}
-    ),  # fmt: skip
+    ),
     "cast-column": Case("x::numeric > 2", {"x": {"low": "3"}}, outside={"x": ["2"]}),
     "numeric-cast-both": Case(
         "(n)::numeric >= (1)::numeric", {"n": {"low": "1"}}, outside={"n": ["0.99"]}
-    ),  # fmt: skip
+    ),
     "between": Case(
         "x BETWEEN 1 AND 10", {"x": {"low": "1", "high": "10"}}, outside={"x": ["0", "11"]}
-    ),  # fmt: skip
+    ),
     "between-numeric": Case(
         "n BETWEEN 0 AND 1", {"n": {"low": "0", "high": "1"}}, outside={"n": ["-0.01", "1.01"]}
-    ),  # fmt: skip
+    ),
     "float-big": Case(
         "f > 1e10",
         {"f": {"low": "10000000000", "low_inclusive": False}},
         outside={"f": ["10000000000"]},
-    ),  # fmt: skip
+    ),
     "bigint-range": Case(
         "x8 >= 1000000000000 AND x8 < 2000000000000",
         {"x8": {"low": "1000000000000", "high": "1999999999999"}},
         outside={"x8": ["999999999999", "2000000000000"]},
-    ),  # fmt: skip
+    ),
     "tightest-wins": Case(
         "x > 1 AND x > 5 AND x >= 3 AND x < 100 AND x <= 50",
         {"x": {"low": "6", "high": "50"}},
         outside={"x": ["5", "51"]},
-    ),  # fmt: skip
+    ),
     "quoted-ident": Case(
         '"Weird Col" > 0', {"Weird Col": {"low": "1"}}, outside={"Weird Col": ["0"]}
-    ),  # fmt: skip
+    ),
     "in-text": Case(
         "s IN ('a', 'b', 'c')", {"s": {"choices": ("a", "b", "c")}}, outside={"s": ["d"]}
-    ),  # fmt: skip
+    ),
     "in-varchar": Case(
         "v IN ('red', 'green')", {"v": {"choices": ("red", "green")}}, outside={"v": ["blue"]}
-    ),  # fmt: skip
+    ),
     "in-int": Case("x IN (1, 2, 3)", {"x": {"choices": ("1", "2", "3")}}, outside={"x": ["4"]}),
     "any-literal": Case(
         "x = ANY ('{4,5}'::int[])", {"x": {"choices": ("4", "5")}}, outside={"x": ["6"]}
-    ),  # fmt: skip
+    ),
     "in-one": Case("s IN ('only')", {"s": {"constant": "only"}}, outside={"s": ["other"]}),
+    "int-in-fraction": Case("x IN (1, 2.5)", {"x": {"constant": "1"}}, outside={"x": ["2", "3"]}),
     "eq-const": Case("x = 7", {"x": {"constant": "7"}}, outside={"x": ["8"]}),
     "or-equalities": Case(
         "x = 1 OR x = 2 OR x = 3", {"x": {"choices": ("1", "2", "3")}}, outside={"x": ["4"]}
-    ),  # fmt: skip
+    ),
     "in-and-range": Case(
         "x IN (1, 5, 10) AND x > 2", {"x": {"choices": ("5", "10")}}, outside={"x": ["1"]}
-    ),  # fmt: skip
+    ),
     "in-intersect": Case(
         "s IN ('a', 'b') AND s IN ('b', 'c', 'a')",
         {"s": {"choices": ("a", "b")}},
         outside={"s": ["c"]},
-    ),  # fmt: skip
+    ),
     "enum-in": Case(
         "m IN ('ok', 'happy')", {"m": {"choices": ("ok", "happy")}}, outside={"m": ["sad"]}
-    ),  # fmt: skip
+    ),
     "enum-ne": Case(
         "m <> 'sad'", {"m": {"choices": ("ok", "happy", "ecstatic")}}, outside={"m": ["sad"]}
-    ),  # fmt: skip
+    ),
     "enum-order": Case(
         "m >= 'happy'", {"m": {"choices": ("happy", "ecstatic")}}, outside={"m": ["ok"]}
-    ),  # fmt: skip
+    ),
     "not-in-int": Case(
         "x NOT IN (1, 2) AND x > 0 AND x < 4",
         {"x": {"low": "1", "high": "3"}},
         residual=1,
         outside={"x": ["1", "2"]},
-    ),  # fmt: skip
+    ),
     "not-paren-in": Case(
         "NOT (m IN ('sad', 'ok'))", {"m": {"choices": ("happy", "ecstatic")}}, outside={"m": ["ok"]}
-    ),  # fmt: skip
+    ),
     "not-in-choices": Case(
         "s IN ('a', 'b', 'c') AND s NOT IN ('b')",
         {"s": {"choices": ("a", "c")}},
         outside={"s": ["b"]},
-    ),  # fmt: skip
+    ),
     "ne-outside-range": Case("x > 10 AND x <> 0", {"x": {"low": "11"}}, outside={"x": ["10"]}),
     "not-gt": Case("NOT (x > 5)", {"x": {"high": "5"}}, outside={"x": ["6"]}),
     "bool-col": Case("b", {"b": {"constant": "true"}}, outside={"b": ["false"]}),
     "bool-not": Case("NOT b", {"b": {"constant": "false"}}, outside={"b": ["true"]}),
     "bool-is-true": Case(
         "b IS TRUE", {"b": {"constant": "true", "null_rate": 0.0}}, outside={"b": ["false"]}
-    ),  # fmt: skip
+    ),
     "length-eq": Case(
         "length(v) = 3", {"v": {"min_length": 3, "max_length": 3}}, outside={"v": ["ab", "abcd"]}
-    ),  # fmt: skip
+    ),
     "char-length": Case(
         "char_length(s) <= 5 AND char_length(s) > 1",
         {"s": {"min_length": 2, "max_length": 5}},
         outside={"s": ["a", "abcdef"]},
-    ),  # fmt: skip
+    ),
     "length-between": Case(
         "length(s) BETWEEN 2 AND 4",
         {"s": {"min_length": 2, "max_length": 4}},
         outside={"s": ["a", "abcde"]},
-    ),  # fmt: skip
+    ),
     "nonempty": Case("v <> ''", {"v": {"min_length": 1}}, outside={"v": [""]}),
     "regex": Case(
         "ch ~ '^[A-Z]{3}$'",
         {"ch": {"pattern": "^[A-Z]{3}$"}},
         outside={"ch": ["abc"]},
         samples={"ch": ["ABC", "XYZ"]},
-    ),  # fmt: skip
+    ),
     "regex-icase": Case(
         "s ~* '^[a-z]+@[a-z]+$'",
         {"s": {"pattern": "^[a-z]+@[a-z]+$"}},
         outside={"s": ["no-at"]},
         samples={"s": ["a@b", "xy@zz"]},
-    ),  # fmt: skip
+    ),
     "like": Case(
         "s LIKE 'ab%'",
         {"s": {"pattern": "^ab.*$"}},
         outside={"s": ["ba"]},
         samples={"s": ["ab", "abc"]},
-    ),  # fmt: skip
+    ),
     "length-and-regex": Case(
         "length(v) = 2 AND v ~ '^[a-z]+$'",
         {"v": {"min_length": 2, "max_length": 2, "pattern": "^[a-z]+$"}},
         outside={"v": ["A1"]},
         samples={"v": ["ab", "zz"]},
-    ),  # fmt: skip
+    ),
     "not-null": Case("s IS NOT NULL", {"s": {"null_rate": 0.0}}),
     "null-or-range": Case("x IS NULL OR x > 0", {"x": {"low": "1"}}, outside={"x": ["0"]}),
     "range-or-null": Case(
         "(x > 0 AND x < 10) OR x IS NULL",
         {"x": {"low": "1", "high": "9"}},
         outside={"x": ["0", "10"]},
-    ),  # fmt: skip
+    ),
     "date-range": Case(
         "d >= '2020-01-01' AND d < '2030-01-01'",
         {"d": {"low": "2020-01-01", "high": "2030-01-01", "high_inclusive": False}},
         outside={"d": ["2019-12-31", "2030-01-01"]},
-    ),  # fmt: skip
+    ),
     "timestamp": Case(
         "ts > '2020-01-01'",
         {"ts": {"low": "2020-01-01 00:00:00", "low_inclusive": False}},
         outside={"ts": ["2020-01-01 00:00:00"]},
-    ),  # fmt: skip
+    ),
     "timestamptz": Case(
         "tz >= '2020-01-01 00:00+02'",
         {"tz": {"low": "2019-12-31 22:00:00+00"}},
         outside={"tz": ["2019-12-31 21:59:59+00"]},
-    ),  # fmt: skip
+    ),
     "interval": Case(
         "iv > '1 hour'",
         {"iv": {"low": "01:00:00", "low_inclusive": False}},
         outside={"iv": ["00:59:00"]},
-    ),  # fmt: skip
+    ),
     "uuid-eq": Case(
         "u = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'",
         {"u": {"constant": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"}},
         outside={"u": ["b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"]},
-    ),  # fmt: skip
+    ),
     "one-row": Case("id = 1", {"id": {"constant": "1"}}, outside={"id": ["2"]}),
     # column against column
     "ends-after-starts": Case(
         "ends_at > starts_at", relations=(Relation("ends_at", ">", "starts_at"),)
-    ),  # fmt: skip
+    ),
     "max-ge-min": Case("max_qty >= min_qty", relations=(Relation("max_qty", ">=", "min_qty"),)),
     "plus-interval": Case(
         "starts_at + interval '1 day' <= ends_at",
         relations=(Relation("ends_at", ">=", "starts_at", "1 day"),),
-    ),  # fmt: skip
+    ),
     "date-plus-days": Case("d2 >= d + 7", relations=(Relation("d2", ">=", "d", "7"),)),
     "int-minus": Case(
         "max_qty - 2 > min_qty", relations=(Relation("min_qty", "<", "max_qty", "-2"),)
@@ -281,7 +232,7 @@ CASES: dict[str, Case] = {
     "mixed-types": Case("d >= ts2", residual=1),
     "partly-captured": Case(
         "x > 0 AND lower(s) = s", {"x": {"low": "1"}}, residual=1, outside={"x": ["0"]}
-    ),  # fmt: skip
+    ),
     "null-or-notnull": Case("x IS NULL OR (x IS NOT NULL AND x > 0)", residual=1),
     "ne-text-bpchar": Case("ch <> ''", residual=1),
 }
@@ -317,6 +268,24 @@ def test_parses_what_postgres_prints(parsed_case: tuple[Case, Parsed, Table]) ->
     assert parsed.one_row == (table.name == "t_one_row")
     for r in parsed.residual:
         assert r.name == "k"
+        assert set(r.columns) <= set(parsed.rules)
+
+
+@pytest.mark.parametrize("parsed_case", [n for n, c in CASES.items() if c.residual], indirect=True)
+def test_residual_is_sql_postgres_runs(
+    conn: psycopg.Connection[Any], parsed_case: tuple[Case, Parsed, Table]
+) -> None:
+    """The engine tests residuals in PostgreSQL, so each must be an expression it runs,
+    over exactly the columns it names."""
+    _case, parsed, table = parsed_case
+    assert parsed.residual
+    for r in parsed.residual:
+        assert r.columns, r
+        conn.execute(
+            sql.SQL("SELECT count(*) FROM {} WHERE NOT ({})").format(
+                sql.Identifier(table.name), sql.SQL(r.expression)
+            )
+        )
 
 
 def _inside(
@@ -407,7 +376,8 @@ def test_relations_hold(
     conn: psycopg.Connection[Any], parsed_case: tuple[Case, Parsed, Table]
 ) -> None:
     """``left op right + offset``, drawn on the edge: the edge passes, one step past it fails."""
-    case, parsed, table = parsed_case
+    _case, parsed, table = parsed_case
+    assert parsed.relations
     for rel in parsed.relations:
         t = table.column(rel.right).type.base
         offset = "0" if rel.offset is None else rel.offset
@@ -418,10 +388,14 @@ def test_relations_hold(
                 "INSERT INTO {t} (id, {r}, {l}) SELECT 1, v, v + {o} + {d} * {u} "
                 "FROM (SELECT %s::{ty} AS v) s"
             ).format(
-                t=sql.Identifier(table.name), r=sql.Identifier(rel.right),
-                l=sql.Identifier(rel.left), o=sql.SQL(offset_sql), d=sql.Literal(delta),
-                u=sql.SQL(UNIT[t]), ty=sql.SQL(t),
-            )  # fmt: skip
+                t=sql.Identifier(table.name),
+                r=sql.Identifier(rel.right),
+                l=sql.Identifier(rel.left),
+                o=sql.SQL(offset_sql),
+                d=sql.Literal(delta),
+                u=sql.SQL(UNIT[t]),
+                ty=sql.SQL(t),
+            )
             if passes:
                 with conn.transaction(force_rollback=True):
                     conn.execute(stmt, [BASE[t]])

@@ -87,14 +87,23 @@ class Unparsed(Exception):
     """The expression is not one of the forms read here."""
 
 
-def parse_expression(text: str) -> Any:
-    """The AST of a CHECK's expression (``CHECK (...)`` and a trailing ``NOT VALID``
-    or ``NO INHERIT`` allowed); raises Unparsed."""
+def bare(text: str) -> str:
+    """A CHECK's expression without ``CHECK`` and a trailing ``NOT VALID`` / ``NO INHERIT``:
+    ``pg_get_constraintdef`` prints them, an expression evaluated in SQL has none."""
     body = text.strip()
-    body = re.sub(r"\s+(NOT VALID|NO INHERIT)\s*$", "", body)
-    body = re.sub(r"\s+(NOT VALID|NO INHERIT)\s*$", "", body)
-    if body.upper().startswith("CHECK"):
+    while True:
+        trimmed = re.sub(r"\s+(NOT VALID|NO INHERIT|NOT ENFORCED|ENFORCED)$", "", body)
+        if trimmed == body:
+            break
+        body = trimmed
+    if re.match(r"(?i)CHECK\s*\(", body):
         body = body[5:].strip()
+    return body
+
+
+def parse_expression(text: str) -> Any:
+    """The AST of a CHECK's expression (see ``bare``); raises Unparsed."""
+    body = bare(text)
     try:
         statements = parse_sql(f"SELECT 1 WHERE {body}")
     except ParseError as exc:
