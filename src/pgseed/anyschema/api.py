@@ -8,7 +8,7 @@ plan and the load (``run.py``). Anything that fails rolls all of it back.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from ..progress import Reporter
 from ..rng import draw_seed
 from ..safety import open_target, production_guard
 from . import config as fill_config
-from .model import Schema
+from .model import ColumnPlan, Schema
 from .plan import Plan, build
 from .reflect import reflect
 from .run import Filler, FillResult
@@ -69,6 +69,23 @@ def settings(
     return fill_config.load(config, overrides)
 
 
+def server_accepts(conn: Conn) -> Callable[[ColumnPlan, str], bool]:
+    """``plan.Accepts`` for ``conn``'s server: casts one sample value per type, once."""
+    seen: dict[str, bool] = {}
+
+    def accepts(cp: ColumnPlan, sample: str) -> bool:
+        if cp.type.name not in seen:
+            try:
+                with conn.transaction():
+                    conn.execute(sql.SQL("SELECT %s::{}").format(sql.SQL(cp.type.name)), [sample])
+                seen[cp.type.name] = True
+            except psycopg.Error:
+                seen[cp.type.name] = False
+        return seen[cp.type.name]
+
+    return accepts
+
+
 def _lock(conn: Conn, plan: Plan) -> None:
     if not plan.tables:
         return
@@ -104,7 +121,7 @@ def preview(dsn: str, cfg: fill_config.FillConfig, samples: int = 3) -> Preview:
     try:
         conn.execute("SET TRANSACTION READ ONLY")
         seed = cfg.seed if cfg.seed is not None else draw_seed()
-        plan = build(reflect(conn, cfg.schemas), cfg, seed)
+        plan = build(reflect(conn, cfg.schemas), cfg, seed, server_accepts(conn))
         rows = Filler(conn, plan, Reporter(progress=False)).samples(samples)
         return Preview(plan, rows, target.dbname)
     finally:
@@ -138,7 +155,7 @@ def fill(
     try:
         locks.hold_run(conn, target.dbname, reporter)
         conn.execute("SET temp_buffers = '256MB'")
-        plan = build(reflect(conn, cfg.schemas), cfg, seed)
+        plan = build(reflect(conn, cfg.schemas), cfg, seed, server_accepts(conn))
         _lock(conn, plan)
         filler = Filler(conn, plan, reporter)
         result = filler.run()
@@ -230,7 +247,7 @@ def export(
     try:
         schema = reflect(conn, cfg.schemas)
         empty = Schema({k: replace(t, rows=0) for k, t in schema.tables.items()})
-        plan = build(empty, cfg, seed)
+        plan = build(empty, cfg, seed, server_accepts(conn))
         engine = sa.create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(dsn))
         metadata = sa.MetaData()
         with engine.connect() as sa_conn:

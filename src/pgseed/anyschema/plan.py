@@ -18,6 +18,7 @@ table, an enum-valued unique column, the parent combinations of a link table).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
@@ -100,8 +101,8 @@ def _from_config(rule: Rule, cfg: ColumnRule) -> Rule:
         rule = replace(rule, pattern=cfg.regex, choices=())
     if cfg.provider is not None:
         rule = replace(rule, provider=cfg.provider)
-    if cfg.constant is not None:
-        rule = replace(rule, constant=_text(cfg.constant))
+    if cfg.constant is not None:  # every row gets it, unless a null rate says otherwise
+        rule = replace(rule, constant=_text(cfg.constant), null_rate=0.0)
     if cfg.null_rate is not None:
         rule = replace(rule, null_rate=cfg.null_rate)
     return rule
@@ -217,17 +218,24 @@ def _unique_rules(table: Table, rules: dict[str, Rule], fk_cols: set[str]) -> li
     return fk_only
 
 
-def _supported(cp: ColumnPlan) -> bool:
+Accepts = Callable[[ColumnPlan, str], bool]
+"""Whether the server takes a sample value for a column's type (an ``xml`` column on a
+server built without libxml takes none)."""
+
+
+def _supported(cp: ColumnPlan, accepts: Accepts | None) -> bool:
     if cp.rule.constant is not None or cp.rule.null_rate >= 1.0:
         return True
     try:
-        values.generate(replace(cp, rule=replace(cp.rule, null_rate=0.0)), np.arange(1, dtype=np.int64), 0)
+        sample = values.generate(replace(cp, rule=replace(cp.rule, null_rate=0.0)), np.arange(1, dtype=np.int64), 0)
     except values.Unsupported:
         return False
-    return True
+    return accepts is None or sample[0] is None or accepts(cp, sample[0])
 
 
-def plan_table(table: Table, cfg: FillConfig, rule_cfg: TableRule | None, order: Order) -> tuple[TablePlan, list[tuple[str, ...]], bool]:
+def plan_table(
+    table: Table, cfg: FillConfig, rule_cfg: TableRule | None, order: Order, accepts: Accepts | None = None
+) -> tuple[TablePlan, list[tuple[str, ...]], bool]:
     rules, residual = _base_rules(table)
     parsed = check_rules.parse_checks(table, rules)
     if parsed.conflicts:
@@ -275,7 +283,7 @@ def plan_table(table: Table, cfg: FillConfig, rule_cfg: TableRule | None, order:
         if c.generated:
             continue
         cp = ColumnPlan(table.key, c.name, c.type, rules[c.name])
-        if c.name not in fk_cols and c.name not in sql_columns and not _supported(cp):
+        if c.name not in fk_cols and c.name not in sql_columns and not _supported(cp, accepts):
             if c.default is not None or c.identity:
                 notes.append(f"{c.name}: no generator for type {c.type.name}: left to its default")
                 continue
@@ -323,7 +331,7 @@ def cap_rows(plan: TablePlan, one_row: bool) -> None:
             plan.rows = room
 
 
-def build(schema: Schema, cfg: FillConfig, seed: int) -> Plan:
+def build(schema: Schema, cfg: FillConfig, seed: int, accepts: Accepts | None = None) -> Plan:
     """The plan for ``schema`` under ``cfg``; ConfigError (exit 2) names any unknown
     table, column or FK in the config, with a did-you-mean."""
     rules_by_table: dict[str, TableRule] = {}
@@ -335,7 +343,7 @@ def build(schema: Schema, cfg: FillConfig, seed: int) -> Plan:
     plans: dict[str, TablePlan] = {}
     fk_only: dict[str, list[tuple[str, ...]]] = {}
     for key in order.tables:
-        plan, only, one_row = plan_table(tables[key], cfg, rules_by_table.get(key), order)
+        plan, only, one_row = plan_table(tables[key], cfg, rules_by_table.get(key), order, accepts)
         cap_rows(plan, one_row)
         plans[key] = plan
         fk_only[key] = only
