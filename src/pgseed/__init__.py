@@ -55,7 +55,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from .anyschema.api import fill_database as fill
+    from .anyschema.api import fill_database as fill  # noqa: F401
     from .checks import Check as Check
     from .engine import DryRun as DryRun
     from .engine import RunResult as RunResult

@@ -17,8 +17,8 @@ from pgseed.anyschema import audit
 from pgseed.anyschema.api import fill, settings
 from pgseed.anyschema.snapshot import snapshot
 from pgseed.progress import Reporter
-from tests.conftest import query, scalar
 from tests.anyschema.conftest import SCHEMAS
+from tests.conftest import query, scalar
 
 pytestmark = pytest.mark.db
 ROWS = 100
@@ -68,7 +68,9 @@ def test_sequences_ahead_and_an_application_insert_works(filled: dict[str, Any])
         ).fetchone()
         assert new_user is not None and new_user[0] > ROWS
         c.execute("INSERT INTO app.content (kind, created_at, prompt) VALUES ('auto', now(), 'p')")
-        c.execute('INSERT INTO "Odd Schema"."User Account" ("E-mail", "createdAt", "updatedAt") VALUES (\'x@y.z\', now(), now())')
+        c.execute(
+            'INSERT INTO "Odd Schema"."User Account" ("E-mail", "createdAt", "updatedAt") VALUES (\'x@y.z\', now(), now())'
+        )
         c.rollback()
 
 
@@ -107,17 +109,27 @@ def test_composite_keys_and_fk_to_a_non_pk_unique_key(filled: dict[str, Any]) ->
         "WHERE p.tenant_id IS NULL",
     )
     assert orphans == 0
-    assert scalar(dsn, "SELECT count(*) FROM app.tasks t WHERE NOT EXISTS (SELECT 1 FROM app.tenants WHERE slug = t.tenant_slug)") == 0
+    assert (
+        scalar(
+            dsn,
+            "SELECT count(*) FROM app.tasks t WHERE NOT EXISTS (SELECT 1 FROM app.tenants WHERE slug = t.tenant_slug)",
+        )
+        == 0
+    )
 
 
 def test_pk_that_is_an_fk_has_one_child_per_parent(filled: dict[str, Any]) -> None:
     dsn = filled["dsn"]
-    assert scalar(dsn, "SELECT count(DISTINCT user_id) FROM app.user_profiles") == count(dsn, "app.user_profiles")
+    assert scalar(dsn, "SELECT count(DISTINCT user_id) FROM app.user_profiles") == count(
+        dsn, "app.user_profiles"
+    )
 
 
 def test_self_reference_points_at_earlier_rows(filled: dict[str, Any]) -> None:
     dsn = filled["dsn"]
-    assert scalar(dsn, "SELECT count(*) FROM app.categories WHERE parent_id > id OR root_id > id") == 0
+    assert (
+        scalar(dsn, "SELECT count(*) FROM app.categories WHERE parent_id > id OR root_id > id") == 0
+    )
     assert scalar(dsn, "SELECT count(*) FROM app.categories WHERE parent_id IS NOT NULL") > 0
 
 

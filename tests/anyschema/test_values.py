@@ -15,9 +15,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pgseed.encode import encode_rows
 from pgseed.anyschema.model import ColumnPlan, PgType, Rule
 from pgseed.anyschema.values import generate
+from pgseed.encode import encode_rows
 from tests.conftest import drop_database, dsn_for
 
 pytestmark = pytest.mark.db

@@ -52,7 +52,11 @@ def settings(
 ) -> fill_config.FillConfig:
     """The config file (or object) with the flags on top."""
     tables = {name: {"rows": n} for name, n in (table_rows or {}).items()}
-    overrides: dict[str, object] = {"rows": rows, "seed": seed, "schemas": list(schemas) if schemas else None}
+    overrides: dict[str, object] = {
+        "rows": rows,
+        "seed": seed,
+        "schemas": list(schemas) if schemas else None,
+    }
     if tables:
         overrides["tables"] = tables
     if isinstance(config, fill_config.FillConfig):
@@ -93,7 +97,9 @@ def _lock(conn: Conn, plan: Plan) -> None:
     try:
         conn.execute(
             sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
-                sql.SQL(", ").join(sql.Identifier(t.table.schema, t.table.name) for t in plan.tables.values())
+                sql.SQL(", ").join(
+                    sql.Identifier(t.table.schema, t.table.name) for t in plan.tables.values()
+                )
             )
         )
     except psycopg.errors.LockNotAvailable as exc:
@@ -145,7 +151,7 @@ def fill(
     everything back.
     """
     production_guard()
-    cfg = cfg or fill_config.FillConfig()
+    cfg = cfg or fill_config.FillConfig.model_validate({})
     seed = cfg.seed if cfg.seed is not None else draw_seed()
     reporter = reporter or Reporter()
     target = open_target(dsn, write=True, create=False)
@@ -180,7 +186,9 @@ def fill(
             raise GenerationError(f"the database refused the data: {str(exc).strip()}") from exc
         raise
     conn.close()
-    return Outcome(seed, result.written, result.seconds, result.sequences, result.notes, plan.skipped)
+    return Outcome(
+        seed, result.written, result.seconds, result.sequences, result.notes, plan.skipped
+    )
 
 
 def fill_database(
@@ -252,7 +260,11 @@ def export(
         metadata = sa.MetaData()
         with engine.connect() as sa_conn:
             for name in sorted({tp.table.schema for tp in plan.tables.values()}):
-                metadata.reflect(sa_conn, schema=name, only=[tp.table.name for tp in plan.tables.values() if tp.table.schema == name])
+                metadata.reflect(
+                    sa_conn,
+                    schema=name,
+                    only=[tp.table.name for tp in plan.tables.values() if tp.table.schema == name],
+                )
         engine.dispose()
         tables = {k: metadata.tables[k] for k in plan.tables}
         columns = {k: list(tp.columns) for k, tp in plan.tables.items()}

@@ -47,7 +47,11 @@ class ColumnRule(BaseModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> ColumnRule:
-        sources = [k for k in ("choices", "range", "regex", "provider", "constant", "sql") if getattr(self, k) is not None]
+        sources = [
+            k
+            for k in ("choices", "range", "regex", "provider", "constant", "sql")
+            if getattr(self, k) is not None
+        ]
         if len(sources) > 1:
             raise ValueError(f"give one of {', '.join(sources)}, not several")
         if isinstance(self.choices, dict) and any(w < 0 for w in self.choices.values()):

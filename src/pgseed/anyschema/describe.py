@@ -28,8 +28,17 @@ def rule_config(rule: Rule) -> dict[str, object]:
     if rule.constant is not None:
         out["constant"] = rule.constant
     elif rule.choices:
-        out["choices"] = dict(zip(rule.choices, rule.weights, strict=True)) if rule.weights else list(rule.choices)
-    elif rule.low is not None and rule.high is not None and rule.low_inclusive and rule.high_inclusive:
+        out["choices"] = (
+            dict(zip(rule.choices, rule.weights, strict=True))
+            if rule.weights
+            else list(rule.choices)
+        )
+    elif (
+        rule.low is not None
+        and rule.high is not None
+        and rule.low_inclusive
+        and rule.high_inclusive
+    ):
         out["range"] = [rule.low, rule.high]
     elif rule.pattern is not None:
         out["regex"] = rule.pattern
@@ -48,9 +57,13 @@ def _column_notes(tp: TablePlan, name: str) -> str:
         bits.append("NOT NULL")
     if rule.unique:
         bits.append("unique")
-    if rule.low is not None and not (rule.low_inclusive and rule.high_inclusive and rule.high is not None):
+    if rule.low is not None and not (
+        rule.low_inclusive and rule.high_inclusive and rule.high is not None
+    ):
         bits.append(f"{'>=' if rule.low_inclusive else '>'} {rule.low}")
-    if rule.high is not None and not (rule.low_inclusive and rule.high_inclusive and rule.low is not None):
+    if rule.high is not None and not (
+        rule.low_inclusive and rule.high_inclusive and rule.low is not None
+    ):
         bits.append(f"{'<=' if rule.high_inclusive else '<'} {rule.high}")
     if rule.max_length is not None:
         bits.append(f"length <= {rule.max_length}")
@@ -59,7 +72,9 @@ def _column_notes(tp: TablePlan, name: str) -> str:
     return ", ".join(bits)
 
 
-def plan_yaml(plan: Plan, dbname: str, samples: Mapping[str, Sequence[Mapping[str, str | None]]] = {}) -> str:
+def plan_yaml(
+    plan: Plan, dbname: str, samples: Mapping[str, Sequence[Mapping[str, str | None]]] = {}
+) -> str:
     lines = [
         f"# pgseed fill plan for database {dbname!r}: nothing was written.",
         "# Edit and pass back with --config FILE; every key is optional (docs/any-schema.md).",
@@ -69,7 +84,9 @@ def plan_yaml(plan: Plan, dbname: str, samples: Mapping[str, Sequence[Mapping[st
     for key in plan.order.tables:
         tp = plan.tables[key]
         lines.append(f"  {_flow(key)}:")
-        lines.append(f"    rows: {tp.rows}" + (f"  # {tp.table.rows} already there" if tp.table.rows else ""))
+        lines.append(
+            f"    rows: {tp.rows}" + (f"  # {tp.table.rows} already there" if tp.table.rows else "")
+        )
         for n in tp.notes:
             lines.append(f"    # {n}")
         fk_cols = tp.fk_columns
@@ -90,14 +107,18 @@ def plan_yaml(plan: Plan, dbname: str, samples: Mapping[str, Sequence[Mapping[st
                 choice = tp.fk_choices.get(fk.name)
                 body: dict[str, object] = {}
                 if choice is not None and choice.low is not None:
-                    body = {"min": choice.low, "max": choice.high, "distribution": choice.distribution}
+                    body = {
+                        "min": choice.low,
+                        "max": choice.high,
+                        "distribution": choice.distribution,
+                    }
                 kind = plan.order.kind_of(key, fk)
                 extra = f", cycle: {kind}" if kind else ""
                 lines.append(
                     f"      {_flow(fk.name)}: {_flow(body)}  # ({', '.join(fk.columns)}) -> "
                     f"{fk.ref_table} ({', '.join(fk.ref_columns)}){extra}"
                 )
-        if key in samples and samples[key]:
+        if samples.get(key):
             lines.append("    # sample rows:")
             for row in samples[key]:
                 text = ", ".join(f"{k}={'NULL' if v is None else v[:40]}" for k, v in row.items())

@@ -72,7 +72,9 @@ def load_order(tables: dict[str, Table]) -> Order:
     waiting: list[Edge] = []
     remaining = sorted(tables)
     while remaining:
-        ready = [t for t in remaining if not any(e.child == t and e.parent in remaining for e in live)]
+        ready = [
+            t for t in remaining if not any(e.child == t and e.parent in remaining for e in live)
+        ]
         if ready:
             done.extend(ready)
             remaining = [t for t in remaining if t not in ready]

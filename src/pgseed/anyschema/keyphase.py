@@ -33,7 +33,9 @@ def referenced_columns(plan: Plan) -> dict[str, set[str]]:
     return out
 
 
-def existing_values(conn: Conn, table: Table, columns: Sequence[str]) -> dict[str, list[str | None]]:
+def existing_values(
+    conn: Conn, table: Table, columns: Sequence[str]
+) -> dict[str, list[str | None]]:
     if not columns or table.rows == 0:
         return {c: [] for c in columns}
     rows = conn.execute(
@@ -43,27 +45,35 @@ def existing_values(conn: Conn, table: Table, columns: Sequence[str]) -> dict[st
             sql.SQL(", ").join(sql.Identifier(c) for c in columns),
         )
     ).fetchall()
-    return {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    return {c: [None if r[i] is None else str(r[i]) for r in rows] for i, c in enumerate(columns)}
 
 
-def _sequence_start(conn: Conn, table: Table, column: str, sequence: str | None, empty: bool = False) -> int:
+def _sequence_start(
+    conn: Conn, table: Table, column: str, sequence: str | None, empty: bool = False
+) -> int:
     """The first id this run may use: past max(column) and the sequence's last value
     (``empty``: the sequence's START, as an empty database would number rows)."""
     if empty:
         got = (
-            conn.execute("SELECT seqstart FROM pg_sequence WHERE seqrelid = %s::regclass", [sequence]).fetchone()
+            conn.execute(
+                "SELECT seqstart FROM pg_sequence WHERE seqrelid = %s::regclass", [sequence]
+            ).fetchone()
             if sequence
             else None
         )
-        return int(got[0]) if got else 1
+        return int(str(got[0])) if got else 1
     row = conn.execute(
-        sql.SQL("SELECT max({}) FROM {}").format(sql.Identifier(column), sql.Identifier(table.schema, table.name))
+        sql.SQL("SELECT max({}) FROM {}").format(
+            sql.Identifier(column), sql.Identifier(table.schema, table.name)
+        )
     ).fetchone()
-    start = int(row[0]) + 1 if row and row[0] is not None else 1
+    start = int(str(row[0])) + 1 if row and row[0] is not None else 1
     if sequence:
-        seq = conn.execute(sql.SQL("SELECT last_value, is_called FROM {}").format(sql.SQL(sequence))).fetchone()
+        seq = conn.execute(
+            sql.SQL("SELECT last_value, is_called FROM {}").format(sql.SQL(sequence))
+        ).fetchone()
         if seq is not None:
-            start = max(start, int(seq[0]) + (1 if seq[1] else 0))
+            start = max(start, int(str(seq[0])) + (1 if seq[1] else 0))
     return start
 
 
@@ -73,7 +83,10 @@ def _is_serial_key(tp: TablePlan, column: str) -> bool:
     return (
         col.type.base in INTS
         and col.type.domain is None
-        and rule.low is None and rule.high is None and not rule.choices and rule.constant is None
+        and rule.low is None
+        and rule.high is None
+        and not rule.choices
+        and rule.constant is None
     )
 
 
@@ -85,28 +98,48 @@ def draw_own_keys(
     for key, tp in plan.tables.items():
         pk = tp.table.primary_key.columns if tp.table.primary_key else ()
         refs[key] |= {c for c in pk if c in tp.columns}
-        refs[key] |= {c.name for c in tp.table.columns if c.sequence and c.name in tp.columns and _is_serial_key(tp, c.name)}
+        refs[key] |= {
+            c.name
+            for c in tp.table.columns
+            if c.sequence and c.name in tp.columns and _is_serial_key(tp, c.name)
+        }
         own = sorted(c for c in refs[key] if c not in tp.fk_columns)
-        existing = existing_values(conn, tp.table, sorted(refs[key])) if conn is not None else {c: [] for c in refs[key]}
+        existing = (
+            existing_values(conn, tp.table, sorted(refs[key]))
+            if conn is not None
+            else {c: [] for c in refs[key]}
+        )
         for c, vals in existing.items():
             store.put(key, c, list(vals))
         for u in plan.fk_only.get(key, []):
-            held = existing_values(conn, tp.table, list(u)) if conn is not None else {c: [] for c in u}
-            store.existing_keys.setdefault(key, {})[u] = set(zip(*(held[c] for c in u), strict=True))
+            held = (
+                existing_values(conn, tp.table, list(u)) if conn is not None else {c: [] for c in u}
+            )
+            store.existing_keys.setdefault(key, {})[u] = set(
+                zip(*(held[c] for c in u), strict=True)
+            )
         first = tp.table.rows
         for c in own:
             col = tp.table.column(c)
             if _is_serial_key(tp, c):
-                start = _sequence_start(conn, tp.table, c, col.sequence, empty) if conn is not None else 1
+                start = (
+                    _sequence_start(conn, tp.table, c, col.sequence, empty)
+                    if conn is not None
+                    else 1
+                )
                 new: list[str | None] = [str(start + i) for i in range(tp.rows)]
                 if reserve and conn is not None and col.sequence and tp.rows:
                     # Reserve the ids now: a trigger or default that calls nextval() during
                     # the load (an audit table's serial) must not hand out one of them.
-                    conn.execute("SELECT setval(%s::regclass, %s, true)", [col.sequence, start + tp.rows - 1])
+                    conn.execute(
+                        "SELECT setval(%s::regclass, %s, true)", [col.sequence, start + tp.rows - 1]
+                    )
             else:
                 cp = tp.columns[c]
                 cp = replace(cp, rule=replace(cp.rule, unique=True, null_rate=0.0))
-                new = values.generate(cp, np.arange(first, first + tp.rows, dtype=np.int64), plan.seed)
+                new = values.generate(
+                    cp, np.arange(first, first + tp.rows, dtype=np.int64), plan.seed
+                )
             store.put(key, c, list(store.column(key, c) or []) + new)
 
 
@@ -115,7 +148,9 @@ def draw_foreign_keys(plan: Plan, store: KeyStore) -> dict[str, dict[str, list[s
     fk_values: dict[str, dict[str, list[str | None]]] = {}
     for key in plan.order.tables:
         tp = plan.tables[key]
-        fks = [fk for fk in tp.table.foreign_keys if fk.ref_table in plan.tables or fk.ref_table == key]
+        fks = [
+            fk for fk in tp.table.foreign_keys if fk.ref_table in plan.tables or fk.ref_table == key
+        ]
         unique_sets = plan.fk_only.get(key, [])
         if not fks:
             fk_values[key] = {}
@@ -129,7 +164,17 @@ def draw_foreign_keys(plan: Plan, store: KeyStore) -> dict[str, dict[str, list[s
                     f"combination(s) for the unique key ({', '.join(group[0])}): {room} row(s)"
                 )
                 tp.rows = room
-        vals = assign_foreign_keys(plan.seed, tp.table, fks, tp.rows, tp.table.rows, store, tp.fk_choices, unique_sets, existing)
+        vals = assign_foreign_keys(
+            plan.seed,
+            tp.table,
+            fks,
+            tp.rows,
+            tp.table.rows,
+            store,
+            tp.fk_choices,
+            unique_sets,
+            existing,
+        )
         for c, v in vals.items():
             if c in plan_refs(plan, key):
                 prior = store.column(key, c) or []

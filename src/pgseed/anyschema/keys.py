@@ -43,7 +43,9 @@ class KeyStore:
     """Each table's key column values, existing rows first, then this run's rows."""
 
     values: dict[str, dict[str, Values]] = field(default_factory=dict)
-    existing_keys: dict[str, dict[tuple[str, ...], set[tuple[str | None, ...]]]] = field(default_factory=dict)
+    existing_keys: dict[str, dict[tuple[str, ...], set[tuple[str | None, ...]]]] = field(
+        default_factory=dict
+    )
     """Per table, the values its existing rows hold for each unique key made of FK columns."""
     dropped: dict[str, set[int]] = field(default_factory=dict)
     """Rows (positions among this run's rows) no consistent parent exists for."""
@@ -55,12 +57,17 @@ class KeyStore:
         self.values.setdefault(table, {})[column] = values
 
 
-def skewed_parents(seed: int, name: str, parents: int, rows: np.ndarray, sigma: float = 1.0) -> np.ndarray:
+def skewed_parents(
+    seed: int, name: str, parents: int, rows: np.ndarray, sigma: float = 1.0
+) -> np.ndarray:
     """One parent position per row: log-normal parent weights (a few parents have
     many children, many have few), keyed by the constraint and the row index."""
     if parents <= 0:
         return np.zeros(len(rows), dtype=np.int64)
-    weights = np.exp(sigma * rng.hashed_normal(seed, name + "/w", np.arange(parents), np.zeros(parents, np.int64)))
+    weights = np.exp(
+        sigma
+        * rng.hashed_normal(seed, name + "/w", np.arange(parents), np.zeros(parents, np.int64))
+    )
     cum = np.cumsum(weights)
     cum /= cum[-1]
     u = rng.hashed_uniform(seed, name, rows, np.zeros(len(rows), np.int64))
@@ -89,10 +96,7 @@ def per_parent_counts(
     near ``low``, a long tail towards ``high``)."""
     u = rng.hashed_uniform(seed, name + "/count", np.arange(parents), np.zeros(parents, np.int64))
     span = high - low + 1
-    if distribution == "uniform":
-        k = low + np.floor(u * span)
-    else:
-        k = low + np.floor(span * u**3)
+    k = low + np.floor(u * span) if distribution == "uniform" else low + np.floor(span * u**3)
     out: np.ndarray = np.minimum(k, high).astype(np.int64)
     return out
 
@@ -119,9 +123,9 @@ def _parent_rows(store: KeyStore, fk: ForeignKey) -> tuple[list[tuple[str, ...]]
         )
     tuples: list[tuple[str, ...]] = []
     positions: list[int] = []
-    for i, tup in enumerate(zip(*cols, strict=True)):  # type: ignore[arg-type]
+    for i, tup in enumerate(zip(*cols, strict=True)):
         if all(v is not None for v in tup):
-            tuples.append(tup)  # type: ignore[arg-type]
+            tuples.append(tup)
             positions.append(i)
     return tuples, positions
 
@@ -148,14 +152,16 @@ def assign_foreign_keys(
     out: dict[str, Values] = {}
     dropped = store.dropped.setdefault(table.key, set())
     ordered = sorted(fks, key=lambda f: (-len(f.columns), f.name))
-    combo_picks = _combos(seed, table, combo_groups(ordered, unique_sets, table.key), store, n, existing)
+    combo_picks = _combos(
+        seed, table, combo_groups(ordered, unique_sets, table.key), store, n, existing
+    )
     for fk in ordered:
         cfg = choices.get(fk.name, FkChoice())
         nullable = all(not table.column(c).not_null for c in fk.columns)
         if fk.ref_table == table.key:
             out.update(_self_reference(seed, table, fk, rows, store, nullable, cfg))
             continue
-        parents, positions = _parent_rows(store, fk)
+        parents, _ = _parent_rows(store, fk)
         if not parents:
             if nullable:
                 for c in fk.columns:
@@ -169,10 +175,14 @@ def assign_foreign_keys(
         if fk.name in combo_picks:
             pick = combo_picks[fk.name]
         elif cfg.low is not None and cfg.high is not None:
-            counts = per_parent_counts(seed, f"{table.key}/{fk.name}", len(parents), cfg.low, cfg.high, cfg.distribution)
+            counts = per_parent_counts(
+                seed, f"{table.key}/{fk.name}", len(parents), cfg.low, cfg.high, cfg.distribution
+            )
             pick = np.repeat(np.arange(len(parents)), counts)[:n]
             if len(pick) < n:
-                pick = np.concatenate([pick, skewed_parents(seed, fk.name, len(parents), rows[len(pick) :])])
+                pick = np.concatenate(
+                    [pick, skewed_parents(seed, fk.name, len(parents), rows[len(pick) :])]
+                )
         else:
             pick = skewed_parents(seed, f"{table.key}/{fk.name}", len(parents), rows)
         shared = [c for c in fk.columns if c in out]
@@ -180,7 +190,10 @@ def assign_foreign_keys(
             pick = _agree(seed, table, fk, parents, pick, shared, out, rows, dropped)
         nulls = np.zeros(n, dtype=bool)
         if nullable and fk.name not in combo_picks:
-            nulls = rng.hashed_uniform(seed, f"{table.key}/{fk.name}/null", rows, np.zeros(n, np.int64)) < cfg.null_rate
+            nulls = (
+                rng.hashed_uniform(seed, f"{table.key}/{fk.name}/null", rows, np.zeros(n, np.int64))
+                < cfg.null_rate
+            )
         for j, c in enumerate(fk.columns):
             if c in shared:
                 continue
@@ -193,12 +206,22 @@ Group = tuple[tuple[str, ...], list[ForeignKey]]
 """A unique key made only of FK columns, and the FKs that cover it."""
 
 
-def combo_groups(fks: Sequence[ForeignKey], unique_sets: Sequence[tuple[str, ...]], table: str) -> list[Group]:
+def combo_groups(
+    fks: Sequence[ForeignKey], unique_sets: Sequence[tuple[str, ...]], table: str
+) -> list[Group]:
     groups: list[Group] = []
     for key in unique_sets:
         members = [f for f in fks if set(f.columns) <= set(key) and f.ref_table != table]
         covered = {c for f in members for c in f.columns}
-        if members and covered == set(key) and not any(set(m.columns) & set(f.columns) for i, m in enumerate(members) for f in members[i + 1 :]):
+        if (
+            members
+            and covered == set(key)
+            and not any(
+                set(m.columns) & set(f.columns)
+                for i, m in enumerate(members)
+                for f in members[i + 1 :]
+            )
+        ):
             groups.append((tuple(key), members))
     return groups
 
@@ -221,7 +244,9 @@ def _combos(
         sizes = [len(p) for p in parents]
         total = int(np.prod(sizes)) if sizes else 0
         used = existing.get(key, set())
-        codes = distinct_draw(seed, f"{table.key}/{'+'.join(f.name for f in group)}", total, min(total, n + len(used)))
+        codes = distinct_draw(
+            seed, f"{table.key}/{'+'.join(f.name for f in group)}", total, min(total, n + len(used))
+        )
         idx = []
         rest = codes.copy()
         for size in sizes:
@@ -245,7 +270,9 @@ def _combos(
     return picks
 
 
-def combinations(store: KeyStore, group: Group, existing: dict[tuple[str, ...], set[tuple[str | None, ...]]]) -> int:
+def combinations(
+    store: KeyStore, group: Group, existing: dict[tuple[str, ...], set[tuple[str | None, ...]]]
+) -> int:
     """How many new distinct parent combinations ``group`` offers (caps a table's rows)."""
     key, fks = group
     total = 1
@@ -271,7 +298,9 @@ def _agree(
     by_shared: dict[tuple[str, ...], list[int]] = {}
     for p, tup in enumerate(parents):
         by_shared.setdefault(tuple(tup[i] for i in idx), []).append(p)
-    u = rng.hashed_uniform(seed, f"{table.key}/{fk.name}/agree", rows, np.zeros(len(rows), np.int64))
+    u = rng.hashed_uniform(
+        seed, f"{table.key}/{fk.name}/agree", rows, np.zeros(len(rows), np.int64)
+    )
     result = pick.copy()
     for r in range(len(rows)):
         want = tuple(out[c][r] for c in shared)
@@ -298,7 +327,9 @@ def _self_reference(
     if any(c is None for c in cols):
         raise GenerationError(f"{table.key}: {fk.name} references columns that are not drawn keys")
     u = rng.hashed_uniform(seed, f"{table.key}/{fk.name}", rows, np.zeros(len(rows), np.int64))
-    nul = rng.hashed_uniform(seed, f"{table.key}/{fk.name}/null", rows, np.zeros(len(rows), np.int64))
+    nul = rng.hashed_uniform(
+        seed, f"{table.key}/{fk.name}/null", rows, np.zeros(len(rows), np.int64)
+    )
     out: dict[str, list[str | None]] = {c: [] for c in fk.columns}
     for r, e in enumerate(rows.tolist()):
         if e == 0 or (nullable and nul[r] < max(cfg.null_rate, 0.2)):

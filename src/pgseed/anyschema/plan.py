@@ -17,7 +17,6 @@ table, an enum-valued unique column, the parent combinations of a link table).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
@@ -27,12 +26,17 @@ import numpy as np
 from ..errors import ConfigError
 from . import checks as check_rules
 from . import values
-from .config import ColumnRule, FillConfig, TableRule
+from .config import FillConfig, TableRule
 from .graph import NULLABLE, Order, load_order
 from .keys import FkChoice
 from .model import Check, Column, ColumnPlan, Rule, Schema, Table
-
-DEFAULT_NULL_RATE = 0.1
+from .rules import (
+    DEFAULT_NULL_RATE,
+    base_rules,
+    from_config,
+    partition_rule,
+    unique_rules,
+)
 
 
 @dataclass
@@ -74,10 +78,16 @@ def _resolve_name(name: str, schema: Schema, what: str = "table") -> str:
     if len(bare) == 1:
         return bare[0]
     if len(bare) > 1:
-        raise ConfigError(f"{what} {name!r} is in several schemas: {', '.join(bare)}.\nFix: write it as schema.table")
-    close = get_close_matches(name, list(schema.tables) + [t.name for t in schema.tables.values()], 1)
+        raise ConfigError(
+            f"{what} {name!r} is in several schemas: {', '.join(bare)}.\nFix: write it as schema.table"
+        )
+    close = get_close_matches(
+        name, list(schema.tables) + [t.name for t in schema.tables.values()], 1
+    )
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    raise ConfigError(f"no {what} {name!r} in the schemas being filled{hint}.\nFix: check the name in the config or --rows flag")
+    raise ConfigError(
+        f"no {what} {name!r} in the schemas being filled{hint}.\nFix: check the name in the config or --rows flag"
+    )
 
 
 def _check_column(table: Table, name: str) -> Column:
@@ -89,135 +99,6 @@ def _check_column(table: Table, name: str) -> Column:
         raise ConfigError(f"{table.key} has no column {name!r}{hint}") from None
 
 
-def _from_config(rule: Rule, cfg: ColumnRule) -> Rule:
-    if cfg.choices is not None:
-        if isinstance(cfg.choices, dict):
-            rule = replace(rule, choices=tuple(cfg.choices), weights=tuple(cfg.choices.values()), low=None, high=None, pattern=None)
-        else:
-            rule = replace(rule, choices=tuple(_text(c) for c in cfg.choices), weights=(), low=None, high=None, pattern=None)
-    if cfg.range is not None:
-        rule = replace(rule, low=_text(cfg.range[0]), high=_text(cfg.range[1]), low_inclusive=True, high_inclusive=True, choices=())
-    if cfg.regex is not None:
-        rule = replace(rule, pattern=cfg.regex, choices=())
-    if cfg.provider is not None:
-        rule = replace(rule, provider=cfg.provider)
-    if cfg.constant is not None:  # every row gets it, unless a null rate says otherwise
-        rule = replace(rule, constant=_text(cfg.constant), null_rate=0.0)
-    if cfg.null_rate is not None:
-        rule = replace(rule, null_rate=cfg.null_rate)
-    return rule
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-_IDENT = re.compile(r'"((?:[^"]|"")+)"|\b([a-z_][a-z0-9_$]*)\b')
-
-
-def _expression_columns(table: Table, expression: str) -> list[str]:
-    """Columns an index expression mentions (``lower(email::text)`` -> email)."""
-    names = {c.name for c in table.columns}
-    found = []
-    for m in _IDENT.finditer(re.sub(r"'(?:[^']|'')*'", "''", expression)):
-        name = m.group(1).replace('""', '"') if m.group(1) else m.group(2)
-        if name in names and name not in found:
-            found.append(name)
-    return found
-
-
-def _domain_residual(column: Column, exprs: tuple[str, ...]) -> list[Check]:
-    ident = '"' + column.name.replace('"', '""') + '"'
-    return [
-        Check(f"{column.type.domain} on {column.name}", re.sub(r"\bVALUE\b", ident, e), (column.name,))
-        for e in exprs
-    ]
-
-
-def _base_rules(table: Table) -> tuple[dict[str, Rule], list[Check]]:
-    rules: dict[str, Rule] = {}
-    residual: list[Check] = []
-    for col in table.columns:
-        if col.generated:
-            continue
-        rule = Rule(
-            null_rate=0.0 if col.not_null else DEFAULT_NULL_RATE,
-            max_length=col.type.length if col.type.base in ("varchar", "bpchar") else None,
-            provider=values.provider_for(col.name, col.type),
-        )
-        if col.type.domain_checks:
-            rule, left = check_rules.parse_domain_checks(col.type, rule)
-            residual.extend(_domain_residual(col, left))
-        rules[col.name] = rule
-    return rules, residual
-
-
-def _partition_rule(table: Table, rules: dict[str, Rule]) -> None:
-    part = table.partitioning
-    if part is None or len(part.columns) != 1 or any(b == "DEFAULT" for b in part.bounds):
-        return
-    col = part.columns[0]
-    if part.strategy == "l":
-        allowed: list[str] = []
-        for b in part.bounds:
-            m = re.match(r"FOR VALUES IN \((.*)\)$", b)
-            if m:
-                allowed.extend(_literals(m.group(1)))
-        if allowed:
-            rules[col] = replace(rules[col], choices=tuple(allowed), weights=(), null_rate=0.0)
-    elif part.strategy == "r":
-        lows, highs = [], []
-        for b in part.bounds:
-            m = re.match(r"FOR VALUES FROM \((.*)\) TO \((.*)\)$", b)
-            if m:
-                lows.extend(_literals(m.group(1)))
-                highs.extend(_literals(m.group(2)))
-        if lows and highs and "MINVALUE" not in lows and "MAXVALUE" not in highs:
-            rules[col] = replace(
-                rules[col], low=min(lows, key=_sortable), high=max(highs, key=_sortable),
-                low_inclusive=True, high_inclusive=False, null_rate=0.0,
-            )
-
-
-def _literals(text: str) -> list[str]:
-    out = []
-    for m in re.finditer(r"'((?:[^']|'')*)'|([^,\s]+)", text):
-        out.append(m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2))
-    return out
-
-
-def _sortable(v: str) -> tuple[int, float | str]:
-    try:
-        return (0, float(v))
-    except ValueError:
-        return (1, v)
-
-
-def _unique_rules(table: Table, rules: dict[str, Rule], fk_cols: set[str]) -> list[tuple[str, ...]]:
-    """Mark unique columns; return the unique keys made only of FK columns."""
-    fk_only: list[tuple[str, ...]] = []
-    keys = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
-    for key in keys:
-        cols = list(key.columns)
-        for e in key.expressions:
-            cols.extend(c for c in _expression_columns(table, e) if c not in cols)
-        if not cols:
-            continue
-        if all(c in fk_cols for c in cols):
-            fk_only.append(tuple(cols))
-            continue
-        own = [c for c in cols if c not in fk_cols and c in rules]
-        if not own:
-            continue
-        target = own[0]
-        rules[target] = replace(rules[target], unique=True, null_rate=0.0, choices=() if len(own) == 1 and key.expressions == () and len(cols) == 1 else rules[target].choices)
-        for c in own[1:]:
-            rules[c] = replace(rules[c], null_rate=0.0)
-    return fk_only
-
-
 Accepts = Callable[[ColumnPlan, str], bool]
 """Whether the server takes a sample value for a column's type (an ``xml`` column on a
 server built without libxml takes none)."""
@@ -227,16 +108,22 @@ def _supported(cp: ColumnPlan, accepts: Accepts | None) -> bool:
     if cp.rule.constant is not None or cp.rule.null_rate >= 1.0:
         return True
     try:
-        sample = values.generate(replace(cp, rule=replace(cp.rule, null_rate=0.0)), np.arange(1, dtype=np.int64), 0)
+        sample = values.generate(
+            replace(cp, rule=replace(cp.rule, null_rate=0.0)), np.arange(1, dtype=np.int64), 0
+        )
     except values.Unsupported:
         return False
     return accepts is None or sample[0] is None or accepts(cp, sample[0])
 
 
 def plan_table(
-    table: Table, cfg: FillConfig, rule_cfg: TableRule | None, order: Order, accepts: Accepts | None = None
+    table: Table,
+    cfg: FillConfig,
+    rule_cfg: TableRule | None,
+    order: Order,
+    accepts: Accepts | None = None,
 ) -> tuple[TablePlan, list[tuple[str, ...]], bool]:
-    rules, residual = _base_rules(table)
+    rules, residual = base_rules(table)
     parsed = check_rules.parse_checks(table, rules)
     if parsed.conflicts:
         raise ConfigError(
@@ -246,8 +133,8 @@ def plan_table(
     rules = {**rules, **{k: v for k, v in parsed.rules.items() if k in rules}}
     residual.extend(parsed.residual)
     fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
-    _partition_rule(table, rules)
-    fk_only = _unique_rules(table, rules, fk_cols)
+    partition_rule(table, rules)
+    fk_only = unique_rules(table, rules, fk_cols)
     disjoint = tuple(
         c
         for x in table.exclusions
@@ -261,19 +148,25 @@ def plan_table(
         for name, col_cfg in rule_cfg.columns.items():
             col = _check_column(table, name)
             if col.generated:
-                raise ConfigError(f"{table.key}.{name} is a generated column: PostgreSQL computes it.\nFix: remove it from the config")
+                raise ConfigError(
+                    f"{table.key}.{name} is a generated column: PostgreSQL computes it.\nFix: remove it from the config"
+                )
             if col_cfg.sql is not None:
                 sql_columns[name] = col_cfg.sql
-            rules[name] = _from_config(rules[name], col_cfg)
+            rules[name] = from_config(rules[name], col_cfg)
         fk_names = {fk.name: fk for fk in table.foreign_keys}
         for name, fk_cfg in rule_cfg.foreign_keys.items():
             if name not in fk_names:
                 close = get_close_matches(name, list(fk_names), 1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ConfigError(f"{table.key} has no foreign key {name!r}{hint}; it has: {', '.join(fk_names) or 'none'}")
+                raise ConfigError(
+                    f"{table.key} has no foreign key {name!r}{hint}; it has: {', '.join(fk_names) or 'none'}"
+                )
             fk_choices[name] = FkChoice(
                 null_rate=DEFAULT_NULL_RATE if fk_cfg.null_rate is None else fk_cfg.null_rate,
-                low=fk_cfg.min, high=fk_cfg.max, distribution=fk_cfg.distribution,
+                low=fk_cfg.min,
+                high=fk_cfg.max,
+                distribution=fk_cfg.distribution,
             )
     for fk in table.foreign_keys:
         if order.kind_of(table.key, fk) == NULLABLE:

@@ -25,7 +25,9 @@ ORD = "pgseed_ord"
 class CheckProbe:
     """``failing(block)`` -> {row position: constraint name} for a table's CHECKs."""
 
-    def __init__(self, conn: Conn, name: str, columns: Sequence[ColumnPlan], checks: Sequence[Check]) -> None:
+    def __init__(
+        self, conn: Conn, name: str, columns: Sequence[ColumnPlan], checks: Sequence[Check]
+    ) -> None:
         self.conn = conn
         self.checks = list(checks)
         self.columns = [c.column for c in columns]
@@ -35,7 +37,8 @@ class CheckProbe:
                 self.tmp,
                 sql.Identifier(ORD),
                 sql.SQL(", ").join(
-                    sql.SQL("{} {}").format(sql.Identifier(c.column), sql.SQL(c.type.name)) for c in columns
+                    sql.SQL("{} {}").format(sql.Identifier(c.column), sql.SQL(c.type.name))
+                    for c in columns
                 ),
             )
         )
@@ -50,7 +53,10 @@ class CheckProbe:
             cp.write(data)
         query = sql.SQL(" UNION ALL ").join(
             sql.SQL("SELECT {}, {} FROM {} WHERE NOT ({})").format(
-                sql.Identifier(ORD), sql.Literal(i), self.tmp, sql.SQL(check.expression)  # type: ignore[arg-type]
+                sql.Identifier(ORD),
+                sql.Literal(i),
+                self.tmp,
+                sql.SQL(check.expression),
             )
             for i, check in enumerate(self.checks)
         )
@@ -64,5 +70,5 @@ class CheckProbe:
             ) from exc
         bad: dict[int, str] = {}
         for row, i in found:
-            bad.setdefault(int(row), self.checks[int(i)].name)
+            bad.setdefault(int(str(row)), self.checks[int(str(i))].name)
         return bad

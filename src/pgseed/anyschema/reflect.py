@@ -29,11 +29,11 @@ from .model import (
     Exclusion,
     ForeignKey,
     Partitioning,
-    PgType,
     Schema,
     Table,
     UniqueKey,
 )
+from .pgtypes import Types, fetch, strip_check
 
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast", "pgseed")
 
@@ -60,12 +60,13 @@ _NEXTVAL = re.compile(r"nextval\('((?:[^']|'')+)'(?:::regclass)?\)")
 
 def _schemas(conn: Conn, schemas: Sequence[str] | None) -> list[str]:
     """The schemas to read: the given ones (checked), or every user schema."""
-    rows = conn.execute(
+    rows = fetch(
+        conn,
         "SELECT nspname FROM pg_namespace WHERE nspname <> ALL(%s) "
         "AND nspname NOT LIKE 'pg\\_%%' ORDER BY nspname",
         [list(SYSTEM_SCHEMAS)],
-    ).fetchall()
-    present = [r[0] for r in rows]
+    )
+    present: list[str] = [str(r[0]) for r in rows]
     if schemas is None:
         return present
     missing = [s for s in schemas if s not in present]
@@ -73,7 +74,9 @@ def _schemas(conn: Conn, schemas: Sequence[str] | None) -> list[str]:
         from difflib import get_close_matches
 
         hints = [
-            f"{m!r} (did you mean {close[0]!r}?)" if (close := get_close_matches(m, present, 1)) else repr(m)
+            f"{m!r} (did you mean {close[0]!r}?)"
+            if (close := get_close_matches(m, present, 1))
+            else repr(m)
             for m in missing
         ]
         raise ConfigError(
@@ -103,17 +106,6 @@ JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamesp
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
-"""
-
-_TYPES = """
-SELECT t.oid, t.typname, t.typtype, t.typcategory, t.typbasetype, t.typtypmod, t.typnotnull,
-       t.typelem, format_type(t.oid, NULL), t.typarray,
-       (SELECT r.rngsubtype FROM pg_range r WHERE r.rngtypid = t.oid OR r.rngmultitypid = t.oid),
-       ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid
-             ORDER BY e.enumsortorder),
-       ARRAY(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k
-             WHERE k.contypid = t.oid AND k.contype = 'c' ORDER BY k.conname)
-FROM pg_type t WHERE t.oid = ANY(%s)
 """
 
 _CONSTRAINTS = """
@@ -146,99 +138,6 @@ FROM pg_partitioned_table p WHERE p.partrelid = ANY(%s)
 """
 
 
-def _typmod_details(base: str, typmod: int) -> dict[str, int | None]:
-    """What a typmod means for each built-in type (PostgreSQL's ``*typmodout``)."""
-    if typmod < 0:
-        return {}
-    if base in ("varchar", "bpchar"):
-        return {"length": typmod - 4}
-    if base in ("bit", "varbit", "vector", "halfvec", "sparsevec"):
-        return {"length": typmod}
-    if base == "numeric":
-        raw = typmod - 4
-        scale = raw & 0x7FF
-        if scale > 1000:  # PostgreSQL 15+ admits negative scales, stored as 11 bits
-            scale -= 2048
-        return {"precision": (raw >> 16) & 0xFFFF, "scale": scale}
-    if base in ("time", "timetz", "timestamp", "timestamptz"):
-        return {"precision": typmod}
-    if base == "interval":
-        precision = typmod & 0xFFFF
-        return {"precision": None if precision == 0xFFFF else precision}
-    return {}
-
-
-class _Types:
-    """pg_type rows by oid, read in as few queries as the type graph needs."""
-
-    def __init__(self, conn: Conn) -> None:
-        self.conn = conn
-        self.rows: dict[int, tuple[Any, ...]] = {}
-
-    def load(self, oids: set[int]) -> None:
-        todo = {o for o in oids if o and o not in self.rows}
-        while todo:
-            for row in self.conn.execute(_TYPES, [list(todo)]).fetchall():
-                self.rows[row[0]] = row
-            nested = set()
-            for o in todo:
-                row = self.rows.get(o)
-                if row is None:
-                    continue
-                nested |= {row[4], row[7], row[10] or 0}
-            todo = {o for o in nested if o and o not in self.rows}
-
-    def resolve(self, oid: int, typmod: int, name: str | None = None) -> PgType:
-        row = self.rows[oid]
-        checks: list[str] = []
-        domain: str | None = None
-        not_null = False
-        # Domains: walk down to the base type; the domain's own typmod wins.
-        while row[2] == "d":
-            domain = domain or row[8]
-            checks.extend(_strip_check(c) for c in row[12])
-            not_null = not_null or bool(row[6])
-            if row[5] >= 0:
-                typmod = row[5]
-            row = self.rows[row[4]]
-        oid, typname, typtype, category = row[0], row[1], row[2], row[3]
-        element: PgType | None = None
-        if category == "A" and row[7]:
-            element = self.resolve(row[7], typmod)
-        elif typtype in ("r", "m") and row[10]:
-            element = self.resolve(row[10], -1)
-        details = _typmod_details(typname, typmod) if category != "A" else {}
-        if name is None or domain is not None:
-            got = self.conn.execute("SELECT format_type(%s, %s)", [oid, typmod]).fetchone()
-            name = str(got[0]) if got else typname
-        return PgType(
-            name=name,
-            base=typname,
-            kind=typtype,
-            category=category,
-            length=details.get("length"),
-            precision=details.get("precision"),
-            scale=details.get("scale"),
-            labels=tuple(row[11]),
-            element=element,
-            domain=domain,
-            domain_checks=tuple(checks),
-            domain_not_null=not_null,
-        )
-
-
-def _strip_check(definition: str) -> str:
-    """``CHECK ((x > 0)) NOT VALID`` -> ``(x > 0)``."""
-    text = definition.strip()
-    if text.endswith(" NOT VALID"):
-        text = text[: -len(" NOT VALID")]
-    if text.endswith(" NO INHERIT"):
-        text = text[: -len(" NO INHERIT")]
-    if text.startswith("CHECK "):
-        text = text[len("CHECK ") :]
-    return text
-
-
 def _names(attnames: dict[int, str], nums: Sequence[int] | None) -> tuple[str, ...]:
     return tuple(attnames[n] for n in (nums or ()) if n in attnames)
 
@@ -251,12 +150,25 @@ def _sequence_of(conn: Conn, default: str | None, serial: str | None) -> str | N
     m = _NEXTVAL.search(default)
     if m is None:
         return None
-    row = conn.execute(
+    row: Any = conn.execute(
         "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(%s)",
         [m.group(1).replace("''", "'")],
     ).fetchone()
     return None if row is None else str(row[0])
+
+
+def _attnames(conn: Conn, oids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """Column names by table and attnum (dropped columns left out)."""
+    out: dict[int, dict[int, str]] = {o: {} for o in oids}
+    for rel, num, name in fetch(
+        conn,
+        "SELECT attrelid, attnum, attname FROM pg_attribute WHERE attrelid = ANY(%s) "
+        "AND attnum > 0 AND NOT attisdropped",
+        [list(oids)],
+    ):
+        out[int(rel)][int(num)] = str(name)
+    return out
 
 
 def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
@@ -267,50 +179,38 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
     targets and unique values must avoid them.
     """
     names = _schemas(conn, schemas)
-    found = conn.execute(_TABLES, [names]).fetchall()
+    found = fetch(conn, _TABLES, [names])
     found = [r for r in found if r[2].lower() not in MIGRATION_TABLES]
     oids = [r[0] for r in found]
     keys = {r[0]: f"{r[1]}.{r[2]}" for r in found}
 
     columns: dict[int, list[tuple[Any, ...]]] = {o: [] for o in oids}
-    for row in conn.execute(_COLUMNS, [oids]).fetchall():
+    for row in fetch(conn, _COLUMNS, [oids]):
         columns[row[0]].append(row)
-    attnames: dict[int, dict[int, str]] = {}
-    for o in oids:
-        nums = conn.execute(
-            "SELECT attnum, attname FROM pg_attribute WHERE attrelid = %s AND attnum > 0 "
-            "AND NOT attisdropped",
-            [o],
-        ).fetchall()
-        attnames[o] = {int(n): str(a) for n, a in nums}
+    attnames = _attnames(conn, oids)
 
-    types = _Types(conn)
+    types = Types(conn)
     types.load({row[2] for rows in columns.values() for row in rows})
 
     constraints: dict[int, list[tuple[Any, ...]]] = {o: [] for o in oids}
-    for row in conn.execute(_CONSTRAINTS, [oids]).fetchall():
+    for row in fetch(conn, _CONSTRAINTS, [oids]):
         constraints[row[0]].append(row)
     indexes: dict[int, list[tuple[Any, ...]]] = {o: [] for o in oids}
-    for row in conn.execute(_INDEXES, [oids]).fetchall():
+    for row in fetch(conn, _INDEXES, [oids]):
         indexes[row[0]].append(row)
-    partitions = {row[0]: row for row in conn.execute(_PARTITIONS, [oids]).fetchall()}
+    partitions = {row[0]: row for row in fetch(conn, _PARTITIONS, [oids])}
     # Referenced tables outside the selection still need their key: read their names.
     ref_oids = {row[4] for rows in constraints.values() for row in rows if row[2] == "f"}
     outside = ref_oids - set(oids)
     if outside:
-        for o, nsp, rel in conn.execute(
+        for o, nsp, rel in fetch(
+            conn,
             "SELECT c.oid, n.nspname, c.relname FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY(%s)",
             [list(outside)],
-        ).fetchall():
+        ):
             keys[o] = f"{nsp}.{rel}"
-            attnames[o] = {
-                int(n): str(a)
-                for n, a in conn.execute(
-                    "SELECT attnum, attname FROM pg_attribute WHERE attrelid = %s AND attnum > 0",
-                    [o],
-                ).fetchall()
-            }
+        attnames.update(_attnames(conn, list(outside)))
 
     tables: dict[str, Table] = {}
     for oid, nsp, rel, _kind in found:
@@ -338,7 +238,19 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
         exclusions: list[Exclusion] = []
         backing: set[int] = set()
         for row in constraints[oid]:
-            _, conname, contype, conkey, confrelid, confkey, deferrable, deltype, condef, ops, ind = row
+            (
+                _,
+                conname,
+                contype,
+                conkey,
+                confrelid,
+                confkey,
+                deferrable,
+                deltype,
+                condef,
+                ops,
+                ind,
+            ) = row
             cols_of = _names(names_of, conkey)
             if contype in ("p", "u"):
                 backing.add(ind)
@@ -360,7 +272,7 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
                     )
                 )
             elif contype == "c":
-                checks.append(Check(conname, _strip_check(condef), cols_of))
+                checks.append(Check(conname, strip_check(condef), cols_of))
             elif contype == "x":
                 backing.add(ind)
                 exclusions.append(Exclusion(conname, condef, cols_of, tuple(ops)))
@@ -369,7 +281,7 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
             if idxoid in backing:
                 continue
             plain = tuple(names_of[n] for n in indkey[:nkeyatts] if n != 0)
-            expressions = tuple(e for n, e in zip(indkey[:nkeyatts], exprs) if n == 0)
+            expressions = tuple(e for n, e in zip(indkey[:nkeyatts], exprs, strict=True) if n == 0)
             uniques.append(
                 UniqueKey(
                     idxname,
@@ -387,7 +299,7 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
                 columns=tuple(names_of[n] for n in partattrs if n != 0),
                 bounds=tuple(b for b in bounds if b),
             )
-        count = conn.execute(
+        count: Any = conn.execute(
             sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(nsp, rel))
         ).fetchone()
         tables[f"{nsp}.{rel}"] = Table(

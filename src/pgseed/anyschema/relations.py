@@ -65,7 +65,11 @@ def name_pairs(columns: Sequence[ColumnPlan]) -> list[Pair]:
 def created_column(columns: Sequence[ColumnPlan]) -> ColumnPlan | None:
     """The column that says when a row was created (``created_at``, ``createdAt``,
     ``created_on``...), if the table has exactly one of a time or epoch type."""
-    found = [c for c in columns if _stem(c.column) == "created" and _kind(c.type) in ("ts", "date", "int")]
+    found = [
+        c
+        for c in columns
+        if _stem(c.column) == "created" and _kind(c.type) in ("ts", "date", "int")
+    ]
     return found[0] if len(found) == 1 else None
 
 
@@ -80,7 +84,9 @@ def after_parent(
     kind = _kind(child.type)
     if kind is None:
         return values
-    u = rng.hashed_uniform(seed, f"{child.table}/{child.column}/after-parent", rows, np.zeros(len(rows), np.int64))
+    u = rng.hashed_uniform(
+        seed, f"{child.table}/{child.column}/after-parent", rows, np.zeros(len(rows), np.int64)
+    )
     out: list[str | None] = []
     for i, (v, p) in enumerate(zip(values, parent_times, strict=True)):
         if v is None or p is None or not _before(kind, v, p):
@@ -95,8 +101,8 @@ def _before(kind: str, a: str, b: str) -> bool:
         if kind == "int":
             return int(a) < int(b)
         if kind == "date":
-            return np.datetime64(a[:10], "D") < np.datetime64(b[:10], "D")
-        return _instant(a) < _instant(b)
+            return bool(np.datetime64(a[:10], "D") < np.datetime64(b[:10], "D"))
+        return bool(_instant(a) < _instant(b))
     except ValueError:
         return False
 
@@ -142,7 +148,9 @@ def apply(
         kind = _kind(left.type)
         if kind is None or kind != _kind(right.type):
             continue
-        u = rng.hashed_uniform(seed, f"{table}/{pair.later}>{pair.earlier}", rows, np.zeros(len(rows), np.int64))
+        u = rng.hashed_uniform(
+            seed, f"{table}/{pair.later}>{pair.earlier}", rows, np.zeros(len(rows), np.int64)
+        )
         later, earlier = block[pair.later], block[pair.earlier]
         out: list[str | None] = []
         for i, (a, b) in enumerate(zip(later, earlier, strict=True)):
@@ -160,10 +168,10 @@ def _shift(kind: str, t: PgType, base: str, u: float, strict: bool) -> str | Non
             span = 30 * DAY if v > 10**9 else max(1, abs(v) // 2)
             return str(v + int(u * span) + (1 if strict else 0))
         if kind == "num":
-            v = float(base)
+            f = float(base)
             step = 10.0 ** -(t.scale or 0) if t.base == "numeric" and t.scale is not None else 1e-6
-            span = max(abs(v) / 2, 1.0)
-            shifted = v + u * span + (step if strict else 0.0)
+            fspan = max(abs(f) / 2, 1.0)
+            shifted = f + u * fspan + (step if strict else 0.0)
             if t.base == "numeric" and t.scale is not None:
                 return f"{shifted:.{t.scale}f}"
             return repr(shifted)
@@ -174,7 +182,9 @@ def _shift(kind: str, t: PgType, base: str, u: float, strict: bool) -> str | Non
         offset = m.group(1) if m else ""
         naive = base[: m.start()] if m else base
         when = np.datetime64(naive.replace(" ", "T"), "us")
-        shifted_ts = when + np.timedelta64(int(u * 30 * DAY * 1_000_000) + (1 if strict else 0), "us")
+        shifted_ts = when + np.timedelta64(
+            int(u * 30 * DAY * 1_000_000) + (1 if strict else 0), "us"
+        )
         text = str(shifted_ts).replace("T", " ")
         return text + offset
     except (ValueError, OverflowError):

@@ -17,10 +17,9 @@ Any error rolls everything back: nothing is half-written.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import psycopg
@@ -28,21 +27,20 @@ from psycopg import sql
 
 from ..encode import encode_rows
 from ..errors import GenerationError
-from ..pg import Conn
 from ..load import Sink
+from ..pg import Conn
 from ..progress import Reporter
 from . import relations, values
+from .finish import FAR, advance_sequences, disjoint_ranges, fill_waiting
 from .graph import DEFERRABLE, HARD, NULLABLE
-from .keyphase import INTS, existing_values, draw_foreign_keys, draw_own_keys
+from .keyphase import draw_foreign_keys, draw_own_keys, existing_values
 from .keys import KeyStore
-from .model import ColumnPlan, Table
+from .model import ColumnPlan
 from .plan import Plan, TablePlan
 from .probe import CheckProbe
 
 BLOCK = 10_000
 RETRIES = 25
-FAR = 1 << 40
-"""Row indices from here on are redraws: never an index a first draw uses."""
 
 
 @dataclass
@@ -56,7 +54,9 @@ class FillResult:
 class Filler:
     """Steps 4-6 on one connection, inside the caller's transaction."""
 
-    def __init__(self, conn: Conn, plan: Plan, reporter: Reporter, sink: Sink | None = None) -> None:
+    def __init__(
+        self, conn: Conn, plan: Plan, reporter: Reporter, sink: Sink | None = None
+    ) -> None:
         self.conn = conn
         self.sink = sink
         """Files instead of the database (``--output``): rows as an empty database
@@ -81,9 +81,13 @@ class Filler:
             tp = self.plan.tables[key]
             col = relations.created_column(list(tp.columns.values()))
             if col is not None:
-                self.times[key] = list(existing_values(self.conn, tp.table, [col.column])[col.column])
+                self.times[key] = list(
+                    existing_values(self.conn, tp.table, [col.column])[col.column]
+                )
 
-    def parent_times(self, tp: TablePlan, block: dict[str, list[str | None]], n: int) -> list[str | None] | None:
+    def parent_times(
+        self, tp: TablePlan, block: dict[str, list[str | None]], n: int
+    ) -> list[str | None] | None:
         """For each row, the latest created-at of its parents (None where unknown)."""
         latest: list[str | None] | None = None
         for fk in tp.table.foreign_keys:
@@ -93,44 +97,67 @@ class Filler:
             keys = [self.store.column(fk.ref_table, c) for c in fk.ref_columns]
             if any(k is None for k in keys):
                 continue
-            lookup = dict(zip(zip(*keys, strict=True), times, strict=False))  # type: ignore[arg-type]
+            lookup = dict(zip(zip(*keys, strict=True), times, strict=False))
             mine = [lookup.get(tuple(block[c][i] for c in fk.columns)) for i in range(n)]
-            latest = mine if latest is None else [b if a is None else a for a, b in zip(mine, latest, strict=True)]
+            latest = (
+                mine
+                if latest is None
+                else [b if a is None else a for a, b in zip(mine, latest, strict=True)]
+            )
         return latest
 
     def run(self) -> FillResult:
         plan, conn = self.plan, self.conn
         if self.sink is None:
             self.read_times()
-        draw_own_keys(conn, plan, self.store, reserve=self.sink is None, empty=self.sink is not None)
+        draw_own_keys(
+            conn, plan, self.store, reserve=self.sink is None, empty=self.sink is not None
+        )
         fk_values = draw_foreign_keys(plan, self.store)
         if self.sink is not None:
             self.reporter.begin({k: tp.rows for k, tp in plan.tables.items()})
             for key in plan.order.tables:
                 self.load_table(plan.tables[key], fk_values.get(key, {}))
             self.reporter.end()
-            self.result.notes.extend(f"{tp.table.key}: {n}" for tp in plan.tables.values() for n in tp.notes)
+            self.result.notes.extend(
+                f"{tp.table.key}: {n}" for tp in plan.tables.values() for n in tp.notes
+            )
             return self.result
         for edge in plan.order.waiting:
             if edge.kind == DEFERRABLE:
-                conn.execute(sql.SQL("SET CONSTRAINTS {} DEFERRED").format(sql.Identifier(self.plan.tables[edge.child].table.schema, edge.fk.name)))
+                conn.execute(
+                    sql.SQL("SET CONSTRAINTS {} DEFERRED").format(
+                        sql.Identifier(self.plan.tables[edge.child].table.schema, edge.fk.name)
+                    )
+                )
             elif edge.kind == HARD:
                 row = conn.execute(
                     "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s AND conname = %s",
                     [self.plan.tables[edge.child].table.oid, edge.fk.name],
                 ).fetchone()
                 assert row is not None
-                conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(self.ident(edge.child), sql.Identifier(edge.fk.name)))
+                conn.execute(
+                    sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                        self.ident(edge.child), sql.Identifier(edge.fk.name)
+                    )
+                )
                 self.dropped_fks.append((edge.child, edge.fk.name, str(row[0])))
-                self.reporter.info(f"{edge.child}: {edge.fk.name} is part of a NOT NULL cycle: dropped for the load, added back (validated) after it")
+                self.reporter.info(
+                    f"{edge.child}: {edge.fk.name} is part of a NOT NULL cycle: dropped for the load, added back (validated) after it"
+                )
         self.reporter.begin({k: tp.rows for k, tp in plan.tables.items()})
         for key in plan.order.tables:
             self.load_table(plan.tables[key], fk_values.get(key, {}))
         self.reporter.end()
-        self.fill_waiting()
+        fill_waiting(conn, plan, self.pending)
         for child, name, definition in self.dropped_fks:
-            conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} " + definition.replace("{", "{{").replace("}", "}}")).format(self.ident(child), sql.Identifier(name)))
-        self.advance_sequences()
+            conn.execute(
+                sql.SQL(
+                    "ALTER TABLE {} ADD CONSTRAINT {} "
+                    + definition.replace("{", "{{").replace("}", "}}")
+                ).format(self.ident(child), sql.Identifier(name))
+            )
+        self.result.sequences = advance_sequences(conn, plan)
         for tp in plan.tables.values():
             self.result.notes.extend(f"{tp.table.key}: {n}" for n in tp.notes)
         return self.result
@@ -149,7 +176,9 @@ class Filler:
                 continue
             cols = self.columns_of(tp)
             rows = np.arange(tp.table.rows, tp.table.rows + k, dtype=np.int64)
-            block = self.draw(tp, cols, rows, 0, k, fk_values.get(key, {}), set(), relations.name_pairs(cols))
+            block = self.draw(
+                tp, cols, rows, 0, k, fk_values.get(key, {}), set(), relations.name_pairs(cols)
+            )
             out[key] = [{c.column: block[c.column][i] for c in cols} for i in range(k)]
         return out
 
@@ -166,17 +195,30 @@ class Filler:
         waiting_null = (
             set()
             if self.sink is not None
-            else {c for e in self.plan.order.waiting if e.child == key and e.kind == NULLABLE for c in e.fk.columns}
+            else {
+                c
+                for e in self.plan.order.waiting
+                if e.child == key and e.kind == NULLABLE
+                for c in e.fk.columns
+            }
         )
         pairs = relations.name_pairs(cols) + [
-            relations.Pair(r.left, r.right, r.op == ">") if r.op in (">", ">=") else relations.Pair(r.right, r.left, r.op == "<")
+            relations.Pair(r.left, r.right, r.op == ">")
+            if r.op in (">", ">=")
+            else relations.Pair(r.right, r.left, r.op == "<")
             for r in tp.relations
             if r.op in (">", ">=", "<", "<=")
         ]
-        probe = CheckProbe(self.conn, f"{tp.table.oid}", cols, [*tp.table.checks, *tp.residual]) if (tp.table.checks or tp.residual) else None
+        probe = (
+            CheckProbe(self.conn, f"{tp.table.oid}", cols, [*tp.table.checks, *tp.residual])
+            if (tp.table.checks or tp.residual)
+            else None
+        )
         dropped = self.store.dropped.get(key, set())
         first = tp.table.rows
-        stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(self.ident(key), sql.SQL(", ").join(sql.Identifier(c.column) for c in cols))
+        stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            self.ident(key), sql.SQL(", ").join(sql.Identifier(c.column) for c in cols)
+        )
         for lo in range(0, tp.rows, BLOCK):
             hi = min(tp.rows, lo + BLOCK)
             rows = np.arange(first + lo, first + hi, dtype=np.int64)
@@ -187,7 +229,9 @@ class Filler:
             if key in self.times:
                 col = relations.created_column(cols)
                 assert col is not None
-                self.times[key].extend(None if (lo + i) in dropped else block[col.column][i] for i in range(hi - lo))
+                self.times[key].extend(
+                    None if (lo + i) in dropped else block[col.column][i] for i in range(hi - lo)
+                )
             if waiting_null and tp.table.primary_key is not None:
                 pending = self.pending.setdefault(key, {})
                 for c in (*tp.table.primary_key.columns, *sorted(waiting_null)):
@@ -240,14 +284,22 @@ class Filler:
         if created is not None and created.column not in fk_vals:
             parents = self.parent_times(tp, block, hi - lo)
             if parents is not None:
-                block[created.column] = relations.after_parent(created, block[created.column], parents, rows % FAR, self.plan.seed)
+                block[created.column] = relations.after_parent(
+                    created, block[created.column], parents, rows % FAR, self.plan.seed
+                )
         relations.apply(pairs, tp.columns, block, rows % FAR, self.plan.seed, key)
         return block
 
     def redraw(self, tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs) -> None:  # type: ignore[no-untyped-def]
-        fixed = set(fk_vals) | set(waiting_null) | {
-            c for c, cp in tp.columns.items() if cp.rule.unique or self.store.column(tp.table.key, c) is not None
-        }
+        fixed = (
+            set(fk_vals)
+            | set(waiting_null)
+            | {
+                c
+                for c, cp in tp.columns.items()
+                if cp.rule.unique or self.store.column(tp.table.key, c) is not None
+            }
+        )
         for attempt in range(RETRIES + 1):
             bad = probe.failing([block[c.column] for c in cols], hi - lo)
             if not bad:
@@ -263,7 +315,11 @@ class Filler:
             again = FAR + (attempt + 1) * (1 << 32) + rows[idx]
             redo = [c for c in cols if c.column not in fixed]
             for cp in redo:
-                new = values.generate(cp, again, self.plan.seed) if cp.column not in tp.sql_columns else [block[cp.column][i] for i in idx]
+                new = (
+                    values.generate(cp, again, self.plan.seed)
+                    if cp.column not in tp.sql_columns
+                    else [block[cp.column][i] for i in idx]
+                )
                 column = block[cp.column]
                 for j, i in enumerate(idx):
                     column[i] = new[j]
@@ -283,7 +339,9 @@ class Filler:
         try:
             with self.conn.transaction():
                 got = self.conn.execute(
-                    sql.SQL("SELECT ({})::text FROM unnest(%s::bigint[]) AS g(i) ORDER BY i").format(sql.SQL(expr)),  # type: ignore[arg-type]
+                    sql.SQL(
+                        "SELECT ({})::text FROM unnest(%s::bigint[]) AS g(i) ORDER BY i"
+                    ).format(sql.SQL(expr)),
                     [(rows + 1).tolist()],
                 ).fetchall()
         except psycopg.Error as exc:
@@ -291,81 +349,4 @@ class Filler:
                 f"{tp.table.key}.{column}: the config's sql expression failed: {str(exc).strip()}\n"
                 "Fix: correct the expression (i is the row's number, 1-based)"
             ) from exc
-        return [r[0] for r in got]
-
-    def fill_waiting(self) -> None:
-        """Nullable cycle edges: UPDATE the FK columns, matched on the child's primary key."""
-        for edge in self.plan.order.waiting:
-            if edge.kind != NULLABLE:
-                continue
-            tp = self.plan.tables[edge.child]
-            pk = tp.table.primary_key
-            pending = self.pending.get(edge.child)
-            if pk is None or pending is None:
-                tp.notes.append(f"{edge.fk.name}: left NULL (the table has no primary key to match rows on)")
-                continue
-            keys, cols = list(pk.columns), list(edge.fk.columns)
-            tmp = sql.Identifier(f"pgseed_fill_{tp.table.oid}_{edge.fk.name}")
-            self.conn.execute(
-                sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
-                    tmp, sql.SQL(", ").join(map(sql.Identifier, keys + cols)), self.ident(edge.child)
-                )
-            )
-            data = encode_rows([pending[c] for c in keys + cols])
-            with self.conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(tmp)) as cp:
-                cp.write(data)
-            self.conn.execute(
-                sql.SQL("UPDATE {t} AS t SET {sets} FROM {tmp} AS s WHERE {match}").format(
-                    t=self.ident(edge.child),
-                    tmp=tmp,
-                    sets=sql.SQL(", ").join(sql.SQL("{0} = s.{0}").format(sql.Identifier(c)) for c in cols),
-                    match=sql.SQL(" AND ").join(sql.SQL("t.{0} = s.{0}").format(sql.Identifier(k)) for k in keys),
-                )
-            )
-
-    def advance_sequences(self) -> None:
-        """Every sequence a filled column uses ends past the largest value in any of them."""
-        users: dict[str, list[tuple[str, str]]] = {}
-        for key, tp in self.plan.tables.items():
-            for col in tp.table.columns:
-                if col.sequence and col.type.base in INTS:
-                    users.setdefault(col.sequence, []).append((key, col.name))
-        for seq, cols in users.items():
-            parts = [
-                sql.SQL("SELECT max({}) AS m FROM {}").format(sql.Identifier(c), self.ident(k)) for k, c in cols
-            ]
-            row = self.conn.execute(sql.SQL("SELECT max(m) FROM ({}) s").format(sql.SQL(" UNION ALL ").join(parts))).fetchone()
-            if row is None or row[0] is None:
-                continue
-            top = int(row[0])
-            current = self.conn.execute(sql.SQL("SELECT last_value, is_called FROM {}").format(sql.SQL(seq))).fetchone()
-            assert current is not None
-            next_value = int(current[0]) + (1 if current[1] else 0)
-            if next_value <= top:
-                self.conn.execute("SELECT setval(%s::regclass, %s, true)", [seq, top])
-                self.result.sequences[seq] = top + 1
-
-
-def disjoint_ranges(cp: ColumnPlan, rows: np.ndarray) -> list[str | None]:
-    """Ranges that never overlap: row ``i`` gets the ``i``-th slot of a fixed grid."""
-    sub = cp.type.element.base if cp.type.element is not None else "int4"
-    multi = cp.type.kind == "m"
-    out: list[str | None] = []
-    base = np.datetime64("2024-01-01T00:00:00", "s")
-    for r in (rows % FAR).tolist():
-        if sub in ("timestamp", "timestamptz"):
-            lo = base + np.timedelta64(r * 3600, "s")
-            hi = lo + np.timedelta64(45 * 60, "s")
-            tz = "+00" if sub == "timestamptz" else ""
-            text = f'["{str(lo).replace("T", " ")}{tz}","{str(hi).replace("T", " ")}{tz}")'
-        elif sub == "date":
-            d = np.datetime64("2024-01-01", "D") + np.timedelta64(r, "D")
-            text = f"[{d},{d + np.timedelta64(1, 'D')})"
-        else:
-            text = f"[{r * 10},{r * 10 + 5})"
-        out.append("{" + text + "}" if multi else text)
-    return out
-
-
-def text_of(sequence: str) -> str:
-    return re.sub(r"\s+", " ", sequence)
+        return [None if r[0] is None else str(r[0]) for r in got]
