@@ -130,6 +130,21 @@ CREATE TABLE billing.invoices (
     CONSTRAINT odd_rule CHECK ((id % 7) <> 3 OR amount * 2 > discount)
 );
 
+-- a CHECK across two FK columns (redrawn by re-picking a parent), and a link table whose
+-- PK has a unique subset (one team per tenant)
+CREATE TABLE app.tenant_links (
+    id serial PRIMARY KEY,
+    from_id integer NOT NULL REFERENCES app.tenants,
+    to_id integer NOT NULL REFERENCES app.tenants,
+    CHECK (from_id <> to_id)
+);
+CREATE TABLE app.tenant_teams (
+    tenant_id integer NOT NULL REFERENCES app.tenants,
+    team_id integer NOT NULL REFERENCES app.departments,
+    PRIMARY KEY (tenant_id, team_id)
+);
+CREATE UNIQUE INDEX tenant_teams_one_per_tenant ON app.tenant_teams (tenant_id);
+
 -- a one-row table
 CREATE TABLE app.settings (id integer PRIMARY KEY CHECK (id = 1), site_name text NOT NULL);
 

@@ -189,3 +189,10 @@ def test_trigger_fired_and_migration_history_left_alone(filled: dict[str, Any]) 
     dsn = filled["dsn"]
     assert scalar(dsn, "SELECT count(*) FROM app.audit WHERE table_name = 'tenants'") == ROWS
     assert query(dsn, "SELECT version_num FROM public.alembic_version") == [("abc123",)]
+
+
+def test_check_across_fk_columns_and_a_unique_subset_of_a_link_key(filled: dict[str, Any]) -> None:
+    dsn = filled["dsn"]
+    assert count(dsn, "app.tenant_links") == ROWS
+    assert scalar(dsn, "SELECT count(*) FROM app.tenant_links WHERE from_id = to_id") == 0
+    assert scalar(dsn, "SELECT count(DISTINCT tenant_id) FROM app.tenant_teams") == count(dsn, "app.tenant_teams")

@@ -111,7 +111,7 @@ class FkChoice:
     distribution: str = "skewed"
 
 
-def _parent_rows(store: KeyStore, fk: ForeignKey) -> tuple[list[tuple[str, ...]], list[int]]:
+def parent_rows(store: KeyStore, fk: ForeignKey) -> tuple[list[tuple[str, ...]], list[int]]:
     """The referenced key tuples of the parent (rows with a NULL in them left out) and
     their positions."""
     cols = [store.column(fk.ref_table, c) for c in fk.ref_columns]
@@ -161,7 +161,7 @@ def assign_foreign_keys(
         if fk.ref_table == table.key:
             out.update(_self_reference(seed, table, fk, rows, store, nullable, cfg))
             continue
-        parents, _ = _parent_rows(store, fk)
+        parents, _ = parent_rows(store, fk)
         if not parents:
             if nullable:
                 for c in fk.columns:
@@ -210,7 +210,7 @@ def combo_groups(
     fks: Sequence[ForeignKey], unique_sets: Sequence[tuple[str, ...]], table: str
 ) -> list[Group]:
     groups: list[Group] = []
-    for key in unique_sets:
+    for key in sorted(unique_sets, key=len):  # a unique subset makes its supersets unique
         members = [f for f in fks if set(f.columns) <= set(key) and f.ref_table != table]
         covered = {c for f in members for c in f.columns}
         if (
@@ -237,10 +237,19 @@ def _combos(
     """Distinct parent combinations for unique keys made only of FK columns, none of
     them a combination the table's existing rows already hold."""
     picks: dict[str, np.ndarray] = {}
+    unique_done: list[tuple[str, ...]] = []
     for key, group in groups:
         if any(f.name in picks for f in group):
+            # a superset of a key already drawn distinct is distinct too
+            if not any(set(done) <= set(key) for done in unique_done):
+                raise GenerationError(
+                    f"{table.key}: unique keys ({', '.join(key)}) and another overlapping one are "
+                    "both made of FK columns; pgseed cannot draw both distinct.\n"
+                    f"Fix: skip {table.key} in the config, or give it rows by hand"
+                )
             continue
-        parents = [_parent_rows(store, f)[0] for f in group]
+        unique_done.append(key)
+        parents = [parent_rows(store, f)[0] for f in group]
         sizes = [len(p) for p in parents]
         total = int(np.prod(sizes)) if sizes else 0
         used = existing.get(key, set())
@@ -277,7 +286,7 @@ def combinations(
     key, fks = group
     total = 1
     for f in fks:
-        total *= len(_parent_rows(store, f)[0])
+        total *= len(parent_rows(store, f)[0])
     return max(0, total - len(existing.get(key, set())))
 
 

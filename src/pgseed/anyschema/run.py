@@ -25,6 +25,7 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
+from .. import rng
 from ..encode import encode_rows
 from ..errors import GenerationError
 from ..load import Sink
@@ -34,8 +35,8 @@ from . import relations, values
 from .finish import FAR, advance_sequences, disjoint_ranges, fill_waiting
 from .graph import DEFERRABLE, HARD, NULLABLE
 from .keyphase import draw_foreign_keys, draw_own_keys, existing_values
-from .keys import KeyStore
-from .model import ColumnPlan
+from .keys import KeyStore, parent_rows
+from .model import ColumnPlan, ForeignKey
 from .plan import Plan, TablePlan
 from .probe import CheckProbe
 
@@ -300,6 +301,7 @@ class Filler:
                 if cp.rule.unique or self.store.column(tp.table.key, c) is not None
             }
         )
+        movable = self.movable_fks(tp, fixed)
         for attempt in range(RETRIES + 1):
             bad = probe.failing([block[c.column] for c in cols], hi - lo)
             if not bad:
@@ -323,6 +325,17 @@ class Filler:
                 column = block[cp.column]
                 for j, i in enumerate(idx):
                     column[i] = new[j]
+            for fk, parents in movable:
+                u = rng.hashed_uniform(
+                    self.plan.seed,
+                    f"{tp.table.key}/{fk.name}/redraw",
+                    again,
+                    np.zeros(len(idx), np.int64),
+                )
+                for j, i in enumerate(idx):
+                    chosen = parents[int(u[j] * len(parents))]
+                    for c, v in zip(fk.columns, chosen, strict=True):
+                        block[c][i] = v
             sub = {c.column: [block[c.column][i] for i in idx] for c in cols}
             relations.apply(pairs, tp.columns, sub, again % FAR, self.plan.seed, tp.table.key)
             for c, vals in sub.items():
@@ -333,6 +346,31 @@ class Filler:
                     if cp.rule.null_rate > 0 or not tp.table.column(cp.column).not_null:
                         for i in idx:
                             block[cp.column][i] = None
+
+    def movable_fks(
+        self, tp: TablePlan, fixed: set[str]
+    ) -> list[tuple[ForeignKey, list[tuple[str, ...]]]]:
+        """FKs whose parent a failing row may change (a CHECK across FK columns, such as
+        ``parent_id <> reference_id``): not referenced by other rows, not part of a
+        unique key, not shared with another FK, not a self-reference, not waiting."""
+        key = tp.table.key
+        locked = {c for u in self.plan.fk_only.get(key, []) for c in u}
+        locked |= {c for c in tp.columns if self.store.column(key, c) is not None}
+        locked |= {c for e in self.plan.order.waiting if e.child == key for c in e.fk.columns}
+        seen: dict[str, int] = {}
+        for fk in tp.table.foreign_keys:
+            for c in fk.columns:
+                seen[c] = seen.get(c, 0) + 1
+        out = []
+        for fk in tp.table.foreign_keys:
+            if fk.ref_table == key or fk.ref_table not in self.plan.tables:
+                continue
+            if any(c in locked or seen[c] > 1 or tp.columns[c].rule.unique for c in fk.columns):
+                continue
+            parents, _ = parent_rows(self.store, fk)
+            if parents:
+                out.append((fk, parents))
+        return out
 
     def sql_values(self, tp: TablePlan, column: str, rows: np.ndarray) -> list[str | None]:
         expr = tp.sql_columns[column]

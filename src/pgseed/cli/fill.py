@@ -43,8 +43,12 @@ def _schemas(value: str | None, all_schemas: bool) -> list[str] | None:
 
 
 @click.command(cls=PgseedCommand)
-@click.option("--schema", "schema", metavar="A,B", help="fill only these schemas (default: every user schema)")
-@click.option("--all-schemas", is_flag=True, help="fill every user schema (the default, said explicitly)")
+@click.option(
+    "--schema", "schema", metavar="A,B", help="fill only these schemas (default: every user schema)"
+)
+@click.option(
+    "--all-schemas", is_flag=True, help="fill every user schema (the default, said explicitly)"
+)
 @click.option(
     "--rows",
     "rows",
@@ -52,9 +56,25 @@ def _schemas(value: str | None, all_schemas: bool) -> list[str] | None:
     metavar="N | TABLE=N",
     help="rows per table (default 100), or for one table; repeatable",
 )
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="a fill config (YAML): see --dry-run")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None, help="run seed (default: drawn and printed)")
-@click.option("--dry-run", "--dry_run", "dry_run", is_flag=True, help="print the plan as an editable config, with sample rows; write nothing")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="a fill config (YAML): see --dry-run",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=None,
+    help="run seed (default: drawn and printed)",
+)
+@click.option(
+    "--dry-run",
+    "--dry_run",
+    "dry_run",
+    is_flag=True,
+    help="print the plan as an editable config, with sample rows; write nothing",
+)
 def fill(
     schema: str | None,
     all_schemas: bool,
@@ -91,7 +111,9 @@ def fill(
     dsn = resolve_dsn(database_url, embedded, "pgseed_fill_demo")
     if output is not None:
         if dry_run:
-            raise ConfigError("--output with --dry-run: drop one (--dry-run prints the plan, --output writes files).")
+            raise ConfigError(
+                "--output with --dry-run: drop one (--dry-run prints the plan, --output writes files)."
+            )
         if cfg.seed is None:
             cfg = cfg.model_copy(update={"seed": draw_seed()})
             click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
