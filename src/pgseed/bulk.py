@@ -57,30 +57,35 @@ class BulkPlan:
     """What ``begin`` dropped, to rebuild. Names are raw catalog names: every statement
     quotes them exactly once with ``sql.Identifier``."""
 
-    tables: tuple[str, ...]
+    tables: tuple[Name, ...]
     indexes: list[DroppedIndex] = field(default_factory=list)
     foreign_keys: list[DroppedKey] = field(default_factory=list)
 
 
-def empty_tables(conn: Conn, tables: Sequence[str]) -> list[str]:
+Name = str | tuple[str, str]
+"""A table: its name (found through the search path, as the packs name theirs) or
+(schema, name)."""
+
+
+def _ident(table: Name) -> sql.Identifier:
+    return sql.Identifier(*table) if isinstance(table, tuple) else sql.Identifier(table)
+
+
+def empty_tables(conn: Conn, tables: Sequence[Name]) -> list[Name]:
     out = []
     for t in tables:
-        row = conn.execute(
-            sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(t))
-        ).fetchone()
+        row = conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(_ident(t))).fetchone()
         if row is not None and not row[0]:
             out.append(t)
     return out
 
 
-def _oids(conn: Conn, tables: Sequence[str]) -> list[int]:
+def _oids(conn: Conn, tables: Sequence[Name]) -> list[int]:
     """The tables' OIDs, resolved from raw names as the run's statements resolve them
     (``sql.Identifier`` through the search path), never by re-parsing a name."""
     out = []
     for t in tables:
-        row = conn.execute(
-            "SELECT %s::regclass::oid", [sql.Identifier(t).as_string(conn)]
-        ).fetchone()
+        row = conn.execute("SELECT %s::regclass::oid", [_ident(t).as_string(conn)]).fetchone()
         assert row is not None
         out.append(int(str(row[0])))
     return out
@@ -120,7 +125,7 @@ ORDER BY 1, 2, 3
 """
 
 
-def begin(conn: Conn, tables: Sequence[str]) -> BulkPlan:
+def begin(conn: Conn, tables: Sequence[Name]) -> BulkPlan:
     """Drop secondary indexes and outgoing FKs of ``tables`` (all empty) and truncate them."""
     plan = BulkPlan(tuple(tables))
     if not tables:
@@ -128,7 +133,7 @@ def begin(conn: Conn, tables: Sequence[str]) -> BulkPlan:
     names = list(tables)
     conn.execute(
         sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
-            sql.SQL(", ").join(map(sql.Identifier, names))
+            sql.SQL(", ").join(map(_ident, names))
         )
     )
     oids = _oids(conn, names)
@@ -164,7 +169,7 @@ def begin(conn: Conn, tables: Sequence[str]) -> BulkPlan:
     }
     free = [t for t, oid in zip(names, oids, strict=True) if oid not in referenced]
     if free:
-        conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, free))))
+        conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(_ident, free))))
     plan.tables = tuple(free)
     return plan
 

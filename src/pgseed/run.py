@@ -150,7 +150,7 @@ def _seed(
             prepare(conn)
         plan = bulk.begin(conn, bulk.empty_tables(conn, list(spec.columns))) if bulk_mode else None
         if plan is not None:
-            loader.freeze = set(plan.tables)
+            loader.freeze = {t for t in plan.tables if isinstance(t, str)}
         body(conn, loader, pool)
         if plan is not None and (plan.indexes or plan.foreign_keys):
             reporter.end()

@@ -142,6 +142,7 @@ def fill(
     *,
     reporter: Reporter | None = None,
     reproduce: str = "",
+    bulk: bool = True,
 ) -> Outcome:
     """Fill every table of ``dsn``'s schemas per ``cfg``, in one transaction.
 
@@ -163,7 +164,7 @@ def fill(
         conn.execute("SET temp_buffers = '256MB'")
         plan = build(reflect(conn, cfg.schemas), cfg, seed, server_accepts(conn))
         _lock(conn, plan)
-        filler = Filler(conn, plan, reporter)
+        filler = Filler(conn, plan, reporter, bulk=bulk)
         result = filler.run()
         with signals.deferred():
             conn.commit()

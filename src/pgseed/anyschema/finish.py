@@ -9,12 +9,14 @@ value in any column that uses it, so the application's next INSERT succeeds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from psycopg import sql
 
 from ..encode import encode_rows
 from ..pg import Conn
-from .graph import NULLABLE
+from .graph import NULLABLE, Edge
 from .keyphase import INTS
 from .model import ColumnPlan
 from .plan import Plan
@@ -29,10 +31,13 @@ def _ident(plan: Plan, key: str) -> sql.Identifier:
 
 
 def fill_waiting(
-    conn: Conn, plan: Plan, pending_by_table: dict[str, dict[str, list[str | None]]]
+    conn: Conn,
+    plan: Plan,
+    waiting: Sequence[Edge],
+    pending_by_table: dict[str, dict[str, list[str | None]]],
 ) -> None:
     """Nullable cycle edges: UPDATE the FK columns, matched on the child's primary key."""
-    for edge in plan.order.waiting:
+    for edge in waiting:
         if edge.kind != NULLABLE:
             continue
         tp = plan.tables[edge.child]

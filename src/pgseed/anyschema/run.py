@@ -25,7 +25,7 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
-from .. import rng
+from .. import bulk, rng
 from ..encode import encode_rows
 from ..errors import GenerationError
 from ..load import Sink
@@ -56,9 +56,20 @@ class Filler:
     """Steps 4-6 on one connection, inside the caller's transaction."""
 
     def __init__(
-        self, conn: Conn, plan: Plan, reporter: Reporter, sink: Sink | None = None
+        self,
+        conn: Conn,
+        plan: Plan,
+        reporter: Reporter,
+        sink: Sink | None = None,
+        *,
+        bulk: bool = True,
     ) -> None:
         self.conn = conn
+        self.bulk = bulk and sink is None
+        self.waiting = list(plan.order.waiting)
+        """The cycle edges that wait (bulk mode writes some directly)."""
+        self.freeze: set[str] = set()
+        """Tables truncated in this transaction: COPY FREEZE."""
         self.sink = sink
         """Files instead of the database (``--output``): rows as an empty database
         would get them; FK values written directly, nothing changed in the database."""
@@ -124,7 +135,36 @@ class Filler:
                 f"{tp.table.key}: {n}" for tp in plan.tables.values() for n in tp.notes
             )
             return self.result
-        for edge in plan.order.waiting:
+        bulk_plan = self.begin_bulk() if self.bulk else None
+        self.prepare_edges()
+        self.reporter.begin({k: tp.rows for k, tp in plan.tables.items()})
+        for key in plan.order.tables:
+            self.load_table(plan.tables[key], fk_values.get(key, {}))
+        self.reporter.end()
+        fill_waiting(conn, plan, self.waiting, self.pending)
+        for child, name, definition in self.dropped_fks:
+            conn.execute(
+                sql.SQL(
+                    "ALTER TABLE {} ADD CONSTRAINT {} "
+                    + definition.replace("{", "{{").replace("}", "}}")
+                ).format(self.ident(child), sql.Identifier(name))
+            )
+        if bulk_plan is not None and (bulk_plan.indexes or bulk_plan.foreign_keys):
+            started = time.perf_counter()
+            bulk.finish(conn, bulk_plan)
+            self.reporter.info(
+                f"rebuilt {len(bulk_plan.indexes)} indexes and {len(bulk_plan.foreign_keys)} "
+                f"foreign keys in {time.perf_counter() - started:.2f} s"
+            )
+        self.result.sequences = advance_sequences(conn, plan)
+        for tp in plan.tables.values():
+            self.result.notes.extend(f"{tp.table.key}: {n}" for n in tp.notes)
+        return self.result
+
+    def prepare_edges(self) -> None:
+        """Defer the deferrable cycle edges and drop the hard ones (step 4)."""
+        conn = self.conn
+        for edge in self.waiting:
             if edge.kind == DEFERRABLE:
                 conn.execute(
                     sql.SQL("SET CONSTRAINTS {} DEFERRED").format(
@@ -146,22 +186,19 @@ class Filler:
                 self.reporter.info(
                     f"{edge.child}: {edge.fk.name} is part of a NOT NULL cycle: dropped for the load, added back (validated) after it"
                 )
-        self.reporter.begin({k: tp.rows for k, tp in plan.tables.items()})
-        for key in plan.order.tables:
-            self.load_table(plan.tables[key], fk_values.get(key, {}))
-        self.reporter.end()
-        fill_waiting(conn, plan, self.pending)
-        for child, name, definition in self.dropped_fks:
-            conn.execute(
-                sql.SQL(
-                    "ALTER TABLE {} ADD CONSTRAINT {} "
-                    + definition.replace("{", "{{").replace("}", "}}")
-                ).format(self.ident(child), sql.Identifier(name))
-            )
-        self.result.sequences = advance_sequences(conn, plan)
-        for tp in plan.tables.values():
-            self.result.notes.extend(f"{tp.table.key}: {n}" for n in tp.notes)
-        return self.result
+
+    def begin_bulk(self) -> bulk.BulkPlan:
+        """Bulk mode for the tables that are empty (``bulk.py``): their secondary indexes
+        and outgoing FKs are dropped for the load and rebuilt (validated) after it, so
+        rows are not checked one by one; an FK cycle edge whose constraint is dropped
+        is written directly instead of waiting."""
+        names = [(tp.table.schema, tp.table.name) for tp in self.plan.tables.values()]
+        found = bulk.begin(self.conn, bulk.empty_tables(self.conn, names))
+        gone = {(f"{k.schema}.{k.table}", k.name) for k in found.foreign_keys}
+        self.waiting = [e for e in self.waiting if (e.child, e.fk.name) not in gone]
+        partitioned = {k for k, tp in self.plan.tables.items() if tp.table.partitioning is not None}
+        self.freeze = {f"{t[0]}.{t[1]}" for t in found.tables if isinstance(t, tuple)} - partitioned
+        return found
 
     def samples(self, n: int = 3) -> dict[str, list[dict[str, str | None]]]:
         """The first ``n`` rows of each table, drawn as a run would (before the CHECK
@@ -198,7 +235,7 @@ class Filler:
             if self.sink is not None
             else {
                 c
-                for e in self.plan.order.waiting
+                for e in self.waiting
                 if e.child == key and e.kind == NULLABLE
                 for c in e.fk.columns
             }
@@ -217,8 +254,10 @@ class Filler:
         )
         dropped = self.store.dropped.get(key, set())
         first = tp.table.rows
-        stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            self.ident(key), sql.SQL(", ").join(sql.Identifier(c.column) for c in cols)
+        stmt = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
+            self.ident(key),
+            sql.SQL(", ").join(sql.Identifier(c.column) for c in cols),
+            sql.SQL(" WITH (FREEZE)" if key in self.freeze else ""),
         )
         for lo in range(0, tp.rows, BLOCK):
             hi = min(tp.rows, lo + BLOCK)
@@ -356,7 +395,7 @@ class Filler:
         key = tp.table.key
         locked = {c for u in self.plan.fk_only.get(key, []) for c in u}
         locked |= {c for c in tp.columns if self.store.column(key, c) is not None}
-        locked |= {c for e in self.plan.order.waiting if e.child == key for c in e.fk.columns}
+        locked |= {c for e in self.waiting if e.child == key for c in e.fk.columns}
         seen: dict[str, int] = {}
         for fk in tp.table.foreign_keys:
             for c in fk.columns:

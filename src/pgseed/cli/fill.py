@@ -69,6 +69,13 @@ def _schemas(value: str | None, all_schemas: bool) -> list[str] | None:
     help="run seed (default: drawn and printed)",
 )
 @click.option(
+    "--no-bulk",
+    "--no_bulk",
+    "no_bulk",
+    is_flag=True,
+    help="keep indexes and FKs in place during the load even when tables start empty",
+)
+@click.option(
     "--dry-run",
     "--dry_run",
     "dry_run",
@@ -81,6 +88,7 @@ def fill(
     rows: tuple[str, ...],
     config_path: Path | None,
     seed: int | None,
+    no_bulk: bool,
     dry_run: bool,
     database_url: str | None,
     embedded: bool,
@@ -132,7 +140,7 @@ def fill(
     line = reproduce(cfg.seed)
     click.echo(f"reproduce with: {line}")
     reporter = Reporter()
-    out = api.fill(dsn, cfg, reporter=reporter, reproduce=line)
+    out = api.fill(dsn, cfg, reporter=reporter, reproduce=line, bulk=not no_bulk)
     reporter.summary(out.written, out.seconds, "rows created")
     for n in out.notes:
         click.echo(f"note: {n}")
