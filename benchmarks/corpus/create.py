@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 if __package__ in (None, ""):  # run as a file: benchmarks/corpus/create.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -39,13 +40,25 @@ def fresh_database(dsn: str) -> None:
         c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def as_url(dsn: str) -> str:
+    """A libpq URL for ``dsn`` (a URL or a ``key=value`` string): what the apps' scripts parse."""
+    info = {k: str(v) for k, v in conninfo_to_dict(dsn).items()}
+    user = quote(info.get("user", "postgres"), safe="")
+    auth = user + (":" + quote(info["password"], safe="") if info.get("password") else "")
+    db = quote(info.get("dbname", "postgres"), safe="")
+    host, port = info.get("host", "localhost"), info.get("port", "5432")
+    if host.startswith("/"):
+        return f"postgresql://{auth}@/{db}?host={quote(host, safe='/')}&port={port}"
+    return f"postgresql://{auth}@{host}:{port}/{db}"
+
+
 def create(app: App, dsn: str, *, fresh: bool = False) -> None:
     """Install ``app`` if needed and let it create its schema in ``dsn``."""
     install(app)
     if fresh:
         fresh_database(dsn)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env["CORPUS_DSN"] = dsn
+    env["CORPUS_DSN"] = as_url(dsn)
     subprocess.run(
         [str(app.python), str(app.script)],
         env=env,
