@@ -273,6 +273,21 @@ CASES = [
         " INSERT INTO t VALUES (1), (99)",
     ),
     (
+        "domain-not-null",
+        # PostgreSQL cannot add a NOT NULL to a domain NOT VALID: set the flag by hand.
+        "CREATE DOMAIN req AS text; CREATE TABLE t (r req); INSERT INTO t VALUES (NULL), ('x');"
+        " UPDATE pg_type SET typnotnull = true WHERE oid = 'req'::regtype",
+        "DOMAIN a_*.req NOT NULL on a_*.t.r: 1 rows are NULL",
+        "CREATE DOMAIN req AS text NOT NULL; CREATE TABLE t (r req); INSERT INTO t VALUES ('x')",
+    ),
+    (
+        "domain-not-null-array",
+        "CREATE DOMAIN req AS text; CREATE TABLE t (rs req[]); INSERT INTO t VALUES ('{x,NULL}'), (NULL);"
+        " UPDATE pg_type SET typnotnull = true WHERE oid = 'req'::regtype",
+        "DOMAIN a_*.req NOT NULL on a_*.t.rs[]: 1 NULL elements",
+        "CREATE DOMAIN req AS text NOT NULL; CREATE TABLE t (rs req[]); INSERT INTO t VALUES ('{x,y}'), (NULL)",
+    ),
+    (
         "domain-check-array",
         "CREATE DOMAIN code AS text; CREATE TABLE t (codes code[]);"
         " INSERT INTO t VALUES ('{ab,abc}'), ('{x}'), (NULL);"
