@@ -157,11 +157,12 @@ def domain_violations(conn: Conn, schemas: Sequence[str]) -> list[str]:
         for oid in chain:
             name, _, _, not_null, checks, exprs = domains[oid]
             where = f"{schema}.{table}.{column}" + ("[]" if is_array else "")
-            if not_null and is_array:
+            if not_null:
                 q = sql.SQL("SELECT count(*) FROM {} WHERE value IS NULL").format(values)
                 n = count(conn, q, f"DOMAIN {name} NOT NULL on {where}", out)
                 if n:
-                    out.append(f"DOMAIN {name} NOT NULL on {where}: {n} NULL elements")
+                    what = "NULL elements" if is_array else "rows are NULL"
+                    out.append(f"DOMAIN {name} NOT NULL on {where}: {n} {what}")
             for check, expr in zip(checks, exprs, strict=True):
                 q = sql.SQL("SELECT count(*) FROM {} WHERE NOT ({})").format(values, sql.SQL(expr))
                 label = f"DOMAIN CHECK {check} of {name} on {where}"
