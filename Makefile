@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo demo-retail test lint bench corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
+.PHONY: demo demo-retail test lint bench bench-fill corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pgseed needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
@@ -54,6 +54,10 @@ $(BENCH_STAMP): $(STAMP)
 ## bench: pgseed vs one-session COPY vs Faker+ORM, side by side (minutes; see docs/BENCHMARKS.md)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
+
+## bench-fill: pgseed fill on the corpus's largest real schema vs a one-session COPY of its rows
+bench-fill: $(STAMP)
+	$(BIN)/python -m benchmarks.fill $(ARGS)
 
 ## corpus: six real application schemas (each app from PyPI, in its own venv) and the peer
 ## seed tools run on them, audited (slow: installs the first time; see docs/any-schema.md)
