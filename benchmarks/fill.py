@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n{args.app}, {APPS[args.app].tables} tables, --rows {args.rows} ({int(med['rows']):,} rows), medians of {args.runs}:"
     )
-    print(f"| contender | wall s | rows/s |\n|---|---|---|")
+    print("| contender | wall s | rows/s |\n|---|---|---|")
     print(f"| pgseed fill | {med['pgseed']:.2f} | {med['rows'] / med['pgseed']:,.0f} |")
     print(
         f"| one-session COPY (ceiling) | {med['ceiling']:.2f} | {med['rows'] / med['ceiling']:,.0f} |"
