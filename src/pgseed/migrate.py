@@ -89,6 +89,11 @@ def run_env(metadata: MetaData, version_table: str = "alembic_version") -> None:
     url = context.get_x_argument(as_dictionary=True).get("url") or os.environ.get("DATABASE_URL")
     if not url:
         raise SystemExit("set DATABASE_URL (or pass -x url=postgresql://...) to run migrations")
+    from .dsn import normalise
+
+    # An application's SQLAlchemy URL (postgresql+asyncpg://...?ssl=require) as well:
+    # read as libpq's, then handed to SQLAlchemy's psycopg 3 driver, the one installed.
+    url = normalise(url)
     if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     engine = create_engine(url, poolclass=pool.NullPool)

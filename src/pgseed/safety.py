@@ -27,7 +27,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from . import locks
-from .dsn import FIX, redact
+from .dsn import FIX, parse, redact
 from .errors import ConfigError, DatabaseUnavailable, SafetyError
 from .pg import Conn
 
@@ -212,9 +212,13 @@ def _missing_database(exc: psycopg.OperationalError, name: str) -> bool:
 
 
 def open_target(dsn: str, *, write: bool, create: bool) -> Target:
-    """Connect to ``dsn`` after the safety checks; create the database if allowed."""
+    """Connect to ``dsn`` after the safety checks; create the database if allowed.
+
+    ``dsn`` may be any URL ``dsn.parse`` accepts (a library caller's SQLAlchemy URL
+    too): it is read here, so every way in judges and reaches the same database."""
     if write:
         check_app_env()
+    dsn = parse(dsn, "the database URL")
     name = effective_dbname(dsn)
     check_name(name)
     created = False
