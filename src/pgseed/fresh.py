@@ -103,8 +103,8 @@ def check_fresh(conn: Conn, spec: SchemaSpec, dbname: str) -> None:
         return
     more = f", and {len(foreign) - SHOWN} more" if len(foreign) > SHOWN else ""
     raise SchemaMismatchError(
-        f'database "{dbname}" has none of the pack\'s tables, and holds tables pgseed did '
-        f"not create: {', '.join(foreign[:SHOWN])}{more}. It belongs to an application, and "
+        f'database "{dbname}" holds tables pgseed did not create: '
+        f"{', '.join(foreign[:SHOWN])}{more}. It belongs to an application, and "
         "pgseed never migrates an application's database (no tables of its own are added "
         "beside the application's, no Alembic revision is stamped).\nFix: seed a new "
         "database whose name ends in _demo or _test (pgseed creates it with the pack's "
