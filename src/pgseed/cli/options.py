@@ -29,7 +29,7 @@ def _allow(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -
     try:
         names = parse_allowed(",".join(value), "--allow-database")
     except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(str(exc).removeprefix("--allow-database: ")) from None
     ctx.with_resource(allowing(names))
 
 
