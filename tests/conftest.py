@@ -41,7 +41,9 @@ SMALL = {
 def server_dsn() -> Iterator[str]:
     dsn = os.environ.get("PGSEED_TEST_DSN")
     if dsn:
-        yield dsn
+        from pgseed.dsn import parse
+
+        yield parse(dsn, "PGSEED_TEST_DSN")  # an application's SQLAlchemy URL too
         return
     # Not under tmp_path: as root the server runs as another user, and every pytest
     # session started meanwhile on the machine resets /tmp/pytest-of-root to 0700,

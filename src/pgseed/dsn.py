@@ -1,11 +1,17 @@
 """Database URLs: read once, refuse malformed ones clearly, never show a password.
 
-Every URL pgseed is given (``--database-url``, ``DATABASE_URL``) goes through
-``parse`` first. It accepts libpq's URL and keyword forms and SQLAlchemy's
-driver spellings (``postgresql+psycopg://``, ``postgresql+asyncpg://``), and
-refuses, with exit 2 and the percent-encoding fix, what libpq cannot read or
-reads as something else than the user meant (``me:p@ss@host`` becomes the host
-``ss@host``; ``me:pa/ss@host`` becomes host ``me``, port ``pa``).
+Every URL pgseed is given (``--database-url``, ``DATABASE_URL``, a library call)
+goes through ``parse`` first. It accepts libpq's URL and keyword forms and the URLs
+an application hands SQLAlchemy: ``postgresql+<driver>://`` (asyncpg, psycopg,
+psycopg2, pg8000, ...; pgseed always connects with psycopg 3, so the driver part is
+dropped) and ``postgres://``. Their query options are made libpq's: asyncpg's
+``ssl=require`` becomes ``sslmode=require``; options that only tune the
+application's driver (``DRIVER_ONLY``: statement caches, timeouts of asyncpg) are
+dropped; any other option libpq does not know is refused (exit 2) by name. A URL for
+another database (``mysql+pymysql://``) is refused (exit 2). ``parse`` also refuses,
+with exit 2 and the percent-encoding fix, what libpq cannot read or reads as
+something else than the user meant (``me:p@ss@host`` becomes the host ``ss@host``;
+``me:pa/ss@host`` becomes host ``me``, port ``pa``).
 
 Passwords never reach a message: ``redact`` hides the password of a URL for
 display, and ``mask`` hides every password pgseed has been given (as written,
@@ -27,6 +33,27 @@ from .errors import ConfigError
 
 # SQLAlchemy spells the driver into the scheme; libpq knows only the plain schemes.
 _DRIVER_SCHEME = re.compile(r"^(postgresql|postgres)\+[A-Za-z0-9_]+://")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)(?:\+([A-Za-z0-9_.-]*))?://")
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+# Query options of SQLAlchemy's PostgreSQL drivers that tune only the application's
+# client (asyncpg's statement caches and timeouts, SQLAlchemy's plugins): they do not
+# change which database a URL names, so pgseed (which connects with psycopg 3) drops them.
+DRIVER_ONLY = frozenset(
+    {
+        "prepared_statement_cache_size",
+        "statement_cache_size",
+        "max_cached_statement_lifetime",
+        "max_cacheable_statement_size",
+        "command_timeout",
+        "timeout",
+        "async_fallback",
+        "plugin",
+    }
+)
+# asyncpg's ``ssl=`` takes libpq's sslmode names, and true/false.
+_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+_SSL_BOOL = {"true": "require", "1": "require", "yes": "require", "on": "require",
+             "false": "disable", "0": "disable", "no": "disable", "off": "disable"}  # fmt: skip
 # libpq's secret keywords: password, and sslpassword (the client key's passphrase).
 SECRET_KEYS = ("password", "sslpassword")
 _KEYWORD_PASSWORD = re.compile(r"""(?:ssl)?password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)""")
@@ -101,8 +128,75 @@ def mask(text: str) -> str:
 
 
 def normalise(raw: str) -> str:
-    """Surrounding whitespace dropped; ``postgresql+driver://`` read as ``postgresql://``."""
-    return _DRIVER_SCHEME.sub(r"\1://", raw.strip())
+    """Surrounding whitespace dropped; ``postgresql+driver://`` read as ``postgresql://``;
+    ``ssl=MODE`` as ``sslmode=MODE``; the options in ``DRIVER_ONLY`` dropped. Never
+    raises: what stays unreadable is for ``parse`` to refuse."""
+    out = _DRIVER_SCHEME.sub(r"\1://", raw.strip())
+    if "://" not in out or "?" not in out:
+        return out
+    base, query = out.split("?", 1)
+    query, hash_, fragment = query.partition("#")
+    kept = []
+    for part in query.split("&"):
+        key, _, value = part.partition("=")
+        name = unquote(key).strip()
+        if name in DRIVER_ONLY:
+            continue
+        mode = _ssl_mode(unquote(value)) if name == "ssl" else None
+        kept.append(f"sslmode={mode}" if mode else part)
+    return base + ("?" + "&".join(kept) if kept else "") + hash_ + fragment
+
+
+def _ssl_mode(value: str) -> str | None:
+    value = value.strip().lower()
+    return value if value in _SSL_MODES else _SSL_BOOL.get(value)
+
+
+def libpq_options() -> list[str]:
+    """Every connection option (URL query parameter) the installed libpq knows."""
+    return [o.keyword.decode() for o in psycopg.pq.Conninfo.get_defaults()]
+
+
+def _check_scheme(raw: str, source: str) -> None:
+    """ConfigError (exit 2) for a URL of another database than PostgreSQL."""
+    from .config import did_you_mean
+
+    m = _SCHEME.match(raw.strip())
+    if m and m.group(1) not in POSTGRES_SCHEMES:
+        scheme = m.group(0)[:-3]
+        raise ConfigError(
+            f"the database URL given by {source} ({_display(raw)}) is a {scheme}:// URL: "
+            f"pgseed fills PostgreSQL databases only.{did_you_mean(m.group(1), POSTGRES_SCHEMES)}"
+            "\nFix: give a postgresql:// URL (SQLAlchemy's postgresql+asyncpg://, "
+            "+psycopg://, +psycopg2:// and +pg8000:// work too)."
+        )
+
+
+def _check_options(raw: str, dsn: str, source: str) -> None:
+    """ConfigError (exit 2) naming a query option libpq does not know (left after
+    ``normalise`` mapped ssl= and dropped the drivers' own), with the fix."""
+    from .config import did_you_mean
+
+    if "://" not in dsn or "?" not in dsn:
+        return
+    known = libpq_options()
+    for part in dsn.split("?", 1)[1].partition("#")[0].split("&"):
+        key, _, value = part.partition("=")
+        name = unquote(key).strip()
+        if name == "ssl":
+            raise ConfigError(
+                f"the database URL given by {source} ({_display(raw)}) has ssl={value!r}: "
+                f"expected one of {', '.join(_SSL_MODES)} (or true/false).\n"
+                "Fix: write e.g. ssl=require (or libpq's sslmode=require)."
+            )
+        if name and name not in known:
+            raise ConfigError(
+                f"the database URL given by {source} ({_display(raw)}) has the option "
+                f"{name!r}, which neither libpq nor pgseed knows.{did_you_mean(name, known)}\n"
+                f"Fix: remove ?{name}=... from the URL given to pgseed (options of the "
+                f"application's driver that pgseed drops by itself: {', '.join(sorted(DRIVER_ONLY))}; "
+                "ssl= is read as sslmode=)."
+            )
 
 
 def _display(raw: str) -> str:
@@ -150,9 +244,12 @@ def parse(raw: str, source: str) -> str:
         raise ConfigError(
             f"{source} is empty.\nFix: pass a URL like postgresql://me@localhost/app_test"
         )
+    _check_scheme(raw, source)
     try:
         params = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:
+        if "invalid URI query parameter" in str(exc):
+            _check_options(raw, dsn, source)
         raise ConfigError(
             f"cannot parse the database URL given by {source} ({_display(raw)}): "
             f"{_scrub(str(exc).strip(), secrets_in(raw))}.\n{FIX}"

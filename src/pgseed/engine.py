@@ -313,6 +313,10 @@ def dry_run(pack: Pack, cfg: Any, dsn: str | None = None) -> DryRun:
     target, state = open_checked(dsn, pack.schema, write=True, dry_run=True)
     held: dict[str, int] = {}
     try:
+        if target is not None and state == "absent":  # the refusal a real run would give
+            from .fresh import check_fresh
+
+            check_fresh(target.conn, pack.schema, target.dbname)
         conn = target.conn if target is not None and state == "ok" else None
         p = plan(pack, cfg, conn)
         if conn is not None and pack.replaces:

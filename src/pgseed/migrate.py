@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .pg import Conn
 
@@ -80,6 +80,7 @@ def run_env(metadata: MetaData, version_table: str = "alembic_version") -> None:
         return
     connection = context.config.attributes.get("connection")
     if connection is not None:
+        _refuse_foreign(connection, metadata, Path(context.script.dir))
         context.configure(
             connection=connection, target_metadata=metadata, version_table=version_table
         )
@@ -89,10 +90,36 @@ def run_env(metadata: MetaData, version_table: str = "alembic_version") -> None:
     url = context.get_x_argument(as_dictionary=True).get("url") or os.environ.get("DATABASE_URL")
     if not url:
         raise SystemExit("set DATABASE_URL (or pass -x url=postgresql://...) to run migrations")
+    from .dsn import normalise
+
+    # An application's SQLAlchemy URL (postgresql+asyncpg://...?ssl=require) as well:
+    # read as libpq's, then handed to SQLAlchemy's psycopg 3 driver, the one installed.
+    url = normalise(url)
     if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as conn:
+        _refuse_foreign(conn, metadata, Path(context.script.dir))
         context.configure(connection=conn, target_metadata=metadata, version_table=version_table)
         with context.begin_transaction():
             context.run_migrations()
+
+
+def _refuse_foreign(connection: Any, metadata: MetaData, script_location: Path) -> None:
+    """From a shell too, a pack's migration runs only where every table is pgseed's own
+    (a fresh database, or one whose own version table it upgrades): SystemExit naming
+    an application's tables (``fresh.check_fresh``) before anything is run."""
+    import psycopg
+
+    from .errors import SchemaMismatchError
+    from .fresh import check_fresh
+    from .run import SchemaSpec
+
+    raw = getattr(getattr(connection, "connection", None), "driver_connection", None)
+    if not isinstance(raw, psycopg.Connection):
+        return  # another driver's connection, handed in by a program: its owner's call
+    row = raw.execute("SELECT current_database()").fetchone()
+    try:
+        check_fresh(raw, SchemaSpec(metadata, script_location, {}), str(row[0]) if row else "")
+    except SchemaMismatchError as exc:
+        raise SystemExit(f"error: {exc}") from None

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import MetaData
 
-from . import bulk, locks, migrate, signals
+from . import bulk, fresh, locks, migrate, signals
 from .errors import GenerationError, PgseedError
 from .load import CopyLoader
 from .pg import Conn
@@ -141,6 +141,7 @@ def _seed(
         conn.execute("SET temp_buffers = '256MB'")
         state = schema_state(conn, spec.metadata)
         if state == "absent":
+            fresh.check_fresh(conn, spec, target.dbname)  # never an application's database
             reporter.info(f'creating the schema in "{target.dbname}"')
             if spec.migrations is None:
                 migrate.create_all(conn, spec.metadata)

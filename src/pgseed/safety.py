@@ -4,6 +4,9 @@
 * The target database's name must end in ``_demo`` or ``_test``: checked on the
   name libpq will use (URL, keywords, PGDATABASE, user name) before connecting,
   and again on ``current_database()`` after.
+* A local development database with another name is a target only when the user
+  names it exactly (``--allow-database NAME``, ``PGSEED_ALLOW_DATABASE=a,b``, or
+  ``allowing(["NAME"])`` from Python), and never under ``APP_ENV=production``.
 * A ``_demo``/``_test`` database that does not exist yet is created.
 * spec 003's policy: ``SEEDER_ALLOW_PRODUCTION`` never lifts the production block;
   destructive operations need ``--confirm`` unless ``SEEDER_REQUIRE_CONFIRM=false``.
@@ -14,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import getpass
 import os
-from collections.abc import Mapping
+import shlex
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import psycopg
@@ -22,18 +27,22 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from . import locks
-from .dsn import FIX, redact
+from .dsn import FIX, parse, redact
 from .errors import ConfigError, DatabaseUnavailable, SafetyError
 from .pg import Conn
 
 __all__ = [
+    "ALLOW_ENV",
     "Target",
+    "allowed_databases",
+    "allowing",
     "check_app_env",
     "check_name",
     "confirm_replace",
     "effective_dbname",
     "env_flag",
     "open_target",
+    "parse_allowed",
     "production_guard",
     "redact",
     "require_confirm",
@@ -62,12 +71,77 @@ def effective_dbname(dsn: str) -> str:
     return str(name)
 
 
+ALLOW_ENV = "PGSEED_ALLOW_DATABASE"
+# Names allowed by the command being run (``--allow-database``); a ContextVar, so an
+# allowance ends with the command that gave it (the CLI resets it when the command's
+# context closes), even when several commands run in one process (tests, a notebook).
+_ALLOWED: ContextVar[frozenset[str]] = ContextVar("pgseed_allowed", default=frozenset())
+
+
+def parse_allowed(raw: str, source: str) -> frozenset[str]:
+    """The database names in ``raw`` (comma-separated), from ``source`` (a flag or variable).
+
+    ConfigError (exit 2) for an empty name or a URL: the allowance names one database
+    exactly, never a pattern or a server."""
+    names = [n.strip() for n in raw.split(",")]
+    for name in names:
+        if not name:
+            raise ConfigError(
+                f"{source}: an empty database name in {raw!r}.\n"
+                "Fix: name the database exactly, e.g. --allow-database forecastlab "
+                "(several: PGSEED_ALLOW_DATABASE=forecastlab,shop)."
+            )
+        if "://" in name or "=" in name:
+            raise ConfigError(
+                f"{source}: expected a database name, got a connection string.\n"
+                "Fix: give the URL to --database-url and only the database's name here, "
+                "e.g. --allow-database forecastlab."
+            )
+    return frozenset(names)
+
+
+@contextlib.contextmanager
+def allowing(names: Iterable[str]) -> Iterator[None]:
+    """Within the block, the databases named in ``names`` may be targets although their
+    names lack ``_demo``/``_test`` (never under ``APP_ENV=production``)."""
+    token = _ALLOWED.set(_ALLOWED.get() | frozenset(names))
+    try:
+        yield
+    finally:
+        _ALLOWED.reset(token)
+
+
+def allowed_databases() -> frozenset[str]:
+    """The names ``allowing`` and ``PGSEED_ALLOW_DATABASE`` allow."""
+    raw = os.environ.get(ALLOW_ENV, "")
+    from_env = parse_allowed(raw, ALLOW_ENV) if raw.strip() else frozenset()
+    return _ALLOWED.get() | from_env
+
+
 def check_name(name: str) -> None:
-    if not name.endswith(ALLOWED_SUFFIXES):
-        raise SafetyError(
-            f'refusing database "{name}": pgseed writes only to databases whose name ends in '
-            f"_demo or _test.\nFix: point --database-url (or DATABASE_URL) at e.g. {name}_demo, or use --embedded."
-        )
+    if name.endswith(ALLOWED_SUFFIXES):
+        return
+    allowed = allowed_databases()
+    if name in allowed:
+        if os.environ.get("APP_ENV", "").strip().lower() == "production":
+            raise SafetyError(
+                f'refusing database "{name}": APP_ENV=production, and --allow-database '
+                f"(or {ALLOW_ENV}) never applies there.\nFix: run it where APP_ENV is not "
+                "production, against a local development database."
+            )
+        return
+    named = (
+        f" (--allow-database/{ALLOW_ENV} name only: {', '.join(sorted(allowed))})"
+        if allowed
+        else ""
+    )
+    raise SafetyError(
+        f'refusing database "{name}": pgseed writes only to databases whose name ends in '
+        f"_demo or _test{named}.\nFix: point --database-url (or DATABASE_URL) at e.g. "
+        f"{name}_demo, or use --embedded; or, if {name} is a local development database "
+        f"you mean pgseed to fill, name it: --allow-database {shlex.quote(name)} "
+        f"(or {ALLOW_ENV}={shlex.quote(name)})."
+    )
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -138,9 +212,13 @@ def _missing_database(exc: psycopg.OperationalError, name: str) -> bool:
 
 
 def open_target(dsn: str, *, write: bool, create: bool) -> Target:
-    """Connect to ``dsn`` after the safety checks; create the database if allowed."""
+    """Connect to ``dsn`` after the safety checks; create the database if allowed.
+
+    ``dsn`` may be any URL ``dsn.parse`` accepts (a library caller's SQLAlchemy URL
+    too): it is read here, so every way in judges and reaches the same database."""
     if write:
         check_app_env()
+    dsn = parse(dsn, "the database URL")
     name = effective_dbname(dsn)
     check_name(name)
     created = False

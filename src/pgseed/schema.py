@@ -193,7 +193,10 @@ def schema_state(conn: Conn, metadata: MetaData) -> str:
         raise SchemaMismatchError(
             "the database's schema does not match the models:\n  - "
             + "\n  - ".join(problems)
-            + "\nFix: run `alembic upgrade head` against this database (or seed a new "
-            "*_demo/*_test database, which pgseed creates with the right schema)."
+            + "\npgseed never migrates a database that holds tables already: an "
+            "application's evolved schema is its owner's, and its migrations are not pgseed's."
+            "\nFix: seed a new database whose name ends in _demo or _test (pgseed creates "
+            "it with the pack's schema). Filling a schema that has moved on (binding the "
+            "pack's rules to the tables as they are) comes in a coming release."
         )
     return "ok"

@@ -18,8 +18,38 @@ def apply(f: Callable[..., Any], options: Iterable[Decorator]) -> Callable[..., 
     return f
 
 
+def _allow(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    """Allow the named databases for this command only: the allowance is undone when
+    the command's context closes (``safety.allowing``)."""
+    from ..errors import ConfigError
+    from ..safety import allowing, parse_allowed
+
+    if not value:
+        return
+    try:
+        names = parse_allowed(",".join(value), "--allow-database")
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--allow-database: ")) from None
+    ctx.with_resource(allowing(names))
+
+
+def allow_option() -> Decorator:
+    return click.option(
+        "--allow-database",
+        "--allow_database",
+        multiple=True,
+        metavar="NAME",
+        expose_value=False,
+        callback=_allow,
+        help="also allow this database although its name lacks _demo/_test (a local "
+        "development database, named exactly; never under APP_ENV=production; "
+        "repeatable, or comma-separated; env PGSEED_ALLOW_DATABASE)",
+    )
+
+
 def target_options(default_db: str) -> list[Decorator]:
     return [
+        allow_option(),
         click.option(
             "--database-url",
             "--database_url",

@@ -18,7 +18,7 @@ from .. import engine
 from ..errors import ConfigError
 from ..progress import Reporter
 from . import retail_ops
-from .options import output_flags
+from .options import Decorator, allow_option, output_flags
 from .shell import PgseedCommand, PgseedGroup, report_checks, resolve_dsn
 
 
@@ -71,7 +71,7 @@ def _target(database_url: str | None, use_embedded: bool) -> str:
 
 
 def common(f: Any) -> Any:
-    opts = [
+    opts: list[Decorator] = [
         click.option(
             "--database-url",
             "--database_url",
@@ -79,6 +79,7 @@ def common(f: Any) -> Any:
             help="target database (else $DATABASE_URL; name must end in _demo or _test)",
         ),
         click.option("--embedded", is_flag=True, help="target the embedded server (retail_demo)"),
+        allow_option(),
         click.option(
             "--config",
             "config_path",
@@ -261,6 +262,7 @@ def verify(
 @retail.command()
 @click.option("--database-url", "--database_url", "database_url", help="source database")
 @click.option("--embedded", is_flag=True, help="read the embedded server's retail_demo")
+@allow_option()
 @click.option(
     "--out",
     "out",

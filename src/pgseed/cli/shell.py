@@ -24,6 +24,7 @@ from ..errors import (
     PgseedError,
     VerificationFailed,
 )
+from ..safety import ALLOW_ENV
 
 
 def say(message: str) -> None:
@@ -155,7 +156,8 @@ def reproduce(seed: int, env_keys: Sequence[str] = ()) -> str:
             if sys.modules["__main__"].__spec__
             else "pgseed"
         )
-    env = [f"{k}={shlex.quote(os.environ[k])}" for k in env_keys if os.environ.get(k, "").strip()]
+    keys = [*env_keys, ALLOW_ENV]  # the target's allowance shapes whether it runs at all
+    env = [f"{k}={shlex.quote(os.environ[k])}" for k in keys if os.environ.get(k, "").strip()]
     given = " ".join(sys.argv)
     if "--database" not in given and "--embedded" not in given and os.environ.get("DATABASE_URL"):
         env.append(f"DATABASE_URL={shlex.quote(redact(os.environ['DATABASE_URL']))}")

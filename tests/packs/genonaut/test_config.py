@@ -36,7 +36,7 @@ def test_repo_config_json_is_valid() -> None:
 
 BAD = [
     ({"seed_data_generator": {"target_rows_user": 5}}, "Did you mean 'target_rows_users'"),
-    ({"seed_data": {}}, "Unknown top-level key 'seed_data'"),
+    ({"seed_data_generater": {}}, "Did you mean 'seed_data_generator'"),
     ({"seed_data_generator": {"target_rows_users": -1}}, "target_rows_users"),
     ({"seed_data_generator": {"batch_size_content_items": 0}}, "batch_size_content_items"),
     ({"seed_data_generator": {"target_rows_users": "many"}}, "target_rows_users"),

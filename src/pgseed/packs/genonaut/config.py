@@ -1,7 +1,10 @@
-"""The Genonaut pack's config (``config.json``: ``images_dir`` + ``seed_data_generator``)."""
+"""The Genonaut pack's config (``config.json``: ``images_dir`` + ``seed_data_generator``;
+the application's other top-level keys are left alone)."""
 
 from __future__ import annotations
 
+import difflib
+import json
 import math
 import re
 import uuid
@@ -150,17 +153,72 @@ def resolve_prompt_type(name: str) -> str:
 
 
 FILE_SECTION = "seed_data_generator"
+# The seeder's section of the application's config.json: spec 000 names it
+# seed_data_generator (its config.json) and seed_data (its opening paragraph).
+FILE_SECTIONS = (FILE_SECTION, "seed_data")
+# A top-level key this close to one of pgseed's (difflib ratio) is taken for a
+# misspelling of it; the application's own keys are further away (image_path, seed_path).
+TYPO_CUTOFF = 0.8
+
+
+def _seeder_only() -> list[str]:
+    """Keys no application setting shares (spec 001 wrote them at the top level): the
+    generic ones (seed, timezone, date_start, ...) at the top level are the application's."""
+    return [
+        k
+        for k in GenonautConfig.model_fields
+        if k.startswith(("batch_size_", "target_rows_"))
+        or k in ("admin_items_per_table", "prompt_types")
+    ]
+
+
+def _check_top_level(data: dict[str, Any], path: Path) -> None:
+    """config.json is the application's settings file: pgseed reads ``images_dir`` and
+    its own section, and leaves every other top-level key alone, except one that is
+    a seeder key outside the section, or looks like a misspelling of pgseed's keys."""
+    mine = [*FILE_SECTIONS, "images_dir"]
+    seeder = _seeder_only()
+    present = [s for s in FILE_SECTIONS if s in data]
+    if len(present) > 1:
+        raise ConfigError(
+            f"{path} has two seeder sections, {' and '.join(repr(p) for p in present)}.\n"
+            f"Fix: keep one ({FILE_SECTION!r})."
+        )
+    section = present[0] if present else FILE_SECTION
+    for key in data:
+        if key in mine:
+            continue
+        if key in seeder:
+            raise ConfigError(
+                f"{path}: the seeder key '{key}' is at the top level, where pgseed reads only "
+                f"images_dir and its own section (the other keys are the application's).\n"
+                f'Fix: move it into the "{section}" object: '
+                f'{{"{section}": {{"{key}": {json.dumps(data[key])}}}}}.'
+            )
+        close = difflib.get_close_matches(key, mine + seeder, n=1, cutoff=TYPO_CUTOFF)
+        if close and close[0] not in data:
+            raise ConfigError(
+                f"Unknown top-level key '{key}' in {path}. Did you mean '{close[0]}'?\n"
+                "pgseed leaves the application's own top-level keys alone, but this one looks "
+                f"like a misspelling of pgseed's.\nFix: rename it to '{close[0]}'"
+                + (f' (inside the "{section}" object)' if close[0] in seeder else "")
+                + "; if it is the application's own setting, also set "
+                f"'{close[0]}' (or its flag) so that pgseed does not guess."
+            )
 
 
 def file_values(path: Path) -> dict[str, Any]:
-    """Flatten config.json: top-level ``images_dir`` plus the ``seed_data_generator`` object."""
+    """The seeder's values in the application's config.json: top-level ``images_dir``
+    plus the ``seed_data_generator`` (or ``seed_data``) object; the application's other
+    top-level keys are not read (``_check_top_level``)."""
     data = read_json(path)
-    check_keys("top-level key", data, ["images_dir", FILE_SECTION], str(path))
-    section = data.get(FILE_SECTION, {})
+    _check_top_level(data, path)
+    name = next((s for s in FILE_SECTIONS if s in data), FILE_SECTION)
+    section = data.get(name, {})
     if not isinstance(section, dict):
-        raise ConfigError(f"{path}: '{FILE_SECTION}' must be a JSON object.")
+        raise ConfigError(f"{path}: '{name}' must be a JSON object.")
     keys = [k for k in GenonautConfig.model_fields if k != "images_dir"]
-    check_keys("config key", section, keys, f"{path} ({FILE_SECTION})")
+    check_keys("config key", section, keys, f"{path} ({name})")
     out = dict(section)
     if "images_dir" in data:
         out["images_dir"] = data["images_dir"]

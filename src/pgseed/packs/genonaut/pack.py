@@ -117,7 +117,8 @@ def _reserve_ids(conn: Conn, table: str, n: int) -> int:
     if seq is None:
         raise SchemaMismatchError(
             f"{table}.id has no sequence (serial or identity), so pgseed cannot reserve ids.\n"
-            "Fix: create the table with the pack's migration (alembic upgrade head)."
+            f"Fix: give {table}.id a serial or identity default, or seed a new *_demo/*_test "
+            "database (pgseed creates it with the pack's schema)."
         )
     row = conn.execute(
         sql.SQL("SELECT greatest(nextval(%s), coalesce((SELECT max(id) + 1 FROM {}), 1))").format(
