@@ -19,6 +19,7 @@ accepted row.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -87,11 +88,15 @@ class ConflictFilter:
     reporter says so once).
     """
 
-    def __init__(self, conn: Conn, table: str, columns: Sequence[str], reporter: Reporter) -> None:
+    def __init__(
+        self, conn: Conn, table: str | tuple[str, str], columns: Sequence[str], reporter: Reporter
+    ) -> None:
         self.conn = conn
-        self.table = sql.Identifier(table)
+        self.table = sql.Identifier(*table) if isinstance(table, tuple) else sql.Identifier(table)
         self.columns = tuple(columns)
-        self.cand = sql.Identifier(f"pgseed_cand_{table}")
+        # A temporary table's name is cut at 63 bytes: a digest keeps long names apart.
+        digest = hashlib.blake2b(repr(table).encode(), digest_size=6).hexdigest()
+        self.cand = sql.Identifier(f"pgseed_cand_{digest}")
         cols = sql.SQL(", ").join(map(sql.Identifier, self.columns))
         conn.execute(
             sql.SQL(
@@ -107,7 +112,8 @@ class ConflictFilter:
                 self.indexes.append(index)
             else:
                 reporter.warn(
-                    f"{table}: unique index {index.name} uses columns pgseed does not fill; "
+                    f"{'.'.join(table) if isinstance(table, tuple) else table}: unique index "
+                    f"{index.name} uses columns pgseed does not fill; "
                     "conflicts on it are left to the database (the run fails if one occurs)"
                 )
 

@@ -230,3 +230,22 @@ def test_output_files_hold_what_the_database_would_get(
         assert len(lines) == 21
         first_email = lines[1].split(",")[1]
         assert scalar(dsn, "SELECT email FROM customers ORDER BY id LIMIT 1") == first_email
+
+
+def test_new_unique_values_avoid_the_rows_already_there(make_db: Callable[[str], str]) -> None:
+    # the rows already there hold exactly the values a fresh fill with this seed would draw
+    ddl = "CREATE TABLE tags (id serial PRIMARY KEY, label text NOT NULL, code int NOT NULL);"
+    ddl += "CREATE UNIQUE INDEX tags_label ON tags (lower(label)); CREATE UNIQUE INDEX tags_code ON tags (code);"
+    first = make_db(ddl)
+    pgseed.fill(first, rows=100, seed=9)
+    # rows 51..100 of a fresh fill: what a fill over 50 existing rows draws next
+    taken = query(first, "SELECT upper(label), code FROM tags WHERE id > 50 ORDER BY id")
+    dsn = make_db(ddl)
+    with psycopg.connect(dsn) as c:
+        # the same values (upper-cased: the index is on lower(label)), at ids the run will not use
+        for i, (label, code) in enumerate(taken):
+            c.execute("INSERT INTO tags (id, label, code) VALUES (%s, %s, %s)", [-1 - i, label, code])
+    out = pgseed.fill(dsn, rows=50, seed=9)
+    assert out.written["public.tags"] == 50
+    with psycopg.connect(dsn) as c:
+        assert audit.violations(c, SCHEMAS) == []

@@ -31,6 +31,7 @@ from ..errors import GenerationError
 from ..load import Sink
 from ..pg import Conn
 from ..progress import Reporter
+from ..unique import ConflictFilter
 from . import relations, values
 from .finish import FAR, advance_sequences, disjoint_ranges, fill_waiting
 from .graph import DEFERRABLE, HARD, NULLABLE
@@ -70,6 +71,8 @@ class Filler:
         """The cycle edges that wait (bulk mode writes some directly)."""
         self.freeze: set[str] = set()
         """Tables truncated in this transaction: COPY FREEZE."""
+        self.spare: dict[str, int] = {}
+        """Per table, the next row index no row of this run uses (unique redraws)."""
         self.sink = sink
         """Files instead of the database (``--output``): rows as an empty database
         would get them; FK values written directly, nothing changed in the database."""
@@ -254,6 +257,15 @@ class Filler:
         )
         dropped = self.store.dropped.get(key, set())
         first = tp.table.rows
+        # Rows already there: new unique values must avoid theirs, judged by the table's
+        # own unique indexes in the database (this run's rows are distinct by construction).
+        uniques = (
+            ConflictFilter(
+                self.conn, (tp.table.schema, tp.table.name), [c.column for c in cols], self.reporter
+            )
+            if first > 0 and self.sink is None and (tp.table.primary_key or tp.table.uniques)
+            else None
+        )
         stmt = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
             self.ident(key),
             sql.SQL(", ").join(sql.Identifier(c.column) for c in cols),
@@ -265,6 +277,10 @@ class Filler:
             block = self.draw(tp, cols, rows, lo, hi, fk_vals, waiting_null, pairs)
             if probe is not None:
                 self.redraw(tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs)
+            if uniques is not None:
+                self.avoid_existing(
+                    tp, cols, uniques, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs
+                )
             keep = [i for i in range(hi - lo) if (lo + i) not in dropped]
             if key in self.times:
                 col = relations.created_column(cols)
@@ -330,7 +346,19 @@ class Filler:
         relations.apply(pairs, tp.columns, block, rows % FAR, self.plan.seed, key)
         return block
 
-    def redraw(self, tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs) -> None:  # type: ignore[no-untyped-def]
+    def redraw(
+        self,
+        tp: TablePlan,
+        cols: Sequence[ColumnPlan],
+        probe: CheckProbe,
+        block: dict[str, list[str | None]],
+        rows: np.ndarray,
+        lo: int,
+        hi: int,
+        fk_vals: dict[str, list[str | None]],
+        waiting_null: set[str],
+        pairs: Sequence[relations.Pair],
+    ) -> None:
         fixed = (
             set(fk_vals)
             | set(waiting_null)
@@ -385,6 +413,54 @@ class Filler:
                     if cp.rule.null_rate > 0 or not tp.table.column(cp.column).not_null:
                         for i in idx:
                             block[cp.column][i] = None
+
+    def avoid_existing(
+        self,
+        tp: TablePlan,
+        cols: Sequence[ColumnPlan],
+        uniques: ConflictFilter,
+        probe: CheckProbe | None,
+        block: dict[str, list[str | None]],
+        rows: np.ndarray,
+        lo: int,
+        hi: int,
+        fk_vals: dict[str, list[str | None]],
+        waiting_null: set[str],
+        pairs: Sequence[relations.Pair],
+    ) -> None:
+        """Redraw the rows whose unique values the table already holds (``unique.ConflictFilter``
+        judges them with the table's unique indexes), then re-test the CHECKs."""
+        key = tp.table.key
+        fixed = set(fk_vals) | set(waiting_null) | set(tp.sql_columns)
+        fixed |= {c for c in tp.columns if self.store.column(key, c) is not None}
+        for attempt in range(RETRIES + 1):
+            n = hi - lo
+            data = encode_rows([*(block[c.column] for c in cols), [str(i) for i in range(n)]])
+            bad = uniques.conflicts(data)
+            if not bad:
+                return
+            if attempt == RETRIES:
+                raise GenerationError(
+                    f"{key}: {len(bad)} new row(s) still collide with rows already there on unique "
+                    f"index {next(iter(bad.values()))} after {RETRIES} redraws (its columns are keys "
+                    "pgseed drew before the load).\nFix: give those columns a rule in the config "
+                    "(choices, range or sql), or empty the table first"
+                )
+            idx = sorted(bad)
+            # Unique values are distinct per row index: redraw at indices no row of this
+            # run uses (past its last row), handed out in row order, so any batch size
+            # gives the same rows.
+            spare = self.spare.get(key, tp.table.rows + tp.rows)
+            again = np.arange(spare, spare + len(idx), dtype=np.int64)
+            self.spare[key] = spare + len(idx)
+            for cp in cols:
+                if cp.column in fixed:
+                    continue
+                new = values.generate(cp, again, self.plan.seed)
+                for j, i in enumerate(idx):
+                    block[cp.column][i] = new[j]
+            if probe is not None:
+                self.redraw(tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs)
 
     def movable_fks(
         self, tp: TablePlan, fixed: set[str]
