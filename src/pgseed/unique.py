@@ -22,14 +22,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Table, UniqueConstraint
 
 from .errors import GenerationError
 from .pg import Conn
 from .progress import Reporter
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 ORD = "pgseed_ord"  # the candidates' row number inside a block
 
@@ -214,6 +217,8 @@ class MemoryConflicts:
     """
 
     def __init__(self, table: Table) -> None:
+        from sqlalchemy import UniqueConstraint  # here: `pgseed fill` never loads SQLAlchemy
+
         keys: dict[str, tuple[str, ...]] = {}
         if table.primary_key.columns:
             keys[f"{table.name}_pkey"] = tuple(c.name for c in table.primary_key.columns)
