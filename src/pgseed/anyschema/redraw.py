@@ -1,0 +1,181 @@
+"""Redrawing rows PostgreSQL would refuse, before they are written (``run.Filler``'s part).
+
+``redraw``: rows that fail a CHECK (``probe.py``) get new values in the columns that are
+not keys, at row indices no first draw uses; FK columns that no other row depends on
+may re-pick their parent (a CHECK across FK columns). ``avoid_existing``: rows whose
+unique values the table already holds (judged by its own unique indexes) are redrawn
+at row indices past every row of the run. After ``RETRIES`` the run stops, naming the
+constraint and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .. import rng
+from ..encode import encode_rows
+from ..errors import GenerationError
+from ..pg import Conn
+from ..unique import ConflictFilter
+from . import relations, values
+from .finish import FAR
+from .graph import Edge
+from .keys import KeyStore, parent_rows
+from .model import ColumnPlan, ForeignKey
+from .plan import Plan, TablePlan
+from .probe import CheckProbe
+
+RETRIES = 25
+
+
+class Redraws:
+    """The redraw steps of a fill; ``run.Filler`` holds the state they use."""
+
+    conn: Conn
+    plan: Plan
+    store: KeyStore
+    waiting: list[Edge]
+    spare: dict[str, int]
+
+    def redraw(
+        self,
+        tp: TablePlan,
+        cols: Sequence[ColumnPlan],
+        probe: CheckProbe,
+        block: dict[str, list[str | None]],
+        rows: np.ndarray,
+        lo: int,
+        hi: int,
+        fk_vals: dict[str, list[str | None]],
+        waiting_null: set[str],
+        pairs: Sequence[relations.Pair],
+    ) -> None:
+        fixed = (
+            set(fk_vals)
+            | set(waiting_null)
+            | {
+                c
+                for c, cp in tp.columns.items()
+                if cp.rule.unique or self.store.column(tp.table.key, c) is not None
+            }
+        )
+        movable = self.movable_fks(tp, fixed)
+        for attempt in range(RETRIES + 1):
+            bad = probe.failing([block[c.column] for c in cols], hi - lo)
+            if not bad:
+                return
+            if attempt == RETRIES:
+                name = next(iter(bad.values()))
+                raise GenerationError(
+                    f"{tp.table.key}: {len(bad)} row(s) still fail CHECK {name} after {RETRIES} redraws.\n"
+                    f"Fix: give the columns it uses a rule in the config (tables: {tp.table.key}: columns: ...: "
+                    "choices, range, constant or sql), or skip the table"
+                )
+            idx = sorted(bad)
+            again = FAR + (attempt + 1) * (1 << 32) + rows[idx]
+            redo = [c for c in cols if c.column not in fixed]
+            for cp in redo:
+                new = (
+                    values.generate(cp, again, self.plan.seed)
+                    if cp.column not in tp.sql_columns
+                    else [block[cp.column][i] for i in idx]
+                )
+                column = block[cp.column]
+                for j, i in enumerate(idx):
+                    column[i] = new[j]
+            for fk, parents in movable:
+                u = rng.hashed_uniform(
+                    self.plan.seed,
+                    f"{tp.table.key}/{fk.name}/redraw",
+                    again,
+                    np.zeros(len(idx), np.int64),
+                )
+                for j, i in enumerate(idx):
+                    chosen = parents[int(u[j] * len(parents))]
+                    for c, v in zip(fk.columns, chosen, strict=True):
+                        block[c][i] = v
+            sub = {c.column: [block[c.column][i] for i in idx] for c in cols}
+            relations.apply(pairs, tp.columns, sub, again % FAR, self.plan.seed, tp.table.key)
+            for c, vals in sub.items():
+                for j, i in enumerate(idx):
+                    block[c][i] = vals[j]
+            if attempt >= RETRIES // 2:  # nullable columns: NULL satisfies a CHECK
+                for cp in redo:
+                    if cp.rule.null_rate > 0 or not tp.table.column(cp.column).not_null:
+                        for i in idx:
+                            block[cp.column][i] = None
+
+    def avoid_existing(
+        self,
+        tp: TablePlan,
+        cols: Sequence[ColumnPlan],
+        uniques: ConflictFilter,
+        probe: CheckProbe | None,
+        block: dict[str, list[str | None]],
+        rows: np.ndarray,
+        lo: int,
+        hi: int,
+        fk_vals: dict[str, list[str | None]],
+        waiting_null: set[str],
+        pairs: Sequence[relations.Pair],
+    ) -> None:
+        """Redraw the rows whose unique values the table already holds (``unique.ConflictFilter``
+        judges them with the table's unique indexes), then re-test the CHECKs."""
+        key = tp.table.key
+        fixed = set(fk_vals) | set(waiting_null) | set(tp.sql_columns)
+        fixed |= {c for c in tp.columns if self.store.column(key, c) is not None}
+        for attempt in range(RETRIES + 1):
+            n = hi - lo
+            data = encode_rows([*(block[c.column] for c in cols), [str(i) for i in range(n)]])
+            bad = uniques.conflicts(data)
+            if not bad:
+                return
+            if attempt == RETRIES:
+                raise GenerationError(
+                    f"{key}: {len(bad)} new row(s) still collide with rows already there on unique "
+                    f"index {next(iter(bad.values()))} after {RETRIES} redraws (its columns are keys "
+                    "pgseed drew before the load).\nFix: give those columns a rule in the config "
+                    "(choices, range or sql), or empty the table first"
+                )
+            idx = sorted(bad)
+            # Unique values are distinct per row index: redraw at indices no row of this
+            # run uses (past its last row), handed out in row order, so any batch size
+            # gives the same rows.
+            spare = self.spare.get(key, tp.table.rows + tp.rows)
+            again = np.arange(spare, spare + len(idx), dtype=np.int64)
+            self.spare[key] = spare + len(idx)
+            for cp in cols:
+                if cp.column in fixed:
+                    continue
+                new = values.generate(cp, again, self.plan.seed)
+                for j, i in enumerate(idx):
+                    block[cp.column][i] = new[j]
+            if probe is not None:
+                self.redraw(tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs)
+
+    def movable_fks(
+        self, tp: TablePlan, fixed: set[str]
+    ) -> list[tuple[ForeignKey, list[tuple[str, ...]]]]:
+        """FKs whose parent a failing row may change (a CHECK across FK columns, such as
+        ``parent_id <> reference_id``): not referenced by other rows, not part of a
+        unique key, not shared with another FK, not a self-reference, not waiting."""
+        key = tp.table.key
+        locked = {c for u in self.plan.fk_only.get(key, []) for c in u}
+        locked |= {c for c in tp.columns if self.store.column(key, c) is not None}
+        locked |= {c for e in self.waiting if e.child == key for c in e.fk.columns}
+        seen: dict[str, int] = {}
+        for fk in tp.table.foreign_keys:
+            for c in fk.columns:
+                seen[c] = seen.get(c, 0) + 1
+        out = []
+        for fk in tp.table.foreign_keys:
+            if fk.ref_table == key or fk.ref_table not in self.plan.tables:
+                continue
+            if any(c in locked or seen[c] > 1 or tp.columns[c].rule.unique for c in fk.columns):
+                continue
+            parents, _ = parent_rows(self.store, fk)
+            if parents:
+                out.append((fk, parents))
+        return out
