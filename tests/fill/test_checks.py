@@ -233,6 +233,11 @@ CASES: dict[str, Case] = {
     "partly-captured": Case(
         "x > 0 AND lower(s) = s", {"x": {"low": "1"}}, residual=1, outside={"x": ["0"]}
     ),
+    "not-null-or-range": Case("NOT (x IS NULL OR x > 0)", residual=1),
+    "not-not-null-or": Case(
+        "NOT (NOT (x IS NULL OR x > 0))", {"x": {"low": "1"}}, outside={"x": ["0"]}
+    ),
+    "same-column": Case("x + 1 > x", residual=1),
     "null-or-notnull": Case("x IS NULL OR (x IS NOT NULL AND x > 0)", residual=1),
     "ne-text-bpchar": Case("ch <> ''", residual=1),
 }

@@ -146,20 +146,23 @@ def columns_of(node: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-def read(node: Any) -> list[Term] | Link:
-    """One conjunct -> its terms (all must hold) or a link; raises Unparsed."""
+def read(node: Any, negated: bool = False) -> list[Term] | Link:
+    """One conjunct -> its terms (all must hold) or a link; raises Unparsed.
+
+    ``negated``: the node sits under a NOT, where ``x IS NULL OR ...`` may not be
+    simplified (NOT (x IS NULL OR x > 0) refuses NULLs)."""
     if _is(node, ast.BoolExpr):
         if node.boolop == enums.BoolExprType.AND_EXPR:
             terms: list[Term] = []
             for arg in node.args:
-                part = read(arg)
+                part = read(arg, negated)
                 if isinstance(part, Link):
                     raise Unparsed("a column comparison inside AND")
                 terms.extend(part)
             return terms
         if node.boolop == enums.BoolExprType.NOT_EXPR:
-            return [_negate(read(node.args[0]))]
-        return _read_or(node.args)
+            return [_negate(read(node.args[0], not negated))]
+        return _read_or(node.args, negated)
     if _is(node, ast.ColumnRef):
         return [Term("in", _ref(node), "", (Lit("true", "bool"),))]
     if _is(node, ast.NullTest):
@@ -214,8 +217,8 @@ def _read_comparison(left: Any, op: str, right: Any) -> list[Term] | Link:
         ]
     lref, loff = _operand(left)
     rref, roff = _operand(right)
-    if loff is not None and roff is not None:
-        raise Unparsed("offsets on both sides")
+    if (loff is not None and roff is not None) or lref.column == rref.column:
+        raise Unparsed("offsets on both sides, or one column on both")
     if loff is not None:
         return Link(rref, FLIP[op], lref, loff)
     return Link(lref, op, rref, roff)
@@ -232,11 +235,13 @@ def _negate(part: list[Term] | Link) -> Term:
     raise Unparsed(f"NOT of {term.kind}")
 
 
-def _read_or(branches: tuple[Any, ...]) -> list[Term]:
+def _read_or(branches: tuple[Any, ...], negated: bool) -> list[Term]:
     """``(x IS NULL) OR <terms on x>`` is those terms (the check passes on NULL anyway);
     an OR of equalities on one column is one IN list; any other OR is not read."""
     nulls = [b for b in branches if _is_null_test(b)]
-    rest = [read(b) for b in branches if not _is_null_test(b)]
+    if nulls and negated:
+        raise Unparsed("IS NULL under NOT")
+    rest = [read(b, negated) for b in branches if not _is_null_test(b)]
     if any(isinstance(r, Link) for r in rest) or len(nulls) > 1 or not rest:
         raise Unparsed("OR")
     parts = [r for r in rest if not isinstance(r, Link)]
