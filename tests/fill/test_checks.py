@@ -52,6 +52,9 @@ CASES: dict[str, Case] = {
     "int-vs-decimal": Case(
         "x > 0.5 AND x <= 9.7", {"x": {"low": "1", "high": "9"}}, outside={"x": ["0", "10"]}
     ),
+    "float-literal": Case(
+        "x::float8 > 0.99999999999999999::float8", {"x": {"low": "2"}}, outside={"x": ["1"]}
+    ),
     "cast-column": Case("x::numeric > 2", {"x": {"low": "3"}}, outside={"x": ["2"]}),
     "numeric-cast-both": Case(
         "(n)::numeric >= (1)::numeric", {"n": {"low": "1"}}, outside={"n": ["0.99"]}

@@ -11,6 +11,7 @@ and lengths, so a rule never offers a value its CHECK refuses.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -78,7 +79,12 @@ def key_of(column: Column, lit: Lit) -> Any:
     base = column.type.base
     if fam in ("int", "num"):
         if lit.kind == "num" or (lit.kind == "str" and lit.cast in NUMERIC_CASTS):
-            return as_decimal(lit.text)
+            value = as_decimal(lit.text)
+            if value is not None and lit.cast in ("float4", "float8"):
+                # The server compares the rounded binary value: 0.99999999999999999::float8
+                # is 1, so x > it means x >= 2.
+                value = Decimal(_binary(float(value), lit.cast))
+            return value
         return None
     if lit.kind == "bool":
         return (lit.text == "true") if fam == "bool" else None
@@ -101,6 +107,10 @@ def key_of(column: Column, lit: Lit) -> Any:
     if fam == "enum":
         return lit.text if lit.text in column.type.labels else None
     return lit.text if lit.cast in (None, base) else None
+
+
+def _binary(value: float, cast: str) -> float:
+    return float(struct.unpack("f", struct.pack("f", value))[0]) if cast == "float4" else value
 
 
 class Merge:
