@@ -241,6 +241,12 @@ CASES: dict[str, Case] = {
         "NOT (NOT (x IS NULL OR x > 0))", {"x": {"low": "1"}}, outside={"x": ["0"]}
     ),
     "same-column": Case("x + 1 > x", residual=1),
+    "partly-quoted": Case(
+        "\"Weird Col\" > 0 AND \"Weird Col\" + x < 5 AND s = 'it''s'",
+        {"Weird Col": {"low": "1"}, "s": {"constant": "it's"}},
+        residual=1,
+        outside={"Weird Col": ["0"]},
+    ),
     "null-or-notnull": Case("x IS NULL OR (x IS NOT NULL AND x > 0)", residual=1),
     "ne-text-bpchar": Case("ch <> ''", residual=1),
 }
