@@ -93,3 +93,79 @@ def test_rule_and_residual_are_the_check(conn: psycopg.Connection[Any], atoms: l
     for r in parsed.residual:
         by_rule &= _passing(conn, r.expression)
     assert by_rule == by_server, (table.checks[0].expression, parsed.rules["x"], parsed.residual)
+
+
+LABELS = ("sad", "ok", "happy", "ecstatic")
+WORDS = ("", "a", "b", "ab", "ba", "abc", "zzzz", "hello")
+label = st.sampled_from(LABELS).map(lambda s: f"'{s}'")
+labels = st.lists(label, min_size=1, max_size=3).map(", ".join)
+word = st.sampled_from(WORDS).map(lambda s: f"'{s}'")
+words = st.lists(word, min_size=1, max_size=4).map(", ".join)
+n = st.integers(0, 5)
+TEXT_ATOMS = st.one_of(
+    labels.map(lambda s: f"m IN ({s})"),
+    labels.map(lambda s: f"m NOT IN ({s})"),
+    st.tuples(st.sampled_from([">", ">=", "<", "<=", "<>"]), label).map(
+        lambda t: f"m {t[0]} {t[1]}"
+    ),
+    label.map(lambda s: f"NOT (m >= {s})"),
+    words.map(lambda s: f"s IN ({s})"),
+    words.map(lambda s: f"s NOT IN ({s})"),
+    st.just("s <> ''"),
+    st.tuples(
+        st.sampled_from(["length", "char_length"]),
+        st.sampled_from([">", ">=", "<", "<=", "=", "<>"]),
+        n,
+    ).map(lambda t: f"{t[0]}(s) {t[1]} {t[2]}"),
+    st.tuples(n, n).map(lambda t: f"length(s) BETWEEN {min(t)} AND {max(t)}"),
+    word.map(lambda w: f"(s IS NULL OR s <> {w})"),
+)
+
+
+def _text_inside(rule: Rule, v: str, text: bool) -> bool:
+    if rule.constant is not None:
+        return v == rule.constant
+    if rule.choices and v not in rule.choices:
+        return False
+    if text and rule.min_length is not None and len(v) < rule.min_length:
+        return False
+    return not (text and rule.max_length is not None and len(v) > rule.max_length)
+
+
+def _allows(rule: Rule, v: str | None, text: bool) -> bool:
+    return rule.null_rate > 0 if v is None else _text_inside(rule, v, text)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(atoms=st.lists(TEXT_ATOMS, min_size=1, max_size=4))
+def test_text_and_enum_rules_are_the_check(conn: psycopg.Connection[Any], atoms: list[str]) -> None:
+    check = " AND ".join(f"({a})" for a in atoms)
+    conn.execute(
+        f"CREATE TABLE prop (id int PRIMARY KEY, s text, m mood, CONSTRAINT k CHECK ({check}))"
+    )
+    try:
+        table = reflect(conn, "prop")
+    finally:
+        conn.execute("DROP TABLE prop")
+    parsed = parse_checks(table, {"s": Rule(null_rate=0.2), "m": Rule(null_rate=0.2)})
+    rows = [(s, m) for s in (*WORDS, None) for m in (*LABELS, None)]
+    q = sql.SQL(
+        "SELECT s, m::text FROM (SELECT * FROM unnest(%s::text[], %s::mood[])) AS r(s, m) "
+        "WHERE ({e}) IS NOT FALSE"
+    )
+    args = [[r[0] for r in rows], [r[1] for r in rows]]
+
+    def passing(expression: str) -> set[tuple[str | None, str | None]]:
+        return set(conn.execute(q.format(e=sql.SQL(expression.replace("%", "%%"))), args))
+
+    by_server = passing(table.checks[0].expression)
+    if parsed.conflicts:
+        assert all(s is None or m is None for s, m in by_server), (check, parsed.conflicts)
+        return
+    rs, rm = parsed.rules["s"], parsed.rules["m"]
+    by_rule = {(s, m) for s, m in rows if _allows(rs, s, True) and _allows(rm, m, False)}
+    for r in parsed.residual:
+        by_rule &= passing(r.expression)
+    assert by_rule == by_server, (table.checks[0].expression, rs, rm, parsed.residual)
