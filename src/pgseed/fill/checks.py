@@ -11,8 +11,10 @@ is never guessed. Contradictions it can see (``x > 10 AND x < 5``, an IN list
 that excludes every enum label) are returned in ``conflicts``, naming the
 constraints, for the engine to report with a fix.
 
-    check_terms.py   the expression (PostgreSQL's own parser) -> untyped terms
-    check_merge.py   one column's terms, typed -> its tightened rule
+    check_terms.py     the expression (PostgreSQL's own parser) -> untyped terms
+    check_literals.py  the constants in it -> ``Lit``
+    check_types.py     a literal's value in a column's type; casts that keep values
+    check_merge.py     one column's terms, typed -> its tightened rule
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .check_merge import Fact, Merge, cast_ok, family
+from .check_literals import Unparsed, as_decimal
+from .check_merge import Fact, Merge
 from .check_terms import (
     Link,
-    Unparsed,
-    as_decimal,
     bare,
     columns_of,
     conjuncts,
@@ -33,6 +34,7 @@ from .check_terms import (
     parse_expression,
     read,
 )
+from .check_types import cast_ok, family
 from .model import Check, Column, PgType, Rule, Table
 
 
