@@ -52,6 +52,9 @@ CASES: dict[str, Case] = {
     "int-vs-decimal": Case(
         "x > 0.5 AND x <= 9.7", {"x": {"low": "1", "high": "9"}}, outside={"x": ["0", "10"]}
     ),
+    "float-literal": Case(
+        "x::float8 > 0.99999999999999999::float8", {"x": {"low": "2"}}, outside={"x": ["1"]}
+    ),
     "cast-column": Case("x::numeric > 2", {"x": {"low": "3"}}, outside={"x": ["2"]}),
     "numeric-cast-both": Case(
         "(n)::numeric >= (1)::numeric", {"n": {"low": "1"}}, outside={"n": ["0.99"]}
@@ -232,6 +235,17 @@ CASES: dict[str, Case] = {
     "mixed-types": Case("d >= ts2", residual=1),
     "partly-captured": Case(
         "x > 0 AND lower(s) = s", {"x": {"low": "1"}}, residual=1, outside={"x": ["0"]}
+    ),
+    "not-null-or-range": Case("NOT (x IS NULL OR x > 0)", residual=1),
+    "not-not-null-or": Case(
+        "NOT (NOT (x IS NULL OR x > 0))", {"x": {"low": "1"}}, outside={"x": ["0"]}
+    ),
+    "same-column": Case("x + 1 > x", residual=1),
+    "partly-quoted": Case(
+        "\"Weird Col\" > 0 AND \"Weird Col\" + x < 5 AND s = 'it''s'",
+        {"Weird Col": {"low": "1"}, "s": {"constant": "it's"}},
+        residual=1,
+        outside={"Weird Col": ["0"]},
     ),
     "null-or-notnull": Case("x IS NULL OR (x IS NOT NULL AND x > 0)", residual=1),
     "ne-text-bpchar": Case("ch <> ''", residual=1),

@@ -18,12 +18,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pglast import ast, enums, parse_sql
 from pglast.parser import ParseError
 from pglast.stream import RawStream
+
+from .check_literals import (
+    Lit,
+    Unparsed,
+    is_,
+    is_const,
+    like_regex,
+    literal,
+    literals,
+    type_name,
+)
 
 CMP = {"<", "<=", ">", ">=", "=", "<>"}
 FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "<>": "<>"}
@@ -31,17 +42,6 @@ NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "=": "<>", "<>": "="}
 LENGTH_FUNCTIONS = {"length", "char_length", "character_length"}
 # octet_length counts bytes: a generator's non-ASCII letters would break it, so it
 # stays residual.
-
-
-@dataclass(frozen=True)
-class Lit:
-    """A constant: its text (``'0'``, ``'2024-01-01'``, ``'true'``), whether it was a
-    number, a boolean or a string, and the type it was cast to (``int4``, ``date``,
-    ``mood``), ``None`` when written bare."""
-
-    text: str
-    kind: str  # "num" | "str" | "bool"
-    cast: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,16 +77,6 @@ class Link:
     offset: Lit | None = None
 
 
-def _is(node: Any, cls: type) -> bool:
-    """isinstance without narrowing: pglast types every field Optional, while the
-    shapes read here are checked as they are walked."""
-    return isinstance(node, cls)
-
-
-class Unparsed(Exception):
-    """The expression is not one of the forms read here."""
-
-
 def bare(text: str) -> str:
     """A CHECK's expression without ``CHECK`` and a trailing ``NOT VALID`` / ``NO INHERIT``:
     ``pg_get_constraintdef`` prints them, an expression evaluated in SQL has none."""
@@ -115,7 +105,7 @@ def parse_expression(text: str) -> Any:
 
 
 def conjuncts(node: Any) -> Iterator[Any]:
-    if _is(node, ast.BoolExpr) and node.boolop == enums.BoolExprType.AND_EXPR:
+    if is_(node, ast.BoolExpr) and node.boolop == enums.BoolExprType.AND_EXPR:
         for arg in node.args:
             yield from conjuncts(arg)
     else:
@@ -131,11 +121,11 @@ def columns_of(node: Any) -> tuple[str, ...]:
     found: dict[str, None] = {}
 
     def visit(n: Any) -> None:
-        if _is(n, ast.ColumnRef):
-            names = [f.sval for f in n.fields if _is(f, ast.String)]
+        if is_(n, ast.ColumnRef):
+            names = [f.sval for f in n.fields if is_(f, ast.String)]
             if names:
                 found[names[-1]] = None
-        elif _is(n, ast.Node):
+        elif is_(n, ast.Node):
             for attr in n:
                 visit(getattr(n, attr))
         elif isinstance(n, tuple | list):
@@ -146,34 +136,37 @@ def columns_of(node: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-def read(node: Any) -> list[Term] | Link:
-    """One conjunct -> its terms (all must hold) or a link; raises Unparsed."""
-    if _is(node, ast.BoolExpr):
+def read(node: Any, negated: bool = False) -> list[Term] | Link:
+    """One conjunct -> its terms (all must hold) or a link; raises Unparsed.
+
+    ``negated``: the node sits under a NOT, where ``x IS NULL OR ...`` may not be
+    simplified (NOT (x IS NULL OR x > 0) refuses NULLs)."""
+    if is_(node, ast.BoolExpr):
         if node.boolop == enums.BoolExprType.AND_EXPR:
             terms: list[Term] = []
             for arg in node.args:
-                part = read(arg)
+                part = read(arg, negated)
                 if isinstance(part, Link):
                     raise Unparsed("a column comparison inside AND")
                 terms.extend(part)
             return terms
         if node.boolop == enums.BoolExprType.NOT_EXPR:
-            return [_negate(read(node.args[0]))]
-        return _read_or(node.args)
-    if _is(node, ast.ColumnRef):
+            return [_negate(read(node.args[0], not negated))]
+        return _read_or(node.args, negated)
+    if is_(node, ast.ColumnRef):
         return [Term("in", _ref(node), "", (Lit("true", "bool"),))]
-    if _is(node, ast.NullTest):
+    if is_(node, ast.NullTest):
         if node.nulltesttype == enums.NullTestType.IS_NOT_NULL and not node.argisrow:
             return [Term("not_null", _ref(node.arg))]
         raise Unparsed("IS NULL")
-    if _is(node, ast.BooleanTest):
+    if is_(node, ast.BooleanTest):
         wanted = {enums.BoolTestType.IS_TRUE: "true", enums.BoolTestType.IS_FALSE: "false"}
         if node.booltesttype not in wanted:
             raise Unparsed("IS [NOT] UNKNOWN / IS NOT TRUE")
         ref = _ref(node.arg)
         lit = Lit(wanted[node.booltesttype], "bool")
         return [Term("not_null", ref), Term("in", ref, "", (lit,))]
-    if _is(node, ast.A_Expr):
+    if is_(node, ast.A_Expr):
         return _read_a_expr(node)
     raise Unparsed(type(node).__name__)
 
@@ -185,27 +178,27 @@ def _read_a_expr(node: Any) -> list[Term] | Link:
         return _read_comparison(node.lexpr, op, node.rexpr)
     if kind == enums.A_Expr_Kind.AEXPR_OP and op in ("~", "~*", "~~", "~~*"):
         # ~* and ~~* ignore case: the case-sensitive pattern is stricter, so it holds too.
-        ref, lit = _ref(node.lexpr), _lit(node.rexpr)
+        ref, lit = _ref(node.lexpr), literal(node.rexpr)
         if lit.kind != "str":
             raise Unparsed("pattern is not a string")
-        regex = lit.text if op.startswith("~") and not op.startswith("~~") else _like(lit.text)
+        regex = lit.text if op.startswith("~") and not op.startswith("~~") else like_regex(lit.text)
         return [Term("pattern", ref, "~", (Lit(regex, "str"),))]
     if kind in (enums.A_Expr_Kind.AEXPR_OP_ANY, enums.A_Expr_Kind.AEXPR_IN) and op == "=":
-        return [Term("in", _ref(node.lexpr), "", _list(node.rexpr))]
+        return [Term("in", _ref(node.lexpr), "", literals(node.rexpr))]
     if kind in (enums.A_Expr_Kind.AEXPR_OP_ALL, enums.A_Expr_Kind.AEXPR_IN) and op == "<>":
-        return [Term("not_in", _ref(node.lexpr), "", _list(node.rexpr))]
+        return [Term("not_in", _ref(node.lexpr), "", literals(node.rexpr))]
     if kind == enums.A_Expr_Kind.AEXPR_BETWEEN:
         ref = _ref(node.lexpr)
-        low, high = (_lit(x) for x in node.rexpr)
+        low, high = (literal(x) for x in node.rexpr)
         return [Term("cmp", ref, ">=", (low,)), Term("cmp", ref, "<=", (high,))]
     raise Unparsed(f"operator {op}")
 
 
 def _read_comparison(left: Any, op: str, right: Any) -> list[Term] | Link:
-    if _is_const(left) and not _is_const(right):
+    if is_const(left) and not is_const(right):
         left, right, op = right, left, FLIP[op]
-    if _is_const(right):
-        lit = _lit(right)
+    if is_const(right):
+        lit = literal(right)
         length_of = _length_arg(left)
         if length_of is not None:
             return [Term("len", _ref(length_of), op, (lit,))]
@@ -214,8 +207,8 @@ def _read_comparison(left: Any, op: str, right: Any) -> list[Term] | Link:
         ]
     lref, loff = _operand(left)
     rref, roff = _operand(right)
-    if loff is not None and roff is not None:
-        raise Unparsed("offsets on both sides")
+    if (loff is not None and roff is not None) or lref.column == rref.column:
+        raise Unparsed("offsets on both sides, or one column on both")
     if loff is not None:
         return Link(rref, FLIP[op], lref, loff)
     return Link(lref, op, rref, roff)
@@ -232,11 +225,13 @@ def _negate(part: list[Term] | Link) -> Term:
     raise Unparsed(f"NOT of {term.kind}")
 
 
-def _read_or(branches: tuple[Any, ...]) -> list[Term]:
+def _read_or(branches: tuple[Any, ...], negated: bool) -> list[Term]:
     """``(x IS NULL) OR <terms on x>`` is those terms (the check passes on NULL anyway);
     an OR of equalities on one column is one IN list; any other OR is not read."""
     nulls = [b for b in branches if _is_null_test(b)]
-    rest = [read(b) for b in branches if not _is_null_test(b)]
+    if nulls and negated:
+        raise Unparsed("IS NULL under NOT")
+    rest = [read(b, negated) for b in branches if not _is_null_test(b)]
     if any(isinstance(r, Link) for r in rest) or len(nulls) > 1 or not rest:
         raise Unparsed("OR")
     parts = [r for r in rest if not isinstance(r, Link)]
@@ -260,7 +255,7 @@ def _read_or(branches: tuple[Any, ...]) -> list[Term]:
 
 def _is_null_test(node: Any) -> bool:
     return (
-        _is(node, ast.NullTest)
+        is_(node, ast.NullTest)
         and node.nulltesttype == enums.NullTestType.IS_NULL
         and not node.argisrow
     )
@@ -268,15 +263,15 @@ def _is_null_test(node: Any) -> bool:
 
 def _operand(node: Any) -> tuple[Ref, Lit | None]:
     """``col`` or ``col + const`` / ``const + col`` / ``col - number``."""
-    if _is(node, ast.A_Expr) and node.kind == enums.A_Expr_Kind.AEXPR_OP:
+    if is_(node, ast.A_Expr) and node.kind == enums.A_Expr_Kind.AEXPR_OP:
         op = node.name[-1].sval
         if op == "+" and node.lexpr is not None:
-            if _is_const(node.rexpr):
-                return _ref(node.lexpr), _lit(node.rexpr)
-            if _is_const(node.lexpr):
-                return _ref(node.rexpr), _lit(node.lexpr)
-        if op == "-" and node.lexpr is not None and _is_const(node.rexpr):
-            lit = _lit(node.rexpr)
+            if is_const(node.rexpr):
+                return _ref(node.lexpr), literal(node.rexpr)
+            if is_const(node.lexpr):
+                return _ref(node.rexpr), literal(node.lexpr)
+        if op == "-" and node.lexpr is not None and is_const(node.rexpr):
+            lit = literal(node.rexpr)
             if lit.kind == "num":
                 return _ref(node.lexpr), Lit(str(-Decimal(lit.text)), "num", lit.cast)
         raise Unparsed(f"expression with {op}")
@@ -284,7 +279,7 @@ def _operand(node: Any) -> tuple[Ref, Lit | None]:
 
 
 def _length_arg(node: Any) -> Any | None:
-    if _is(node, ast.FuncCall) and node.args and len(node.args) == 1:
+    if is_(node, ast.FuncCall) and node.args and len(node.args) == 1:
         name = node.funcname[-1].sval
         if name in LENGTH_FUNCTIONS and not node.agg_star and not node.over:
             return node.args[0]
@@ -293,124 +288,13 @@ def _length_arg(node: Any) -> Any | None:
 
 def _ref(node: Any) -> Ref:
     cast = None
-    if _is(node, ast.TypeCast):
+    if is_(node, ast.TypeCast):
         if node.typeName.typmods or node.typeName.arrayBounds:
             raise Unparsed("a cast with a type modifier can change the value")
         cast = type_name(node.typeName)
         node = node.arg
-    if _is(node, ast.ColumnRef) and len(node.fields) == 1:
+    if is_(node, ast.ColumnRef) and len(node.fields) == 1:
         field = node.fields[0]
-        if _is(field, ast.String):
+        if is_(field, ast.String):
             return Ref(field.sval, cast)
     raise Unparsed("not a column")
-
-
-def type_name(t: Any) -> str:
-    names = [n.sval for n in t.names if _is(n, ast.String)]
-    if len(names) == 2 and names[0] == "pg_catalog":
-        names = names[1:]
-    return ".".join(names) + ("[]" if t.arrayBounds else "")
-
-
-def _is_const(node: Any) -> bool:
-    try:
-        _lit(node)
-    except Unparsed:
-        return False
-    return True
-
-
-def _lit(node: Any) -> Lit:
-    cast = None
-    if _is(node, ast.TypeCast):
-        cast = type_name(node.typeName)
-        inner = _lit(node.arg)
-        return Lit(inner.text, inner.kind, cast)
-    if _is(node, ast.A_Const) and not node.isnull:
-        val = node.val
-        if _is(val, ast.Integer):
-            return Lit(str(val.ival), "num")
-        if _is(val, ast.Float):
-            return Lit(val.fval, "num")
-        if _is(val, ast.Boolean):
-            return Lit("true" if val.boolval else "false", "bool")
-        if _is(val, ast.String):
-            return Lit(val.sval, "str")
-    if (
-        _is(node, ast.A_Expr)
-        and node.lexpr is None
-        and node.name[-1].sval == "-"
-        and _is(node.rexpr, ast.A_Const)
-    ):
-        inner = _lit(node.rexpr)
-        if inner.kind == "num":
-            return Lit(str(-Decimal(inner.text)), "num")
-    raise Unparsed("not a constant")
-
-
-def _list(node: Any) -> tuple[Lit, ...]:
-    """``ARRAY[...]``, ``(ARRAY[...])::text[]``, ``'{a,b}'::text[]`` or an IN list."""
-    if isinstance(node, tuple | list):
-        return tuple(_lit(x) for x in node)
-    if _is(node, ast.TypeCast) and _is(node.arg, ast.A_ArrayExpr):
-        node = node.arg
-    if _is(node, ast.A_ArrayExpr):
-        return tuple(_lit(x) for x in node.elements or ())
-    if _is(node, ast.TypeCast) and _is(node.arg, ast.A_Const):
-        cast = type_name(node.typeName)
-        element = cast[:-2] if cast.endswith("[]") else None
-        text = _lit(node.arg).text
-        return tuple(Lit(item, "str", element) for item in array_items(text))
-    raise Unparsed("not a list")
-
-
-def array_items(text: str) -> list[str]:
-    """The elements of a one-dimensional array literal ``{a,"b c",d}`` (no NULLs)."""
-    text = text.strip()
-    if not (text.startswith("{") and text.endswith("}")) or "{" in text[1:-1]:
-        raise Unparsed("not a one-dimensional array literal")
-    items: list[str] = []
-    body, i, current, quoted = text[1:-1], 0, "", False
-    if not body:
-        return items
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            current += body[i + 1]
-            i += 2
-            continue
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "," and not quoted:
-            items.append(current)
-            current = ""
-        else:
-            current += ch
-        i += 1
-    items.append(current)
-    if any(item.upper() == "NULL" for item in items):
-        raise Unparsed("NULL in an array literal")
-    return items
-
-
-def _like(pattern: str) -> str:
-    """A LIKE pattern (``\\`` escapes) as an anchored POSIX regex with the same matches."""
-    out, i = ["^"], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
-        i += 1
-    out.append("$")
-    return "".join(out)
-
-
-def as_decimal(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None

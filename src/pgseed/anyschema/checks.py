@@ -11,19 +11,22 @@ is never guessed. Contradictions it can see (``x > 10 AND x < 5``, an IN list
 that excludes every enum label) are returned in ``conflicts``, naming the
 constraints, for the engine to report with a fix.
 
-    check_terms.py   the expression (PostgreSQL's own parser) -> untyped terms
-    check_merge.py   one column's terms, typed -> its tightened rule
+    check_terms.py     the expression (PostgreSQL's own parser) -> untyped terms
+    check_literals.py  the constants in it -> ``Lit``
+    check_types.py     a literal's value in a column's type; casts that keep values
+    check_merge.py     one column's terms, typed -> its tightened rule
 """
+
+from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .check_merge import Fact, Merge, cast_ok, family
+from .check_literals import Unparsed, as_decimal
+from .check_merge import Fact, Merge
 from .check_terms import (
     Link,
-    Unparsed,
-    as_decimal,
     bare,
     columns_of,
     conjuncts,
@@ -31,6 +34,7 @@ from .check_terms import (
     parse_expression,
     read,
 )
+from .check_types import cast_ok, family
 from .model import Check, Column, PgType, Rule, Table
 
 
@@ -69,21 +73,24 @@ class DomainParsed:
     conflicts: tuple[str, ...] = ()
 
 
+# A conjunct that fails to read for any of these reasons is left residual: testing it in
+# PostgreSQL is always correct, so a form this module does not foresee costs speed only.
+_NOT_READ = (Unparsed, ArithmeticError, ValueError, LookupError, AttributeError, TypeError)
+
+
 def parse_checks(table: Table, start: Mapping[str, Rule]) -> Parsed:
     columns = {c.name: c for c in table.columns}
-    conj: list[tuple[Check, Any, bool]] = []  # (check, node, whole check)
+    conj: list[tuple[int, Any]] = []  # (index of its check, conjunct node)
     residual: list[Check] = []
-    for check in table.checks:
+    for n, check in enumerate(table.checks):
         try:
-            parts = list(conjuncts(parse_expression(check.expression)))
-        except Unparsed:
+            conj.extend((n, node) for node in conjuncts(parse_expression(check.expression)))
+        except _NOT_READ:
             residual.append(check)
-            continue
-        conj.extend((check, node, len(parts) == 1) for node in parts)
     facts: dict[str, list[Fact]] = {}
     relations: list[Relation] = []
     rejected: set[int] = set()
-    for i, (_check, node, _whole) in enumerate(conj):
+    for i, (_n, node) in enumerate(conj):
         try:
             part = read(node)
             if isinstance(part, Link):
@@ -94,33 +101,51 @@ def parse_checks(table: Table, start: Mapping[str, Rule]) -> Parsed:
                 if column is None or column.generated:
                     raise Unparsed("not a written column of this table")
                 facts.setdefault(column.name, []).append(Fact(term, i))
-        except Unparsed:
+        except _NOT_READ:
             rejected.add(i)
     rules: dict[str, Rule] = {}
     conflicts: list[str] = []
     for column in table.columns:
         base = start.get(column.name, Rule())
         mine = [f for f in facts.get(column.name, []) if f.source not in rejected]
-        merge = Merge(column, base, [conj[f.source][0].name for f in mine])
-        rules[column.name] = merge.run(mine)
+        merge = Merge(column, base, [table.checks[conj[f.source][0]].name for f in mine])
+        try:
+            rules[column.name] = merge.run(mine)
+        except _NOT_READ:
+            rules[column.name] = base
+            merge.residual |= {f.source for f in mine}
         rejected |= merge.residual
         conflicts.extend(merge.conflicts)
-    by_check: dict[str, list[int]] = {}
-    for i, (check, _node, _whole) in enumerate(conj):
-        by_check.setdefault(check.name, []).append(i)
-    for i, (check, node, whole) in enumerate(conj):
-        if i not in rejected:
-            continue
-        if whole or all(j in rejected for j in by_check[check.name]):
-            if check not in residual:
-                residual.append(check)
-        else:
-            residual.append(Check(check.name, deparse(node), columns_of(node)))
+    residual.extend(_residual(table.checks, conj, rejected))
     pk = table.primary_key
     one_row = bool(pk and pk.columns) and all(
         rules[c].constant is not None for c in (pk.columns if pk else ())
     )
     return Parsed(rules, tuple(relations), tuple(residual), one_row, tuple(conflicts))
+
+
+def _residual(
+    checks: tuple[Check, ...], conj: list[tuple[int, Any]], rejected: set[int]
+) -> list[Check]:
+    """The rejected conjuncts: a check none of whose parts was captured stays whole,
+    as the catalog printed it; otherwise each rejected part is a check of its own."""
+    out: list[Check] = []
+    for n, check in enumerate(checks):
+        mine = [i for i, (m, _node) in enumerate(conj) if m == n]
+        if not mine or not any(i in rejected for i in mine):
+            continue
+        if all(i in rejected for i in mine):
+            out.append(check)
+            continue
+        for i in mine:
+            if i in rejected:
+                node = conj[i][1]
+                try:
+                    out.append(Check(check.name, deparse(node), columns_of(node)))
+                except Exception:  # pglast could not print it back: keep the whole check
+                    out.append(check)
+                    break
+    return out
 
 
 def parse_domain(type: PgType, start: Rule) -> DomainParsed:
