@@ -244,7 +244,9 @@ def test_new_unique_values_avoid_the_rows_already_there(make_db: Callable[[str],
     with psycopg.connect(dsn) as c:
         # the same values (upper-cased: the index is on lower(label)), at ids the run will not use
         for i, (label, code) in enumerate(taken):
-            c.execute("INSERT INTO tags (id, label, code) VALUES (%s, %s, %s)", [-1 - i, label, code])
+            c.execute(
+                "INSERT INTO tags (id, label, code) VALUES (%s, %s, %s)", [-1 - i, label, code]
+            )
     out = pgseed.fill(dsn, rows=50, seed=9)
     assert out.written["public.tags"] == 50
     with psycopg.connect(dsn) as c:
