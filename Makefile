@@ -55,7 +55,7 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
 
-## corpus: six real application schemas (each app from PyPI, in its own venv) and the peer
+## corpus: seven real application schemas (each app from PyPI, in its own venv) and the peer
 ## seed tools run on them, audited (slow: installs the first time; see docs/any-schema.md)
 corpus: $(STAMP)
 	$(BIN)/python -m benchmarks.corpus $(ARGS)
