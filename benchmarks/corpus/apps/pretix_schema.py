@@ -26,4 +26,6 @@ cfg.write_text(
     f"port={p['port']}\n"
 )
 env = dict(os.environ, PRETIX_CONFIG_FILE=str(cfg))
-subprocess.run([sys.executable, "-m", "pretix", "migrate", "--noinput"], env=env, check=True, cwd=home)
+subprocess.run(
+    [sys.executable, "-m", "pretix", "migrate", "--noinput"], env=env, check=True, cwd=home
+)
