@@ -59,7 +59,7 @@ bench: $(BENCH_STAMP)
 bench-fill: $(STAMP)
 	$(BIN)/python -m benchmarks.fill $(ARGS)
 
-## corpus: six real application schemas (each app from PyPI, in its own venv) and the peer
+## corpus: seven real application schemas (each app from PyPI, in its own venv) and the peer
 ## seed tools run on them, audited (slow: installs the first time; see docs/any-schema.md)
 corpus: $(STAMP)
 	$(BIN)/python -m benchmarks.corpus $(ARGS)

@@ -91,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         counts[app] = census(dsn).as_dict()
         print(f"[{app}] {counts[app]['tables']} tables", flush=True)
+        if counts[app]["tables"] != APPS[app].tables:
+            print(
+                f"[{app}] WARNING: the registry says {APPS[app].tables} tables; update"
+                " benchmarks/corpus/registry.py and docs/any-schema.md",
+                flush=True,
+            )
 
     report = "## The corpus\n\n" + corpus_table(counts)
     outcomes: list[peers.Outcome] = []

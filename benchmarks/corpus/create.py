@@ -28,7 +28,8 @@ from benchmarks.corpus.install import install
 from benchmarks.corpus.registry import APPS, App
 
 CREATE_TIMEOUT_S = 900
-"""airflow's migrations take about a minute on 2 cores; a hung app must not hang `make corpus`."""
+"""pretix's 600-odd Django migrations take about 6 minutes on 2 cores; a hung app must
+not hang `make corpus`."""
 
 
 def fresh_database(dsn: str) -> None:

@@ -87,5 +87,12 @@ APPS: dict[str, App] = {
             "`airflow db migrate` (alembic) with AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
             58,
         ),
+        App(
+            "pretix",
+            "pretix==2026.8.0",
+            ("pretix==2026.8.0",),
+            "`python -m pretix migrate` with a pretix.cfg naming the database (Django)",
+            155,
+        ),
     ]
 }
