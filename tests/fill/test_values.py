@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 from xml.etree import ElementTree
@@ -25,9 +26,9 @@ pytestmark = pytest.mark.db
 EXTENSIONS = ("citext", "hstore", "ltree", "cube", "vector")
 
 
-@pytest.fixture(scope="module")
-def pg(server_dsn: str) -> Iterator[psycopg.Connection[Any]]:
-    """One *_test database for the module, with the extension types and an enum."""
+@contextmanager
+def values_database(server_dsn: str) -> Iterator[psycopg.Connection[Any]]:
+    """A *_test database with the extension types, an enum and a domain; dropped after."""
     name = f"pgseed_values_{uuid.uuid4().hex[:8]}_test"
     with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
         c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -43,6 +44,12 @@ def pg(server_dsn: str) -> Iterator[psycopg.Connection[Any]]:
     finally:
         conn.close()
         drop_database(server_dsn, name)
+
+
+@pytest.fixture(scope="module")
+def pg(server_dsn: str) -> Iterator[psycopg.Connection[Any]]:
+    with values_database(server_dsn) as conn:
+        yield conn
 
 
 _TYPE_SQL = """

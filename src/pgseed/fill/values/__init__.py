@@ -105,7 +105,10 @@ def generate(plan: ColumnPlan, rows: np.ndarray, seed: int) -> list[Field]:
     """One text literal per row index in ``rows`` (None = NULL)."""
     r = np.asarray(rows, dtype=np.int64)
     k = Keyed(int(seed), plan.table, plan.column)
-    values = _values(plan.type, plan.rule, k, r)
+    try:
+        values = _values(plan.type, plan.rule, k, r)
+    except Unsupported as e:
+        raise _named(plan, e) from None
     rate = plan.rule.null_rate
     if rate > 0:
         # An integer threshold on hashed bits: the same rows are NULL on every machine.
@@ -116,9 +119,24 @@ def generate(plan: ColumnPlan, rows: np.ndarray, seed: int) -> list[Field]:
     return values
 
 
+def _named(plan: ColumnPlan, e: Unsupported) -> Unsupported:
+    """The same error with the column and its type in front (once)."""
+    where = f"{plan.table}.{plan.column} ({plan.type.name})"
+    msg = str(e)
+    return e if msg.startswith(where) else Unsupported(f"{where}: {msg}")
+
+
 def capacity(plan: ColumnPlan) -> int | None:
     """How many distinct values the column can take under its rule (None: effectively
-    unbounded): the most rows a unique column can have."""
+    unbounded): the most rows a unique column can have. Counted as the generators make
+    unique values (a smallint with no bounds counts up from 0: 32768)."""
+    try:
+        return _capacity(replace(plan, rule=replace(plan.rule, unique=True)))
+    except Unsupported as e:
+        raise _named(plan, e) from None
+
+
+def _capacity(plan: ColumnPlan) -> int | None:
     t, rule = plan.type, plan.rule
     if rule.constant is not None:
         return 1
@@ -126,7 +144,7 @@ def capacity(plan: ColumnPlan) -> int | None:
         return len(set(rule.choices))
     if t.is_array:
         assert t.element is not None
-        return capacity(ColumnPlan(plan.table, plan.column, t.element, rule))
+        return _capacity(ColumnPlan(plan.table, plan.column, t.element, rule))
     if t.kind == "e":
         return len(set(t.labels))
     if t.kind in ("r", "m"):
@@ -134,7 +152,7 @@ def capacity(plan: ColumnPlan) -> int | None:
     rule = _with_provider(t, rule)
     if t.base in _providers.STRING_BASES or t.base == "char":
         return _text.capacity(t, rule)
-    if _ordered.unit_for(t) is not None:
+    if _ordered.unit_for(t, rule) is not None:
         return _ordered.capacity(t, rule)
     if t.base in _FLOATS:
         return _ordered.float_capacity(t)

@@ -107,7 +107,7 @@ def _subtype(t: PgType) -> PgType:
 def _ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     """``["lo","hi")`` with lo < hi inside the rule's bounds; unique: the lower ends are."""
     sub = _subtype(t)
-    unit = _ordered.unit_for(sub)
+    unit = _ordered.unit_for(sub, rule)
     if unit is None:
         raise Unsupported(f"no value generator for the range type {t.name} (subtype {sub.name})")
     sp = _ordered.span(sub, replace(rule, unique=False) if not rule.unique else rule, unit)
@@ -121,8 +121,8 @@ def _ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
         [min(int(a) + int(d), sp.hi) for a, d in zip(lows.tolist(), steps.tolist(), strict=True)],
         dtype=object,
     )
-    lo_text = _ordered.format_units(sub, lows, k, rows)
-    hi_text = _ordered.format_units(sub, highs, k, rows)
+    lo_text = _ordered.format_units(sub, lows, k, rows, rule)
+    hi_text = _ordered.format_units(sub, highs, k, rows, rule)
     return [f'["{a}","{b}")' for a, b in zip(lo_text, hi_text, strict=True)]
 
 
@@ -141,7 +141,7 @@ def ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
 
 def range_capacity(t: PgType, rule: Rule) -> int | None:
     sub = _subtype(t)
-    unit = _ordered.unit_for(sub)
+    unit = _ordered.unit_for(sub, rule)
     if unit is None:
         return None
     return _ordered.span(sub, rule, unit).size - 1

@@ -32,6 +32,7 @@ WINDOW_HI_US = b.micros("2025-12-31 23:59:59")
 _MIN_US = b.micros("0001-01-01 00:00:00")
 _MAX_US = b.micros("9999-12-31 23:59:59.999999")
 _I64 = (1 << 63) - 1
+_NO_RULE = Rule()
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,27 @@ def _int_unit(tmin: int, tmax: int, dhi: int) -> Unit:
     return Unit(_frac(b.decimal, 1), tmin, tmax, 0, dhi)
 
 
-def _scale(t: PgType) -> int:
+def _scale(t: PgType, rule: Rule) -> int:
     if t.base == "money":
         return 2
-    return t.scale if t.scale is not None else (2 if t.precision is None else 0)
+    if t.scale is not None:
+        return t.scale
+    if t.precision is not None:
+        return 0
+    # Plain numeric: cents, or as many decimals as the rule's bounds are written with.
+    digits = [2]
+    for bound in (rule.low, rule.high):
+        if bound is not None and not b.is_open(bound):
+            exp = b.decimal(bound).as_tuple().exponent
+            digits.append(-exp if isinstance(exp, int) and exp < 0 else 0)
+    return min(max(digits), 30)
 
 
 def _frac_digits(t: PgType) -> int:
     return 6 if t.precision is None else max(0, min(6, t.precision))
 
 
-def unit_for(t: PgType) -> Unit | None:
+def unit_for(t: PgType, rule: Rule = _NO_RULE) -> Unit | None:
     base = t.base
     if base == "int2":
         return _int_unit(-(1 << 15), (1 << 15) - 1, 100)
@@ -79,7 +90,7 @@ def unit_for(t: PgType) -> Unit | None:
     if base == "pg_lsn":
         return Unit(_frac(_lsn_parse, 1), 0, (1 << 64) - 1, 0, 1 << 40)
     if base in ("numeric", "money"):
-        s = _scale(t)
+        s = _scale(t, rule)
         step = Decimal(1).scaleb(-s)
         if base == "money":
             tmax = _I64
@@ -257,11 +268,13 @@ def lsns(units: np.ndarray) -> Texts:
     return [f"{int(v) >> 32:X}/{int(v) & 0xFFFFFFFF:X}" for v in units.tolist()]
 
 
-def format_units(t: PgType, units: np.ndarray, k: Keyed, rows: np.ndarray) -> Texts:
+def format_units(
+    t: PgType, units: np.ndarray, k: Keyed, rows: np.ndarray, rule: Rule = _NO_RULE
+) -> Texts:
     """Unit counts of an ordered type -> its text form."""
     base = t.base
     if base in ("numeric", "money"):
-        return fixed_point(units, _scale(t))
+        return fixed_point(units, _scale(t, rule))
     if base == "date":
         return dates(units)
     if base in ("timestamp", "timestamptz"):
@@ -277,14 +290,14 @@ def format_units(t: PgType, units: np.ndarray, k: Keyed, rows: np.ndarray) -> Te
 
 def ordered(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts | None:
     """Values of an ordered scalar type, or None when ``t`` is not one."""
-    unit = unit_for(t)
+    unit = unit_for(t, rule)
     if unit is None:
         return None
-    return format_units(t, draw(k, rows, span(t, rule, unit), rule.unique), k, rows)
+    return format_units(t, draw(k, rows, span(t, rule, unit), rule.unique), k, rows, rule)
 
 
 def capacity(t: PgType, rule: Rule) -> int | None:
-    unit = unit_for(t)
+    unit = unit_for(t, rule)
     if unit is None:
         return None
     return span(t, rule, unit).size

@@ -166,6 +166,56 @@ TEXT: dict[str, Maker] = {
     "word": _pool("word"),
 }
 
+
+def _unique_phone(k: Keyed, rows: np.ndarray) -> Texts:
+    n = k.permute("phone-unique", rows, 8 * 10**9).tolist()
+    return [f"+1-{200 + x // 10**7:03d}-{x // 10**4 % 1000:03d}-{x % 10**4:04d}" for x in n]
+
+
+def _unique_ipv4(k: Keyed, rows: np.ndarray) -> Texts:
+    v = k.permute("ip-unique", rows, 1 << 32).tolist()
+    return [f"{x >> 24}.{x >> 16 & 255}.{x >> 8 & 255}.{x & 255}" for x in v]
+
+
+def _unique_iso_timestamp(k: Keyed, rows: np.ndarray) -> Texts:
+    sp = _ordered.Span(_ordered.WINDOW_LO_US // 10**6, _ordered.WINDOW_HI_US // 10**6, True)
+    sec = _ordered.draw(k, rows, sp, True).astype(np.int64)
+    return [s + "Z" for s in np.datetime_as_string(sec.astype("datetime64[s]"), unit="s").tolist()]
+
+
+def _unique_iso_date(k: Keyed, rows: np.ndarray) -> Texts:
+    sp = _ordered.Span(
+        _ordered.WINDOW_LO_US // 86_400_000_000, _ordered.WINDOW_HI_US // 86_400_000_000, True
+    )
+    days = _ordered.draw(k, rows, sp, True).astype(np.int64)
+    return list(np.datetime_as_string(days.astype("datetime64[D]")).tolist())
+
+
+def _unique_hex_color(k: Keyed, rows: np.ndarray) -> Texts:
+    return [f"#{x:06x}" for x in k.permute("color-unique", rows, 1 << 24).tolist()]
+
+
+# Providers whose values can be made distinct without leaving their format: (maker,
+# capacity). The hex ones already are: their first 16 digits are a bijection of the row
+# index (Keyed.bits). Other providers get the base-36 row suffix (_text.uniquify).
+UNIQUE: dict[str, tuple[Maker, int | None]] = {
+    "phone_number": (_unique_phone, 8 * 10**9),
+    "ipv4": (_unique_ipv4, 1 << 32),
+    "iso_timestamp": (
+        _unique_iso_timestamp,
+        (_ordered.WINDOW_HI_US - _ordered.WINDOW_LO_US) // 10**6 + 1,
+    ),
+    "iso_date": (
+        _unique_iso_date,
+        (_ordered.WINDOW_HI_US - _ordered.WINDOW_LO_US) // 86_400_000_000 + 1,
+    ),
+    "hex_color": (_unique_hex_color, 1 << 24),
+    "sha256": (_hex_maker(64), None),
+    "password": (_hex_maker(64), None),
+    "token": (_hex_maker(32), None),
+    "uuid4": (_uuid, None),
+}
+
 # Providers of ordered types: the (low, high) they put on a column whose rule has none.
 BOUNDS: dict[str, tuple[str, str]] = {
     "epoch": ("1577836800", "1767225599"),  # the default window, 2020-01-01 .. 2025-12-31
@@ -234,6 +284,8 @@ _TEXT_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("lastname",), "last_name"),
     (("surname",), "last_name"),
     (("family", "name"), "last_name"),
+    (("ip",), "ipv4"),
+    (("ipv4",), "ipv4"),
     (("user", "name"), "user_name"),
     (("username",), "user_name"),
     (("login",), "user_name"),
@@ -262,8 +314,6 @@ _TEXT_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("slug",), "slug"),
     (("domain",), "domain_name"),
     (("hostname",), "domain_name"),
-    (("ip",), "ipv4"),
-    (("ipv4",), "ipv4"),
     (("currency",), "currency_code"),
     (("locale",), "locale"),
     (("language",), "locale"),
