@@ -57,6 +57,32 @@ def _quote(v: str) -> str:
     return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# Element types whose text never holds a quote, backslash, delimiter, brace or space,
+# and is never the word NULL: their elements go into array literals bare.
+_BARE = frozenset(
+    {
+        "int2",
+        "int4",
+        "int8",
+        "oid",
+        "numeric",
+        "float4",
+        "float8",
+        "bool",
+        "uuid",
+        "date",
+        "inet",
+        "cidr",
+        "macaddr",
+        "macaddr8",
+        "bit",
+        "varbit",
+        "pg_lsn",
+        "money",
+    }
+)
+
+
 def array(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray, values: Values) -> Texts:
     """``{"a","b"}`` literals with 0..3 elements (1..3 when unique: the first element is
     unique, so the arrays are). Array-shaped choices were handled by the caller; other
@@ -77,10 +103,12 @@ def array(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray, values: Values) -> 
         # except the unique first slot, which uses i itself so distinct rows differ.
         sub = r if (rule.unique and j == 0) else r * _MAX_ITEMS + j
         parts.append(values(elem, er, Keyed(k.seed, k.table, ek.column + str(j)), sub))
+    bare = elem.base in _BARE and elem.kind == "b" and not rule.choices and rule.constant is None
+    quote = (lambda v: v) if bare else _quote
+    cols = [["NULL" if v is None else quote(v) for v in p] for p in parts]
     out = []
     for row, n in enumerate(counts.tolist()):
-        items = [parts[j][row] for j in range(n)]
-        out.append("{" + sep.join("NULL" if v is None else _quote(v) for v in items) + "}")
+        out.append("{" + sep.join([c[row] for c in cols[:n]]) + "}")
     return out
 
 

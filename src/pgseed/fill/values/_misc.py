@@ -14,7 +14,7 @@ import numpy as np
 
 from pgseed.fill.model import PgType, Rule
 from pgseed.fill.values._errors import Unsupported
-from pgseed.fill.values._keys import Keyed
+from pgseed.fill.values._keys import Keyed, uuid_texts
 from pgseed.fill.values._pools import pick, words
 from pgseed.fill.values._text import base36
 
@@ -59,14 +59,8 @@ def _bytea(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
 
 
 def _uuid(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
-    # The first 64 bits are a bijection of the row index: unique whenever rows are.
-    a = k.bits("uuid-hi", rows).tolist()
-    c = k.bits("uuid-lo", rows).tolist()
-    out = []
-    for x, y in zip(a, c, strict=True):
-        h = f"{int(x):016x}{int(y):016x}"
-        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(y) >> 62]}{h[17:20]}-{h[20:]}")
-    return out
+    # Keyed.bits is a bijection of the row index: unique whenever the rows are.
+    return uuid_texts(k.bits("uuid-hi", rows), k.bits("uuid-lo", rows))
 
 
 def _json(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:

@@ -251,16 +251,22 @@ def times(units: np.ndarray, t: PgType, k: Keyed, rows: np.ndarray) -> Texts:
 
 def intervals(units: np.ndarray, t: PgType) -> Texts:
     per = 10 ** (6 - _frac_digits(t))
+    if units.dtype == object:
+        us = np.array([int(v) * per for v in units.tolist()], dtype=np.int64)
+    else:
+        us = units.astype(np.int64) * np.int64(per)
+    neg = (us < 0).tolist()
+    d, rem = np.divmod(np.abs(us), b.DAY_US)
+    sec, frac = np.divmod(rem, b.US)
+    h, sec = np.divmod(sec, 3600)
+    m, sec = np.divmod(sec, 60)
     out = []
-    for v in units.tolist():
-        us = int(v) * per
-        sign = "-" if us < 0 else ""
-        d, rem = divmod(abs(us), b.DAY_US)
-        s, frac = divmod(rem, b.US)
-        h, s = divmod(s, 3600)
-        m, s = divmod(s, 60)
-        tail = f".{frac:06d}" if frac else ""
-        out.append(f"{sign}{d} days {sign}{h:02d}:{m:02d}:{s:02d}{tail}")
+    for n, dd, hh, mm, ss, ff in zip(
+        neg, d.tolist(), h.tolist(), m.tolist(), sec.tolist(), frac.tolist(), strict=True
+    ):
+        sign = "-" if n else ""
+        tail = f".{ff:06d}" if ff else ""
+        out.append(f"{sign}{dd} days {sign}{hh:02d}:{mm:02d}:{ss:02d}{tail}")
     return out
 
 

@@ -225,12 +225,43 @@ def capacity(pattern: str, lmin: int, lmax: int | None) -> int:
     return _numbered(pattern, lmin, lmax).size
 
 
+def _flat(node: _Node) -> list[str] | None:
+    """The node as positions of characters (mixed radix, first position least
+    significant), or None when it has alternatives."""
+    if node.chars:
+        return [node.chars]
+    if node.alts:
+        return None
+    out: list[str] = []
+    for p in node.parts:
+        f = _flat(p)
+        if f is None:
+            return None
+        out += f
+    return out
+
+
+def _texts(node: _Node, idx: np.ndarray) -> list[str]:
+    """Match number ``idx`` of ``node`` per row; vectorised for ASCII concatenations."""
+    flat = _flat(node)
+    if flat is None or idx.dtype == object or not all(c.isascii() for c in flat):
+        return [node.text(int(n)) for n in idx.tolist()]
+    if not flat:
+        return [""] * len(idx)
+    n = idx.astype(np.int64)
+    raw = np.empty((len(n), len(flat)), dtype=np.uint8)
+    for j, chars in enumerate(flat):
+        n, d = np.divmod(n, len(chars))
+        raw[:, j] = np.frombuffer(chars.encode(), dtype=np.uint8)[d]
+    return [s.decode() for s in raw.view(f"S{len(flat)}").ravel().tolist()]
+
+
 def generate(
     pattern: str, k: Keyed, rows: np.ndarray, lmin: int, lmax: int | None, unique: bool
 ) -> list[str]:
     if unique:
         node = _numbered(pattern, lmin, lmax)
         idx = k.permute("pattern-unique", rows, node.size)
-        return [node.text(int(n)) for n in idx.tolist()]
+        return _texts(node, idx)
     pool = _pool(pattern, k.key("pattern"), lmin, lmax)
     return [pool[j] for j in k.below("pattern", rows, len(pool)).tolist()]

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
 from pgseed.fill.model import PgType
 from pgseed.fill.values import _ordered
-from pgseed.fill.values._keys import Keyed
-from pgseed.fill.values._pools import pick, words
+from pgseed.fill.values._keys import Keyed, uuid_texts
+from pgseed.fill.values._pools import pick, pool, words
 
 Texts = list[str]
 Maker = Callable[[Keyed, np.ndarray], Texts]
@@ -43,15 +44,22 @@ def _lower_slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
 
 
+@cache
+def _slug_pool(name: str) -> np.ndarray:
+    return np.array([_lower_slug(v) or "x" for v in pool(name).tolist()])
+
+
+def _pick_slug(k: Keyed, purpose: str, rows: np.ndarray, name: str) -> list[str]:
+    p = _slug_pool(name)
+    return list(p[k.below(purpose, rows, len(p))].tolist())
+
+
 def _email(k: Keyed, rows: np.ndarray) -> Texts:
-    first = pick(k, "first", rows, "first_name")
-    last = pick(k, "last", rows, "last_name")
+    first = _pick_slug(k, "first", rows, "first_name")
+    last = _pick_slug(k, "last", rows, "last_name")
     dom = pick(k, "domain", rows, "domain_word")
     tld = pick(k, "tld", rows, "tld")
-    return [
-        f"{_lower_slug(f)}.{_lower_slug(la)}@{d}.{t}"
-        for f, la, d, t in zip(first, last, dom, tld, strict=True)
-    ]
+    return [f"{f}.{la}@{d}.{t}" for f, la, d, t in zip(first, last, dom, tld, strict=True)]
 
 
 def _full_name(k: Keyed, rows: np.ndarray) -> Texts:
@@ -61,9 +69,9 @@ def _full_name(k: Keyed, rows: np.ndarray) -> Texts:
 
 
 def _user_name(k: Keyed, rows: np.ndarray) -> Texts:
-    first = pick(k, "first", rows, "first_name")
-    last = pick(k, "last", rows, "last_name")
-    return [f"{_lower_slug(f)[:1]}{_lower_slug(la)}" for f, la in zip(first, last, strict=True)]
+    first = _pick_slug(k, "first", rows, "first_name")
+    last = _pick_slug(k, "last", rows, "last_name")
+    return [f"{f[:1]}{la}" for f, la in zip(first, last, strict=True)]
 
 
 def _phone(k: Keyed, rows: np.ndarray) -> Texts:
@@ -122,8 +130,7 @@ def _hex_maker(chars: int) -> Maker:
 
 
 def _uuid(k: Keyed, rows: np.ndarray) -> Texts:
-    h = _hex(k, "uuid", rows, 32)
-    return [f"{s[:8]}-{s[8:12]}-4{s[13:16]}-a{s[17:20]}-{s[20:]}" for s in h]
+    return uuid_texts(k.bits("uuid-hi", rows), k.bits("uuid-lo", rows))
 
 
 def _hex_color(k: Keyed, rows: np.ndarray) -> Texts:
