@@ -155,7 +155,7 @@ def _capacity(plan: ColumnPlan) -> int | None:
     if _ordered.unit_for(t, rule) is not None:
         return _ordered.capacity(t, rule)
     if t.base in _FLOATS:
-        return _ordered.float_capacity(t)
+        return _ordered.float_capacity(t, rule)
     if t.base not in _misc.MAKERS:
         raise Unsupported(f"no value generator for the type {t.name} ({t.base})")
     return _misc.capacity(t)

@@ -157,8 +157,9 @@ def _ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
 def ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     if t.kind == "r":
         return _ranges(t, rule, k, rows)
-    # Multiranges: 0..2 ranges (1..2 when unique: the first range's lower end is unique).
-    counts = k.below("count", rows, 2 if rule.unique else 3) + (1 if rule.unique else 0)
+    # Multiranges: 0..2 ranges; unique: exactly one, with a unique lower end (a second
+    # range could overlap it, merge, and hide that end).
+    counts = np.ones(len(rows), dtype=np.int64) if rule.unique else k.below("count", rows, 3)
     first = _ranges(t, rule, Keyed(k.seed, k.table, k.column + "{0}"), rows)
     second = _ranges(t, replace(rule, unique=False), Keyed(k.seed, k.table, k.column + "{1}"), rows)
     out = []

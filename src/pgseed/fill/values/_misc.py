@@ -150,6 +150,9 @@ def _coords(k: Keyed, rows: np.ndarray, count: int) -> list[list[float]]:
 def _geometry(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     base = t.base
     c = _coords(k, rows, 6)
+    if rule.unique:
+        # The first x is the row index: distinct rows, distinct shapes.
+        c = [[float(i), *rest[1:]] for i, rest in zip(rows.tolist(), c, strict=True)]
     out = []
     for x1, y1, x2, y2, x3, y3 in c:
         if base == "point":
@@ -173,9 +176,10 @@ def _geometry(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
 def _vector(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     dims = t.length or 3
     cols = [(k.below(f"d{j}", rows, 2001).astype(np.int64) - 1000).tolist() for j in range(dims)]
+    text = [[f"{v / 1000:g}" for v in col] for col in cols]
     if rule.unique:
-        cols[0] = [int(i) for i in rows.tolist()]
-    return ["[" + ",".join(f"{v / 1000:g}" for v in vs) + "]" for vs in zip(*cols, strict=True)]
+        text[0] = [str(int(i)) for i in rows.tolist()]  # distinct rows, distinct vectors
+    return ["[" + ",".join(vs) + "]" for vs in zip(*text, strict=True)]
 
 
 def _hstore(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
