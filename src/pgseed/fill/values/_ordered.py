@@ -313,7 +313,10 @@ def capacity(t: PgType, rule: Rule) -> int | None:
 # -- floats ---------------------------------------------------------------------
 
 _FLOAT_GRID = {"float4": 1 << 20, "float8": 1 << 40}
-_FLOAT_INT = {"float4": (np.float32, np.int32), "float8": (np.float64, np.int64)}
+_FLOAT_INT: dict[str, tuple[Any, Any]] = {
+    "float4": (np.float32, np.int32),
+    "float8": (np.float64, np.int64),
+}
 
 
 def _float_bounds(t: PgType, rule: Rule) -> tuple[np.floating[Any], np.floating[Any]]:
