@@ -326,3 +326,14 @@ def test_another_seed_another_column_differ(t: PgType, rule: Rule) -> None:
     assert generate(plan, rows, 43) != base
     assert generate(replace(plan, column="other"), rows, 42) != base
     assert generate(replace(plan, table="public.others"), rows, 42) != base
+
+
+def test_uuid_keeps_every_unique_bit() -> None:
+    """The version and variant bits sit beside the 64 unique bits, never over them:
+    inputs that differ in any one bit give different UUIDs."""
+    from pgseed.fill.values._keys import uuid_texts
+
+    unique = np.array([0] + [1 << b for b in range(64)], dtype=np.uint64)
+    out = uuid_texts(unique, np.zeros(len(unique), dtype=np.uint64))
+    assert len(set(out)) == len(unique)
+    assert all(u[14] == "4" and u[19] in "89ab" for u in out)

@@ -98,6 +98,32 @@ def test_bounds_hold_in_postgres(
         assert one(pg, f"SELECT count(DISTINCT v) FROM {table}") == n
 
 
+@pytest.mark.parametrize("unique", [False, True], ids=["drawn", "unique"])
+@pytest.mark.parametrize(
+    ("type_sql", "low", "high"),
+    [
+        ("real", "0.7", "0.8"),
+        ("real", "-0.3", "0.1"),
+        ("real", "1.1", "1.1000001"),
+        ("real", "0.7", "0.7000002"),
+        ("double precision", "0.1", "0.3"),
+    ],
+)
+def test_float_bounds_hold_in_double_precision(
+    pg: psycopg.Connection[Any], type_sql: str, low: str, high: str, unique: bool
+) -> None:
+    """float4(0.7) is below 0.7: a CHECK that compares in double precision (or a
+    float8 column fed from it) must still hold."""
+    rule = Rule(low=low, high=high, unique=unique)
+    _, t = column_type(pg, type_sql)
+    n = min(500, capacity(ColumnPlan("public.t", "v", t, rule)) or 500)
+    table, _ = filled(pg, type_sql, rule, n=n)
+    cond = f"v::float8 >= {low}::float8 AND v::float8 <= {high}::float8"
+    assert one(pg, f"SELECT count(*) FROM {table} WHERE NOT ({cond})") == 0
+    if unique:
+        assert one(pg, f"SELECT count(DISTINCT v) FROM {table}") == n
+
+
 # (type, low, high, expected capacity): a unique column fills its whole domain exactly.
 CAPACITY = [
     ("integer", "10", "2009", 2000),
@@ -201,6 +227,8 @@ PATTERNS = [
     "^SKU[0-9A-F]{6}$",
     "[a-z][0-9]",
     "^[A-Za-z0-9._-]{3,12}$",
+    "^[A-Za-z]{2}$",
+    "^(ab|AB|cd)[xX]$",
 ]
 
 

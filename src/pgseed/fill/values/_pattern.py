@@ -160,6 +160,28 @@ def _charset(value: Any) -> str:
     return _dedupe_case(chars)
 
 
+def _disjoint(alts: list[_Node]) -> tuple[_Node, ...]:
+    """The alternatives that can be numbered together: every match of one differs from
+    every match of another, also after lower(). Kept: the first, then each further one
+    of the same fixed length that differs from all kept ones at some position (so
+    ``(a|[ab])`` or ``(ab|AB)`` keep only their first, and concatenations of fixed-length
+    parts decode one way)."""
+    kept = [alts[0]]
+    first = _flat(alts[0])
+    if first is None:
+        return tuple(kept)
+    flats = [[set(c.lower()) for c in first]]
+    for alt in alts[1:]:
+        f = _flat(alt)
+        if f is None or len(f) != len(first):
+            continue
+        lowered = [set(c.lower()) for c in f]
+        if all(any(not (a & b) for a, b in zip(lowered, other, strict=True)) for other in flats):
+            kept.append(alt)
+            flats.append(lowered)
+    return tuple(kept)
+
+
 def _concat(parts: list[_Node]) -> _Node:
     size = 1
     for p in parts:
@@ -195,7 +217,7 @@ def _build(parsed: Any, reps: int) -> _Node:
             inner = _build(sub, reps)
             parts.append(_concat([inner] * count))
         elif name == "BRANCH":
-            alts = tuple(_build(a, reps) for a in av[1])
+            alts = _disjoint([_build(a, reps) for a in av[1]])
             size = len(alts) * min(a.size for a in alts)
             length = (min(a.length[0] for a in alts), max(a.length[1] for a in alts))
             parts.append(_Node(size, alts=alts, length=length))
