@@ -182,6 +182,16 @@ BAD = [
     (PgType('"char"', "char"), Rule(unique=True), "36"),
     (TEXT, Rule(constant="x", unique=True), "constant"),
     (PgType("int4range", "int4range", kind="r", element=INT4), Rule(low="5", high="5"), "range"),
+    (INT4, Rule(pattern="^[0-9]{4}$"), "pattern"),
+    (UUID, Rule(pattern="^a"), "pattern"),
+    (INT8, Rule(max_length=3), "max_length"),
+    (TSTZ, Rule(min_length=3), "min_length"),
+    (UUID, Rule(low="00000000-0000-0000-0000-000000000000"), "bounds"),
+    (BOOL, Rule(high="t"), "bounds"),
+    (INET, Rule(low="10.0.0.0"), "bounds"),
+    (MOOD, Rule(low="nope"), "nope"),
+    (MOOD, Rule(pattern="^z"), "mood"),
+    (MOOD, Rule(low="b", low_inclusive=False), "mood"),
 ]
 
 
@@ -212,6 +222,18 @@ def test_pools_record_their_source() -> None:
         (TEXT, Rule(provider="iso_date"), 2192),
         (TEXT, Rule(choices=("x", "y")), 2),
         (TEXT_ARRAY, Rule(max_length=2), 36**2),
+        (PgType("mood", "mood", kind="e", labels=("a", "bb", "ccc", "dd")), Rule(low="bb"), 3),
+        (
+            PgType("mood", "mood", kind="e", labels=("a", "bb", "ccc", "dd")),
+            Rule(high="ccc", high_inclusive=False),
+            2,
+        ),
+        (PgType("mood", "mood", kind="e", labels=("a", "bb", "ccc", "dd")), Rule(max_length=2), 3),
+        (
+            PgType("mood", "mood", kind="e", labels=("a", "bb", "ccc", "dd")),
+            Rule(pattern="^[a-c]{2}"),
+            2,
+        ),
     ],
     ids=str,
 )

@@ -71,6 +71,25 @@ def _with_provider(t: PgType, rule: Rule) -> Rule:
     )
 
 
+def _refuse_meaningless(t: PgType, rule: Rule) -> None:
+    """A rule part the type's generator cannot honour is refused, never ignored."""
+    ordered = _ordered.unit_for(t) is not None or t.base in _FLOATS
+    texty = t.base in _providers.STRING_BASES or t.base == "char"
+    parts = []
+    if rule.pattern is not None and not texty:
+        parts.append(f"pattern {rule.pattern!r}")
+    lengths = rule.min_length is not None or rule.max_length is not None
+    if lengths and not (texty or t.base == "bytea"):
+        parts.append("min_length/max_length")
+    if (rule.low is not None or rule.high is not None) and not (ordered or texty):
+        parts.append("low/high bounds")
+    if parts:
+        raise Unsupported(
+            f"{' and '.join(parts)} cannot be honoured for the type {t.name}; "
+            "give the column choices, a constant or a SQL expression in the config"
+        )
+
+
 def _values(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> list[Field]:
     if rule.constant is not None:
         if rule.unique and len(rows) > 1 and len(set(rows.tolist())) > 1:
@@ -85,6 +104,7 @@ def _values(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> list[Field]:
     if t.kind in ("r", "m"):
         return list(_composite.ranges(t, rule, k, rows))
     rule = _with_provider(t, rule)
+    _refuse_meaningless(t, rule)
     if t.base in _providers.STRING_BASES or t.base == "char":
         return list(_text.texts(t, rule, k, rows))
     out = _ordered.ordered(t, rule, k, rows)
@@ -146,10 +166,11 @@ def _capacity(plan: ColumnPlan) -> int | None:
         assert t.element is not None
         return _capacity(ColumnPlan(plan.table, plan.column, t.element, rule))
     if t.kind == "e":
-        return len(set(t.labels))
+        return len(set(_composite.enum_labels(t, rule)))
     if t.kind in ("r", "m"):
         return _composite.range_capacity(t, rule)
     rule = _with_provider(t, rule)
+    _refuse_meaningless(t, rule)
     if t.base in _providers.STRING_BASES or t.base == "char":
         return _text.capacity(t, rule)
     if _ordered.unit_for(t, rule) is not None:

@@ -14,8 +14,10 @@ import numpy as np
 
 from pgseed.fill.model import PgType, Rule
 from pgseed.fill.values import _ordered
+from pgseed.fill.values._bounds import clean
 from pgseed.fill.values._errors import Unsupported
 from pgseed.fill.values._keys import Keyed
+from pgseed.fill.values._pattern import compiled
 
 Texts = list[str]
 Values = Callable[[PgType, Rule, Keyed, np.ndarray], list[str | None]]
@@ -47,10 +49,34 @@ def pick_choices(
     return [choices[j] for j in idx.tolist()]
 
 
+def enum_labels(t: PgType, rule: Rule) -> tuple[str, ...]:
+    """The labels the rule allows: between low and high in the enum's sort order,
+    within the lengths, matching the pattern."""
+    labels = list(t.labels)
+    order = {label: j for j, label in enumerate(labels)}
+    for bound, inclusive, sign in (
+        (rule.low, rule.low_inclusive, 1),
+        (rule.high, rule.high_inclusive, -1),
+    ):
+        if bound is None:
+            continue
+        at = order.get(clean(bound))
+        if at is None:
+            raise Unsupported(f"the bound {bound!r} is not a label of the enum {t.name}")
+        labels = [x for x in labels if sign * (order[x] - at) > 0 or (inclusive and order[x] == at)]
+    if rule.min_length is not None or rule.max_length is not None:
+        lo, hi = rule.min_length or 0, rule.max_length if rule.max_length is not None else 1 << 30
+        labels = [x for x in labels if lo <= len(x) <= hi]
+    if rule.pattern is not None:
+        rx = compiled(rule.pattern)
+        labels = [x for x in labels if rx.search(x)]
+    if not labels:
+        raise Unsupported(f"no label of the enum {t.name} meets the rule")
+    return tuple(labels)
+
+
 def enum(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
-    if not t.labels:
-        raise Unsupported(f"the enum {t.name} has no labels")
-    return pick_choices(t.labels, (), rule.unique, k, rows)
+    return pick_choices(enum_labels(t, rule), (), rule.unique, k, rows)
 
 
 def _quote(v: str) -> str:
