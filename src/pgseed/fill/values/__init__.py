@@ -23,11 +23,11 @@ from dataclasses import replace
 import numpy as np
 
 from pgseed.fill.model import ColumnPlan, PgType, Rule
-from pgseed.fill.values import _composite, _misc, _ordered, _providers, _text
+from pgseed.fill.values import _composite, _floats, _misc, _ordered, _providers, _text
 from pgseed.fill.values._errors import Unsupported
 from pgseed.fill.values._keys import Keyed
+from pgseed.fill.values._names import provider_for
 from pgseed.fill.values._pools import source as pools_source
-from pgseed.fill.values._providers import provider_for
 
 __all__ = ["Unsupported", "capacity", "generate", "pools_source", "provider_for", "providers"]
 
@@ -111,7 +111,7 @@ def _values(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> list[Field]:
     if out is not None:
         return list(out)
     if t.base in _FLOATS:
-        return list(_ordered.floats(t, rule, k, rows))
+        return list(_floats.floats(t, rule, k, rows))
     maker = _misc.MAKERS.get(t.base)
     if maker is None:
         raise Unsupported(
@@ -176,7 +176,7 @@ def _capacity(plan: ColumnPlan) -> int | None:
     if _ordered.unit_for(t, rule) is not None:
         return _ordered.capacity(t, rule)
     if t.base in _FLOATS:
-        return _ordered.float_capacity(t, rule)
+        return _floats.float_capacity(t, rule)
     if t.base not in _misc.MAKERS:
         raise Unsupported(f"no value generator for the type {t.name} ({t.base})")
     return _misc.capacity(t)
