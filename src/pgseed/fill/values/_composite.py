@@ -171,10 +171,16 @@ def _ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     lows = _ordered.draw(k, rows, _ordered.Span(sp.lo, sp.hi - 1, sp.spread), rule.unique)
     width = max(1, min(sp.hi - sp.lo, unit.dhi - unit.dlo) // 10)
     steps = k.below("width", rows, width) + 1
-    highs = np.array(
-        [min(int(a) + int(d), sp.hi) for a, d in zip(lows.tolist(), steps.tolist(), strict=True)],
-        dtype=object,
-    )
+    if lows.dtype == object or abs(sp.hi) > 1 << 62:
+        highs = np.array(
+            [
+                min(int(a) + int(d), sp.hi)
+                for a, d in zip(lows.tolist(), steps.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+    else:
+        highs = np.minimum(lows.astype(np.int64) + steps.astype(np.int64), np.int64(sp.hi))
     lo_text = _ordered.format_units(sub, lows, k, rows, rule)
     hi_text = _ordered.format_units(sub, highs, k, rows, rule)
     return [f'["{a}","{b}")' for a, b in zip(lo_text, hi_text, strict=True)]

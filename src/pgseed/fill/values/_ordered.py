@@ -255,18 +255,20 @@ def intervals(units: np.ndarray, t: PgType) -> Texts:
         us = np.array([int(v) * per for v in units.tolist()], dtype=np.int64)
     else:
         us = units.astype(np.int64) * np.int64(per)
-    neg = (us < 0).tolist()
     d, rem = np.divmod(np.abs(us), b.DAY_US)
     sec, frac = np.divmod(rem, b.US)
-    h, sec = np.divmod(sec, 3600)
-    m, sec = np.divmod(sec, 60)
+    # HH:MM:SS via datetime64's own formatting of the seconds within the day.
+    clock = np.datetime_as_string(sec.astype("datetime64[s]"), unit="s")
     out = []
-    for n, dd, hh, mm, ss, ff in zip(
-        neg, d.tolist(), h.tolist(), m.tolist(), sec.tolist(), frac.tolist(), strict=True
+    for neg, dd, hms, ff in zip(
+        (us < 0).tolist(), d.tolist(), clock.tolist(), frac.tolist(), strict=True
     ):
-        sign = "-" if n else ""
-        tail = f".{ff:06d}" if ff else ""
-        out.append(f"{sign}{dd} days {sign}{hh:02d}:{mm:02d}:{ss:02d}{tail}")
+        sign = "-" if neg else ""
+        out.append(
+            f"{sign}{dd} days {sign}{hms[11:]}.{ff:06d}"
+            if ff
+            else f"{sign}{dd} days {sign}{hms[11:]}"
+        )
     return out
 
 
