@@ -337,3 +337,42 @@ def test_uuid_keeps_every_unique_bit() -> None:
     out = uuid_texts(unique, np.zeros(len(unique), dtype=np.uint64))
     assert len(set(out)) == len(unique)
     assert all(u[14] == "4" and u[19] in "89ab" for u in out)
+
+
+_DIGEST = """
+import hashlib, numpy as np
+from pgseed.fill.model import ColumnPlan, PgType, Rule
+from pgseed.fill.values import generate
+plans = [
+    (PgType("text", "text"), Rule(pattern="^[^a-f]{3}[[:alpha:]]x$")),
+    (PgType("text", "text"), Rule(pattern="^(ab|cd|ef)[A-Za-z]{4}$", unique=True)),
+    (PgType("double precision", "float8"), Rule(low="-1", high="1")),
+    (PgType("real", "float4"), Rule(unique=True)),
+    (PgType("text", "text"), Rule(choices=("a", "b", "c"), weights=(0.2, 0.3, 0.5))),
+    (PgType("character varying(30)", "varchar", length=30), Rule(provider="email", unique=True)),
+    (PgType("timestamp with time zone", "timestamptz"), Rule(null_rate=0.3)),
+    (PgType("vector(4)", "vector", length=4), Rule()),
+]
+h = hashlib.sha256()
+for t, rule in plans:
+    for v in generate(ColumnPlan("public.t", "c", t, rule), np.arange(3000), 5):
+        h.update(repr(v).encode())
+print(h.hexdigest())
+"""
+
+
+def test_same_values_whatever_the_hash_seed_and_cpu_features() -> None:
+    """No set order (PYTHONHASHSEED) and no CPU-specific numpy kernel reaches a value."""
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for extra in ({"PYTHONHASHSEED": "1"}, {"PYTHONHASHSEED": "2"},
+                  {"PYTHONHASHSEED": "3", "NPY_DISABLE_CPU_FEATURES": "AVX2 AVX512F FMA3"}):  # fmt: skip
+        env = {**os.environ, **extra}
+        out = subprocess.run(
+            [sys.executable, "-c", _DIGEST], env=env, capture_output=True, text=True, check=True
+        )
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
