@@ -339,13 +339,15 @@ PROVIDERS = [
 def test_providers_in_postgres(
     pg: psycopg.Connection[Any], provider: str, type_sql: str, cond: str, unique: bool
 ) -> None:
-    n = 300
-    if unique and (
-        provider in ("country_code", "currency_code", "timezone", "year", "hex_color")
-        or "char(" in type_sql
-    ):
-        pytest.skip("a bounded pool: unique only up to its size")
-    table, _ = filled(pg, type_sql, Rule(provider=provider, unique=unique), n=n)
-    assert one(pg, f"SELECT count(*) FROM {table} WHERE NOT ({cond})") == 0
+    rule = Rule(provider=provider, unique=unique)
+    _, t = column_type(pg, type_sql)
+    n = min(300, capacity(ColumnPlan("public.t", "v", t, rule)) or 300) if unique else 300
+    table, _ = filled(pg, type_sql, rule, n=n)
+    # A unique column of a small pool (about 200 country or currency codes, time zones)
+    # outgrows the pool: its values stay distinct but carry a row suffix, so only
+    # distinctness is asserted for them.
+    small_pool = unique and provider in ("country_code", "currency_code", "timezone")
+    if not small_pool:
+        assert one(pg, f"SELECT count(*) FROM {table} WHERE NOT ({cond})") == 0
     distinct = one(pg, f"SELECT count(DISTINCT v) FROM {table}")
     assert distinct == n if unique else distinct > 10
