@@ -23,11 +23,11 @@ from dataclasses import replace
 import numpy as np
 
 from pgseed.anyschema.model import ColumnPlan, PgType, Rule
-from pgseed.anyschema.values import _composite, _misc, _ordered, _providers, _text
+from pgseed.anyschema.values import _composite, _floats, _misc, _ordered, _providers, _text
 from pgseed.anyschema.values._errors import Unsupported
 from pgseed.anyschema.values._keys import Keyed
+from pgseed.anyschema.values._names import provider_for
 from pgseed.anyschema.values._pools import source as pools_source
-from pgseed.anyschema.values._providers import provider_for
 
 __all__ = ["Unsupported", "capacity", "generate", "pools_source", "provider_for", "providers"]
 
@@ -71,6 +71,25 @@ def _with_provider(t: PgType, rule: Rule) -> Rule:
     )
 
 
+def _refuse_meaningless(t: PgType, rule: Rule) -> None:
+    """A rule part the type's generator cannot honour is refused, never ignored."""
+    ordered = _ordered.unit_for(t) is not None or t.base in _FLOATS
+    texty = t.base in _providers.STRING_BASES or t.base == "char"
+    parts = []
+    if rule.pattern is not None and not texty:
+        parts.append(f"pattern {rule.pattern!r}")
+    lengths = rule.min_length is not None or rule.max_length is not None
+    if lengths and not (texty or t.base == "bytea"):
+        parts.append("min_length/max_length")
+    if (rule.low is not None or rule.high is not None) and not (ordered or texty):
+        parts.append("low/high bounds")
+    if parts:
+        raise Unsupported(
+            f"{' and '.join(parts)} cannot be honoured for the type {t.name}; "
+            "give the column choices, a constant or a SQL expression in the config"
+        )
+
+
 def _values(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> list[Field]:
     if rule.constant is not None:
         if rule.unique and len(rows) > 1 and len(set(rows.tolist())) > 1:
@@ -85,13 +104,14 @@ def _values(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> list[Field]:
     if t.kind in ("r", "m"):
         return list(_composite.ranges(t, rule, k, rows))
     rule = _with_provider(t, rule)
+    _refuse_meaningless(t, rule)
     if t.base in _providers.STRING_BASES or t.base == "char":
         return list(_text.texts(t, rule, k, rows))
     out = _ordered.ordered(t, rule, k, rows)
     if out is not None:
         return list(out)
     if t.base in _FLOATS:
-        return list(_ordered.floats(t, rule, k, rows))
+        return list(_floats.floats(t, rule, k, rows))
     maker = _misc.MAKERS.get(t.base)
     if maker is None:
         raise Unsupported(
@@ -105,7 +125,10 @@ def generate(plan: ColumnPlan, rows: np.ndarray, seed: int) -> list[Field]:
     """One text literal per row index in ``rows`` (None = NULL)."""
     r = np.asarray(rows, dtype=np.int64)
     k = Keyed(int(seed), plan.table, plan.column)
-    values = _values(plan.type, plan.rule, k, r)
+    try:
+        values = _values(plan.type, plan.rule, k, r)
+    except Unsupported as e:
+        raise _named(plan, e) from None
     rate = plan.rule.null_rate
     if rate > 0:
         # An integer threshold on hashed bits: the same rows are NULL on every machine.
@@ -116,9 +139,24 @@ def generate(plan: ColumnPlan, rows: np.ndarray, seed: int) -> list[Field]:
     return values
 
 
+def _named(plan: ColumnPlan, e: Unsupported) -> Unsupported:
+    """The same error with the column and its type in front (once)."""
+    where = f"{plan.table}.{plan.column} ({plan.type.name})"
+    msg = str(e)
+    return e if msg.startswith(where) else Unsupported(f"{where}: {msg}")
+
+
 def capacity(plan: ColumnPlan) -> int | None:
     """How many distinct values the column can take under its rule (None: effectively
-    unbounded): the most rows a unique column can have."""
+    unbounded): the most rows a unique column can have. Counted as the generators make
+    unique values (a smallint with no bounds counts up from 0: 32768)."""
+    try:
+        return _capacity(replace(plan, rule=replace(plan.rule, unique=True)))
+    except Unsupported as e:
+        raise _named(plan, e) from None
+
+
+def _capacity(plan: ColumnPlan) -> int | None:
     t, rule = plan.type, plan.rule
     if rule.constant is not None:
         return 1
@@ -126,18 +164,19 @@ def capacity(plan: ColumnPlan) -> int | None:
         return len(set(rule.choices))
     if t.is_array:
         assert t.element is not None
-        return capacity(ColumnPlan(plan.table, plan.column, t.element, rule))
+        return _capacity(ColumnPlan(plan.table, plan.column, t.element, rule))
     if t.kind == "e":
-        return len(set(t.labels))
+        return len(set(_composite.enum_labels(t, rule)))
     if t.kind in ("r", "m"):
         return _composite.range_capacity(t, rule)
     rule = _with_provider(t, rule)
+    _refuse_meaningless(t, rule)
     if t.base in _providers.STRING_BASES or t.base == "char":
         return _text.capacity(t, rule)
-    if _ordered.unit_for(t) is not None:
+    if _ordered.unit_for(t, rule) is not None:
         return _ordered.capacity(t, rule)
     if t.base in _FLOATS:
-        return _ordered.float_capacity(t)
+        return _floats.float_capacity(t, rule)
     if t.base not in _misc.MAKERS:
         raise Unsupported(f"no value generator for the type {t.name} ({t.base})")
     return _misc.capacity(t)

@@ -22,7 +22,9 @@ DAY_US = 86_400 * US
 # Literals PostgreSQL reads but which name no fixed instant. 'now'/'today' are the
 # moment of the run: the default window ends before any run, so an upper bound of
 # now is met by leaving the window's end alone (and keeps the output deterministic).
-_OPEN = {"now", "today", "infinity", "+infinity", "current_date", "current_timestamp", "now()"}
+_OPEN = {
+    "now", "today", "infinity", "+infinity", "-infinity", "current_date", "current_timestamp", "now()",
+}  # fmt: skip
 
 
 def clean(text: str) -> str:

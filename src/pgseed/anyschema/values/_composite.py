@@ -14,8 +14,10 @@ import numpy as np
 
 from pgseed.anyschema.model import PgType, Rule
 from pgseed.anyschema.values import _ordered
+from pgseed.anyschema.values._bounds import clean
 from pgseed.anyschema.values._errors import Unsupported
 from pgseed.anyschema.values._keys import Keyed
+from pgseed.anyschema.values._pattern import compiled
 
 Texts = list[str]
 Values = Callable[[PgType, Rule, Keyed, np.ndarray], list[str | None]]
@@ -47,14 +49,64 @@ def pick_choices(
     return [choices[j] for j in idx.tolist()]
 
 
+def enum_labels(t: PgType, rule: Rule) -> tuple[str, ...]:
+    """The labels the rule allows: between low and high in the enum's sort order,
+    within the lengths, matching the pattern."""
+    labels = list(t.labels)
+    order = {label: j for j, label in enumerate(labels)}
+    for bound, inclusive, sign in (
+        (rule.low, rule.low_inclusive, 1),
+        (rule.high, rule.high_inclusive, -1),
+    ):
+        if bound is None:
+            continue
+        at = order.get(clean(bound))
+        if at is None:
+            raise Unsupported(f"the bound {bound!r} is not a label of the enum {t.name}")
+        labels = [x for x in labels if sign * (order[x] - at) > 0 or (inclusive and order[x] == at)]
+    if rule.min_length is not None or rule.max_length is not None:
+        lo, hi = rule.min_length or 0, rule.max_length if rule.max_length is not None else 1 << 30
+        labels = [x for x in labels if lo <= len(x) <= hi]
+    if rule.pattern is not None:
+        rx = compiled(rule.pattern)
+        labels = [x for x in labels if rx.search(x)]
+    if not labels:
+        raise Unsupported(f"no label of the enum {t.name} meets the rule")
+    return tuple(labels)
+
+
 def enum(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
-    if not t.labels:
-        raise Unsupported(f"the enum {t.name} has no labels")
-    return pick_choices(t.labels, (), rule.unique, k, rows)
+    return pick_choices(enum_labels(t, rule), (), rule.unique, k, rows)
 
 
 def _quote(v: str) -> str:
     return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# Element types whose text never holds a quote, backslash, delimiter, brace or space,
+# and is never the word NULL: their elements go into array literals bare.
+_BARE = frozenset(
+    {
+        "int2",
+        "int4",
+        "int8",
+        "oid",
+        "numeric",
+        "float4",
+        "float8",
+        "bool",
+        "uuid",
+        "date",
+        "inet",
+        "cidr",
+        "macaddr",
+        "macaddr8",
+        "bit",
+        "varbit",
+        "pg_lsn",
+        "money",
+    }
+)
 
 
 def array(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray, values: Values) -> Texts:
@@ -77,10 +129,12 @@ def array(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray, values: Values) -> 
         # except the unique first slot, which uses i itself so distinct rows differ.
         sub = r if (rule.unique and j == 0) else r * _MAX_ITEMS + j
         parts.append(values(elem, er, Keyed(k.seed, k.table, ek.column + str(j)), sub))
+    bare = elem.base in _BARE and elem.kind == "b" and not rule.choices and rule.constant is None
+    quote = (lambda v: v) if bare else _quote
+    cols = [["NULL" if v is None else quote(v) for v in p] for p in parts]
     out = []
     for row, n in enumerate(counts.tolist()):
-        items = [parts[j][row] for j in range(n)]
-        out.append("{" + sep.join("NULL" if v is None else _quote(v) for v in items) + "}")
+        out.append("{" + sep.join([c[row] for c in cols[:n]]) + "}")
     return out
 
 
@@ -107,7 +161,7 @@ def _subtype(t: PgType) -> PgType:
 def _ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     """``["lo","hi")`` with lo < hi inside the rule's bounds; unique: the lower ends are."""
     sub = _subtype(t)
-    unit = _ordered.unit_for(sub)
+    unit = _ordered.unit_for(sub, rule)
     if unit is None:
         raise Unsupported(f"no value generator for the range type {t.name} (subtype {sub.name})")
     sp = _ordered.span(sub, replace(rule, unique=False) if not rule.unique else rule, unit)
@@ -117,20 +171,27 @@ def _ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     lows = _ordered.draw(k, rows, _ordered.Span(sp.lo, sp.hi - 1, sp.spread), rule.unique)
     width = max(1, min(sp.hi - sp.lo, unit.dhi - unit.dlo) // 10)
     steps = k.below("width", rows, width) + 1
-    highs = np.array(
-        [min(int(a) + int(d), sp.hi) for a, d in zip(lows.tolist(), steps.tolist(), strict=True)],
-        dtype=object,
-    )
-    lo_text = _ordered.format_units(sub, lows, k, rows)
-    hi_text = _ordered.format_units(sub, highs, k, rows)
+    if lows.dtype == object or abs(sp.hi) > 1 << 62:
+        highs = np.array(
+            [
+                min(int(a) + int(d), sp.hi)
+                for a, d in zip(lows.tolist(), steps.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+    else:
+        highs = np.minimum(lows.astype(np.int64) + steps.astype(np.int64), np.int64(sp.hi))
+    lo_text = _ordered.format_units(sub, lows, k, rows, rule)
+    hi_text = _ordered.format_units(sub, highs, k, rows, rule)
     return [f'["{a}","{b}")' for a, b in zip(lo_text, hi_text, strict=True)]
 
 
 def ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     if t.kind == "r":
         return _ranges(t, rule, k, rows)
-    # Multiranges: 0..2 ranges (1..2 when unique: the first range's lower end is unique).
-    counts = k.below("count", rows, 2 if rule.unique else 3) + (1 if rule.unique else 0)
+    # Multiranges: 0..2 ranges; unique: exactly one, with a unique lower end (a second
+    # range could overlap it, merge, and hide that end).
+    counts = np.ones(len(rows), dtype=np.int64) if rule.unique else k.below("count", rows, 3)
     first = _ranges(t, rule, Keyed(k.seed, k.table, k.column + "{0}"), rows)
     second = _ranges(t, replace(rule, unique=False), Keyed(k.seed, k.table, k.column + "{1}"), rows)
     out = []
@@ -141,7 +202,7 @@ def ranges(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
 
 def range_capacity(t: PgType, rule: Rule) -> int | None:
     sub = _subtype(t)
-    unit = _ordered.unit_for(sub)
+    unit = _ordered.unit_for(sub, rule)
     if unit is None:
         return None
     return _ordered.span(sub, rule, unit).size - 1

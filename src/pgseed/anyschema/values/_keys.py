@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pgseed import rng
+from pgseed import encode, rng
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -80,3 +80,20 @@ class Keyed:
             r = rows.astype(np.int64) % n
             return (r * np.int64(a % n) + np.int64(c)) % n  # a, r < 2**31: no overflow
         return np.array([(a * (int(i) % n) + c) % n for i in rows.tolist()], dtype=object)
+
+
+def uuid_texts(unique_bits: np.ndarray, random_bits: np.ndarray) -> list[str]:
+    """Version-4 UUIDs whose 64 non-fixed leading bits are ``unique_bits`` (uint64):
+    distinct inputs give distinct UUIDs, because the version and variant bits are put
+    beside them, never over them."""
+    x = unique_bits.astype(np.uint64)
+    y = random_bits.astype(np.uint64)
+    raw = np.empty((len(x), 16), dtype=np.uint8)
+    for j in range(6):
+        raw[:, j] = (x >> np.uint64(56 - 8 * j)) & np.uint64(0xFF)
+    raw[:, 6] = np.uint64(0x40) | ((x >> np.uint64(12)) & np.uint64(0xF))
+    raw[:, 7] = (x >> np.uint64(4)) & np.uint64(0xFF)
+    raw[:, 8] = np.uint64(0x80) | ((x & np.uint64(0xF)) << np.uint64(2)) | (y & np.uint64(3))
+    for j in range(9, 16):
+        raw[:, j] = (y >> np.uint64(8 * (j - 8))) & np.uint64(0xFF)
+    return encode.uuid_strings(raw)

@@ -14,7 +14,7 @@ import numpy as np
 
 from pgseed.anyschema.model import PgType, Rule
 from pgseed.anyschema.values._errors import Unsupported
-from pgseed.anyschema.values._keys import Keyed
+from pgseed.anyschema.values._keys import Keyed, uuid_texts
 from pgseed.anyschema.values._pools import pick, words
 from pgseed.anyschema.values._text import base36
 
@@ -59,14 +59,8 @@ def _bytea(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
 
 
 def _uuid(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
-    # The first 64 bits are a bijection of the row index: unique whenever rows are.
-    a = k.bits("uuid-hi", rows).tolist()
-    c = k.bits("uuid-lo", rows).tolist()
-    out = []
-    for x, y in zip(a, c, strict=True):
-        h = f"{int(x):016x}{int(y):016x}"
-        out.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(y) >> 62]}{h[17:20]}-{h[20:]}")
-    return out
+    # Keyed.bits is a bijection of the row index: unique whenever the rows are.
+    return uuid_texts(k.bits("uuid-hi", rows), k.bits("uuid-lo", rows))
 
 
 def _json(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
@@ -156,6 +150,9 @@ def _coords(k: Keyed, rows: np.ndarray, count: int) -> list[list[float]]:
 def _geometry(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     base = t.base
     c = _coords(k, rows, 6)
+    if rule.unique:
+        # The first x is the row index: distinct rows, distinct shapes.
+        c = [[float(i), *rest[1:]] for i, rest in zip(rows.tolist(), c, strict=True)]
     out = []
     for x1, y1, x2, y2, x3, y3 in c:
         if base == "point":
@@ -179,9 +176,10 @@ def _geometry(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
 def _vector(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
     dims = t.length or 3
     cols = [(k.below(f"d{j}", rows, 2001).astype(np.int64) - 1000).tolist() for j in range(dims)]
+    text = [[f"{v / 1000:g}" for v in col] for col in cols]
     if rule.unique:
-        cols[0] = [int(i) for i in rows.tolist()]
-    return ["[" + ",".join(f"{v / 1000:g}" for v in vs) + "]" for vs in zip(*cols, strict=True)]
+        text[0] = [str(int(i)) for i in rows.tolist()]  # distinct rows, distinct vectors
+    return ["[" + ",".join(vs) + "]" for vs in zip(*text, strict=True)]
 
 
 def _hstore(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:

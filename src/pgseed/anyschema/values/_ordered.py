@@ -32,6 +32,7 @@ WINDOW_HI_US = b.micros("2025-12-31 23:59:59")
 _MIN_US = b.micros("0001-01-01 00:00:00")
 _MAX_US = b.micros("9999-12-31 23:59:59.999999")
 _I64 = (1 << 63) - 1
+_NO_RULE = Rule()
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,27 @@ def _int_unit(tmin: int, tmax: int, dhi: int) -> Unit:
     return Unit(_frac(b.decimal, 1), tmin, tmax, 0, dhi)
 
 
-def _scale(t: PgType) -> int:
+def _scale(t: PgType, rule: Rule) -> int:
     if t.base == "money":
         return 2
-    return t.scale if t.scale is not None else (2 if t.precision is None else 0)
+    if t.scale is not None:
+        return t.scale
+    if t.precision is not None:
+        return 0
+    # Plain numeric: cents, or as many decimals as the rule's bounds are written with.
+    digits = [2]
+    for bound in (rule.low, rule.high):
+        if bound is not None and not b.is_open(bound):
+            exp = b.decimal(bound).as_tuple().exponent
+            digits.append(-exp if isinstance(exp, int) and exp < 0 else 0)
+    return min(max(digits), 30)
 
 
 def _frac_digits(t: PgType) -> int:
     return 6 if t.precision is None else max(0, min(6, t.precision))
 
 
-def unit_for(t: PgType) -> Unit | None:
+def unit_for(t: PgType, rule: Rule = _NO_RULE) -> Unit | None:
     base = t.base
     if base == "int2":
         return _int_unit(-(1 << 15), (1 << 15) - 1, 100)
@@ -79,7 +90,7 @@ def unit_for(t: PgType) -> Unit | None:
     if base == "pg_lsn":
         return Unit(_frac(_lsn_parse, 1), 0, (1 << 64) - 1, 0, 1 << 40)
     if base in ("numeric", "money"):
-        s = _scale(t)
+        s = _scale(t, rule)
         step = Decimal(1).scaleb(-s)
         if base == "money":
             tmax = _I64
@@ -240,16 +251,24 @@ def times(units: np.ndarray, t: PgType, k: Keyed, rows: np.ndarray) -> Texts:
 
 def intervals(units: np.ndarray, t: PgType) -> Texts:
     per = 10 ** (6 - _frac_digits(t))
+    if units.dtype == object:
+        us = np.array([int(v) * per for v in units.tolist()], dtype=np.int64)
+    else:
+        us = units.astype(np.int64) * np.int64(per)
+    d, rem = np.divmod(np.abs(us), b.DAY_US)
+    sec, frac = np.divmod(rem, b.US)
+    # HH:MM:SS via datetime64's own formatting of the seconds within the day.
+    clock = np.datetime_as_string(sec.astype("datetime64[s]"), unit="s")
     out = []
-    for v in units.tolist():
-        us = int(v) * per
-        sign = "-" if us < 0 else ""
-        d, rem = divmod(abs(us), b.DAY_US)
-        s, frac = divmod(rem, b.US)
-        h, s = divmod(s, 3600)
-        m, s = divmod(s, 60)
-        tail = f".{frac:06d}" if frac else ""
-        out.append(f"{sign}{d} days {sign}{h:02d}:{m:02d}:{s:02d}{tail}")
+    for neg, dd, hms, ff in zip(
+        (us < 0).tolist(), d.tolist(), clock.tolist(), frac.tolist(), strict=True
+    ):
+        sign = "-" if neg else ""
+        out.append(
+            f"{sign}{dd} days {sign}{hms[11:]}.{ff:06d}"
+            if ff
+            else f"{sign}{dd} days {sign}{hms[11:]}"
+        )
     return out
 
 
@@ -257,11 +276,13 @@ def lsns(units: np.ndarray) -> Texts:
     return [f"{int(v) >> 32:X}/{int(v) & 0xFFFFFFFF:X}" for v in units.tolist()]
 
 
-def format_units(t: PgType, units: np.ndarray, k: Keyed, rows: np.ndarray) -> Texts:
+def format_units(
+    t: PgType, units: np.ndarray, k: Keyed, rows: np.ndarray, rule: Rule = _NO_RULE
+) -> Texts:
     """Unit counts of an ordered type -> its text form."""
     base = t.base
     if base in ("numeric", "money"):
-        return fixed_point(units, _scale(t))
+        return fixed_point(units, _scale(t, rule))
     if base == "date":
         return dates(units)
     if base in ("timestamp", "timestamptz"):
@@ -277,49 +298,14 @@ def format_units(t: PgType, units: np.ndarray, k: Keyed, rows: np.ndarray) -> Te
 
 def ordered(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts | None:
     """Values of an ordered scalar type, or None when ``t`` is not one."""
-    unit = unit_for(t)
+    unit = unit_for(t, rule)
     if unit is None:
         return None
-    return format_units(t, draw(k, rows, span(t, rule, unit), rule.unique), k, rows)
+    return format_units(t, draw(k, rows, span(t, rule, unit), rule.unique), k, rows, rule)
 
 
 def capacity(t: PgType, rule: Rule) -> int | None:
-    unit = unit_for(t)
+    unit = unit_for(t, rule)
     if unit is None:
         return None
     return span(t, rule, unit).size
-
-
-# -- floats ---------------------------------------------------------------------
-
-_FLOAT_GRID = {"float4": 1 << 20, "float8": 1 << 40}
-
-
-def floats(t: PgType, rule: Rule, k: Keyed, rows: np.ndarray) -> Texts:
-    """real / double precision: uniform in [low, high), printed to round-trip exactly."""
-    dt = np.float32 if t.base == "float4" else np.float64
-    lo = float(b.decimal(rule.low)) if rule.low is not None and not b.is_open(rule.low) else None
-    hi = float(b.decimal(rule.high)) if rule.high is not None and not b.is_open(rule.high) else None
-    if lo is None:
-        lo = 0.0 if hi is None or hi > 0 else hi - 1000.0
-    if hi is None:
-        hi = lo + 1000.0 if lo >= 0 or lo < -1000.0 else 1000.0
-    if lo > hi or (lo == hi and not (rule.low_inclusive and rule.high_inclusive)):
-        raise Unsupported(f"no {t.name} value lies between {rule.low!r} and {rule.high!r}")
-    grid = _FLOAT_GRID[t.base]
-    if rule.unique:
-        # Grid points strictly inside (lo, hi): distinct rows get distinct points.
-        frac = (k.permute("unique", rows, grid).astype(np.float64) + 0.5) / grid
-    else:
-        frac = k.uniform("value", rows)
-    v = (lo + frac * (hi - lo)).astype(dt)
-    lo_ok = np.nextafter(dt(lo), dt(np.inf)) if not rule.low_inclusive else dt(lo)
-    hi_ok = np.nextafter(dt(hi), dt(-np.inf)) if not rule.high_inclusive else dt(hi)
-    v = np.clip(v, lo_ok, hi_ok)
-    if dt is np.float64:
-        return [repr(x) for x in v.tolist()]
-    return [str(np.float32(x)) for x in v.tolist()]
-
-
-def float_capacity(t: PgType) -> int:
-    return _FLOAT_GRID[t.base]

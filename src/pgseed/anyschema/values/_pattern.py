@@ -160,6 +160,28 @@ def _charset(value: Any) -> str:
     return _dedupe_case(chars)
 
 
+def _disjoint(alts: list[_Node]) -> tuple[_Node, ...]:
+    """The alternatives that can be numbered together: every match of one differs from
+    every match of another, also after lower(). Kept: the first, then each further one
+    of the same fixed length that differs from all kept ones at some position (so
+    ``(a|[ab])`` or ``(ab|AB)`` keep only their first, and concatenations of fixed-length
+    parts decode one way)."""
+    kept = [alts[0]]
+    first = _flat(alts[0])
+    if first is None:
+        return tuple(kept)
+    flats = [[set(c.lower()) for c in first]]
+    for alt in alts[1:]:
+        f = _flat(alt)
+        if f is None or len(f) != len(first):
+            continue
+        lowered = [set(c.lower()) for c in f]
+        if all(any(not (a & b) for a, b in zip(lowered, other, strict=True)) for other in flats):
+            kept.append(alt)
+            flats.append(lowered)
+    return tuple(kept)
+
+
 def _concat(parts: list[_Node]) -> _Node:
     size = 1
     for p in parts:
@@ -195,7 +217,7 @@ def _build(parsed: Any, reps: int) -> _Node:
             inner = _build(sub, reps)
             parts.append(_concat([inner] * count))
         elif name == "BRANCH":
-            alts = tuple(_build(a, reps) for a in av[1])
+            alts = _disjoint([_build(a, reps) for a in av[1]])
             size = len(alts) * min(a.size for a in alts)
             length = (min(a.length[0] for a in alts), max(a.length[1] for a in alts))
             parts.append(_Node(size, alts=alts, length=length))
@@ -225,12 +247,43 @@ def capacity(pattern: str, lmin: int, lmax: int | None) -> int:
     return _numbered(pattern, lmin, lmax).size
 
 
+def _flat(node: _Node) -> list[str] | None:
+    """The node as positions of characters (mixed radix, first position least
+    significant), or None when it has alternatives."""
+    if node.chars:
+        return [node.chars]
+    if node.alts:
+        return None
+    out: list[str] = []
+    for p in node.parts:
+        f = _flat(p)
+        if f is None:
+            return None
+        out += f
+    return out
+
+
+def _texts(node: _Node, idx: np.ndarray) -> list[str]:
+    """Match number ``idx`` of ``node`` per row; vectorised for ASCII concatenations."""
+    flat = _flat(node)
+    if flat is None or idx.dtype == object or not all(c.isascii() for c in flat):
+        return [node.text(int(n)) for n in idx.tolist()]
+    if not flat:
+        return [""] * len(idx)
+    n = idx.astype(np.int64)
+    raw = np.empty((len(n), len(flat)), dtype=np.uint8)
+    for j, chars in enumerate(flat):
+        n, d = np.divmod(n, len(chars))
+        raw[:, j] = np.frombuffer(chars.encode(), dtype=np.uint8)[d]
+    return [s.decode() for s in raw.view(f"S{len(flat)}").ravel().tolist()]
+
+
 def generate(
     pattern: str, k: Keyed, rows: np.ndarray, lmin: int, lmax: int | None, unique: bool
 ) -> list[str]:
     if unique:
         node = _numbered(pattern, lmin, lmax)
         idx = k.permute("pattern-unique", rows, node.size)
-        return [node.text(int(n)) for n in idx.tolist()]
+        return _texts(node, idx)
     pool = _pool(pattern, k.key("pattern"), lmin, lmax)
     return [pool[j] for j in k.below("pattern", rows, len(pool)).tolist()]

@@ -1,10 +1,5 @@
 """Providers: text that looks like what a column's name says (email, city, phone...).
-
-``provider_for`` reads a column's name as words (snake_case and camelCase) and
-returns a provider name, but only one that fits the column's type: the type always
-wins over the name. A bigint ``created_at`` gets ``epoch`` (seconds), a text one
-``iso_timestamp``; a timestamptz ``created_at`` gets nothing (its type already makes
-timestamps), and an inet ``ip`` gets nothing either.
+``_names.provider_for`` picks one from the name; this module makes the values.
 
 Each text provider is a function ``(keyed, rows) -> list[str]`` built from the
 shipped pools; providers for ordered types (``epoch``, ``latitude``, ``longitude``,
@@ -15,20 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
-from pgseed.anyschema.model import PgType
 from pgseed.anyschema.values import _ordered
-from pgseed.anyschema.values._keys import Keyed
-from pgseed.anyschema.values._pools import pick, words
+from pgseed.anyschema.values._keys import Keyed, uuid_texts
+from pgseed.anyschema.values._pools import pick, pool, words
 
 Texts = list[str]
 Maker = Callable[[Keyed, np.ndarray], Texts]
 
 STRING_BASES = frozenset({"text", "varchar", "bpchar", "citext", "name"})
-_INT_BASES = frozenset({"int2", "int4", "int8"})
-_NUMBER_BASES = frozenset({"int2", "int4", "int8", "numeric", "float4", "float8"})
 
 
 def _hex(k: Keyed, purpose: str, rows: np.ndarray, chars: int) -> Texts:
@@ -43,15 +36,22 @@ def _lower_slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
 
 
+@cache
+def _slug_pool(name: str) -> np.ndarray:
+    return np.array([_lower_slug(v) or "x" for v in pool(name).tolist()])
+
+
+def _pick_slug(k: Keyed, purpose: str, rows: np.ndarray, name: str) -> list[str]:
+    p = _slug_pool(name)
+    return list(p[k.below(purpose, rows, len(p))].tolist())
+
+
 def _email(k: Keyed, rows: np.ndarray) -> Texts:
-    first = pick(k, "first", rows, "first_name")
-    last = pick(k, "last", rows, "last_name")
+    first = _pick_slug(k, "first", rows, "first_name")
+    last = _pick_slug(k, "last", rows, "last_name")
     dom = pick(k, "domain", rows, "domain_word")
     tld = pick(k, "tld", rows, "tld")
-    return [
-        f"{_lower_slug(f)}.{_lower_slug(la)}@{d}.{t}"
-        for f, la, d, t in zip(first, last, dom, tld, strict=True)
-    ]
+    return [f"{f}.{la}@{d}.{t}" for f, la, d, t in zip(first, last, dom, tld, strict=True)]
 
 
 def _full_name(k: Keyed, rows: np.ndarray) -> Texts:
@@ -61,9 +61,9 @@ def _full_name(k: Keyed, rows: np.ndarray) -> Texts:
 
 
 def _user_name(k: Keyed, rows: np.ndarray) -> Texts:
-    first = pick(k, "first", rows, "first_name")
-    last = pick(k, "last", rows, "last_name")
-    return [f"{_lower_slug(f)[:1]}{_lower_slug(la)}" for f, la in zip(first, last, strict=True)]
+    first = _pick_slug(k, "first", rows, "first_name")
+    last = _pick_slug(k, "last", rows, "last_name")
+    return [f"{f[:1]}{la}" for f, la in zip(first, last, strict=True)]
 
 
 def _phone(k: Keyed, rows: np.ndarray) -> Texts:
@@ -122,8 +122,7 @@ def _hex_maker(chars: int) -> Maker:
 
 
 def _uuid(k: Keyed, rows: np.ndarray) -> Texts:
-    h = _hex(k, "uuid", rows, 32)
-    return [f"{s[:8]}-{s[8:12]}-4{s[13:16]}-a{s[17:20]}-{s[20:]}" for s in h]
+    return uuid_texts(k.bits("uuid-hi", rows), k.bits("uuid-lo", rows))
 
 
 def _hex_color(k: Keyed, rows: np.ndarray) -> Texts:
@@ -166,6 +165,56 @@ TEXT: dict[str, Maker] = {
     "word": _pool("word"),
 }
 
+
+def _unique_phone(k: Keyed, rows: np.ndarray) -> Texts:
+    n = k.permute("phone-unique", rows, 8 * 10**9).tolist()
+    return [f"+1-{200 + x // 10**7:03d}-{x // 10**4 % 1000:03d}-{x % 10**4:04d}" for x in n]
+
+
+def _unique_ipv4(k: Keyed, rows: np.ndarray) -> Texts:
+    v = k.permute("ip-unique", rows, 1 << 32).tolist()
+    return [f"{x >> 24}.{x >> 16 & 255}.{x >> 8 & 255}.{x & 255}" for x in v]
+
+
+def _unique_iso_timestamp(k: Keyed, rows: np.ndarray) -> Texts:
+    sp = _ordered.Span(_ordered.WINDOW_LO_US // 10**6, _ordered.WINDOW_HI_US // 10**6, True)
+    sec = _ordered.draw(k, rows, sp, True).astype(np.int64)
+    return [s + "Z" for s in np.datetime_as_string(sec.astype("datetime64[s]"), unit="s").tolist()]
+
+
+def _unique_iso_date(k: Keyed, rows: np.ndarray) -> Texts:
+    sp = _ordered.Span(
+        _ordered.WINDOW_LO_US // 86_400_000_000, _ordered.WINDOW_HI_US // 86_400_000_000, True
+    )
+    days = _ordered.draw(k, rows, sp, True).astype(np.int64)
+    return list(np.datetime_as_string(days.astype("datetime64[D]")).tolist())
+
+
+def _unique_hex_color(k: Keyed, rows: np.ndarray) -> Texts:
+    return [f"#{x:06x}" for x in k.permute("color-unique", rows, 1 << 24).tolist()]
+
+
+# Providers whose values can be made distinct without leaving their format: (maker,
+# capacity). The hex ones already are: their first 16 digits are a bijection of the row
+# index (Keyed.bits). Other providers get the base-36 row suffix (_text.uniquify).
+UNIQUE: dict[str, tuple[Maker, int | None]] = {
+    "phone_number": (_unique_phone, 8 * 10**9),
+    "ipv4": (_unique_ipv4, 1 << 32),
+    "iso_timestamp": (
+        _unique_iso_timestamp,
+        (_ordered.WINDOW_HI_US - _ordered.WINDOW_LO_US) // 10**6 + 1,
+    ),
+    "iso_date": (
+        _unique_iso_date,
+        (_ordered.WINDOW_HI_US - _ordered.WINDOW_LO_US) // 86_400_000_000 + 1,
+    ),
+    "hex_color": (_unique_hex_color, 1 << 24),
+    "sha256": (_hex_maker(64), None),
+    "password": (_hex_maker(64), None),
+    "token": (_hex_maker(32), None),
+    "uuid4": (_uuid, None),
+}
+
 # Providers of ordered types: the (low, high) they put on a column whose rule has none.
 BOUNDS: dict[str, tuple[str, str]] = {
     "epoch": ("1577836800", "1767225599"),  # the default window, 2020-01-01 .. 2025-12-31
@@ -202,165 +251,3 @@ def known() -> tuple[str, ...]:
 
 def resolve(name: str) -> str:
     return ALIASES.get(name, name)
-
-
-# -- name heuristics --------------------------------------------------------------
-
-# A name ending in one of these (or starting with created/updated/...) holds a point
-# in time. "time" alone is left out: response_time, run_time are durations.
-_TIME_WORDS = frozenset(
-    {"at", "timestamp", "ts", "date", "datetime", "on", "dob", "birthday", "birthdate"}
-)
-_TIME_FIRST = frozenset({"created", "updated", "modified", "deleted", "inserted", "published"})
-
-
-def words_of(column: str) -> list[str]:
-    """``userEmail`` / ``email_address`` / ``createdAt`` / ``HTTPStatus`` -> lowercase words."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", column)
-    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
-
-
-# (words that must all appear, provider), first match wins; more specific first.
-_TEXT_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("email",), "email"),
-    (("mail",), "email"),
-    (("user", "agent"), "user_agent"),
-    (("useragent",), "user_agent"),
-    (("first", "name"), "first_name"),
-    (("firstname",), "first_name"),
-    (("given", "name"), "first_name"),
-    (("last", "name"), "last_name"),
-    (("lastname",), "last_name"),
-    (("surname",), "last_name"),
-    (("family", "name"), "last_name"),
-    (("user", "name"), "user_name"),
-    (("username",), "user_name"),
-    (("login",), "user_name"),
-    (("handle",), "user_name"),
-    (("nickname",), "user_name"),
-    (("full", "name"), "name"),
-    (("fullname",), "name"),
-    (("display", "name"), "name"),
-    (("country", "code"), "country_code"),
-    (("country", "iso"), "country_code"),
-    (("country",), "country"),
-    (("city",), "city"),
-    (("town",), "city"),
-    (("phone",), "phone_number"),
-    (("mobile",), "phone_number"),
-    (("tel",), "phone_number"),
-    (("telephone",), "phone_number"),
-    (("fax",), "phone_number"),
-    (("url",), "url"),
-    (("uri",), "url"),
-    (("website",), "url"),
-    (("homepage",), "url"),
-    (("link",), "url"),
-    (("href",), "url"),
-    (("avatar",), "url"),
-    (("slug",), "slug"),
-    (("domain",), "domain_name"),
-    (("hostname",), "domain_name"),
-    (("ip",), "ipv4"),
-    (("ipv4",), "ipv4"),
-    (("currency",), "currency_code"),
-    (("locale",), "locale"),
-    (("language",), "locale"),
-    (("lang",), "locale"),
-    (("timezone",), "timezone"),
-    (("time", "zone"), "timezone"),
-    (("tz",), "timezone"),
-    (("mime",), "mime_type"),
-    (("content", "type"), "mime_type"),
-    (("media", "type"), "mime_type"),
-    (("mimetype",), "mime_type"),
-    (("company",), "company"),
-    (("organization",), "company"),
-    (("organisation",), "company"),
-    (("employer",), "company"),
-    (("street",), "street_address"),
-    (("address",), "street_address"),
-    (("postal",), "postcode"),
-    (("postcode",), "postcode"),
-    (("zip",), "postcode"),
-    (("zipcode",), "postcode"),
-    (("hex", "color"), "hex_color"),
-    (("color",), "color_name"),
-    (("colour",), "color_name"),
-    (("password",), "password"),
-    (("passwd",), "password"),
-    (("hash",), "sha256"),
-    (("digest",), "sha256"),
-    (("checksum",), "sha256"),
-    (("token",), "token"),
-    (("secret",), "token"),
-    (("api", "key"), "token"),
-    (("uuid",), "uuid4"),
-    (("guid",), "uuid4"),
-    (("job",), "job"),
-    (("occupation",), "job"),
-    (("title",), "sentence"),
-    (("headline",), "sentence"),
-    (("subject",), "sentence"),
-    (("description",), "paragraph"),
-    (("body",), "paragraph"),
-    (("bio",), "paragraph"),
-    (("summary",), "paragraph"),
-    (("about",), "paragraph"),
-    (("comment",), "paragraph"),
-    (("notes",), "paragraph"),
-    (("note",), "paragraph"),
-    (("content",), "paragraph"),
-    (("message",), "paragraph"),
-)
-
-_NUMBER_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("lat",), "latitude"),
-    (("latitude",), "latitude"),
-    (("lng",), "longitude"),
-    (("lon",), "longitude"),
-    (("long",), "longitude"),
-    (("longitude",), "longitude"),
-)
-
-
-def _is_time_name(w: list[str]) -> bool:
-    if not w:
-        return False
-    return w[-1] in _TIME_WORDS or w[0] in _TIME_FIRST
-
-
-def _match(rules: tuple[tuple[tuple[str, ...], str], ...], w: list[str]) -> str | None:
-    have = set(w)
-    joined = "".join(w)
-    for need, provider in rules:
-        if all(x in have for x in need) or (len(need) > 1 and "".join(need) == joined):
-            return provider
-    return None
-
-
-def provider_for(column: str, type: PgType) -> str | None:
-    """The provider a column's name suggests, if its type can hold it; else None."""
-    if type.kind == "e" or type.is_array or type.kind in ("r", "m"):
-        return None
-    w = words_of(column)
-    base = type.base
-    if _is_time_name(w):
-        if base in ("int8", "int4"):
-            return "epoch_ms" if w[-1] == "ms" or "millis" in w else "epoch"
-        if base in STRING_BASES:
-            day = {"date", "dob", "birthday", "birthdate", "on", "day"} & set(w)
-            return "iso_date" if day and "time" not in w else "iso_timestamp"
-        return None
-    if base in _NUMBER_BASES:
-        found = _match(_NUMBER_RULES, w)
-        if found:
-            return found
-        if base in _INT_BASES and w and w[-1] in ("year", "age"):
-            return w[-1]
-        return None
-    if base in STRING_BASES:
-        # A bare "name" is a person's; product_name, file_name are left to the type.
-        return "name" if w == ["name"] else _match(_TEXT_RULES, w)
-    return None
