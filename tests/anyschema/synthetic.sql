@@ -144,6 +144,15 @@ CREATE TABLE app.tenant_teams (
     PRIMARY KEY (tenant_id, team_id)
 );
 CREATE UNIQUE INDEX tenant_teams_one_per_tenant ON app.tenant_teams (tenant_id);
+-- two unique keys of FK columns that overlap, neither holding the other (pretix's answers)
+CREATE TABLE app.answers (
+    id serial PRIMARY KEY,
+    session_id integer REFERENCES app.users,
+    position_id integer REFERENCES app.tasks,
+    question_id integer NOT NULL REFERENCES app.categories
+);
+CREATE UNIQUE INDEX answers_session ON app.answers (session_id, question_id) WHERE session_id IS NOT NULL;
+CREATE UNIQUE INDEX answers_position ON app.answers (position_id, question_id);
 
 -- a one-row table
 CREATE TABLE app.settings (id integer PRIMARY KEY CHECK (id = 1), site_name text NOT NULL);

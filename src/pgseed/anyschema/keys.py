@@ -209,21 +209,31 @@ Group = tuple[tuple[str, ...], list[ForeignKey]]
 def combo_groups(
     fks: Sequence[ForeignKey], unique_sets: Sequence[tuple[str, ...]], table: str
 ) -> list[Group]:
-    groups: list[Group] = []
-    for key in sorted(unique_sets, key=len):  # a unique subset makes its supersets unique
+    """The unique keys made only of FK columns, smallest first (a key drawn distinct makes
+    its supersets distinct). Two such keys that overlap without one holding the other,
+    as ``(session_id, question_id)`` and ``(position_id, question_id)``, are both kept
+    distinct by drawing their shared part distinct: it becomes a key of its own."""
+
+    def group(key: tuple[str, ...]) -> Group | None:
         members = [f for f in fks if set(f.columns) <= set(key) and f.ref_table != table]
         covered = {c for f in members for c in f.columns}
-        if (
-            members
-            and covered == set(key)
-            and not any(
-                set(m.columns) & set(f.columns)
-                for i, m in enumerate(members)
-                for f in members[i + 1 :]
-            )
-        ):
-            groups.append((tuple(key), members))
-    return groups
+        shared = any(
+            set(m.columns) & set(f.columns) for i, m in enumerate(members) for f in members[i + 1 :]
+        )
+        if members and covered == set(key) and not shared:
+            return key, members
+        return None
+
+    # by column set; a key keeps its own column order (existing rows are read in it)
+    keys = {frozenset(k): tuple(k) for k in unique_sets}
+    for a in list(keys):
+        for b in list(keys):
+            inter = a & b
+            overlap = inter and not a <= b and not b <= a and inter not in keys
+            if overlap and group(tuple(sorted(inter))) is not None:
+                keys[inter] = tuple(sorted(inter))
+    found = [g for k in keys.values() if (g := group(k)) is not None]
+    return sorted(found, key=lambda g: (len(g[0]), g[0]))
 
 
 def _combos(

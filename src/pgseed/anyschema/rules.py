@@ -78,7 +78,9 @@ def domain_residual(column: Column, exprs: tuple[str, ...]) -> list[Check]:
     ident = '"' + column.name.replace('"', '""') + '"'
     return [
         Check(
-            f"{column.type.domain} on {column.name}", re.sub(r"\bVALUE\b", ident, e), (column.name,)
+            f"{column.type.domain} on {column.name}",
+            re.sub(r"\bVALUE\b", ident, e, flags=re.IGNORECASE),
+            (column.name,),
         )
         for e in exprs
     ]
