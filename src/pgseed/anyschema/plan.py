@@ -27,7 +27,7 @@ from ..errors import ConfigError
 from . import checks as check_rules
 from . import values
 from .config import FillConfig, TableRule
-from .graph import NULLABLE, Order, load_order
+from .graph import Order, load_order
 from .keys import FkChoice
 from .model import Check, Column, ColumnPlan, Rule, Schema, Table
 from .rules import (
@@ -168,9 +168,6 @@ def plan_table(
                 high=fk_cfg.max,
                 distribution=fk_cfg.distribution,
             )
-    for fk in table.foreign_keys:
-        if order.kind_of(table.key, fk) == NULLABLE:
-            notes.append(f"{fk.name}: part of an FK cycle, filled by an UPDATE after the load")
     columns: dict[str, ColumnPlan] = {}
     for c in table.columns:
         if c.generated:

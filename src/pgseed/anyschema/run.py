@@ -140,6 +140,11 @@ class Filler(Redraws):
             return self.result
         bulk_plan = self.begin_bulk() if self.bulk else None
         self.prepare_edges()
+        for edge in self.waiting:
+            if edge.kind == NULLABLE:
+                plan.tables[edge.child].notes.append(
+                    f"{edge.fk.name}: part of an FK cycle, filled by an UPDATE after the load"
+                )
         self.reporter.begin({k: tp.rows for k, tp in plan.tables.items()})
         for key in plan.order.tables:
             self.load_table(plan.tables[key], fk_values.get(key, {}))
