@@ -120,7 +120,7 @@ SELECT n.nspname, r.relname, c.conname, pg_get_constraintdef(c.oid),
 FROM pg_constraint c
 JOIN pg_class r ON r.oid = c.conrelid
 JOIN pg_namespace n ON n.oid = r.relnamespace
-WHERE c.contype = 'f' AND c.conrelid = ANY(%s::oid[])
+WHERE c.contype = 'f' AND c.conrelid = ANY(%s::oid[]) AND c.conparentid = 0
 ORDER BY 1, 2, 3
 """
 

@@ -90,6 +90,20 @@ def server_accepts(conn: Conn) -> Callable[[ColumnPlan, str], bool]:
     return accepts
 
 
+def restore_sequences(conn: Conn, reserved: Sequence[tuple[str, int, bool, int]]) -> None:
+    """After a rollback: put back each sequence the run moved (``setval`` outlives a
+    rollback), unless another session has used it since (it no longer stands where the
+    run left it)."""
+    for seq, last, called, moved_to in reversed(reserved):
+        conn.execute(
+            sql.SQL("SELECT setval(%s::regclass, %s, %s) FROM {} WHERE last_value = %s").format(
+                sql.SQL(seq)
+            ),
+            [seq, last, called, moved_to],
+        )
+    conn.commit()
+
+
 def _lock(conn: Conn, plan: Plan) -> None:
     if not plan.tables:
         return
@@ -171,6 +185,8 @@ def fill(
     except BaseException as exc:
         with contextlib.suppress(psycopg.Error):
             conn.rollback()
+            if filler is not None:
+                restore_sequences(conn, filler.reserved)
         conn.close()
         if isinstance(exc, ConfigError):  # found while planning: nothing was started
             raise

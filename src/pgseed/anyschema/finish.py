@@ -94,6 +94,11 @@ def advance_sequences(conn: Conn, plan: Plan) -> dict[str, int]:
         if row is None or row[0] is None:
             continue
         top = int(str(row[0]))
+        step = conn.execute(
+            "SELECT seqincrement FROM pg_sequence WHERE seqrelid = %s::regclass", [seq]
+        ).fetchone()
+        if step is not None and int(str(step[0])) < 0:
+            continue  # a descending sequence hands out ids below max(id): nothing to move
         current = conn.execute(
             sql.SQL("SELECT last_value, is_called FROM {}").format(sql.SQL(seq))
         ).fetchone()

@@ -90,10 +90,68 @@ def _is_serial_key(tp: TablePlan, column: str) -> bool:
     )
 
 
+_TYPE_MAX = {"int2": 2**15 - 1, "int4": 2**31 - 1, "int8": 2**63 - 1}
+
+
+def _serial_room(
+    conn: Conn, tp: TablePlan, column: str, sequence: str | None, start: int
+) -> int | None:
+    """How many ids past ``start`` the column's type and its sequence admit; None when
+    the sequence counts down (its ids are drawn like any unique values)."""
+    top = _TYPE_MAX[tp.table.column(column).type.base]
+    if sequence:
+        row = conn.execute(
+            "SELECT seqincrement, seqmax FROM pg_sequence WHERE seqrelid = %s::regclass", [sequence]
+        ).fetchone()
+        if row is not None:
+            if int(str(row[0])) < 0:
+                return None
+            top = min(top, int(str(row[1])))
+    return max(0, top - start + 1)
+
+
+def outside_parents(conn: Conn | None, plan: Plan, store: KeyStore) -> None:
+    """FKs to tables this run does not fill (skipped, or in other schemas): their rows
+    already there are the parents, read once."""
+    for tp in plan.tables.values():
+        for fk in tp.table.foreign_keys:
+            if fk.ref_table in plan.tables or fk.ref_table == tp.table.key:
+                continue
+            if all(store.column(fk.ref_table, c) is not None for c in fk.ref_columns):
+                continue
+            if conn is None or not fk.ref_ident[0]:
+                got: dict[str, list[str | None]] = {c: [] for c in fk.ref_columns}
+            else:
+                rows = conn.execute(
+                    sql.SQL("SELECT {} FROM {}").format(
+                        sql.SQL(", ").join(
+                            sql.SQL("{}::text").format(sql.Identifier(c)) for c in fk.ref_columns
+                        ),
+                        sql.Identifier(*fk.ref_ident),
+                    )
+                ).fetchall()
+                got = {
+                    c: [None if r[i] is None else str(r[i]) for r in rows]
+                    for i, c in enumerate(fk.ref_columns)
+                }
+            for c, vals in got.items():
+                store.put(fk.ref_table, c, vals)
+
+
 def draw_own_keys(
-    conn: Conn | None, plan: Plan, store: KeyStore, *, reserve: bool = True, empty: bool = False
+    conn: Conn | None,
+    plan: Plan,
+    store: KeyStore,
+    *,
+    reserve: bool = True,
+    empty: bool = False,
+    reserved: list[tuple[str, int, bool, int]] | None = None,
 ) -> None:
-    """Step 3a: the referenced columns that are not FK columns, for every table."""
+    """Step 3a: the referenced columns that are not FK columns, for every table.
+
+    ``reserved`` collects (sequence, last value, is_called, value set) for every
+    sequence this moved, so a failed run can put it back."""
+    outside_parents(conn, plan, store)
     refs = referenced_columns(plan)
     for key, tp in plan.tables.items():
         pk = tp.table.primary_key.columns if tp.table.primary_key else ()
@@ -119,21 +177,46 @@ def draw_own_keys(
                 zip(*(held[c] for c in u), strict=True)
             )
         first = tp.table.rows
+        serial = [c for c in own if _is_serial_key(tp, c)]
+        starts: dict[str, int] = {}
+        for c in serial:  # the rows first: every own key of the table is drawn for them
+            col = tp.table.column(c)
+            starts[c] = (
+                _sequence_start(conn, tp.table, c, col.sequence, empty) if conn is not None else 1
+            )
+            room = _serial_room(conn, tp, c, col.sequence, starts[c]) if conn is not None else None
+            if room is not None and room < tp.rows:
+                tp.notes.append(
+                    f"{c}: its type or sequence admits {room} more id(s): {room} row(s)"
+                )
+                tp.rows = room
         for c in own:
             col = tp.table.column(c)
-            if _is_serial_key(tp, c):
-                start = (
-                    _sequence_start(conn, tp.table, c, col.sequence, empty)
-                    if conn is not None
-                    else 1
-                )
+            if c in starts and (
+                conn is None or _serial_room(conn, tp, c, col.sequence, starts[c]) is not None
+            ):
+                start = starts[c]
                 new: list[str | None] = [str(start + i) for i in range(tp.rows)]
                 if reserve and conn is not None and col.sequence and tp.rows:
                     # Reserve the ids now: a trigger or default that calls nextval() during
                     # the load (an audit table's serial) must not hand out one of them.
+                    before = conn.execute(
+                        sql.SQL("SELECT last_value, is_called FROM {}").format(
+                            sql.SQL(col.sequence)
+                        )
+                    ).fetchone()
                     conn.execute(
                         "SELECT setval(%s::regclass, %s, true)", [col.sequence, start + tp.rows - 1]
                     )
+                    if reserved is not None and before is not None:
+                        reserved.append(
+                            (
+                                col.sequence,
+                                int(str(before[0])),
+                                bool(before[1]),
+                                start + tp.rows - 1,
+                            )
+                        )
             else:
                 cp = tp.columns[c]
                 cp = replace(cp, rule=replace(cp.rule, unique=True, null_rate=0.0))
@@ -148,9 +231,7 @@ def draw_foreign_keys(plan: Plan, store: KeyStore) -> dict[str, dict[str, list[s
     fk_values: dict[str, dict[str, list[str | None]]] = {}
     for key in plan.order.tables:
         tp = plan.tables[key]
-        fks = [
-            fk for fk in tp.table.foreign_keys if fk.ref_table in plan.tables or fk.ref_table == key
-        ]
+        fks = list(tp.table.foreign_keys)
         unique_sets = plan.fk_only.get(key, [])
         if not fks:
             fk_values[key] = {}
@@ -164,6 +245,8 @@ def draw_foreign_keys(plan: Plan, store: KeyStore) -> dict[str, dict[str, list[s
                     f"combination(s) for the unique key ({', '.join(group[0])}): {room} row(s)"
                 )
                 tp.rows = room
+        for c, col_values in store.values.get(key, {}).items():  # rows capped above
+            store.values[key][c] = col_values[: tp.table.rows + tp.rows]
         vals = assign_foreign_keys(
             plan.seed,
             tp.table,

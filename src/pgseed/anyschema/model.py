@@ -73,6 +73,8 @@ class ForeignKey:
     ref_columns: tuple[str, ...]
     deferrable: bool = False
     on_delete: str = "a"
+    ref_ident: tuple[str, str] = ("", "")
+    """The referenced table as (schema, name), for tables outside the run."""
     """``confdeltype``: a no action, r restrict, c cascade, n set null, d set default."""
 
 

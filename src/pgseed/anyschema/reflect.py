@@ -183,6 +183,7 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
     found = [r for r in found if r[2].lower() not in MIGRATION_TABLES]
     oids = [r[0] for r in found]
     keys = {r[0]: f"{r[1]}.{r[2]}" for r in found}
+    idents = {r[0]: (str(r[1]), str(r[2])) for r in found}
 
     columns: dict[int, list[tuple[Any, ...]]] = {o: [] for o in oids}
     for row in fetch(conn, _COLUMNS, [oids]):
@@ -210,6 +211,7 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
             [list(outside)],
         ):
             keys[o] = f"{nsp}.{rel}"
+            idents[o] = (str(nsp), str(rel))
         attnames.update(_attnames(conn, list(outside)))
 
     tables: dict[str, Table] = {}
@@ -267,6 +269,7 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
                         columns=cols_of,
                         ref_table=keys[confrelid],
                         ref_columns=_names(attnames[confrelid], confkey),
+                        ref_ident=idents[confrelid],
                         deferrable=bool(deferrable),
                         on_delete=deltype,
                     )

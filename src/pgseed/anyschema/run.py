@@ -71,6 +71,9 @@ class Filler(Redraws):
         """The cycle edges that wait (bulk mode writes some directly)."""
         self.freeze: set[str] = set()
         """Tables truncated in this transaction: COPY FREEZE."""
+        self.reserved: list[tuple[str, int, bool, int]] = []
+        """Sequences moved before the load (setval is not transactional): (sequence, last
+        value, is_called, value set), so a failed run puts them back."""
         self.spare: dict[str, int] = {}
         """Per table, the next row index no row of this run uses (unique redraws)."""
         self.sink = sink
@@ -126,7 +129,12 @@ class Filler(Redraws):
         if self.sink is None:
             self.read_times()
         draw_own_keys(
-            conn, plan, self.store, reserve=self.sink is None, empty=self.sink is not None
+            conn,
+            plan,
+            self.store,
+            reserve=self.sink is None,
+            empty=self.sink is not None,
+            reserved=self.reserved,
         )
         fk_values = draw_foreign_keys(plan, self.store)
         if self.sink is not None:
