@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from pgseed.fill.model import ColumnPlan, PgType, Rule
-from pgseed.fill.values import generate
+from pgseed.anyschema.model import ColumnPlan, PgType, Rule
+from pgseed.anyschema.values import generate
 
 BLOCK = 10_000
 

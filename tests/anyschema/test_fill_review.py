@@ -131,3 +131,105 @@ def test_rows_zero_and_link_tables_capped_below_their_keys(make_db: Callable[[st
     assert out.written["public.ab"] == 6
     pgseed.fill(dsn, rows=0, seed=1)
     clean(dsn, ["public"])
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"age": {"range": [30, 20]}}, "its config rule cannot be met"),
+        ({"note": {"regex": "[unclosed"}}, "its config rule cannot be met"),
+        ({"note": {"provider": "emale"}}, "did you mean 'email'"),
+        ({"age": {"null_rate": 0.5}}, "NOT NULL"),
+        ({"team_id": {"constant": 1}}, "takes its values from"),
+    ],
+)
+def test_config_rules_that_cannot_be_met_are_named(
+    make_db: Callable[[str], str], rule: dict[str, object], message: str
+) -> None:
+    from pgseed.errors import ConfigError
+
+    dsn = make_db(
+        "CREATE TABLE teams (id serial PRIMARY KEY);"
+        "CREATE TABLE people (id serial PRIMARY KEY, age int NOT NULL, note text,"
+        " team_id int REFERENCES teams);"
+    )
+    with pytest.raises(ConfigError, match=message):
+        pgseed.fill(dsn, rows=5, seed=1, config={"tables": {"people": {"columns": rule}}})
+
+
+def test_config_wins_over_related_columns_and_checks(make_db: Callable[[str], str]) -> None:
+    dsn = make_db(
+        "CREATE TABLE inv (id serial PRIMARY KEY, issued date NOT NULL, due date NOT NULL,"
+        " n int NOT NULL CHECK (n < 120));"
+    )
+    pgseed.fill(
+        dsn,
+        rows=20,
+        seed=1,
+        config={
+            "tables": {
+                "inv": {"columns": {"due": {"constant": "2024-02-01"}, "n": {"sql": "i % 100"}}}
+            }
+        },
+    )
+    assert query(dsn, "SELECT DISTINCT due::text FROM inv") == [("2024-02-01",)]
+    assert scalar(dsn, "SELECT max(n) FROM inv") == 20
+    with pytest.raises(GenerationError, match="inv_n_check"):
+        pgseed.fill(
+            dsn,
+            rows=5,
+            seed=1,
+            config={"tables": {"inv": {"columns": {"n": {"range": [200, 300]}}}}},
+        )
+
+
+def test_partitions_with_gaps_and_null_list_values(make_db: Callable[[str], str]) -> None:
+    dsn = make_db(
+        "CREATE TABLE ev (id serial, at date NOT NULL, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);"
+        "CREATE TABLE ev_jan PARTITION OF ev FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');"
+        "CREATE TABLE ev_dec PARTITION OF ev FOR VALUES FROM ('2024-12-01') TO ('2025-01-01');"
+        "CREATE TABLE lp (id int, k int NOT NULL) PARTITION BY LIST (k);"
+        "CREATE TABLE lp1 PARTITION OF lp FOR VALUES IN (1, NULL); CREATE TABLE lp2 PARTITION OF lp FOR VALUES IN (2);"
+        "CREATE TABLE hp (id int NOT NULL) PARTITION BY HASH (id);"
+        "CREATE TABLE hp0 PARTITION OF hp FOR VALUES WITH (MODULUS 4, REMAINDER 0);"
+        "CREATE TABLE hp1 PARTITION OF hp FOR VALUES WITH (MODULUS 4, REMAINDER 1);"
+    )
+    out = pgseed.fill(dsn, rows=40, seed=1)
+    assert (
+        out.written["public.ev"] == 40
+        and out.written["public.lp"] == 40
+        and out.written["public.hp"] == 40
+    )
+    assert (
+        scalar(dsn, "SELECT count(*) FROM ev_jan") > 0
+        and scalar(dsn, "SELECT count(*) FROM ev_dec") > 0
+    )
+
+
+def test_tables_with_no_columns_or_unsupported_types(make_db: Callable[[str], str]) -> None:
+    dsn = make_db(
+        "CREATE TYPE pair AS (a int, b text); CREATE TABLE nocols ();"
+        "CREATE TABLE t (id serial PRIMARY KEY, p pair, r regclass, ps pair[]);"
+    )
+    out = pgseed.fill(dsn, rows=7, seed=1)
+    assert scalar(dsn, "SELECT count(*) FROM nocols") == 7
+    assert scalar(dsn, "SELECT count(*) FROM t WHERE p IS NULL") == 7
+    assert any("no generator for type pair" in n for n in out.notes)
+
+
+def test_composite_unique_key_is_carried_by_its_widest_column(
+    make_db: Callable[[str], str],
+) -> None:
+    dsn = make_db("CREATE TABLE f (active bool NOT NULL, n int NOT NULL, UNIQUE (active, n));")
+    out = pgseed.fill(dsn, rows=300, seed=1)
+    assert out.written["public.f"] == 300
+
+
+def test_a_check_only_one_row_in_seven_meets(make_db: Callable[[str], str]) -> None:
+    dsn = make_db(
+        "CREATE FUNCTION is_even(x int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT x % 2 = 0';"
+        "CREATE TABLE t (id int PRIMARY KEY, q int NOT NULL CHECK (q % 7 = 3),"
+        " a int NOT NULL CHECK (is_even(a)), b int NOT NULL CHECK (is_even(b)), c int NOT NULL CHECK (is_even(c)));"
+    )
+    pgseed.fill(dsn, rows=3000, seed=1)
+    assert scalar(dsn, "SELECT count(*) FROM t") == 3000

@@ -331,7 +331,7 @@ def test_another_seed_another_column_differ(t: PgType, rule: Rule) -> None:
 def test_uuid_keeps_every_unique_bit() -> None:
     """The version and variant bits sit beside the 64 unique bits, never over them:
     inputs that differ in any one bit give different UUIDs."""
-    from pgseed.fill.values._keys import uuid_texts
+    from pgseed.anyschema.values._keys import uuid_texts
 
     unique = np.array([0] + [1 << b for b in range(64)], dtype=np.uint64)
     out = uuid_texts(unique, np.zeros(len(unique), dtype=np.uint64))
@@ -341,8 +341,8 @@ def test_uuid_keeps_every_unique_bit() -> None:
 
 _DIGEST = """
 import hashlib, numpy as np
-from pgseed.fill.model import ColumnPlan, PgType, Rule
-from pgseed.fill.values import generate
+from pgseed.anyschema.model import ColumnPlan, PgType, Rule
+from pgseed.anyschema.values import generate
 plans = [
     (PgType("text", "text"), Rule(pattern="^[^a-f]{3}[[:alpha:]]x$")),
     (PgType("text", "text"), Rule(pattern="^(ab|cd|ef)[A-Za-z]{4}$", unique=True)),

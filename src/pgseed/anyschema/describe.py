@@ -79,14 +79,19 @@ def plan_yaml(
         f"# pgseed fill plan for database {dbname!r}: nothing was written.",
         "# Edit and pass back with --config FILE; every key is optional (docs/any-schema.md).",
         f"seed: {plan.seed}",
+        f"rows: {plan.default_rows}  # per table unless a table says otherwise; --rows wins over it",
         "tables:",
     ]
     for key in plan.order.tables:
         tp = plan.tables[key]
         lines.append(f"  {_flow(key)}:")
-        lines.append(
-            f"    rows: {tp.rows}" + (f"  # {tp.table.rows} already there" if tp.table.rows else "")
-        )
+        there = f"{tp.table.rows} already there" if tp.table.rows else ""
+        if tp.requested != plan.default_rows:
+            lines.append(f"    rows: {tp.requested}" + (f"  # {there}" if there else ""))
+        capped = f"capped at {tp.rows}" if tp.rows < tp.requested else ""
+        note = ", ".join(x for x in (there, capped) if x)
+        if note and tp.requested == plan.default_rows:
+            lines.append(f"    # {note}")
         for n in tp.notes:
             lines.append(f"    # {n}")
         fk_cols = tp.fk_columns

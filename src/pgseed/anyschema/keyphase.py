@@ -155,7 +155,8 @@ def draw_own_keys(
     refs = referenced_columns(plan)
     for key, tp in plan.tables.items():
         pk = tp.table.primary_key.columns if tp.table.primary_key else ()
-        refs[key] |= {c for c in pk if c in tp.columns}
+        if len(pk) == 1:  # a composite key's other columns stay free (a partition key)
+            refs[key] |= {c for c in pk if c in tp.columns}
         refs[key] |= {
             c.name
             for c in tp.table.columns

@@ -121,6 +121,10 @@ class Partitioning:
     bounds: tuple[str, ...]
     """``pg_get_expr(relpartbound)`` per leaf partition: ``FOR VALUES FROM (1) TO (10)``,
     ``FOR VALUES IN ('a', 'b')``, ``DEFAULT``."""
+    routes: str | None = None
+    """The condition a row must meet to have a partition at all: the OR of every leaf
+    partition's constraint (``pg_get_partition_constraintdef``), sub-partitions included;
+    None when a DEFAULT partition takes anything."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,13 @@ class TablePlan:
     """CHECKs (and domain CHECKs rewritten on their column) tested in PostgreSQL."""
     fk_choices: dict[str, FkChoice] = field(default_factory=dict)
     disjoint: tuple[str, ...] = ()
+    requested: int = 0
+    """The rows asked for (config or --rows) before any cap."""
+    configured: frozenset[str] = frozenset()
+    """Columns the config gives a rule: related-column adjustments leave them alone."""
+    partition_checks: tuple[Check, ...] = ()
+    """A partitioned table's routing condition, tested like a CHECK (a row no partition
+    takes is redrawn)."""
     """Range columns under an exclusion constraint: ranges drawn not to overlap."""
     notes: list[str] = field(default_factory=list)
 
@@ -67,6 +74,8 @@ class Plan:
     tables: dict[str, TablePlan]
     seed: int
     skipped: list[str] = field(default_factory=list)
+    default_rows: int = 100
+    """Rows per table when the config names no count for a table."""
     fk_only: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     """Per table, its unique keys made only of FK columns (distinct parent combinations)."""
 
@@ -104,16 +113,19 @@ Accepts = Callable[[ColumnPlan, str], bool]
 server built without libxml takes none)."""
 
 
-def _supported(cp: ColumnPlan, accepts: Accepts | None) -> bool:
+def _unsupported(cp: ColumnPlan, accepts: Accepts | None) -> str | None:
+    """Why pgseed cannot draw values for ``cp`` (None: it can)."""
     if cp.rule.constant is not None or cp.rule.null_rate >= 1.0:
-        return True
+        return None
     try:
         sample = values.generate(
             replace(cp, rule=replace(cp.rule, null_rate=0.0)), np.arange(1, dtype=np.int64), 0
         )
-    except values.Unsupported:
-        return False
-    return accepts is None or sample[0] is None or accepts(cp, sample[0])
+    except values.Unsupported as exc:
+        return str(exc)
+    if accepts is None or sample[0] is None or accepts(cp, sample[0]):
+        return None
+    return f"the server takes no value of type {cp.type.name} (e.g. xml without libxml)"
 
 
 def plan_table(
@@ -151,6 +163,26 @@ def plan_table(
                 raise ConfigError(
                     f"{table.key}.{name} is a generated column: PostgreSQL computes it.\nFix: remove it from the config"
                 )
+            if name in fk_cols:
+                fk = next(f for f in table.foreign_keys if name in f.columns)
+                raise ConfigError(
+                    f"{table.key}.{name} takes its values from {fk.ref_table} (FK {fk.name}).\n"
+                    f"Fix: remove it from columns; shape it under foreign_keys: {fk.name}: "
+                    "{min, max, distribution, null_rate}"
+                )
+            if col.not_null and (col_cfg.null_rate or 0) > 0:
+                raise ConfigError(
+                    f"{table.key}.{name} is NOT NULL: null_rate {col_cfg.null_rate} cannot be met.\n"
+                    "Fix: remove null_rate for this column"
+                )
+            known = (*values.providers(), *values._providers.ALIASES)
+            if col_cfg.provider is not None and col_cfg.provider not in known:
+                close = get_close_matches(col_cfg.provider, values.providers(), 1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ConfigError(
+                    f"{table.key}.{name}: no provider {col_cfg.provider!r}{hint}.\n"
+                    f"Fix: use one of: {', '.join(values.providers())}"
+                )
             if col_cfg.sql is not None:
                 sql_columns[name] = col_cfg.sql
             rules[name] = from_config(rules[name], col_cfg)
@@ -168,12 +200,19 @@ def plan_table(
                 high=fk_cfg.max,
                 distribution=fk_cfg.distribution,
             )
+    configured = set(rule_cfg.columns) if rule_cfg is not None else set()
     columns: dict[str, ColumnPlan] = {}
     for c in table.columns:
         if c.generated:
             continue
         cp = ColumnPlan(table.key, c.name, c.type, rules[c.name])
-        if c.name not in fk_cols and c.name not in sql_columns and not _supported(cp, accepts):
+        why = None if c.name in fk_cols or c.name in sql_columns else _unsupported(cp, accepts)
+        if why is not None and c.name in configured:
+            raise ConfigError(
+                f"{table.key}.{c.name}: its config rule cannot be met: {why}.\n"
+                "Fix: correct the rule in the config (tables: ... columns: ...)"
+            )
+        if why is not None:
             if c.default is not None or c.identity:
                 notes.append(f"{c.name}: no generator for type {c.type.name}: left to its default")
                 continue
@@ -200,6 +239,14 @@ def plan_table(
         disjoint=disjoint,
         notes=notes,
     )
+    part = table.partitioning
+    if part is not None and part.routes is not None:
+        plan.partition_checks = (
+            Check(f"the partitions of {table.key}", part.routes, part.columns),
+        )
+    plan.requested = requested
+    if rule_cfg is not None:
+        plan.configured = frozenset(rule_cfg.columns)
     return plan, fk_only, parsed.one_row
 
 
@@ -237,4 +284,4 @@ def build(schema: Schema, cfg: FillConfig, seed: int, accepts: Accepts | None = 
         cap_rows(plan, one_row)
         plans[key] = plan
         fk_only[key] = only
-    return Plan(Schema(tables=tables), order, plans, seed, skipped, fk_only)
+    return Plan(Schema(tables=tables), order, plans, seed, skipped, cfg.rows, fk_only)

@@ -23,11 +23,11 @@ from . import relations, values
 from .finish import FAR
 from .graph import Edge
 from .keys import KeyStore, parent_rows
-from .model import ColumnPlan, ForeignKey
+from .model import Check, ColumnPlan, ForeignKey
 from .plan import Plan, TablePlan
 from .probe import CheckProbe
 
-RETRIES = 25
+RETRIES = 100
 
 
 class Redraws:
@@ -52,13 +52,17 @@ class Redraws:
         waiting_null: set[str],
         pairs: Sequence[relations.Pair],
     ) -> None:
+        """Redraw what a failing row's CHECK uses (only that), until every row passes."""
         fixed = (
             set(fk_vals)
             | set(waiting_null)
+            | set(tp.sql_columns)
             | {
                 c
                 for c, cp in tp.columns.items()
-                if cp.rule.unique or self.store.column(tp.table.key, c) is not None
+                if cp.rule.unique
+                or cp.rule.constant is not None
+                or self.store.column(tp.table.key, c) is not None
             }
         )
         movable = self.movable_fks(tp, fixed)
@@ -67,45 +71,73 @@ class Redraws:
             if not bad:
                 return
             if attempt == RETRIES:
-                name = next(iter(bad.values()))
+                worst = max(
+                    {c.name: c for c in bad.values()}.values(),
+                    key=lambda c: sum(1 for v in bad.values() if v.name == c.name),
+                )
+                used = ", ".join(worst.columns) or "the columns it uses"
                 raise GenerationError(
-                    f"{tp.table.key}: {len(bad)} row(s) still fail CHECK {name} after {RETRIES} redraws.\n"
-                    f"Fix: give the columns it uses a rule in the config (tables: {tp.table.key}: columns: ...: "
-                    "choices, range, constant or sql), or skip the table"
+                    f"{tp.table.key}: {len(bad)} row(s) still fail CHECK {worst.name} after "
+                    f"{RETRIES} redraws of {used}.\nFix: give {used} a rule in the config (tables: "
+                    f"{tp.table.key}: columns: NAME: choices, range, constant or sql), or skip the table"
                 )
-            idx = sorted(bad)
-            again = FAR + (attempt + 1) * (1 << 32) + rows[idx]
-            redo = [c for c in cols if c.column not in fixed]
+            by_check: dict[str, tuple[Check, list[int]]] = {}
+            for i, check in sorted(bad.items()):
+                by_check.setdefault(check.name, (check, []))[1].append(i)
+            for check, idx in by_check.values():
+                self._redraw_rows(tp, cols, check, idx, block, rows, attempt, fixed, movable, pairs)
+
+    def _redraw_rows(
+        self,
+        tp: TablePlan,
+        cols: Sequence[ColumnPlan],
+        check: Check,
+        idx: list[int],
+        block: dict[str, list[str | None]],
+        rows: np.ndarray,
+        attempt: int,
+        fixed: set[str],
+        movable: list[tuple[ForeignKey, list[tuple[str, ...]]]],
+        pairs: Sequence[relations.Pair],
+    ) -> None:
+        used = set(check.columns)
+        if used - {c.column for c in cols}:  # a generated column: redraw what it is made of
+            used = set()
+        again = FAR + (attempt + 1) * (1 << 32) + rows[idx]
+        redo = [
+            c
+            for c in cols
+            if c.column not in fixed and c.rule.null_rate < 1.0 and (not used or c.column in used)
+        ]
+        for cp in redo:
+            new = values.generate(cp, again, self.plan.seed)
+            for j, i in enumerate(idx):
+                block[cp.column][i] = new[j]
+        for fk, parents in movable:
+            if used and not used & set(fk.columns):
+                continue
+            u = rng.hashed_uniform(
+                self.plan.seed,
+                f"{tp.table.key}/{fk.name}/redraw",
+                again,
+                np.zeros(len(idx), np.int64),
+            )
+            for j, i in enumerate(idx):
+                chosen = parents[int(u[j] * len(parents))]
+                for c, v in zip(fk.columns, chosen, strict=True):
+                    block[c][i] = v
+        sub = {c.column: [block[c.column][i] for i in idx] for c in cols}
+        relations.apply(pairs, tp.columns, sub, again % FAR, self.plan.seed, tp.table.key)
+        for c, vals in sub.items():
+            for j, i in enumerate(idx):
+                block[c][i] = vals[j]
+        if attempt >= RETRIES // 2:  # a NULL satisfies a CHECK: nullable columns may take it
             for cp in redo:
-                new = (
-                    values.generate(cp, again, self.plan.seed)
-                    if cp.column not in tp.sql_columns
-                    else [block[cp.column][i] for i in idx]
-                )
-                column = block[cp.column]
-                for j, i in enumerate(idx):
-                    column[i] = new[j]
-            for fk, parents in movable:
-                u = rng.hashed_uniform(
-                    self.plan.seed,
-                    f"{tp.table.key}/{fk.name}/redraw",
-                    again,
-                    np.zeros(len(idx), np.int64),
-                )
-                for j, i in enumerate(idx):
-                    chosen = parents[int(u[j] * len(parents))]
-                    for c, v in zip(fk.columns, chosen, strict=True):
-                        block[c][i] = v
-            sub = {c.column: [block[c.column][i] for i in idx] for c in cols}
-            relations.apply(pairs, tp.columns, sub, again % FAR, self.plan.seed, tp.table.key)
-            for c, vals in sub.items():
-                for j, i in enumerate(idx):
-                    block[c][i] = vals[j]
-            if attempt >= RETRIES // 2:  # nullable columns: NULL satisfies a CHECK
-                for cp in redo:
-                    if cp.rule.null_rate > 0 or not tp.table.column(cp.column).not_null:
-                        for i in idx:
-                            block[cp.column][i] = None
+                if cp.column not in tp.configured and (
+                    cp.rule.null_rate > 0 or not tp.table.column(cp.column).not_null
+                ):
+                    for i in idx:
+                        block[cp.column][i] = None
 
     def avoid_existing(
         self,
@@ -147,7 +179,7 @@ class Redraws:
             again = np.arange(spare, spare + len(idx), dtype=np.int64)
             self.spare[key] = spare + len(idx)
             for cp in cols:
-                if cp.column in fixed:
+                if cp.column in fixed or cp.rule.null_rate >= 1.0:
                     continue
                 new = values.generate(cp, again, self.plan.seed)
                 for j, i in enumerate(idx):

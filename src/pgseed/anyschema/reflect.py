@@ -133,7 +133,9 @@ _PARTITIONS = """
 SELECT p.partrelid, p.partstrat, p.partattrs::int2[],
        ARRAY(SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits h
              JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = p.partrelid
-             ORDER BY c.relname)
+             ORDER BY c.relname),
+       ARRAY(SELECT coalesce(pg_get_partition_constraintdef(t.relid), 'true')
+             FROM pg_partition_tree(p.partrelid) t WHERE t.isleaf ORDER BY t.relid)
 FROM pg_partitioned_table p WHERE p.partrelid = ANY(%s)
 """
 
@@ -296,11 +298,16 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
             )
         partitioning = None
         if oid in partitions:
-            _, strat, partattrs, bounds = partitions[oid]
+            _, strat, partattrs, bounds, leaves = partitions[oid]
             partitioning = Partitioning(
                 strategy=strat,
                 columns=tuple(names_of[n] for n in partattrs if n != 0),
                 bounds=tuple(b for b in bounds if b),
+                routes=None
+                if any(leaf == "true" for leaf in leaves)
+                else "(" + " OR ".join(f"({leaf})" for leaf in leaves) + ")"
+                if leaves
+                else "false",
             )
         count: Any = conn.execute(
             sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(nsp, rel))

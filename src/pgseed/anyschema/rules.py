@@ -9,7 +9,7 @@ from dataclasses import replace
 from . import checks as check_rules
 from . import values
 from .config import ColumnRule
-from .model import Check, Column, Rule, Table
+from .model import Check, Column, ColumnPlan, Rule, Table
 
 DEFAULT_NULL_RATE = 0.1
 
@@ -114,7 +114,7 @@ def partition_rule(table: Table, rules: dict[str, Rule]) -> None:
         for b in part.bounds:
             m = re.match(r"FOR VALUES IN \((.*)\)$", b)
             if m:
-                allowed.extend(_literals(m.group(1)))
+                allowed.extend(v for v in _literals(m.group(1)) if v != "NULL")
         if allowed:
             rules[col] = replace(rules[col], choices=tuple(allowed), weights=(), null_rate=0.0)
     elif part.strategy == "r":
@@ -165,7 +165,19 @@ def unique_rules(table: Table, rules: dict[str, Rule], fk_cols: set[str]) -> lis
         own = [c for c in cols if c not in fk_cols and c in rules]
         if not own:
             continue
-        target = own[0]
+
+        # the column with the most distinct values carries the key's uniqueness (a bool
+        # first column would cap a (flag, n) key at two rows)
+        def room(c: str) -> float:
+            try:
+                cap = values.capacity(
+                    ColumnPlan(table.key, c, table.column(c).type, replace(rules[c], unique=True))
+                )
+            except values.Unsupported:
+                return 0.0
+            return float("inf") if cap is None else cap
+
+        target = max(own, key=room)
         rules[target] = replace(
             rules[target],
             unique=True,

@@ -263,10 +263,13 @@ class Filler(Redraws):
             for r in tp.relations
             if r.op in (">", ">=", "<", "<=")
         ]
+        pairs = [p for p in pairs if p.later not in tp.configured]
+        checks = [*tp.table.checks, *tp.residual, *tp.partition_checks]
+        generated = [
+            (c.name, c.type.name, c.default or "NULL") for c in tp.table.columns if c.generated
+        ]
         probe = (
-            CheckProbe(self.conn, f"{tp.table.oid}", cols, [*tp.table.checks, *tp.residual])
-            if (tp.table.checks or tp.residual)
-            else None
+            CheckProbe(self.conn, key, tp.table.oid, cols, checks, generated) if checks else None
         )
         dropped = self.store.dropped.get(key, set())
         first = tp.table.rows
@@ -284,6 +287,17 @@ class Filler(Redraws):
             sql.SQL(", ").join(sql.Identifier(c.column) for c in cols),
             sql.SQL(" WITH (FREEZE)" if key in self.freeze else ""),
         )
+        if not cols:  # nothing to write but the rows themselves (defaults, or no columns)
+            if self.sink is None:
+                self.conn.execute(
+                    sql.SQL("INSERT INTO {} SELECT FROM generate_series(1, %s)").format(
+                        self.ident(key)
+                    ),
+                    [tp.rows],
+                )
+                self.result.written[key] = tp.rows
+                self.reporter.advance(key, tp.rows)
+            return
         for lo in range(0, tp.rows, BLOCK):
             hi = min(tp.rows, lo + BLOCK)
             rows = np.arange(first + lo, first + hi, dtype=np.int64)
@@ -344,13 +358,19 @@ class Filler(Redraws):
                 block[c] = stored[first + lo : first + hi]
             elif c in tp.sql_columns:
                 block[c] = self.sql_values(tp, c, rows)
+            elif cp.rule.null_rate >= 1.0:  # a type pgseed cannot draw: NULL (planned so)
+                block[c] = [None] * (hi - lo)
             else:
                 block[c] = values.generate(cp, rows, self.plan.seed)
         if tp.disjoint:
             for c in tp.disjoint:
                 block[c] = disjoint_ranges(tp.columns[c], rows)
         created = relations.created_column(cols)
-        if created is not None and created.column not in fk_vals:
+        if (
+            created is not None
+            and created.column not in fk_vals
+            and created.column not in tp.configured
+        ):
             parents = self.parent_times(tp, block, hi - lo)
             if parents is not None:
                 block[created.column] = relations.after_parent(
@@ -366,7 +386,7 @@ class Filler(Redraws):
                 got = self.conn.execute(
                     sql.SQL(
                         "SELECT ({})::text FROM unnest(%s::bigint[]) AS g(i) ORDER BY i"
-                    ).format(sql.SQL(expr)),
+                    ).format(sql.SQL(expr.replace("%", "%%"))),
                     [(rows + 1).tolist()],
                 ).fetchall()
         except psycopg.Error as exc:
