@@ -233,3 +233,24 @@ def test_a_check_only_one_row_in_seven_meets(make_db: Callable[[str], str]) -> N
     )
     pgseed.fill(dsn, rows=3000, seed=1)
     assert scalar(dsn, "SELECT count(*) FROM t") == 3000
+
+
+def test_an_equality_exclusion_is_a_unique_key(make_db: Callable[[str], str]) -> None:
+    dsn = make_db("CREATE TABLE x (a int NOT NULL, b text, EXCLUDE USING btree (a WITH =));")
+    pgseed.fill(dsn, rows=200, seed=1)
+    pgseed.fill(dsn, rows=200, seed=2)
+    assert scalar(dsn, "SELECT count(DISTINCT a) FROM x") == 400
+
+
+def test_deleted_rows_are_rare_and_deleted_after_created(make_db: Callable[[str], str]) -> None:
+    dsn = make_db(
+        "CREATE TABLE u (id serial PRIMARY KEY, created_at timestamptz NOT NULL,"
+        ' deleted_at timestamptz, "archivedAt" timestamptz, note text);'
+    )
+    pgseed.fill(dsn, rows=1000, seed=1)
+    deleted, archived, notes = query(
+        dsn,
+        'SELECT count(deleted_at), count("archivedAt"), count(note) FROM u',
+    )[0]
+    assert deleted < 150 and archived < 150 and notes > 800
+    assert scalar(dsn, "SELECT count(*) FROM u WHERE deleted_at < created_at") == 0

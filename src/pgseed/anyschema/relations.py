@@ -43,6 +43,10 @@ _NAME_PAIRS = (
     ("due", "issued"),
     ("expires", "issued"),
     ("expires", "created"),
+    ("deleted", "created"),
+    ("archived", "created"),
+    ("cancelled", "created"),
+    ("canceled", "created"),
 )
 
 

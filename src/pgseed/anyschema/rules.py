@@ -9,7 +9,7 @@ from dataclasses import replace
 from . import checks as check_rules
 from . import values
 from .config import ColumnRule
-from .model import Check, Column, ColumnPlan, Rule, Table
+from .model import Check, Column, ColumnPlan, Rule, Table, UniqueKey
 
 DEFAULT_NULL_RATE = 0.1
 
@@ -86,6 +86,19 @@ def domain_residual(column: Column, exprs: tuple[str, ...]) -> list[Check]:
     ]
 
 
+_RARE = re.compile(
+    r"(^|_)(deleted|archived|removed|banned|blocked|cancell?ed|revoked|suspended|disabled)(_at|_on|_date)?$"
+)
+
+
+def null_rate_for(name: str) -> float:
+    """Nullable columns are NULL 10% of the time, except marks of a rare event
+    (``deleted_at``, ``archivedAt``, ``banned_on``...), NULL 95% of the time: most rows
+    are not deleted."""
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+    return 0.95 if _RARE.search(snake) else DEFAULT_NULL_RATE
+
+
 def base_rules(table: Table) -> tuple[dict[str, Rule], list[Check]]:
     rules: dict[str, Rule] = {}
     residual: list[Check] = []
@@ -93,7 +106,7 @@ def base_rules(table: Table) -> tuple[dict[str, Rule], list[Check]]:
         if col.generated:
             continue
         rule = Rule(
-            null_rate=0.0 if col.not_null else DEFAULT_NULL_RATE,
+            null_rate=0.0 if col.not_null else null_rate_for(col.name),
             max_length=col.type.length if col.type.base in ("varchar", "bpchar") else None,
             provider=values.provider_for(col.name, col.type),
         )
@@ -153,6 +166,12 @@ def unique_rules(table: Table, rules: dict[str, Rule], fk_cols: set[str]) -> lis
     """Mark unique columns; return the unique keys made only of FK columns."""
     fk_only: list[tuple[str, ...]] = []
     keys = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
+    # an exclusion constraint whose operators are all equality is a unique key
+    keys += [
+        UniqueKey(x.name, x.columns)
+        for x in table.exclusions
+        if x.columns and x.operators and all(op == "=" for op in x.operators)
+    ]
     for key in keys:
         cols = list(key.columns)
         for e in key.expressions:

@@ -43,6 +43,8 @@ from .probe import CheckProbe
 from .redraw import Redraws
 
 BLOCK = 10_000
+SAMPLE_KEYS = 10_000
+"""Rows per table whose keys a dry run draws to pick its sample rows' parents."""
 
 
 @dataclass
@@ -218,10 +220,21 @@ class Filler(Redraws):
 
     def samples(self, n: int = 3) -> dict[str, list[dict[str, str | None]]]:
         """The first ``n`` rows of each table, drawn as a run would (before the CHECK
-        probe), writing nothing: sequences are read, not reserved."""
+        probe), writing nothing: sequences are read, not reserved.
+
+        Keys are drawn for at most ``SAMPLE_KEYS`` rows per table, so a preview of
+        ``--rows 100000000`` stays small; parents are then picked among those rows.
+        The plan's row counts (and their caps) are those of the real run."""
         plan = self.plan
+        wanted = {k: tp.rows for k, tp in plan.tables.items()}
+        for tp in plan.tables.values():
+            tp.rows = min(tp.rows, SAMPLE_KEYS)
         draw_own_keys(self.conn, plan, self.store, reserve=False)
         fk_values = draw_foreign_keys(plan, self.store)
+        drawn = {name: tp.rows for name, tp in plan.tables.items()}
+        for name, tp in plan.tables.items():  # a cap below the sample size is the run's too
+            if drawn[name] >= min(wanted[name], SAMPLE_KEYS):
+                tp.rows = wanted[name]
         out: dict[str, list[dict[str, str | None]]] = {}
         for key in plan.order.tables:
             tp = plan.tables[key]
