@@ -67,6 +67,9 @@ def foreign_tables(conn: Conn, spec: SchemaSpec) -> list[str]:
         JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_attribute a ON a.attrelid = c.oid
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition
+          -- an extension's own tables (PostGIS's spatial_ref_sys) are no application's
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                          AND d.objid = c.oid AND d.deptype = 'e')
           AND (n.nspname = ANY(%s) OR (%s AND n.nspname = current_schema()))
         GROUP BY n.nspname, c.relname
         ORDER BY n.nspname, c.relname
@@ -110,5 +113,5 @@ def check_fresh(conn: Conn, spec: SchemaSpec, dbname: str) -> None:
         "database whose name ends in _demo or _test (pgseed creates it with the pack's "
         "schema), or point pgseed at a database that already holds the pack's tables. "
         "Filling an application's own, evolved schema (binding the pack's rules to its "
-        "tables as they are) comes in a coming release."
+        "tables as they are) is planned for a coming release."
     )

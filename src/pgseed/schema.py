@@ -197,6 +197,6 @@ def schema_state(conn: Conn, metadata: MetaData) -> str:
             "application's evolved schema is its owner's, and its migrations are not pgseed's."
             "\nFix: seed a new database whose name ends in _demo or _test (pgseed creates "
             "it with the pack's schema). Filling a schema that has moved on (binding the "
-            "pack's rules to the tables as they are) comes in a coming release."
+            "pack's rules to the tables as they are) is planned for a coming release."
         )
     return "ok"

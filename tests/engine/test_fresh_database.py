@@ -157,14 +157,23 @@ def test_a_schema_that_moved_on_is_never_migrated(
     assert _relations(db_dsn) == before
 
 
+# Fresh databases: nothing, or only what extensions bring (their views are no application's).
+FRESH = {
+    "new database": None,
+    "empty database": [],
+    "extensions' views": ["CREATE EXTENSION pg_buffercache", "CREATE EXTENSION citext"],
+}
+
+
 @pytest.mark.parametrize("pack", list(COMMANDS))
-@pytest.mark.parametrize("empty", ["new database", "empty database"])
+@pytest.mark.parametrize("empty", list(FRESH))
 def test_a_fresh_database_is_still_migrated(
     cli: Any, server_dsn: str, db_name: str, db_dsn: str, tmp_path: Path, pack: str, empty: str
 ) -> None:
     cfg = write_config(tmp_path, TINY)
-    if empty == "empty database":
-        _create(server_dsn, db_name, [])
+    statements = FRESH[empty]
+    if statements is not None:
+        _create(server_dsn, db_name, statements)
     r = cli(*_args(COMMANDS[pack], cfg), "--database-url", db_dsn)
     assert r.exit_code == 0, r.output
     assert "creating the schema" in r.output
