@@ -150,7 +150,8 @@ def maps_of(cfg: Any) -> dict[str, dict[str, str]]:
 
 
 def plan(pack: Pack, cfg: Any, conn: Conn | None = None) -> Plan:
-    """``pack.plan``, its errors pgseed's (``pack_code``)."""
+    """``pack.plan``, its errors pgseed's (``pack_code``); a malformed ``--map`` first."""
+    maps_of(cfg)
     with pack_code(pack, "plan"):
         return pack.plan(cfg, conn)
 
