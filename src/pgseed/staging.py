@@ -111,7 +111,7 @@ class BoundLoader(CopyLoader):
 
         first = self.written[tb.table]
         index = np.arange(first, first + rows, dtype=np.int64)
-        columns = [[str(i) for i in range(1, rows + 1)]]
+        columns: list[list[str | None]] = [[str(i) for i in range(1, rows + 1)]]
         columns += [list(values.generate(p, index, self.seed)) for p in tb.extras]
         names = [ORD, *(p.column for p in tb.extras)]
         with (
@@ -132,7 +132,7 @@ class BoundLoader(CopyLoader):
                 continue  # the application dropped the column: the pack's values go nowhere
             targets.append(sql.Identifier(target))
             exprs.append(sql.SQL("s.{}::{}").format(sql.Identifier(col), sql.SQL(live)))
-        join = sql.SQL("")
+        join: sql.Composable = sql.SQL("")
         if tb.extras:
             join = sql.SQL(" JOIN {} e USING ({})").format(
                 self._extras_name(tb), sql.Identifier(ORD)
