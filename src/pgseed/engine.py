@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, GenerationError, PgseedError, VerificationFailed
+from .errors import ConfigError, GenerationError, PgseedError
 from .packs.contract import Pack, Plan, RunContext, Samples
 from .pg import Conn, count_rows, delete_rows, lock_tables, truncate
 from .progress import Reporter
 from .rng import draw_seed
 from .safety import confirm_replace, env_flag, production_guard
+from .verifying import VerifyResult, reading, verify  # the read side, re-exported
 
 if TYPE_CHECKING:
-    from .checks import Check
     from .load import CopyLoader, Sink
     from .pool import WorkerPool
 
@@ -76,16 +76,6 @@ class DryRun:
     samples: Samples
     held: dict[str, int]
     warnings: tuple[str, ...] = ()  # a bound database's dropped and renamed columns
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    dbname: str
-    checks: list[Check]
-
-    @property
-    def failed(self) -> list[Check]:
-        return [c for c in self.checks if not c.passed]
 
 
 def database_url(url: str | None = None, source: str = "--database-url") -> str:
@@ -363,58 +353,3 @@ def dry_run(pack: Pack, cfg: Any, dsn: str | None = None) -> DryRun:
 def _samples(pack: Pack, cfg: Any, p: Plan) -> Samples:
     with pack_code(pack, "samples"):
         return pack.samples(cfg, p, int(cfg.seed))
-
-
-@contextmanager
-def reading(pack: Pack, dsn: str, purpose: str = "verify") -> Iterator[tuple[str, Conn]]:
-    """A connection to a database that holds ``pack``'s schema (for "verify", an
-    application's own evolved schema too: ``verify`` binds to it).
-
-    Raises VerificationFailed (exit 6) when the schema is not there and ``purpose``
-    is "verify", PgseedError (exit 1) for another purpose; DatabaseUnavailable (exit 5) when the database
-    does not exist.
-    """
-    for dbname, conn, _ in _reading(pack, dsn, purpose):
-        yield dbname, conn
-
-
-def _reading(pack: Pack, dsn: str, purpose: str) -> Iterator[tuple[str, Conn, str]]:
-    from .run import open_checked
-
-    target, state = open_checked(dsn, pack.schema, write=False, dry_run=False)
-    assert target is not None
-    try:
-        if state == "bind" and purpose != "verify":
-            raise PgseedError(
-                f'database "{target.dbname}" holds the application\'s own, evolved '
-                f"{pack.name} tables, which pgseed can {purpose} only through verify."
-            )
-        if state not in ("ok", "bind"):
-            error = VerificationFailed if purpose == "verify" else PgseedError
-            raise error(
-                f'database "{target.dbname}" has no {pack.name} schema yet: nothing to {purpose}.'
-            )
-        yield target.dbname, target.conn, state
-    finally:
-        target.conn.close()
-
-
-def verify(pack: Pack, cfg: Any, dsn: str | None = None) -> VerifyResult:
-    """Every rule of the pack against ``dsn`` (None: ``$DATABASE_URL``); the caller decides
-    what a failure means (the CLI exits 6). On an application's own schema the rules
-    read renamed columns (``--map``) under the models' names, and a rule whose column
-    the database lacks is skipped, not failed (``checks.Guarded``)."""
-    from typing import cast
-
-    from .binding import bind, shadow
-    from .checks import Guarded
-
-    maps = maps_of(cfg)
-    for dbname, conn, state in _reading(pack, dsn or database_url(), "verify"):
-        if state == "bind" or maps:
-            shadow(conn, bind(conn, pack.schema, maps))
-        with pack_code(pack, "verify"):
-            checks = pack.verify(cast("Conn", Guarded(conn)), cfg)
-        conn.rollback()  # the shadowing views (temporary) go with it
-        return VerifyResult(dbname, checks)
-    raise AssertionError("unreachable")  # _reading yields once or raises
