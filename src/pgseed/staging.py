@@ -29,8 +29,8 @@ ORD = "pgseed_ord"
 class BoundLoader(CopyLoader):
     """A ``CopyLoader`` that writes the tables of ``binding`` through staging tables
     (the exact ones directly). ``seed`` keys the generated values of extra columns:
-    row ``i`` of a table (counted over the run) gets the same value whatever the
-    statement sizes."""
+    row ``i`` of a table (counted from the rows it held before the run) gets the same
+    value whatever the statement sizes and worker counts."""
 
     def __init__(
         self,
@@ -44,6 +44,10 @@ class BoundLoader(CopyLoader):
         self.binding = binding
         self.seed = seed
         self._staged: set[str] = set()
+        # Row index of the table's first generated value: the rows it held when this
+        # run first wrote to it, so a unique extra column's values avoid an earlier
+        # run's (the values are keyed by row index, ``anyschema.values``).
+        self._offset: dict[str, int] = {}
 
     def copy(self, table: str, data: Sequence[bytes] | bytes, rows: int) -> None:
         tb = self.binding.tables.get(table)
@@ -99,6 +103,10 @@ class BoundLoader(CopyLoader):
                 )
             )
         self._staged.add(tb.table)
+        row = self.conn.execute(
+            sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(tb.table))
+        ).fetchone()
+        self._offset[tb.table] = int(str(row[0])) if row else 0
 
     @staticmethod
     def _extras_name(tb: TableBinding) -> sql.Identifier:
@@ -109,7 +117,7 @@ class BoundLoader(CopyLoader):
         keyed by their index in the run (``anyschema.values.generate``)."""
         from .anyschema import values
 
-        first = self.written[tb.table]
+        first = self._offset[tb.table] + self.written[tb.table]
         index = np.arange(first, first + rows, dtype=np.int64)
         columns: list[list[str | None]] = [[str(i) for i in range(1, rows + 1)]]
         columns += [list(values.generate(p, index, self.seed)) for p in tb.extras]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from tests.conftest import query, scalar, write_config
@@ -93,16 +94,22 @@ def test_a_second_run_continues_the_shared_sequence(
 ) -> None:
     dsn = create(
         server_dsn, db_name, "genonaut",
+        # unique NOT NULL columns the models do not know: a second run's values must
+        # avoid the first run's
+        "ALTER TABLE generation_jobs ADD COLUMN ticket varchar(12) NOT NULL UNIQUE",
+        "ALTER TABLE content_items_all ADD COLUMN slug text NOT NULL",
+        "ALTER TABLE content_items ADD CONSTRAINT uq_slug UNIQUE (slug)",
         # the application's own rows, from its own sequence, in both partitions
         "INSERT INTO users VALUES ('00000000-0000-4000-8000-000000000001', 'app', 'a@x.org',"
         " '2025-01-01', '2025-01-01', NULL, true)",
         "INSERT INTO content_items (title, content_type, content_data, creator_id, created_at,"
-        " updated_at, is_private, prompt) SELECT 't', 'image', 'd',"
-        " '00000000-0000-4000-8000-000000000001', '2025-01-01', '2025-01-01', false, 'p'"
-        " FROM generate_series(1, 3)",
+        " updated_at, is_private, prompt, slug) SELECT 't', 'image', 'd',"
+        " '00000000-0000-4000-8000-000000000001', '2025-01-01', '2025-01-01', false, 'p',"
+        " 'app-' || g FROM generate_series(1, 3) g",
         "INSERT INTO content_items_auto (title, content_type, content_data, creator_id,"
-        " created_at, updated_at, is_private, prompt) VALUES ('t', 'image', 'd',"
-        " '00000000-0000-4000-8000-000000000001', '2025-01-01', '2025-01-01', false, 'p')",
+        " created_at, updated_at, is_private, prompt, slug) VALUES ('t', 'image', 'd',"
+        " '00000000-0000-4000-8000-000000000001', '2025-01-01', '2025-01-01', false, 'p',"
+        " 'app-a')",
     )  # fmt: skip
     cfg = write_config(tmp_path, TINY)
     for _ in range(2):
@@ -111,12 +118,14 @@ def test_a_second_run_continues_the_shared_sequence(
     ids = query(dsn, "SELECT id FROM content_items_all")
     assert len(ids) == 4 + 200 == len({i for (i,) in ids})
     # an application-style INSERT still gets a fresh id from the shared sequence
-    with __import__("psycopg").connect(dsn) as c:
+    with psycopg.connect(dsn) as c:
         c.execute(
             "INSERT INTO content_items_auto (title, content_type, content_data, creator_id,"
-            " created_at, updated_at, is_private, prompt) VALUES ('t', 'image', 'd',"
-            " '00000000-0000-4000-8000-000000000001', '2025-01-01', '2025-01-01', false, 'p')"
+            " created_at, updated_at, is_private, prompt, slug) VALUES ('t', 'image', 'd',"
+            " '00000000-0000-4000-8000-000000000001', '2025-01-01', '2025-01-01', false, 'p',"
+            " 'app-z')"
         )
+    assert scalar(dsn, "SELECT count(DISTINCT ticket) = count(*) FROM generation_jobs")
 
 
 BAD_MAPS = {  # --map, what the message must say
