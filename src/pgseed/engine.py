@@ -201,7 +201,8 @@ def generate(
         p = plan(pack, cfg, conn)
         reporter.begin(dict(p.rows))
         with pack_code(pack, "run"):
-            pack.run(RunContext(cfg, conn, loader, pool, reporter, seed), p)
+            binding = getattr(loader, "binding", None)  # staging.BoundLoader's
+            pack.run(RunContext(cfg, conn, loader, pool, reporter, seed, binding), p)
 
     loader = run.transaction(
         dsn,

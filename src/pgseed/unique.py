@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
@@ -29,6 +30,9 @@ from sqlalchemy import Table, UniqueConstraint
 from .errors import GenerationError
 from .pg import Conn
 from .progress import Reporter
+
+if TYPE_CHECKING:
+    from .binding import TableBinding
 
 ORD = "pgseed_ord"  # the candidates' row number inside a block
 
@@ -87,17 +91,41 @@ class ConflictFilter:
     reporter says so once).
     """
 
-    def __init__(self, conn: Conn, table: str, columns: Sequence[str], reporter: Reporter) -> None:
+    def __init__(
+        self,
+        conn: Conn,
+        table: str,
+        columns: Sequence[str],
+        reporter: Reporter,
+        bound: TableBinding | None = None,
+    ) -> None:
         self.conn = conn
         self.table = sql.Identifier(table)
         self.columns = tuple(columns)
         self.cand = sql.Identifier(f"pgseed_cand_{table}")
-        cols = sql.SQL(", ").join(map(sql.Identifier, self.columns))
-        conn.execute(
-            sql.SQL(
-                "CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {cols} FROM {t} WITH NO DATA"
-            ).format(tmp=self.cand, cols=cols, t=self.table)
-        )
+        if bound is not None and not bound.exact:
+            # An application's evolved table: the candidates take the models' types under
+            # the live names (a renamed column is judged by the index on its new name; a
+            # column the table lacks is carried but no index names it).
+            assert bound.columns == self.columns
+            conn.execute(
+                sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(
+                    self.cand,
+                    sql.SQL(", ").join(
+                        sql.SQL("{} {}").format(sql.Identifier(target or col), sql.SQL(typ))
+                        for col, target, typ in zip(
+                            bound.columns, bound.targets, bound.types, strict=True
+                        )
+                    ),
+                )
+            )
+        else:
+            cols = sql.SQL(", ").join(map(sql.Identifier, self.columns))
+            conn.execute(
+                sql.SQL(
+                    "CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {cols} FROM {t} WITH NO DATA"
+                ).format(tmp=self.cand, cols=cols, t=self.table)
+            )
         conn.execute(
             sql.SQL("ALTER TABLE {} ADD COLUMN {} int").format(self.cand, sql.Identifier(ORD))
         )
