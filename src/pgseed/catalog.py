@@ -21,8 +21,28 @@ def quoted(conn: Conn, *names: str) -> str:
 
 
 def serial_sequence(conn: Conn, table: str, column: str) -> str | None:
-    """The sequence that feeds ``table.column`` (serial or identity), as SQL text."""
+    """The sequence that really feeds ``table.column``, as SQL text: its serial or
+    identity, else the sequence a ``nextval`` default names (an application's shared
+    sequence, on the table or, for a partition, on a parent it inherited it from)."""
     row = conn.execute(
         "SELECT pg_get_serial_sequence(%s, %s)", [quoted(conn, table), column]
+    ).fetchone()
+    if row is not None and row[0] is not None:
+        return str(row[0])
+    # The default's dependency on the sequence, nearest table first: the catalog's
+    # record of which sequence the expression calls, never a parse of its text.
+    row = conn.execute(
+        """
+        SELECT quote_ident(sn.nspname) || '.' || quote_ident(s.relname)
+        FROM pg_partition_ancestors(%s::regclass) WITH ORDINALITY AS anc(relid, depth)
+        JOIN pg_attribute a ON a.attrelid = anc.relid AND a.attname = %s
+        JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+             AND d.refclassid = 'pg_class'::regclass
+        JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+        JOIN pg_namespace sn ON sn.oid = s.relnamespace
+        ORDER BY anc.depth LIMIT 1
+        """,
+        [quoted(conn, table), column],
     ).fetchone()
     return None if row is None or row[0] is None else str(row[0])

@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, GenerationError, PgseedError, VerificationFailed
+from .errors import ConfigError, GenerationError, PgseedError
 from .packs.contract import Pack, Plan, RunContext, Samples
-from .pg import Conn, count_rows, lock_tables, truncate
+from .pg import Conn, count_rows, delete_rows, lock_tables, truncate
 from .progress import Reporter
 from .rng import draw_seed
 from .safety import confirm_replace, env_flag, production_guard
+from .verifying import VerifyResult, reading, verify  # the read side, re-exported
 
 if TYPE_CHECKING:
-    from .checks import Check
     from .load import CopyLoader, Sink
     from .pool import WorkerPool
 
@@ -42,6 +42,7 @@ __all__ = [
     "export",
     "export_files",
     "generate",
+    "maps_of",
     "pack_code",
     "plan",
     "reading",
@@ -74,16 +75,7 @@ class DryRun:
     rows: Mapping[str, int]
     samples: Samples
     held: dict[str, int]
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    dbname: str
-    checks: list[Check]
-
-    @property
-    def failed(self) -> list[Check]:
-        return [c for c in self.checks if not c.passed]
+    warnings: tuple[str, ...] = ()  # a bound database's dropped and renamed columns
 
 
 def database_url(url: str | None = None, source: str = "--database-url") -> str:
@@ -140,8 +132,16 @@ def pack_code(pack: Pack, what: str) -> Iterator[None]:
         ) from exc
 
 
+def maps_of(cfg: Any) -> dict[str, dict[str, str]]:
+    """The config's column renames (``map``: ``--map table.old=new``, repeatable)."""
+    from .binding import parse_maps
+
+    return parse_maps(getattr(cfg, "map", None) or ())
+
+
 def plan(pack: Pack, cfg: Any, conn: Conn | None = None) -> Plan:
-    """``pack.plan``, its errors pgseed's (``pack_code``)."""
+    """``pack.plan``, its errors pgseed's (``pack_code``); a malformed ``--map`` first."""
+    maps_of(cfg)
     with pack_code(pack, "plan"):
         return pack.plan(cfg, conn)
 
@@ -183,19 +183,26 @@ def generate(
     tables = list(pack.schema.columns)
     replaced: dict[str, int] = {}
 
-    def prepare(conn: Conn) -> None:
+    def prepare(conn: Conn, bound: bool) -> None:
         lock_tables(conn, tables, _lock_mode(pack), f"the {pack.name} tables")
         if pack.replaces:
             held = {t: n for t, n in count_rows(conn, tables).items() if n}
             confirm_replace(f"pgseed {pack.name} generate", held, confirm)
-            truncate(conn, tables)  # also restarts the sequences: the same ids every run
+            if bound:
+                # The application's own tables may be referenced by its other tables
+                # (TRUNCATE would refuse, or cascade into them): delete, children first,
+                # so a row the application still references stops the run (rolled back).
+                delete_rows(conn, tables[::-1])
+            else:
+                truncate(conn, tables)  # also restarts the sequences: the same ids every run
             replaced.update(held)
 
     def body(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
         p = plan(pack, cfg, conn)
         reporter.begin(dict(p.rows))
         with pack_code(pack, "run"):
-            pack.run(RunContext(cfg, conn, loader, pool, reporter, seed), p)
+            binding = getattr(loader, "binding", None)  # staging.BoundLoader's
+            pack.run(RunContext(cfg, conn, loader, pool, reporter, seed, binding), p)
 
     loader = run.transaction(
         dsn,
@@ -207,6 +214,8 @@ def generate(
         workers=workers or os.cpu_count() or 1,
         warm=pack.workers,
         prepare=prepare,
+        maps=maps_of(cfg),
+        seed=seed,
     )
     return RunResult(pack.name, seed, dict(loader.written), dict(loader.seconds), replaced)
 
@@ -312,12 +321,18 @@ def dry_run(pack: Pack, cfg: Any, dsn: str | None = None) -> DryRun:
     cfg, _ = with_seed(cfg)
     target, state = open_checked(dsn, pack.schema, write=True, dry_run=True)
     held: dict[str, int] = {}
+    warnings: tuple[str, ...] = ()
+    maps = maps_of(cfg)
     try:
         if target is not None and state == "absent":  # the refusal a real run would give
             from .fresh import check_fresh
 
             check_fresh(target.conn, pack.schema, target.dbname)
-        conn = target.conn if target is not None and state == "ok" else None
+        if target is not None and (state == "bind" or (state == "ok" and maps)):
+            from .binding import bind  # the refusals and warnings a real run would give
+
+            warnings = tuple(bind(target.conn, pack.schema, maps).warnings())
+        conn = target.conn if target is not None and state in ("ok", "bind") else None
         p = plan(pack, cfg, conn)
         if conn is not None and pack.replaces:
             held = {t: n for t, n in count_rows(conn, list(pack.schema.columns)).items() if n}
@@ -332,39 +347,10 @@ def dry_run(pack: Pack, cfg: Any, dsn: str | None = None) -> DryRun:
         dict(p.rows),
         _samples(pack, cfg, p),
         held,
+        warnings,
     )
 
 
 def _samples(pack: Pack, cfg: Any, p: Plan) -> Samples:
     with pack_code(pack, "samples"):
         return pack.samples(cfg, p, int(cfg.seed))
-
-
-@contextmanager
-def reading(pack: Pack, dsn: str, purpose: str = "verify") -> Iterator[tuple[str, Conn]]:
-    """A read-only connection to a database that holds ``pack``'s schema.
-
-    Raises VerificationFailed (exit 6) when the schema is not there and ``purpose``
-    is "verify", PgseedError (exit 1) for another purpose; DatabaseUnavailable (exit 5) when the database
-    does not exist.
-    """
-    from .run import open_checked
-
-    target, state = open_checked(dsn, pack.schema, write=False, dry_run=False)
-    assert target is not None
-    try:
-        if state != "ok":
-            error = VerificationFailed if purpose == "verify" else PgseedError
-            raise error(
-                f'database "{target.dbname}" has no {pack.name} schema yet: nothing to {purpose}.'
-            )
-        yield target.dbname, target.conn
-    finally:
-        target.conn.close()
-
-
-def verify(pack: Pack, cfg: Any, dsn: str | None = None) -> VerifyResult:
-    """Every rule of the pack against ``dsn`` (None: ``$DATABASE_URL``); the caller decides
-    what a failure means (the CLI exits 6)."""
-    with reading(pack, dsn or database_url()) as (dbname, conn), pack_code(pack, "verify"):
-        return VerifyResult(dbname, pack.verify(conn, cfg))

@@ -111,7 +111,6 @@ def check_fresh(conn: Conn, spec: SchemaSpec, dbname: str) -> None:
         "pgseed never migrates an application's database (no tables of its own are added "
         "beside the application's, no Alembic revision is stamped).\nFix: seed a new "
         "database whose name ends in _demo or _test (pgseed creates it with the pack's "
-        "schema), or point pgseed at a database that already holds the pack's tables. "
-        "Filling an application's own, evolved schema (binding the pack's rules to its "
-        "tables as they are) is planned for a coming release."
+        "schema), or point pgseed at a database that already holds the pack's tables "
+        "(an application's own, evolved ones too: the pack binds to them as they are)."
     )

@@ -28,6 +28,7 @@ from .safety import Target, open_target
 from .schema import schema_state
 
 Body = Callable[[Conn, CopyLoader, WorkerPool], object]
+Prepare = Callable[[Conn, bool], object]  # (conn, bound: the application's own schema)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def open_checked(
 ) -> tuple[Target | None, str]:
     """Connect (creating the database on a real run) and classify its schema.
 
-    Returns (target, state): state is 'ok', 'absent' (will be created), or
+    Returns (target, state): state is 'ok', 'bind' (the application's own, evolved
+    tables: the pack binds to them, ``binding.py``), 'absent' (will be created), or
     'missing-database' (dry run only: the database does not exist yet).
     """
     from .errors import DatabaseUnavailable
@@ -90,14 +92,19 @@ def transaction(
     bulk_mode: bool = True,
     workers: int = 1,
     warm: Sequence[str] = (),
-    prepare: Callable[[Conn], object] | None = None,
+    prepare: Prepare | None = None,
+    maps: Mapping[str, Mapping[str, str]] | None = None,
+    seed: int = 0,
 ) -> CopyLoader:
     """Run ``body`` in one transaction; return the loader (rows and COPY time per table).
 
     The worker pool starts first, so its start-up overlaps connecting and the
     schema; ``warm`` names the modules its processes import up front. ``prepare``
     runs in the transaction before bulk mode looks for empty tables (a pack that
-    replaces its data truncates there, so the load still takes the bulk path).
+    replaces its data truncates there, so the load still takes the bulk path), told
+    whether the database is an application's own schema the pack is bound to. ``maps``
+    (``--map``) renames model columns; ``seed`` keys the values of the columns the
+    models do not know.
     """
     with WorkerPool(workers, warm) as pool:
         return _seed(
@@ -109,7 +116,30 @@ def transaction(
             reproduce=reproduce,
             bulk_mode=bulk_mode,
             prepare=prepare,
+            maps=maps or {},
+            seed=seed,
         )
+
+
+def _loader(
+    conn: Conn,
+    spec: SchemaSpec,
+    reporter: Reporter,
+    state: str,
+    maps: Mapping[str, Mapping[str, str]],
+    seed: int,
+) -> CopyLoader:
+    """The direct loader for the pack's own schema; a ``staging.BoundLoader`` for an
+    application's evolved one (or when ``--map`` renames a column)."""
+    if state != "bind" and not maps:
+        return CopyLoader(conn, spec.columns, reporter)
+    from .binding import bind
+    from .staging import BoundLoader
+
+    binding = bind(conn, spec, maps)
+    for warning in binding.warnings():
+        reporter.warn(warning)
+    return BoundLoader(conn, spec.columns, reporter, binding, seed)
 
 
 def _seed(
@@ -121,7 +151,9 @@ def _seed(
     *,
     reproduce: str,
     bulk_mode: bool,
-    prepare: Callable[[Conn], object] | None = None,
+    prepare: Prepare | None = None,
+    maps: Mapping[str, Mapping[str, str]],
+    seed: int,
 ) -> CopyLoader:
     target, state = open_checked(dsn, spec, write=True, dry_run=False)
     assert target is not None
@@ -129,7 +161,6 @@ def _seed(
     if target.created:
         reporter.info(f'created database "{target.dbname}"')
     loader = CopyLoader(conn, spec.columns, reporter)
-    loader.binary.update(spec.binary_widths())
     committed = False
     try:
         # Another run may be creating the schema or loading this database: wait for it,
@@ -147,9 +178,15 @@ def _seed(
                 migrate.create_all(conn, spec.metadata)
             else:
                 migrate.upgrade(conn, spec.migrations)
+        loader = _loader(conn, spec, reporter, state, maps, seed)
+        loader.binary.update(spec.binary_widths())
+        bound = state == "bind"
         if prepare is not None:
-            prepare(conn)
-        plan = bulk.begin(conn, bulk.empty_tables(conn, list(spec.columns))) if bulk_mode else None
+            prepare(conn, bound)
+        # An application's own tables keep their indexes and FKs in place (bulk mode
+        # would drop and rebuild them, and a partition's attached indexes cannot be).
+        use_bulk = bulk_mode and not bound
+        plan = bulk.begin(conn, bulk.empty_tables(conn, list(spec.columns))) if use_bulk else None
         if plan is not None:
             loader.freeze = {t for t in plan.tables if isinstance(t, str)}
         body(conn, loader, pool)

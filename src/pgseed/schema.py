@@ -134,7 +134,12 @@ def load_order(metadata: MetaData) -> LoadOrder:
 
 
 def _norm_model_type(table: Table, column: str) -> str:
-    compiled = table.c[column].type.compile(dialect=postgresql.dialect()).lower()  # type: ignore[no-untyped-call]
+    return normalized_type(table.c[column].type.compile(dialect=postgresql.dialect()))  # type: ignore[no-untyped-call]
+
+
+def normalized_type(compiled: str) -> str:
+    """A model type compiled for PostgreSQL, spelled as ``format_type`` prints it."""
+    compiled = compiled.lower()
     compiled = re.sub(r"^varchar", "character varying", compiled)
     if compiled == "timestamp":
         compiled = "timestamp without time zone"
@@ -184,19 +189,24 @@ def mismatches(conn: Conn, metadata: MetaData) -> list[str]:
 
 
 def schema_state(conn: Conn, metadata: MetaData) -> str:
-    """'absent' (none of the tables exist), 'ok', or raise SchemaMismatchError."""
+    """'absent' (none of the tables exist), 'ok' (the models exactly), 'bind' (every
+    table is there, but the application's schema has moved on from the models: the
+    pack binds to it, ``binding.py``), or SchemaMismatchError naming the tables that
+    are missing when only some are."""
     problems = mismatches(conn, metadata)
     n_tables = len(metadata.sorted_tables)
-    if sum(p.endswith(" is missing") and p.startswith("table ") for p in problems) == n_tables:
+    gone = [p for p in problems if p.startswith("table ") and p.endswith(" is missing")]
+    if len(gone) == n_tables:
         return "absent"
-    if problems:
+    if gone:
         raise SchemaMismatchError(
-            "the database's schema does not match the models:\n  - "
-            + "\n  - ".join(problems)
-            + "\npgseed never migrates a database that holds tables already: an "
-            "application's evolved schema is its owner's, and its migrations are not pgseed's."
+            "the database holds some of the pack's tables but not all: "
+            + ", ".join(p.removeprefix("table ").removesuffix(" is missing") for p in gone)
+            + " missing. A pack binds to an application's own schema, but it cannot write "
+            "a table that is not there, and pgseed never migrates a database that holds "
+            "tables already: an application's schema and its migrations are its owner's."
             "\nFix: seed a new database whose name ends in _demo or _test (pgseed creates "
-            "it with the pack's schema). Filling a schema that has moved on (binding the "
-            "pack's rules to the tables as they are) is planned for a coming release."
+            "it with the pack's schema), or point pgseed at a database that holds every "
+            "table of the pack."
         )
-    return "ok"
+    return "bind" if problems else "ok"

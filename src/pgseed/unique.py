@@ -34,6 +34,8 @@ from .progress import Reporter
 if TYPE_CHECKING:
     from sqlalchemy import Table
 
+    from .binding import TableBinding
+
 ORD = "pgseed_ord"  # the candidates' row number inside a block
 
 
@@ -92,7 +94,12 @@ class ConflictFilter:
     """
 
     def __init__(
-        self, conn: Conn, table: str | tuple[str, str], columns: Sequence[str], reporter: Reporter
+        self,
+        conn: Conn,
+        table: str | tuple[str, str],
+        columns: Sequence[str],
+        reporter: Reporter,
+        bound: TableBinding | None = None,
     ) -> None:
         self.conn = conn
         self.table = sql.Identifier(*table) if isinstance(table, tuple) else sql.Identifier(table)
@@ -100,12 +107,29 @@ class ConflictFilter:
         # A temporary table's name is cut at 63 bytes: a digest keeps long names apart.
         digest = hashlib.blake2b(repr(table).encode(), digest_size=6).hexdigest()
         self.cand = sql.Identifier(f"pgseed_cand_{digest}")
-        cols = sql.SQL(", ").join(map(sql.Identifier, self.columns))
-        conn.execute(
-            sql.SQL(
-                "CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {cols} FROM {t} WITH NO DATA"
-            ).format(tmp=self.cand, cols=cols, t=self.table)
-        )
+        if bound is not None and not bound.exact:
+            # An application's evolved table: the candidates take the models' types under
+            # the live names (a renamed column is judged by the index on its new name; a
+            # column the table lacks is carried but no index names it).
+            assert bound.columns == self.columns
+            conn.execute(
+                sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(
+                    self.cand,
+                    sql.SQL(", ").join(
+                        sql.SQL("{} {}").format(sql.Identifier(target or col), sql.SQL(typ))
+                        for col, target, typ in zip(
+                            bound.columns, bound.targets, bound.types, strict=True
+                        )
+                    ),
+                )
+            )
+        else:
+            cols = sql.SQL(", ").join(map(sql.Identifier, self.columns))
+            conn.execute(
+                sql.SQL(
+                    "CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {cols} FROM {t} WITH NO DATA"
+                ).format(tmp=self.cand, cols=cols, t=self.table)
+            )
         conn.execute(
             sql.SQL("ALTER TABLE {} ADD COLUMN {} int").format(self.cand, sql.Identifier(ORD))
         )

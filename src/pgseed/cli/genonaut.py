@@ -10,10 +10,18 @@ from typing import Any
 import click
 
 from .. import engine, layers
-from .options import apply, config_options, output_flags, run_flags, set_option, target_options
+from .options import (
+    apply,
+    config_options,
+    map_option,
+    output_flags,
+    run_flags,
+    set_option,
+    target_options,
+)
 from .shell import PgseedGroup, generate_command, report_checks, resolve_dsn
 
-NOT_FLAGS = ("prompt_types", "seed", "admin_uuid")  # own flags, or not flags at all
+NOT_FLAGS = ("prompt_types", "seed", "admin_uuid", "map")  # own flags, or not flags at all
 
 
 @click.group(cls=PgseedGroup)
@@ -35,6 +43,7 @@ def _config(
     sets: tuple[str, ...],
     keys: dict[str, Any],
 ) -> Any:
+    maps = keys.pop("maps", ())
     """defaults < config.json < PGSEED_* environment < flags < --set (``pgseed.layers``);
     the admin from the config, else DB_USER_ADMIN_UUID in the environment or the env file."""
     from ..packs.genonaut.config import GenonautConfig, admin_uuid, file_values
@@ -45,7 +54,12 @@ def _config(
         GenonautConfig,
         file=file,
         environ=os.environ,
-        flags={**keys, "prompt_types": prompt_types, "seed": seed},
+        flags={
+            **keys,
+            "prompt_types": prompt_types,
+            "seed": seed,
+            "map": list(maps) or None,
+        },
         sets=sets,
     )
     if cfg.admin_uuid is None:
@@ -88,6 +102,7 @@ def _options(f: Any) -> Any:
                 help="run seed (drawn and printed when omitted)",
             ),
             set_option(),
+            map_option(),
         ],
     )
 

@@ -47,6 +47,17 @@ def allow_option() -> Decorator:
     )
 
 
+def map_option() -> Decorator:
+    return click.option(
+        "--map",
+        "maps",
+        multiple=True,
+        metavar="TABLE.OLD=NEW",
+        help="a model column the application renamed, e.g. generation_jobs.parameters=params "
+        "(repeatable; config key map)",
+    )
+
+
 def target_options(default_db: str) -> list[Decorator]:
     return [
         allow_option(),

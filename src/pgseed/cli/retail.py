@@ -18,7 +18,7 @@ from .. import engine
 from ..errors import ConfigError
 from ..progress import Reporter
 from . import retail_ops
-from .options import Decorator, allow_option, output_flags
+from .options import Decorator, allow_option, map_option, output_flags
 from .shell import PgseedCommand, PgseedGroup, report_checks, resolve_dsn
 
 
@@ -44,6 +44,7 @@ def _config(
         "dimensions.products.count": flags.get("products"),
         "sparsity.missing_combinations_pct": flags.get("sparsity"),
         "batch_size": flags.get("batch_size"),
+        "map": list(flags.get("maps") or ()) or None,
     }
     if flags.get("start_date") is not None:
         named["date_range.start"] = flags["start_date"]
@@ -80,6 +81,7 @@ def common(f: Any) -> Any:
         ),
         click.option("--embedded", is_flag=True, help="target the embedded server (retail_demo)"),
         allow_option(),
+        map_option(),
         click.option(
             "--config",
             "config_path",

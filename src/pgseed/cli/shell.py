@@ -185,6 +185,13 @@ def print_dry_run(d: Any, note_rows: str = "") -> None:
         click.echo("database: does not exist yet; a real run creates it with the schema")
     elif d.state == "absent":
         click.echo(f'database "{d.dbname}": reachable; a real run creates the schema')
+    elif d.state == "bind":
+        click.echo(
+            f'database "{d.dbname}": reachable, the application\'s own schema; the pack '
+            "binds to its tables as they are"
+        )
+        for w in getattr(d, "warnings", ()):
+            click.echo(f"warning: {w}")
     else:
         click.echo(f'database "{d.dbname}": reachable, schema matches the models')
     if d.held:
@@ -207,11 +214,21 @@ def report_checks(dbname: str, checks: Sequence[Any], noun: str) -> None:
     table.add_column("result")
     table.add_column("detail")
     for c in checks:
-        table.add_row(c.rule, "[green]pass[/]" if c.passed else "[red]FAIL[/]", c.detail)
+        result = "[green]pass[/]" if c.passed else "[red]FAIL[/]"
+        table.add_row(
+            c.rule, "[yellow]skipped[/]" if getattr(c, "skipped", "") else result, c.detail
+        )
     Console(highlight=False, width=max(160, Console().width)).print(table)
     failed = [c for c in checks if not c.passed]
     if failed:
         raise VerificationFailed(f"{len(failed)} of {len(checks)} {noun}s failed")
+    skipped = sum(1 for c in checks if getattr(c, "skipped", ""))
+    if skipped:
+        click.echo(
+            f"all {len(checks) - skipped} {noun}s that apply pass; {skipped} skipped (their "
+            "columns are not in the database)"
+        )
+        return
     click.echo(f"all {len(checks)} {noun}s pass")
 
 

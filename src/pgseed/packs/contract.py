@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from ..binding import Binding
     from ..checks import Check
     from ..load import Sink
     from ..pg import Conn
@@ -49,7 +50,10 @@ class RunContext:
     commits or rolls back); it is None when the run writes files (``--output``), where
     the pack must behave as on an empty database. ``seed`` is the run's seed (the
     config's ``seed``, drawn by the engine when absent); ``cfg`` is the config with
-    that seed set.
+    that seed set. ``binding`` is the ``binding.Binding`` of an application's own,
+    evolved schema the run writes through (``ctx.sink`` applies it to every COPY); None
+    on the pack's own schema. A pack that names columns in statements of its own (a
+    unique-conflict judge) reads it to name the live columns.
     """
 
     cfg: Any
@@ -58,6 +62,7 @@ class RunContext:
     pool: WorkerPool
     reporter: Reporter
     seed: int
+    binding: Binding | None = None
 
 
 @runtime_checkable

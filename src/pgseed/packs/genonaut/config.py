@@ -48,6 +48,9 @@ class GenonautConfig(BaseModel):
     # The admin user (spec 000's DB_USER_ADMIN_UUID): the CLI fills it from the
     # environment or the env file (``admin_uuid``) when the config does not set it.
     admin_uuid: uuid.UUID | None = None
+    # Model columns the application renamed, ``table.old=new`` (``--map``): the pack's
+    # values for ``old`` go to ``new`` when it runs on an application's own schema.
+    map: tuple[str, ...] = ()
 
     @field_validator("images_dir")
     @classmethod

@@ -213,11 +213,10 @@ def run(ctx: RunContext, p: Plan) -> None:
     cfg: GenonautConfig = ctx.cfg
     conn, loader, reporter, admin = ctx.conn, ctx.sink, ctx.reporter, cfg.admin
     lo, hi = cfg.range_utc
-    filt = ConflictFilter(conn, "users", g.USER_COLUMNS, reporter)
+    bound = ctx.binding.tables.get("users") if ctx.binding is not None else None
+    filt = ConflictFilter(conn, "users", g.USER_COLUMNS, reporter, bound)
     if not p.admin_exists:
-        insert_admin(conn, filt, admin, _admin_created(lo))
-        loader.written["users"] += 1
-        reporter.advance("users", 1)
+        insert_admin(loader, filt, admin, _admin_created(lo))
     row = conn.execute("SELECT created_at FROM users WHERE id = %s", [admin]).fetchone()
     assert row is not None
     insert_users(ctx, lambda cand, n: filt.conflicts(with_ord(cand, range(n))))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from ... import encode as enc
 from ...errors import GenerationError
-from ...pg import Conn
+from ...load import Sink
 from ...pool import split_rows
 from ...unique import ConflictFilter
 from ..contract import RunContext
@@ -35,24 +35,15 @@ def admin_row(admin: uuid.UUID, created: str, suffix: str) -> g.Columns:
     }
 
 
-def insert_admin(conn: Conn, filt: ConflictFilter, admin: uuid.UUID, created: str) -> None:
+def insert_admin(sink: Sink, filt: ConflictFilter, admin: uuid.UUID, created: str) -> None:
     """The admin row, named ``admin``; ``admin_<8 hex>`` when the database's own unique
-    indexes (exact or not, e.g. on lower(email)) already hold that name or email."""
+    indexes (exact or not, e.g. on lower(email)) already hold that name or email. It
+    goes through the sink like every row, so an application's evolved ``users`` (its
+    own NOT NULL columns, renamed or dropped ones) takes it through the binding."""
     for suffix in ("", admin.hex[:8]):
         row = admin_row(admin, created, suffix)
         if not filt.conflicts(with_ord(row, [0])):
-            conn.execute(
-                "INSERT INTO users (id, username, email, created_at, updated_at, preferences,"
-                " is_active) VALUES (%s, %s, %s, %s, %s, %s, true)",
-                [
-                    admin,
-                    row["username"][0],
-                    row["email"][0],
-                    created,
-                    created,
-                    row["preferences"][0],
-                ],
-            )
+            sink.copy("users", g.encode(row, g.USER_COLUMNS), 1)
             return
     raise GenerationError(
         f"the admin user {admin} cannot be added: its username and email, with and without "

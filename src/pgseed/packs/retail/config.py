@@ -154,6 +154,9 @@ class RetailConfig(_Strict):
     # 1000-row statements made the 1M-row run 1.6x slower (15.5 s vs 9.5 s), so 20,000.
     batch_size: Annotated[Int, Field(ge=1, le=10_000_000)] = 20_000
     enable_progress: bool = True
+    # Model columns the application renamed, ``table.old=new`` (``--map``): the pack's
+    # values for ``old`` go to ``new`` when it runs on an application's own schema.
+    map: tuple[str, ...] = ()
 
     @field_validator("holidays")
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ...errors import ConfigError, PgseedError
+from ...errors import ConfigError, PgseedError, SchemaMismatchError
 from ...load import CopyLoader
 from ...pg import Conn
 from ...pool import WorkerPool
@@ -65,6 +65,7 @@ def preview_append(
         )
     # dry_run=True: never create a database just to find nothing to append to.
     target, state = open_checked(dsn, SCHEMA, write=True, dry_run=True)
+    _not_bound(target, state, "--append")
     if target is None or state != "ok":
         if target is not None:
             target.conn.close()
@@ -79,6 +80,22 @@ def preview_append(
     finally:
         target.conn.close()
     return AppendPreview(lo, hi, p.pairs, dict(p.rows), samples(p))
+
+
+def _not_bound(target: object, state: str, op: str) -> None:
+    """An application's own, evolved retail schema: only --full-new binds to it so far
+    (append reads our ordered/received columns back; delete would empty tables the
+    application's rows may reference). SchemaMismatchError (exit 4), not "no data"."""
+    if state != "bind":
+        return
+    conn = getattr(target, "conn", None)
+    if conn is not None:
+        conn.close()
+    raise SchemaMismatchError(
+        f"{op} runs on the retail pack's own schema only; this database holds the "
+        "application's own, evolved retail tables (generate --full-new and verify bind to "
+        "them).\nFix: run generate --full-new with the longer date range instead."
+    )
 
 
 def append(
@@ -139,6 +156,7 @@ def delete(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> DeleteResul
     if not dry_run:
         require_confirm(f"--delete --scope {scope}", confirm)
     target, state = open_checked(dsn, SCHEMA, write=not dry_run, dry_run=True)
+    _not_bound(target, state, "--delete")
     if target is None or state != "ok":
         if target is not None:
             target.conn.close()
