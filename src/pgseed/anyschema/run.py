@@ -35,12 +35,13 @@ from ..unique import ConflictFilter
 from . import relations, values
 from .finish import FAR, advance_sequences, disjoint_ranges, fill_waiting
 from .graph import DEFERRABLE, HARD, NULLABLE
-from .keyphase import draw_foreign_keys, draw_own_keys, existing_values
+from .keyphase import draw_foreign_keys, draw_own_keys
 from .keys import KeyStore
 from .model import ColumnPlan
 from .plan import Plan, TablePlan
 from .probe import CheckProbe
 from .redraw import Redraws
+from .times import ParentTimes
 
 BLOCK = 10_000
 SAMPLE_KEYS = 10_000
@@ -55,7 +56,7 @@ class FillResult:
     notes: list[str] = field(default_factory=list)
 
 
-class Filler(Redraws):
+class Filler(Redraws, ParentTimes):
     """Steps 4-6 on one connection, inside the caller's transaction."""
 
     def __init__(
@@ -94,37 +95,6 @@ class Filler(Redraws):
     def ident(self, key: str) -> sql.Identifier:
         t = self.plan.tables[key].table
         return sql.Identifier(t.schema, t.name)
-
-    def read_times(self) -> None:
-        targets = {fk.ref_table for tp in self.plan.tables.values() for fk in tp.table.foreign_keys}
-        for key in targets & set(self.plan.tables):
-            tp = self.plan.tables[key]
-            col = relations.created_column(list(tp.columns.values()))
-            if col is not None:
-                self.times[key] = list(
-                    existing_values(self.conn, tp.table, [col.column])[col.column]
-                )
-
-    def parent_times(
-        self, tp: TablePlan, block: dict[str, list[str | None]], n: int
-    ) -> list[str | None] | None:
-        """For each row, the latest created-at of its parents (None where unknown)."""
-        latest: list[str | None] | None = None
-        for fk in tp.table.foreign_keys:
-            times = self.times.get(fk.ref_table)
-            if times is None or fk.ref_table == tp.table.key:
-                continue
-            keys = [self.store.column(fk.ref_table, c) for c in fk.ref_columns]
-            if any(k is None for k in keys):
-                continue
-            lookup = dict(zip(zip(*keys, strict=True), times, strict=False))
-            mine = [lookup.get(tuple(block[c][i] for c in fk.columns)) for i in range(n)]
-            latest = (
-                mine
-                if latest is None
-                else [b if a is None else a for a, b in zip(mine, latest, strict=True)]
-            )
-        return latest
 
     def run(self) -> FillResult:
         plan, conn = self.plan, self.conn
