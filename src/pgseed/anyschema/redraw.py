@@ -10,8 +10,6 @@ constraint and the fix.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from .. import rng
@@ -20,10 +18,11 @@ from ..errors import GenerationError
 from ..pg import Conn
 from ..unique import ConflictFilter
 from . import relations, values
+from .block import Block
 from .finish import FAR
 from .graph import Edge
 from .keys import KeyStore, parent_rows
-from .model import Check, ColumnPlan, ForeignKey
+from .model import Check, ForeignKey
 from .plan import Plan, TablePlan
 from .probe import CheckProbe
 
@@ -39,35 +38,19 @@ class Redraws:
     waiting: list[Edge]
     spare: dict[str, int]
 
-    def redraw(
-        self,
-        tp: TablePlan,
-        cols: Sequence[ColumnPlan],
-        probe: CheckProbe,
-        block: dict[str, list[str | None]],
-        rows: np.ndarray,
-        lo: int,
-        hi: int,
-        fk_vals: dict[str, list[str | None]],
-        waiting_null: set[str],
-        pairs: Sequence[relations.Pair],
-    ) -> None:
+    def stored(self, tp: TablePlan) -> set[str]:
+        """The table's columns whose values other rows depend on (drawn before the load)."""
+        return {c for c in tp.columns if self.store.column(tp.table.key, c) is not None}
+
+    def redraw(self, b: Block, probe: CheckProbe) -> None:
         """Redraw what a failing row's CHECK uses (only that), until every row passes."""
-        fixed = (
-            set(fk_vals)
-            | set(waiting_null)
-            | set(tp.sql_columns)
-            | {
-                c
-                for c, cp in tp.columns.items()
-                if cp.rule.unique
-                or cp.rule.constant is not None
-                or self.store.column(tp.table.key, c) is not None
-            }
-        )
+        tp = b.tp
+        fixed = b.drawn_before(self.stored(tp)) | {
+            c for c, cp in tp.columns.items() if cp.rule.unique or cp.rule.constant is not None
+        }
         movable = self.movable_fks(tp, fixed)
         for attempt in range(RETRIES + 1):
-            bad = probe.failing([block[c.column] for c in cols], hi - lo)
+            bad = probe.failing(b.columns(), b.n)
             if not bad:
                 return
             if attempt == RETRIES:
@@ -85,21 +68,18 @@ class Redraws:
             for i, check in sorted(bad.items()):
                 by_check.setdefault(check.name, (check, []))[1].append(i)
             for check, idx in by_check.values():
-                self._redraw_rows(tp, cols, check, idx, block, rows, attempt, fixed, movable, pairs)
+                self._redraw_rows(b, check, idx, attempt, fixed, movable)
 
     def _redraw_rows(
         self,
-        tp: TablePlan,
-        cols: Sequence[ColumnPlan],
+        b: Block,
         check: Check,
         idx: list[int],
-        block: dict[str, list[str | None]],
-        rows: np.ndarray,
         attempt: int,
         fixed: set[str],
         movable: list[tuple[ForeignKey, list[tuple[str, ...]]]],
-        pairs: Sequence[relations.Pair],
     ) -> None:
+        tp, cols, block, rows, pairs = b.tp, b.cols, b.values, b.rows, b.pairs
         used = set(check.columns)
         if used - {c.column for c in cols}:  # a generated column: redraw what it is made of
             used = set()
@@ -139,28 +119,14 @@ class Redraws:
                     for i in idx:
                         block[cp.column][i] = None
 
-    def avoid_existing(
-        self,
-        tp: TablePlan,
-        cols: Sequence[ColumnPlan],
-        uniques: ConflictFilter,
-        probe: CheckProbe | None,
-        block: dict[str, list[str | None]],
-        rows: np.ndarray,
-        lo: int,
-        hi: int,
-        fk_vals: dict[str, list[str | None]],
-        waiting_null: set[str],
-        pairs: Sequence[relations.Pair],
-    ) -> None:
+    def avoid_existing(self, b: Block, uniques: ConflictFilter, probe: CheckProbe | None) -> None:
         """Redraw the rows whose unique values the table already holds (``unique.ConflictFilter``
         judges them with the table's unique indexes), then re-test the CHECKs."""
+        tp, cols, block = b.tp, b.cols, b.values
         key = tp.table.key
-        fixed = set(fk_vals) | set(waiting_null) | set(tp.sql_columns)
-        fixed |= {c for c in tp.columns if self.store.column(key, c) is not None}
+        fixed = b.drawn_before(self.stored(tp))
         for attempt in range(RETRIES + 1):
-            n = hi - lo
-            data = encode_rows([*(block[c.column] for c in cols), [str(i) for i in range(n)]])
+            data = encode_rows([*b.columns(), [str(i) for i in range(b.n)]])
             bad = uniques.conflicts(data)
             if not bad:
                 return
@@ -185,7 +151,7 @@ class Redraws:
                 for j, i in enumerate(idx):
                     block[cp.column][i] = new[j]
             if probe is not None:
-                self.redraw(tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs)
+                self.redraw(b, probe)
 
     def movable_fks(
         self, tp: TablePlan, fixed: set[str]
@@ -195,7 +161,7 @@ class Redraws:
         unique key, not shared with another FK, not a self-reference, not waiting."""
         key = tp.table.key
         locked = {c for u in self.plan.fk_only.get(key, []) for c in u}
-        locked |= {c for c in tp.columns if self.store.column(key, c) is not None}
+        locked |= self.stored(tp)
         locked |= {c for e in self.waiting if e.child == key for c in e.fk.columns}
         seen: dict[str, int] = {}
         for fk in tp.table.foreign_keys:

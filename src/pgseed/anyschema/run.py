@@ -18,7 +18,6 @@ Any error rolls everything back: nothing is half-written.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +32,7 @@ from ..pg import Conn
 from ..progress import Reporter
 from ..unique import ConflictFilter
 from . import relations, values
+from .block import Block
 from .finish import FAR, advance_sequences, disjoint_ranges, fill_waiting
 from .graph import DEFERRABLE, HARD, NULLABLE
 from .keyphase import draw_foreign_keys, draw_own_keys
@@ -213,10 +213,11 @@ class Filler(Redraws, ParentTimes):
                 continue
             cols = self.columns_of(tp)
             rows = np.arange(tp.table.rows, tp.table.rows + k, dtype=np.int64)
-            block = self.draw(
+            b = Block(
                 tp, cols, rows, 0, k, fk_values.get(key, {}), set(), relations.name_pairs(cols)
             )
-            out[key] = [{c.column: block[c.column][i] for c in cols} for i in range(k)]
+            self.draw(b)
+            out[key] = [{c.column: b.values[c.column][i] for c in cols} for i in range(k)]
         return out
 
     def columns_of(self, tp: TablePlan) -> list[ColumnPlan]:
@@ -284,13 +285,13 @@ class Filler(Redraws, ParentTimes):
         for lo in range(0, tp.rows, BLOCK):
             hi = min(tp.rows, lo + BLOCK)
             rows = np.arange(first + lo, first + hi, dtype=np.int64)
-            block = self.draw(tp, cols, rows, lo, hi, fk_vals, waiting_null, pairs)
+            b = Block(tp, cols, rows, lo, hi, fk_vals, waiting_null, pairs)
+            self.draw(b)
             if probe is not None:
-                self.redraw(tp, cols, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs)
+                self.redraw(b, probe)
             if uniques is not None:
-                self.avoid_existing(
-                    tp, cols, uniques, probe, block, rows, lo, hi, fk_vals, waiting_null, pairs
-                )
+                self.avoid_existing(b, uniques, probe)
+            block = b.values
             keep = [i for i in range(hi - lo) if (lo + i) not in dropped]
             if key in self.times:
                 col = relations.created_column(cols)
@@ -317,23 +318,16 @@ class Filler(Redraws, ParentTimes):
             self.result.written[key] += len(keep)
             self.reporter.advance(key, len(keep))
 
-    def draw(
-        self,
-        tp: TablePlan,
-        cols: Sequence[ColumnPlan],
-        rows: np.ndarray,
-        lo: int,
-        hi: int,
-        fk_vals: dict[str, list[str | None]],
-        waiting_null: set[str],
-        pairs: Sequence[relations.Pair],
-    ) -> dict[str, list[str | None]]:
+    def draw(self, b: Block) -> None:
+        """Every column of the block: FK and key values drawn before the load, config
+        ``sql:`` values, generated values; then disjoint ranges and related columns."""
+        tp, cols, rows, lo, hi, fk_vals = b.tp, b.cols, b.rows, b.lo, b.hi, b.fk_vals
         key = tp.table.key
         first = tp.table.rows
-        block: dict[str, list[str | None]] = {}
+        block = b.values
         for cp in cols:
             c = cp.column
-            if c in waiting_null:
+            if c in b.waiting_null:
                 block[c] = [None] * (hi - lo)
             elif c in fk_vals:
                 block[c] = fk_vals[c][lo:hi]
@@ -359,8 +353,7 @@ class Filler(Redraws, ParentTimes):
                 block[created.column] = relations.after_parent(
                     created, block[created.column], parents, rows % FAR, self.plan.seed
                 )
-        relations.apply(pairs, tp.columns, block, rows % FAR, self.plan.seed, key)
-        return block
+        relations.apply(b.pairs, tp.columns, block, rows % FAR, self.plan.seed, key)
 
     def sql_values(self, tp: TablePlan, column: str, rows: np.ndarray) -> list[str | None]:
         expr = tp.sql_columns[column]
