@@ -28,8 +28,9 @@ def count_rows(conn: Conn, tables: Sequence[str]) -> dict[str, int]:
     return out
 
 
-def lock_tables(conn: Conn, tables: Sequence[str], mode: str, what: str) -> None:
+def lock_tables(conn: Conn, tables: Sequence[str | tuple[str, str]], mode: str, what: str) -> None:
     """``LOCK TABLE ... IN mode MODE``, waiting at most ``LOCK_WAIT`` for other sessions.
+    A table is a name (through the search path) or (schema, name).
 
     Raises GenerationError (exit 1) naming ``what`` ("the retail tables") and the fix
     when another session holds a conflicting lock that long.
@@ -38,7 +39,10 @@ def lock_tables(conn: Conn, tables: Sequence[str], mode: str, what: str) -> None
     try:
         conn.execute(
             sql.SQL("LOCK TABLE {} IN " + mode + " MODE").format(
-                sql.SQL(", ").join(map(sql.Identifier, tables))
+                sql.SQL(", ").join(
+                    sql.Identifier(*t) if isinstance(t, tuple) else sql.Identifier(t)
+                    for t in tables
+                )
             )
         )
     except psycopg.errors.LockNotAvailable as exc:

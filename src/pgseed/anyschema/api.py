@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from .. import locks, signals
 from ..config import invalid
 from ..errors import ConfigError, GenerationError, PgseedError
-from ..pg import LOCK_WAIT, Conn
+from ..pg import Conn, lock_tables
 from ..progress import Reporter
 from ..rng import draw_seed
 from ..safety import open_target, production_guard
@@ -104,26 +104,6 @@ def restore_sequences(conn: Conn, reserved: Sequence[tuple[str, int, bool, int]]
     conn.commit()
 
 
-def _lock(conn: Conn, plan: Plan) -> None:
-    if not plan.tables:
-        return
-    conn.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-    try:
-        conn.execute(
-            sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
-                sql.SQL(", ").join(
-                    sql.Identifier(t.table.schema, t.table.name) for t in plan.tables.values()
-                )
-            )
-        )
-    except psycopg.errors.LockNotAvailable as exc:
-        raise GenerationError(
-            f"another session is using tables of this database (waited {LOCK_WAIT} for a lock).\n"
-            "Fix: finish or stop that session (an open transaction in psql?), then run again."
-        ) from exc
-    conn.execute("SET LOCAL lock_timeout = 0")
-
-
 @dataclass
 class Preview:
     """A dry run: the plan, sample rows per table, the database's name."""
@@ -177,7 +157,13 @@ def fill(
         locks.hold_run(conn, target.dbname, reporter)
         conn.execute("SET temp_buffers = '256MB'")
         plan = build(reflect(conn, cfg.schemas), cfg, seed, server_accepts(conn))
-        _lock(conn, plan)
+        if plan.tables:
+            lock_tables(
+                conn,
+                [(tp.table.schema, tp.table.name) for tp in plan.tables.values()],
+                "SHARE ROW EXCLUSIVE",
+                "tables of this database",
+            )
         filler = Filler(conn, plan, reporter, bulk=bulk)
         result = filler.run()
         with signals.deferred():
