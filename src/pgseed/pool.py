@@ -37,7 +37,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import signals
 from .errors import GenerationError
@@ -46,6 +46,7 @@ from .load import Sink
 
 BlockResult = dict[str, tuple[int, bytes]]
 Worker = Callable[[Any, Any], BlockResult]
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def _noop() -> None:
     return None
 
 
-def _call(worker: Worker, ctx_path: str, args: Any) -> BlockResult:
+def _call(worker: Callable[[Any, Any], R], ctx_path: str, args: Any) -> R:
     ctx = _CONTEXTS.get(ctx_path)
     if ctx is None:
         with open(ctx_path, "rb") as f:
@@ -198,8 +199,8 @@ class WorkerPool:
         return path
 
     def map_ordered(
-        self, worker: Worker, ctx: Any, tasks: Iterable[Task]
-    ) -> Iterator[tuple[Task, BlockResult]]:
+        self, worker: Callable[[Any, Any], R], ctx: Any, tasks: Iterable[Task]
+    ) -> Iterator[tuple[Task, R]]:
         """Results in task order, at most ``2 * workers`` blocks in flight.
 
         ``tasks`` may be lazy: the next task is taken only when a block slot frees up
@@ -210,7 +211,7 @@ class WorkerPool:
             return
         ctx_path = self._write_context(ctx)
         pool = self._pool
-        pending: deque[tuple[Task, Future[BlockResult]]] = deque()
+        pending: deque[tuple[Task, Future[R]]] = deque()
         it = iter(tasks)
         try:
             for task in it:

@@ -8,6 +8,7 @@ plan and the load (``run.py``). Anything that fails rolls all of it back.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,14 +21,27 @@ from .. import locks, signals
 from ..config import invalid
 from ..errors import ConfigError, GenerationError, PgseedError
 from ..pg import Conn, lock_tables
+from ..pool import WorkerPool
 from ..progress import Reporter
 from ..rng import draw_seed
 from ..safety import open_target, production_guard
 from . import config as fill_config
+from .ahead import WARM
 from .model import ColumnPlan, Schema
 from .plan import Plan, build
 from .reflect import reflect
 from .run import Filler, FillResult
+
+POOL_MIN_ROWS = 50_000
+"""Below this many rows in a run, values are drawn in the main process: starting
+worker processes (a second or so of CPU each) would cost more than they save."""
+
+
+def worker_count(workers: int | None, plan: Plan) -> int:
+    """Processes drawing values ahead: ``workers`` (default: CPU cores), 1 for small runs."""
+    if sum(tp.rows for tp in plan.tables.values()) < POOL_MIN_ROWS:
+        return 1
+    return workers or os.cpu_count() or 1
 
 
 @dataclass
@@ -137,8 +151,12 @@ def fill(
     reporter: Reporter | None = None,
     reproduce: str = "",
     bulk: bool = True,
+    workers: int | None = None,
 ) -> Outcome:
     """Fill every table of ``dsn``'s schemas per ``cfg``, in one transaction.
+
+    ``workers``: processes drawing values ahead of the load (default: CPU cores;
+    ``worker_count``); the rows are the same whatever their number.
 
     Raises SafetyError (exit 3) for APP_ENV=production or a database name without
     ``_demo``/``_test``; ConfigError (exit 2) for a config naming what the schema
@@ -164,8 +182,9 @@ def fill(
                 "SHARE ROW EXCLUSIVE",
                 "tables of this database",
             )
-        filler = Filler(conn, plan, reporter, bulk=bulk)
-        result = filler.run()
+        with WorkerPool(worker_count(workers, plan), WARM) as pool:
+            filler = Filler(conn, plan, reporter, bulk=bulk, pool=pool)
+            result = filler.run()
         with signals.deferred():
             conn.commit()
     except BaseException as exc:
@@ -202,12 +221,14 @@ def fill_database(
     seed: int | None = None,
     schemas: Sequence[str] | None = None,
     reporter: Reporter | None = None,
+    workers: int | None = None,
 ) -> Outcome:
     """``pgseed.fill``: fill every table of ``url``'s database (any schema) in one transaction.
 
     ``rows``: rows per table (an int) or per table name (``{"app.users": 500}``);
     ``config``: a YAML file, a mapping or a ``FillConfig`` (``anyschema/config.py``);
     ``seed``: the run seed (drawn when None; ``Outcome.seed`` says which).
+    ``workers``: processes drawing values (default: CPU cores; the rows do not depend on it).
     SQLAlchemy-style URLs are accepted as by the CLI. Errors as ``fill``.
     """
     from ..dsn import parse
@@ -229,7 +250,9 @@ def fill_database(
         seed=seed,
         schemas=schemas,
     )
-    return fill(parse(url, "url"), cfg, reporter=reporter or Reporter(progress=False))
+    return fill(
+        parse(url, "url"), cfg, reporter=reporter or Reporter(progress=False), workers=workers
+    )
 
 
 def export(
@@ -239,6 +262,7 @@ def export(
     fmt: str,
     *,
     reporter: Reporter | None = None,
+    workers: int | None = None,
 ) -> Outcome:
     """``pgseed fill --output DIR --format F``: the rows a fill of ``dsn``'s schema would
     write into empty tables, as one file per table (``schema.table.csv|json|parquet``).
@@ -271,8 +295,11 @@ def export(
         engine.dispose()
         tables = {k: metadata.tables[k] for k in plan.tables}
         columns = {k: list(tp.columns) for k, tp in plan.tables.items()}
-        with FileSink(directory, fmt, tables, columns, reporter) as sink:
-            result = Filler(conn, plan, reporter, sink=sink).run()
+        with (
+            FileSink(directory, fmt, tables, columns, reporter) as sink,
+            WorkerPool(worker_count(workers, plan), WARM) as pool,
+        ):
+            result = Filler(conn, plan, reporter, sink=sink, pool=pool).run()
             written, seconds = dict(sink.written), dict(sink.seconds)
     finally:
         with contextlib.suppress(psycopg.Error):

@@ -18,7 +18,8 @@ class Block:
 
     ``fk_vals`` are the table's FK values drawn before the load (all its rows);
     ``waiting_null`` the FK columns written NULL and set after the load; ``pairs`` the
-    related columns made consistent after every draw.
+    related columns made consistent after every draw; ``ahead`` the generated columns
+    a worker process already drew (``ahead.py``).
     """
 
     tp: TablePlan
@@ -29,6 +30,7 @@ class Block:
     fk_vals: dict[str, list[str | None]]
     waiting_null: set[str]
     pairs: Sequence[Pair]
+    ahead: dict[str, list[str | None]] = field(default_factory=dict)
     values: dict[str, list[str | None]] = field(default_factory=dict)
 
     @property

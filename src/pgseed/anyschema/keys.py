@@ -49,6 +49,12 @@ class KeyStore:
     """Per table, the values its existing rows hold for each unique key made of FK columns."""
     dropped: dict[str, set[int]] = field(default_factory=dict)
     """Rows (positions among this run's rows) no consistent parent exists for."""
+    _parents: dict[
+        tuple[str, tuple[str, ...]],
+        tuple[tuple[tuple[Values, int], ...], tuple[list[tuple[str, ...]], list[int]]],
+    ] = field(default_factory=dict, repr=False)
+    """``parent_rows`` per (table, columns), with the column lists it was made from: a
+    table's keys are read by each of its children, and rebuilt only when replaced."""
 
     def column(self, table: str, column: str) -> Values | None:
         return self.values.get(table, {}).get(column)
@@ -113,7 +119,7 @@ class FkChoice:
 
 def parent_rows(store: KeyStore, fk: ForeignKey) -> tuple[list[tuple[str, ...]], list[int]]:
     """The referenced key tuples of the parent (rows with a NULL in them left out) and
-    their positions."""
+    their positions. Cached per (table, columns) while the store holds the same lists."""
     cols = [store.column(fk.ref_table, c) for c in fk.ref_columns]
     if any(c is None for c in cols):
         raise GenerationError(
@@ -121,13 +127,25 @@ def parent_rows(store: KeyStore, fk: ForeignKey) -> tuple[list[tuple[str, ...]],
             "before this table needed it (an FK cycle through key columns).\n"
             "Fix: skip one of the tables of the cycle in the config (tables: NAME: {skip: true})"
         )
-    tuples: list[tuple[str, ...]] = []
-    positions: list[int] = []
-    for i, tup in enumerate(zip(*cols, strict=True)):
-        if all(v is not None for v in tup):
-            tuples.append(tup)
-            positions.append(i)
-    return tuples, positions
+    lists = tuple(c for c in cols if c is not None)
+    cached = store._parents.get((fk.ref_table, fk.ref_columns))
+    if cached is not None and len(cached[0]) == len(lists):
+        same = all(a is b and len(a) == n for a, (b, n) in zip(lists, cached[0], strict=True))
+        if same:
+            return cached[1]
+    if len(lists) == 1:
+        positions = [i for i, v in enumerate(lists[0]) if v is not None]
+        only = lists[0]
+        tuples: list[tuple[str, ...]] = [(only[i],) for i in positions]  # type: ignore[misc]
+    else:
+        tuples, positions = [], []
+        for i, tup in enumerate(zip(*lists, strict=True)):
+            if None not in tup:
+                tuples.append(tup)
+                positions.append(i)
+    found = (tuples, positions)
+    store._parents[(fk.ref_table, fk.ref_columns)] = (tuple((c, len(c)) for c in lists), found)
+    return found
 
 
 def assign_foreign_keys(
@@ -272,8 +290,8 @@ def _combos(
             idx.append(rest % size)
             rest = rest // size
         where = {c: (g, f.columns.index(c)) for g, f in enumerate(group) for c in f.columns}
-        keep = []
-        for r in range(len(codes)):
+        keep: list[int] = list(range(min(n, len(codes)))) if not used else []
+        for r in range(len(codes) if used else 0):
             tup = tuple(parents[where[c][0]][int(idx[where[c][0]][r])][where[c][1]] for c in key)
             if tup not in used:
                 keep.append(r)

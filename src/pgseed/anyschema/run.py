@@ -29,9 +29,11 @@ from ..encode import encode_rows
 from ..errors import GenerationError
 from ..load import Sink
 from ..pg import Conn
+from ..pool import WorkerPool
 from ..progress import Reporter
 from ..unique import ConflictFilter
 from . import relations, values
+from .ahead import Ahead, Context, Span
 from .block import Block
 from .finish import FAR, advance_sequences, disjoint_ranges, fill_waiting
 from .graph import DEFERRABLE, HARD, NULLABLE
@@ -67,8 +69,12 @@ class Filler(Redraws, ParentTimes):
         sink: Sink | None = None,
         *,
         bulk: bool = True,
+        pool: WorkerPool | None = None,
     ) -> None:
         self.conn = conn
+        self.pool = pool or WorkerPool(1)
+        """Draws the generated columns ahead (``ahead.py``); one worker: in this process."""
+        self.ahead: Ahead | None = None
         self.bulk = bulk and sink is None
         self.waiting = list(plan.order.waiting)
         """The cycle edges that wait (bulk mode writes some directly)."""
@@ -111,8 +117,7 @@ class Filler(Redraws, ParentTimes):
         fk_values = draw_foreign_keys(plan, self.store)
         if self.sink is not None:
             self.reporter.begin({k: tp.rows for k, tp in plan.tables.items()})
-            for key in plan.order.tables:
-                self.load_table(plan.tables[key], fk_values.get(key, {}))
+            self.load_all(fk_values)
             self.reporter.end()
             self.result.notes.extend(
                 f"{tp.table.key}: {n}" for tp in plan.tables.values() for n in tp.notes
@@ -126,8 +131,7 @@ class Filler(Redraws, ParentTimes):
                     f"{edge.fk.name}: part of an FK cycle, filled by an UPDATE after the load"
                 )
         self.reporter.begin({k: tp.rows for k, tp in plan.tables.items()})
-        for key in plan.order.tables:
-            self.load_table(plan.tables[key], fk_values.get(key, {}))
+        self.load_all(fk_values)
         self.reporter.end()
         fill_waiting(conn, plan, self.waiting, self.pending)
         for child, name, definition in self.dropped_fks:
@@ -148,6 +152,64 @@ class Filler(Redraws, ParentTimes):
         for tp in plan.tables.values():
             self.result.notes.extend(f"{tp.table.key}: {n}" for n in tp.notes)
         return self.result
+
+    def load_all(self, fk_values: dict[str, dict[str, list[str | None]]]) -> None:
+        """Every table in load order, the generated columns drawn ahead by the pool."""
+        plan = self.plan
+        drawn: dict[str, list[ColumnPlan]] = {}
+        spans: list[Span] = []
+        for key in plan.order.tables:
+            tp = plan.tables[key]
+            fk_vals = fk_values.get(key, {})
+            drawn[key] = [
+                cp
+                for cp in self.columns_of(tp)
+                if self.source(tp, cp, fk_vals, self.waiting_null(key)) == "generated"
+            ]
+            if tp.rows and tp.columns:
+                first = tp.table.rows
+                spans += [
+                    (key, first + lo, first + min(tp.rows, lo + BLOCK))
+                    for lo in range(0, tp.rows, BLOCK)
+                ]
+        self.ahead = Ahead(self.pool, Context(plan.seed, drawn), spans)
+        try:
+            for key in plan.order.tables:
+                self.load_table(plan.tables[key], fk_values.get(key, {}))
+        finally:
+            self.ahead.close()
+            self.ahead = None
+
+    def waiting_null(self, key: str) -> set[str]:
+        """The table's FK columns written NULL now and set after the load (cycle edges)."""
+        if self.sink is not None:
+            return set()
+        return {
+            c for e in self.waiting if e.child == key and e.kind == NULLABLE for c in e.fk.columns
+        }
+
+    def source(
+        self,
+        tp: TablePlan,
+        cp: ColumnPlan,
+        fk_vals: dict[str, list[str | None]],
+        waiting_null: set[str],
+    ) -> str:
+        """Where a column's values come from: ``waiting`` (NULL, set after the load),
+        ``fk`` and ``stored`` (drawn before the load), ``sql`` (the config's expression),
+        ``null`` (a type pgseed cannot draw, planned NULL) or ``generated``."""
+        c = cp.column
+        if c in waiting_null:
+            return "waiting"
+        if c in fk_vals:
+            return "fk"
+        if self.store.column(tp.table.key, c) is not None:
+            return "stored"
+        if c in tp.sql_columns:
+            return "sql"
+        if cp.rule.null_rate >= 1.0:
+            return "null"
+        return "generated"
 
     def prepare_edges(self) -> None:
         """Defer the deferrable cycle edges and drop the hard ones (step 4)."""
@@ -230,16 +292,7 @@ class Filler(Redraws, ParentTimes):
         if tp.rows == 0:
             return
         cols = self.columns_of(tp)
-        waiting_null = (
-            set()
-            if self.sink is not None
-            else {
-                c
-                for e in self.waiting
-                if e.child == key and e.kind == NULLABLE
-                for c in e.fk.columns
-            }
-        )
+        waiting_null = self.waiting_null(key)
         pairs = relations.name_pairs(cols) + [
             relations.Pair(r.left, r.right, r.op == ">")
             if r.op in (">", ">=")
@@ -286,6 +339,8 @@ class Filler(Redraws, ParentTimes):
             hi = min(tp.rows, lo + BLOCK)
             rows = np.arange(first + lo, first + hi, dtype=np.int64)
             b = Block(tp, cols, rows, lo, hi, fk_vals, waiting_null, pairs)
+            if self.ahead is not None:
+                b.ahead = self.ahead.take(key, first + lo, first + hi)
             self.draw(b)
             if probe is not None:
                 self.redraw(b, probe)
@@ -327,16 +382,17 @@ class Filler(Redraws, ParentTimes):
         block = b.values
         for cp in cols:
             c = cp.column
-            if c in b.waiting_null:
+            where = self.source(tp, cp, fk_vals, b.waiting_null)
+            if where in ("waiting", "null"):  # null: a type pgseed cannot draw (planned so)
                 block[c] = [None] * (hi - lo)
-            elif c in fk_vals:
+            elif where == "fk":
                 block[c] = fk_vals[c][lo:hi]
-            elif (stored := self.store.column(key, c)) is not None:
-                block[c] = stored[first + lo : first + hi]
-            elif c in tp.sql_columns:
+            elif where == "stored":
+                block[c] = self.store.column(key, c)[first + lo : first + hi]  # type: ignore[index]
+            elif where == "sql":
                 block[c] = self.sql_values(tp, c, rows)
-            elif cp.rule.null_rate >= 1.0:  # a type pgseed cannot draw: NULL (planned so)
-                block[c] = [None] * (hi - lo)
+            elif c in b.ahead:
+                block[c] = b.ahead[c]
             else:
                 block[c] = values.generate(cp, rows, self.plan.seed)
         if tp.disjoint:

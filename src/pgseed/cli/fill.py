@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
-from .options import apply, output_options, target_options
+from .options import apply, output_options, target_options, workers_option
 from .shell import PgseedCommand, reproduce, resolve_dsn
 
 
@@ -90,6 +90,7 @@ def fill(
     seed: int | None,
     no_bulk: bool,
     dry_run: bool,
+    max_workers: int | None,
     database_url: str | None,
     embedded: bool,
     output: Path | None,
@@ -126,7 +127,7 @@ def fill(
             cfg = cfg.model_copy(update={"seed": draw_seed()})
             click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
         reporter = Reporter()
-        out = api.export(dsn, cfg, output, fmt, reporter=reporter)
+        out = api.export(dsn, cfg, output, fmt, reporter=reporter, workers=max_workers)
         reporter.summary(out.written, out.seconds, f"rows written to {output} ({fmt})")
         return
     if dry_run:
@@ -140,7 +141,9 @@ def fill(
     line = reproduce(cfg.seed)
     click.echo(f"reproduce with: {line}")
     reporter = Reporter()
-    out = api.fill(dsn, cfg, reporter=reporter, reproduce=line, bulk=not no_bulk)
+    out = api.fill(
+        dsn, cfg, reporter=reporter, reproduce=line, bulk=not no_bulk, workers=max_workers
+    )
     reporter.summary(out.written, out.seconds, "rows created")
     for n in out.notes:
         click.echo(f"note: {n}")
@@ -148,4 +151,4 @@ def fill(
         click.echo(f"sequence {seq} moved on: next value {nxt}")
 
 
-fill = apply(fill, [*target_options("pgseed_fill_demo"), *output_options()])  # type: ignore[assignment]
+fill = apply(fill, [workers_option(), *target_options("pgseed_fill_demo"), *output_options()])  # type: ignore[assignment]

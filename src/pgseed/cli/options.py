@@ -98,16 +98,20 @@ def config_options(model: type[Any], skip: Iterable[str] = ()) -> Decorator:
     return decorate
 
 
+def workers_option() -> Decorator:
+    return click.option(
+        "--max-workers",
+        "--max_workers",
+        "max_workers",
+        type=click.IntRange(1, 256),
+        default=None,
+        help="generator processes (default: CPU cores)",
+    )
+
+
 def run_options() -> list[Decorator]:
     return [
-        click.option(
-            "--max-workers",
-            "--max_workers",
-            "max_workers",
-            type=click.IntRange(1, 256),
-            default=None,
-            help="generator processes (default: CPU cores)",
-        ),
+        workers_option(),
         click.option(
             "--dry-run",
             "--dry_run",
