@@ -5,8 +5,9 @@
 One embedded PostgreSQL 18 (benchmarks/out/home, or PGSEED_BENCH_DSN's server). Per run:
 
 1. a fresh database holding the app's real schema (``benchmarks/corpus``: the app's own
-   pinned package creates it), copied as a template for the ceiling;
-2. pgseed: ``pgseed fill --rows N --seed 1`` as a separate process (wall time, peak RSS);
+   pinned package creates it), the template of every contender's database;
+2. pgseed: ``pgseed fill --rows N --seed 1`` as a separate process (wall time, peak RSS),
+   then its levers (``CONTENDERS``: one worker process; binary COPY), each into its own copy;
 3. the ceiling: pgseed's rows, dumped with ``COPY TO`` beforehand, reloaded into the
    schema copy by one session with ``COPY FROM``, in one transaction, parents first,
    indexes in place and FK triggers off (``session_replication_role = replica``): how
@@ -115,31 +116,39 @@ def reload(dsn: str, where: Path, tables: list[tuple[str, str, list[str]]]) -> f
     return time.perf_counter() - started
 
 
-def one_run(server: str, pid: int | None, app: str, rows: int, where: Path) -> dict[str, float]:
+CONTENDERS: dict[str, tuple[list[str], dict[str, str]]] = {
+    "pgseed fill": ([], {}),
+    "pgseed fill --max-workers 1": (["--max-workers", "1"], {}),
+    "pgseed fill, binary COPY": ([], {"PGSEED_FILL_COPY": "binary"}),
+}
+"""pgseed as shipped, and its levers: no worker processes; binary COPY where the
+types allow (``anyschema/run.py`` BINARY_COPY)."""
+
+
+def one_run(
+    server: str, pid: int | None, app: str, rows: int, where: Path
+) -> dict[str, dict[str, float]]:
+    """Every contender into its own copy of one freshly created schema, then the ceiling."""
     base = f"bench_fill_{app}_test"
-    dsn = _fresh(server, base)
-    create(APPS[app], dsn)
-    ceiling_dsn = _fresh(server, f"bench_fill_{app}_ceiling_test", template=base)
-    m = measure.run(
-        [
-            sys.executable,
-            "-m",
-            "pgseed",
-            "fill",
-            "--database-url",
-            dsn,
-            "--rows",
-            str(rows),
-            "--seed",
-            "1",
-        ],
-        server_pid=pid,
-    )
-    tables, written = dump(dsn, where)
-    ceiling = reload(ceiling_dsn, where, tables)
-    for name in (base, f"bench_fill_{app}_ceiling_test"):
+    template = f"bench_fill_{app}_template"
+    create(APPS[app], _fresh(server, template))
+    out: dict[str, dict[str, float]] = {}
+    written = 0
+    for name, (extra, env) in CONTENDERS.items():
+        dsn = _fresh(server, base, template=template)
+        argv = [sys.executable, "-m", "pgseed", "fill", "--database-url", dsn]
+        m = measure.run(
+            [*argv, "--rows", str(rows), "--seed", "1", *extra], env=env, server_pid=pid
+        )
+        out[name] = {"wall": m.wall, "rss": m.peak_rss_mb}
+        if name == "pgseed fill":
+            tables, written = dump(dsn, where)
+    ceiling_dsn = _fresh(server, f"bench_fill_{app}_ceiling_test", template=template)
+    out["one-session COPY (ceiling)"] = {"wall": reload(ceiling_dsn, where, tables), "rss": 0.0}
+    for name in (base, template, f"bench_fill_{app}_ceiling_test"):
         _drop(server, name)
-    return {"pgseed": m.wall, "ceiling": ceiling, "rows": written, "rss": m.peak_rss_mb}
+    out["rows"] = {"wall": float(written), "rss": 0.0}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,23 +169,22 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(args.runs):
         r = one_run(server, pid, args.app, args.rows, OUT / "fill-dump")
         results.append(r)
+        walls = ", ".join(f"{k} {v['wall']:.2f} s" for k, v in r.items() if k != "rows")
+        print(f"run {i + 1}: {int(r['rows']['wall']):,} rows; {walls}", flush=True)
+    names = [k for k in results[0] if k != "rows"]
+    med = {k: statistics.median(r[k]["wall"] for r in results) for k in names}
+    rss = {k: statistics.median(r[k]["rss"] for r in results) for k in names}
+    rows = statistics.median(r["rows"]["wall"] for r in results)
+    ceiling = med["one-session COPY (ceiling)"]
+    print(
+        f"\n{args.app}, {APPS[args.app].tables} tables, --rows {args.rows} ({int(rows):,} rows), "
+        f"medians of {args.runs}, side by side in each run:"
+    )
+    print("| contender | wall s | rows/s | / ceiling | peak RSS MB |\n|---|---:|---:|---:|---:|")
+    for k in names:
         print(
-            f"run {i + 1}: {int(r['rows']):,} rows; pgseed {r['pgseed']:.2f} s, "
-            f"ceiling {r['ceiling']:.2f} s, peak RSS {r['rss']:.0f} MB",
-            flush=True,
+            f"| {k} | {med[k]:.2f} | {rows / med[k]:,.0f} | {med[k] / ceiling:.2f} | {rss[k]:.0f} |"
         )
-    med = {k: statistics.median(r[k] for r in results) for k in results[0]}
-    print(
-        f"\n{args.app}, {APPS[args.app].tables} tables, --rows {args.rows} ({int(med['rows']):,} rows), medians of {args.runs}:"
-    )
-    print("| contender | wall s | rows/s |\n|---|---|---|")
-    print(f"| pgseed fill | {med['pgseed']:.2f} | {med['rows'] / med['pgseed']:,.0f} |")
-    print(
-        f"| one-session COPY (ceiling) | {med['ceiling']:.2f} | {med['rows'] / med['ceiling']:,.0f} |"
-    )
-    print(
-        f"\npgseed / ceiling (wall): {med['pgseed'] / med['ceiling']:.2f}; peak RSS {med['rss']:.0f} MB"
-    )
     return 0
 
 

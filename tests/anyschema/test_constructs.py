@@ -219,11 +219,13 @@ def table_digests(dsn: str) -> dict[str, str]:
     }
 
 
-def test_the_same_rows_whatever_the_worker_count_and_block_size(
+def test_the_same_rows_whatever_the_worker_count_block_size_and_copy_format(
     synthetic: Callable[[], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Determinism contract: worker processes drawing blocks ahead (anyschema/ahead.py)
-    and smaller blocks give the same bytes as one process with the default blocks."""
+    """Determinism contract: worker processes drawing blocks ahead (anyschema/ahead.py),
+    smaller blocks and binary COPY (binary_rows.py) give the same rows as one process,
+    the default blocks and text COPY."""
+    from pgseed import binary_rows
     from pgseed import pool as pool_module
     from pgseed.anyschema import api, run
 
@@ -239,8 +241,18 @@ def test_the_same_rows_whatever_the_worker_count_and_block_size(
     monkeypatch.setattr(api, "WorkerPool", Recorded)
     monkeypatch.setattr(api, "POOL_MIN_ROWS", 0)
     monkeypatch.setattr(run, "BLOCK", 33)
+    monkeypatch.setattr(run, "BINARY_COPY", True)
+    encode, binary_blocks = binary_rows.encode, []
+
+    def counted(bases: Any, columns: Any) -> bytes | None:
+        out = encode(bases, columns)
+        binary_blocks.append(out is not None)
+        return out
+
+    monkeypatch.setattr(binary_rows, "encode", counted)
     fill(two, settings(rows=ROWS, seed=7), reporter=Reporter(progress=False), workers=2)
     assert started == [True]  # two worker processes really drew the blocks
+    assert sum(binary_blocks) >= 10  # and many blocks went as binary COPY
     a, b = table_digests(one), table_digests(two)
     assert len(a) >= 20
     # app.audit is written by a trigger, with now(): the one table the seed does not decide

@@ -17,6 +17,7 @@ Any error rolls everything back: nothing is half-written.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
-from .. import bulk
+from .. import binary, binary_rows, bulk
 from ..encode import encode_rows
 from ..errors import GenerationError
 from ..load import Sink
@@ -46,6 +47,11 @@ from .redraw import Redraws
 from .times import ParentTimes
 
 BLOCK = 10_000
+BINARY_COPY = os.environ.get("PGSEED_FILL_COPY", "text") == "binary"
+"""Binary COPY for the blocks whose types allow it (``binary_rows.py``): a lever of
+``make bench-fill`` (``PGSEED_FILL_COPY=binary``), off by default. Values are drawn as
+text literals, and turning them into binary costs the client ten times what escaping
+them for text COPY does, more than the server saves (docs/any-schema.md, "Speed")."""
 SAMPLE_KEYS = 10_000
 """Rows per table whose keys a dry run draws to pick its sample rows' parents."""
 
@@ -324,6 +330,16 @@ class Filler(Redraws, ParentTimes):
             sql.SQL(", ").join(sql.Identifier(c.column) for c in cols),
             sql.SQL(" WITH (FREEZE)" if key in self.freeze else ""),
         )
+        bases = [c.type.base if c.type.kind == "b" else "" for c in cols]
+        binary_stmt = (
+            sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT binary{})").format(
+                self.ident(key),
+                sql.SQL(", ").join(sql.Identifier(c.column) for c in cols),
+                sql.SQL(", FREEZE" if key in self.freeze else ""),
+            )
+            if BINARY_COPY and self.sink is None and set(bases) <= binary_rows.BASES
+            else None
+        )
         if not cols:  # nothing to write but the rows themselves (defaults, or no columns)
             if self.sink is None:
                 self.conn.execute(
@@ -359,13 +375,20 @@ class Filler(Redraws, ParentTimes):
                 for c in (*tp.table.primary_key.columns, *sorted(waiting_null)):
                     src = fk_vals[c][lo:hi] if c in waiting_null else block[c]
                     pending.setdefault(c, []).extend(src[i] for i in keep)
-            data = encode_rows([[block[c.column][i] for i in keep] for c in cols])
+            out = [[block[c.column][i] for i in keep] for c in cols]
+            tuples = binary_rows.encode(bases, out) if binary_stmt is not None else None
+            # a block whose literals have no exact binary form here goes as text
+            use, data = (
+                (stmt, encode_rows(out))
+                if tuples is None or binary_stmt is None
+                else (binary_stmt, binary.HEADER + tuples + binary.TRAILER)
+            )
             started = time.perf_counter()
             if self.sink is not None:
                 self.sink.copy(key, data, len(keep))
             else:
                 try:
-                    with self.conn.cursor().copy(stmt) as cp:
+                    with self.conn.cursor().copy(use) as cp:
                         cp.write(data)
                 except psycopg.Error as exc:
                     raise GenerationError(f"COPY into {key} failed: {str(exc).strip()}") from exc
