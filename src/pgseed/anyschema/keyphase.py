@@ -197,7 +197,7 @@ def draw_own_keys(
                 conn is None or _serial_room(conn, tp, c, col.sequence, starts[c]) is not None
             ):
                 start = starts[c]
-                new: list[str | None] = [str(start + i) for i in range(tp.rows)]
+                new: list[str | None] = list(map(str, range(start, start + tp.rows)))
                 if reserve and conn is not None and col.sequence and tp.rows:
                     # Reserve the ids now: a trigger or default that calls nextval() during
                     # the load (an audit table's serial) must not hand out one of them.

@@ -55,6 +55,10 @@ class KeyStore:
     ] = field(default_factory=dict, repr=False)
     """``parent_rows`` per (table, columns), with the column lists it was made from: a
     table's keys are read by each of its children, and rebuilt only when replaced."""
+    _parent_arrays: dict[
+        tuple[str, tuple[str, ...]], dict[int, tuple[list[tuple[str, ...]], np.ndarray]]
+    ] = field(default_factory=dict, repr=False)
+    """``parent_column`` per (table, columns) and column: made from the tuples it names."""
 
     def column(self, table: str, column: str) -> Values | None:
         return self.values.get(table, {}).get(column)
@@ -148,6 +152,19 @@ def parent_rows(store: KeyStore, fk: ForeignKey) -> tuple[list[tuple[str, ...]],
     return found
 
 
+def parent_column(store: KeyStore, fk: ForeignKey, j: int) -> np.ndarray:
+    """Column ``j`` of ``parent_rows`` as an object array (picked from by position);
+    cached with them."""
+    parents, _ = parent_rows(store, fk)
+    key = (fk.ref_table, fk.ref_columns)
+    arrays = store._parent_arrays.setdefault(key, {})
+    got = arrays.get(j)
+    if got is None or got[0] is not parents:
+        got = (parents, np.array([t[j] for t in parents], dtype=object))
+        arrays[j] = got
+    return got[1]
+
+
 def assign_foreign_keys(
     seed: int,
     table: Table,
@@ -215,8 +232,9 @@ def assign_foreign_keys(
         for j, c in enumerate(fk.columns):
             if c in shared:
                 continue
-            ref = [parents[int(p)][j] for p in pick.tolist()]
-            out[c] = [None if nul else v for v, nul in zip(ref, nulls.tolist(), strict=True)]
+            ref = parent_column(store, fk, j)[pick]
+            ref[nulls] = None
+            out[c] = ref.tolist()
     return out
 
 

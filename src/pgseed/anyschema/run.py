@@ -363,19 +363,29 @@ class Filler(Redraws, ParentTimes):
             if uniques is not None:
                 self.avoid_existing(b, uniques, probe)
             block = b.values
-            keep = [i for i in range(hi - lo) if (lo + i) not in dropped]
+            whole = not dropped or not any((lo + i) in dropped for i in range(hi - lo))
+            keep = (
+                list(range(hi - lo))
+                if whole
+                else [i for i in range(hi - lo) if (lo + i) not in dropped]
+            )
             if key in self.times:
                 col = relations.created_column(cols)
                 assert col is not None
                 self.times[key].extend(
-                    None if (lo + i) in dropped else block[col.column][i] for i in range(hi - lo)
+                    block[col.column]
+                    if whole
+                    else (
+                        None if (lo + i) in dropped else block[col.column][i]
+                        for i in range(hi - lo)
+                    )
                 )
             if waiting_null and tp.table.primary_key is not None:
                 pending = self.pending.setdefault(key, {})
                 for c in (*tp.table.primary_key.columns, *sorted(waiting_null)):
                     src = fk_vals[c][lo:hi] if c in waiting_null else block[c]
                     pending.setdefault(c, []).extend(src[i] for i in keep)
-            out = [[block[c.column][i] for i in keep] for c in cols]
+            out = [block[c.column] if whole else [block[c.column][i] for i in keep] for c in cols]
             tuples = binary_rows.encode(bases, out) if binary_stmt is not None else None
             # a block whose literals have no exact binary form here goes as text
             use, data = (
