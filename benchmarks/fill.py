@@ -7,7 +7,8 @@ One embedded PostgreSQL 18 (benchmarks/out/home, or PGSEED_BENCH_DSN's server). 
 1. a fresh database holding the app's real schema (``benchmarks/corpus``: the app's own
    pinned package creates it), the template of every contender's database;
 2. pgseed: ``pgseed fill --rows N --seed 1`` as a separate process (wall time, peak RSS),
-   then its levers (``CONTENDERS``: one worker process; binary COPY), each into its own copy;
+   then its levers (``CONTENDERS``: one worker process; one COPY per block; binary COPY),
+   each into its own copy;
 3. the ceiling: pgseed's rows, dumped with ``COPY TO`` beforehand, reloaded into the
    schema copy by one session with ``COPY FROM``, in one transaction, parents first,
    indexes in place and FK triggers off (``session_replication_role = replica``): how
@@ -119,10 +120,12 @@ def reload(dsn: str, where: Path, tables: list[tuple[str, str, list[str]]]) -> f
 CONTENDERS: dict[str, tuple[list[str], dict[str, str]]] = {
     "pgseed fill": ([], {}),
     "pgseed fill --max-workers 1": (["--max-workers", "1"], {}),
+    "pgseed fill, one COPY per block": ([], {"PGSEED_FILL_COPY": "block"}),
     "pgseed fill, binary COPY": ([], {"PGSEED_FILL_COPY": "binary"}),
 }
-"""pgseed as shipped, and its levers: no worker processes; binary COPY where the
-types allow (``anyschema/run.py`` BINARY_COPY)."""
+"""pgseed as shipped, and its levers: no worker processes; one COPY per block instead
+of one streaming COPY per table; binary COPY where the types allow (one COPY per
+block). See ``anyschema/run.py`` STREAM_COPY and BINARY_COPY."""
 
 
 def one_run(

@@ -25,8 +25,7 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
-from .. import binary, binary_rows, bulk
-from ..encode import encode_rows
+from .. import bulk
 from ..errors import GenerationError
 from ..load import Sink
 from ..pg import Conn
@@ -36,6 +35,7 @@ from ..unique import ConflictFilter
 from . import relations, values
 from .ahead import Ahead, Context, Span
 from .block import Block
+from .copying import TableWriter
 from .finish import FAR, advance_sequences, disjoint_ranges, fill_waiting
 from .graph import DEFERRABLE, HARD, NULLABLE
 from .keyphase import draw_foreign_keys, draw_own_keys
@@ -47,7 +47,11 @@ from .redraw import Redraws
 from .times import ParentTimes
 
 BLOCK = 10_000
-BINARY_COPY = os.environ.get("PGSEED_FILL_COPY", "text") == "binary"
+STREAM_COPY = os.environ.get("PGSEED_FILL_COPY", "stream") == "stream"
+"""One streaming COPY per table where nothing needs the connection between blocks
+(``copying.py``); ``PGSEED_FILL_COPY=block`` (a ``make bench-fill`` lever) sends one
+COPY per block everywhere."""
+BINARY_COPY = os.environ.get("PGSEED_FILL_COPY", "stream") == "binary"
 """Binary COPY for the blocks whose types allow it (``binary_rows.py``): a lever of
 ``make bench-fill`` (``PGSEED_FILL_COPY=binary``), off by default. Values are drawn as
 text literals, and turning them into binary costs the client ten times what escaping
@@ -314,7 +318,6 @@ class Filler(Redraws, ParentTimes):
         probe = (
             CheckProbe(self.conn, key, tp.table.oid, cols, checks, generated) if checks else None
         )
-        dropped = self.store.dropped.get(key, set())
         first = tp.table.rows
         # Rows already there: new unique values must avoid theirs, judged by the table's
         # own unique indexes in the database (this run's rows are distinct by construction).
@@ -323,21 +326,6 @@ class Filler(Redraws, ParentTimes):
                 self.conn, (tp.table.schema, tp.table.name), [c.column for c in cols], self.reporter
             )
             if first > 0 and self.sink is None and (tp.table.primary_key or tp.table.uniques)
-            else None
-        )
-        stmt = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
-            self.ident(key),
-            sql.SQL(", ").join(sql.Identifier(c.column) for c in cols),
-            sql.SQL(" WITH (FREEZE)" if key in self.freeze else ""),
-        )
-        bases = [c.type.base if c.type.kind == "b" else "" for c in cols]
-        binary_stmt = (
-            sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT binary{})").format(
-                self.ident(key),
-                sql.SQL(", ").join(sql.Identifier(c.column) for c in cols),
-                sql.SQL(", FREEZE" if key in self.freeze else ""),
-            )
-            if BINARY_COPY and self.sink is None and set(bases) <= binary_rows.BASES
             else None
         )
         if not cols:  # nothing to write but the rows themselves (defaults, or no columns)
@@ -351,6 +339,35 @@ class Filler(Redraws, ParentTimes):
                 self.result.written[key] = tp.rows
                 self.reporter.advance(key, tp.rows)
             return
+        # Nothing needs the connection between blocks: one COPY streams them all.
+        stream = STREAM_COPY and probe is None and uniques is None and not tp.sql_columns
+        writer = TableWriter(
+            self.conn,
+            key,
+            self.ident(key),
+            cols,
+            freeze=key in self.freeze,
+            stream=stream,
+            binary=BINARY_COPY,
+            sink=self.sink,
+        )
+        with writer:
+            self.load_blocks(tp, cols, fk_vals, waiting_null, pairs, probe, uniques, writer)
+        self.result.seconds[key] = writer.seconds
+
+    def load_blocks(
+        self,
+        tp: TablePlan,
+        cols: list[ColumnPlan],
+        fk_vals: dict[str, list[str | None]],
+        waiting_null: set[str],
+        pairs: list[relations.Pair],
+        probe: CheckProbe | None,
+        uniques: ConflictFilter | None,
+        writer: TableWriter,
+    ) -> None:
+        key, first = tp.table.key, tp.table.rows
+        dropped = self.store.dropped.get(key, set())
         for lo in range(0, tp.rows, BLOCK):
             hi = min(tp.rows, lo + BLOCK)
             rows = np.arange(first + lo, first + hi, dtype=np.int64)
@@ -386,23 +403,7 @@ class Filler(Redraws, ParentTimes):
                     src = fk_vals[c][lo:hi] if c in waiting_null else block[c]
                     pending.setdefault(c, []).extend(src[i] for i in keep)
             out = [block[c.column] if whole else [block[c.column][i] for i in keep] for c in cols]
-            tuples = binary_rows.encode(bases, out) if binary_stmt is not None else None
-            # a block whose literals have no exact binary form here goes as text
-            use, data = (
-                (stmt, encode_rows(out))
-                if tuples is None or binary_stmt is None
-                else (binary_stmt, binary.HEADER + tuples + binary.TRAILER)
-            )
-            started = time.perf_counter()
-            if self.sink is not None:
-                self.sink.copy(key, data, len(keep))
-            else:
-                try:
-                    with self.conn.cursor().copy(use) as cp:
-                        cp.write(data)
-                except psycopg.Error as exc:
-                    raise GenerationError(f"COPY into {key} failed: {str(exc).strip()}") from exc
-            self.result.seconds[key] += time.perf_counter() - started
+            writer.write(out, len(keep))
             self.result.written[key] += len(keep)
             self.reporter.advance(key, len(keep))
 
