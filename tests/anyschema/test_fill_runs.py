@@ -106,6 +106,39 @@ def test_a_failure_rolls_everything_back(make_db: Callable[[str], str]) -> None:
     assert scalar(dsn, "SELECT count(*) FROM orders") == 0
 
 
+@pytest.mark.parametrize("copy_mode", ["stream", "block"])
+@pytest.mark.parametrize("failing_row", [1, 250, 599])
+def test_a_copy_refused_mid_table_rolls_everything_back(
+    make_db: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch,
+    copy_mode: str,
+    failing_row: int,
+) -> None:
+    # The server refuses one row in the middle of a table's COPY (a trigger no catalog
+    # read can foresee), whether the table streams through one COPY or one per block.
+    dsn = make_db(
+        SHOP
+        + f"""
+        CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT count(*) FROM orders) >= {failing_row} THEN
+                RAISE EXCEPTION 'row % refused by the application', {failing_row};
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION refuse();
+        """
+    )
+    monkeypatch.setattr(run, "STREAM_COPY", copy_mode == "stream")
+    monkeypatch.setattr(run, "BLOCK", 100)
+    with pytest.raises(
+        GenerationError, match=f"COPY into public.orders failed.*row {failing_row} refused"
+    ):
+        pgseed.fill(dsn, rows=600, seed=1)
+    for table in ("customers", "orders", "order_tags"):
+        assert scalar(dsn, f"SELECT count(*) FROM {table}") == 0
+
+
 def test_a_contradiction_is_named_before_anything_runs(make_db: Callable[[str], str]) -> None:
     dsn = make_db(SHOP + "ALTER TABLE orders ADD CONSTRAINT never CHECK (total < 0 AND total > 0);")
     with pytest.raises(ConfigError, match='CHECK "never"'):

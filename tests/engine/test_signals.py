@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+import psycopg
 import pytest
 
 from tests.conftest import SMALL, dsn_for, scalar, write_config
@@ -37,6 +38,13 @@ class Case:
 
 
 GENONAUT = Case("genonaut", "content_items_auto:", True)
+FILL = Case("fill", "public.events:", True)
+FILL_SCHEMA = """
+CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE,
+                       created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);
+CREATE TABLE events (id bigserial PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts,
+                     kind text NOT NULL, payload jsonb, at timestamptz NOT NULL);
+"""
 RETAIL = Case("retail", "sales_daily:", True)
 EXPORT = Case("export", "sales_daily:", False)
 
@@ -56,6 +64,9 @@ def _args(case: Case, db_dsn: str, tmp_path: Path) -> list[str]:
             "1",
             *two,
         ]
+    if case is FILL:
+        rows = ["--rows", "accounts=20000", "--rows", "events=400000"]
+        return ["fill", "--database-url", db_dsn, *rows, "--seed", "1", *two]
     if case is RETAIL:
         return ["retail", "generate", "--full-new", "--database-url", db_dsn, *RETAIL_BIG, *two]
     return ["retail", "generate", "--full-new", *RETAIL_BIG, "--output", str(tmp_path / "out")]
@@ -80,14 +91,27 @@ def _parts(tmp_path: Path) -> list[Path]:
         (GENONAUT, signal.SIGINT, True),  # Ctrl-C reaches the whole process group
         (GENONAUT, signal.SIGHUP, True),  # the terminal closed
         (RETAIL, signal.SIGTERM, False),
+        (FILL, signal.SIGINT, True),
+        (FILL, signal.SIGTERM, False),
         (EXPORT, signal.SIGTERM, False),
         (EXPORT, signal.SIGHUP, True),
     ],
     ids=lambda v: v.name if isinstance(v, Case | signal.Signals) else ("group" if v else "pid"),
 )
 def test_a_stop_signal_rolls_back_and_leaves_nothing(
-    case: Case, sig: signal.Signals, group: bool, db_dsn: str, tmp_path: Path
+    case: Case,
+    sig: signal.Signals,
+    group: bool,
+    server_dsn: str,
+    db_name: str,
+    db_dsn: str,
+    tmp_path: Path,
 ) -> None:
+    if case is FILL:  # fill writes into an application's existing schema
+        with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
+            c.execute(f'CREATE DATABASE "{db_name}"')
+        with psycopg.connect(db_dsn) as c:
+            c.execute(FILL_SCHEMA)
     env = env_for(tmp_path)
     shm_before = shm_inodes()
     p = Pgseed(_args(case, db_dsn, tmp_path), env)
@@ -121,7 +145,11 @@ def _check_stopped(
     assert rc == 128 + sig, out
     assert f"interrupted ({sig.name})" in out and "Traceback" not in out, out
     assert "reproduce with:" in out, out
-    if case.database:
+    if case is FILL:  # the schema was there before: its tables are as they were, empty
+        assert "All of it was rolled back" in out, out
+        assert scalar(db_dsn, "SELECT count(*) FROM accounts") == 0
+        assert scalar(db_dsn, "SELECT count(*) FROM events") == 0
+    elif case.database:
         assert "All of it was rolled back" in out, out
         assert _tables(db_dsn) == 0
     else:
