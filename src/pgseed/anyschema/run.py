@@ -22,21 +22,20 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import psycopg
 from psycopg import sql
 
 from .. import bulk
-from ..errors import GenerationError
 from ..load import Sink
 from ..pg import Conn
 from ..pool import WorkerPool
 from ..progress import Reporter
 from ..unique import ConflictFilter
-from . import relations, values
+from . import relations
 from .ahead import Ahead, Context, Span
 from .block import Block
 from .copying import TableWriter
-from .finish import FAR, advance_sequences, disjoint_ranges, fill_waiting
+from .drawing import Drawing
+from .finish import advance_sequences, fill_waiting
 from .graph import DEFERRABLE, HARD, NULLABLE
 from .keyphase import draw_foreign_keys, draw_own_keys
 from .keys import KeyStore
@@ -44,7 +43,6 @@ from .model import ColumnPlan
 from .plan import Plan, TablePlan
 from .probe import CheckProbe
 from .redraw import Redraws
-from .times import ParentTimes
 
 BLOCK = 10_000
 STREAM_COPY = os.environ.get("PGSEED_FILL_COPY", "stream") == "stream"
@@ -68,7 +66,7 @@ class FillResult:
     notes: list[str] = field(default_factory=list)
 
 
-class Filler(Redraws, ParentTimes):
+class Filler(Redraws, Drawing):
     """Steps 4-6 on one connection, inside the caller's transaction."""
 
     def __init__(
@@ -189,37 +187,6 @@ class Filler(Redraws, ParentTimes):
         finally:
             self.ahead.close()
             self.ahead = None
-
-    def waiting_null(self, key: str) -> set[str]:
-        """The table's FK columns written NULL now and set after the load (cycle edges)."""
-        if self.sink is not None:
-            return set()
-        return {
-            c for e in self.waiting if e.child == key and e.kind == NULLABLE for c in e.fk.columns
-        }
-
-    def source(
-        self,
-        tp: TablePlan,
-        cp: ColumnPlan,
-        fk_vals: dict[str, list[str | None]],
-        waiting_null: set[str],
-    ) -> str:
-        """Where a column's values come from: ``waiting`` (NULL, set after the load),
-        ``fk`` and ``stored`` (drawn before the load), ``sql`` (the config's expression),
-        ``null`` (a type pgseed cannot draw, planned NULL) or ``generated``."""
-        c = cp.column
-        if c in waiting_null:
-            return "waiting"
-        if c in fk_vals:
-            return "fk"
-        if self.store.column(tp.table.key, c) is not None:
-            return "stored"
-        if c in tp.sql_columns:
-            return "sql"
-        if cp.rule.null_rate >= 1.0:
-            return "null"
-        return "generated"
 
     def prepare_edges(self) -> None:
         """Defer the deferrable cycle edges and drop the hard ones (step 4)."""
@@ -406,58 +373,3 @@ class Filler(Redraws, ParentTimes):
             writer.write(out, len(keep))
             self.result.written[key] += len(keep)
             self.reporter.advance(key, len(keep))
-
-    def draw(self, b: Block) -> None:
-        """Every column of the block: FK and key values drawn before the load, config
-        ``sql:`` values, generated values; then disjoint ranges and related columns."""
-        tp, cols, rows, lo, hi, fk_vals = b.tp, b.cols, b.rows, b.lo, b.hi, b.fk_vals
-        key = tp.table.key
-        first = tp.table.rows
-        block = b.values
-        for cp in cols:
-            c = cp.column
-            where = self.source(tp, cp, fk_vals, b.waiting_null)
-            if where in ("waiting", "null"):  # null: a type pgseed cannot draw (planned so)
-                block[c] = [None] * (hi - lo)
-            elif where == "fk":
-                block[c] = fk_vals[c][lo:hi]
-            elif where == "stored":
-                block[c] = self.store.column(key, c)[first + lo : first + hi]  # type: ignore[index]
-            elif where == "sql":
-                block[c] = self.sql_values(tp, c, rows)
-            elif c in b.ahead:
-                block[c] = b.ahead[c]
-            else:
-                block[c] = values.generate(cp, rows, self.plan.seed)
-        if tp.disjoint:
-            for c in tp.disjoint:
-                block[c] = disjoint_ranges(tp.columns[c], rows)
-        created = relations.created_column(cols)
-        if (
-            created is not None
-            and created.column not in fk_vals
-            and created.column not in tp.configured
-        ):
-            parents = self.parent_times(tp, block, hi - lo)
-            if parents is not None:
-                block[created.column] = relations.after_parent(
-                    created, block[created.column], parents, rows % FAR, self.plan.seed
-                )
-        relations.apply(b.pairs, tp.columns, block, rows % FAR, self.plan.seed, key)
-
-    def sql_values(self, tp: TablePlan, column: str, rows: np.ndarray) -> list[str | None]:
-        expr = tp.sql_columns[column]
-        try:
-            with self.conn.transaction():
-                got = self.conn.execute(
-                    sql.SQL(
-                        "SELECT ({})::text FROM unnest(%s::bigint[]) AS g(i) ORDER BY i"
-                    ).format(sql.SQL(expr.replace("%", "%%"))),
-                    [(rows + 1).tolist()],
-                ).fetchall()
-        except psycopg.Error as exc:
-            raise GenerationError(
-                f"{tp.table.key}.{column}: the config's sql expression failed: {str(exc).strip()}\n"
-                "Fix: correct the expression (i is the row's number, 1-based)"
-            ) from exc
-        return [None if r[0] is None else str(r[0]) for r in got]
