@@ -288,3 +288,46 @@ def test_a_delete_on_the_packs_own_schema_respects_other_tables(
     else:
         assert r.exit_code == 0, r.output
         assert all(scalar(dsn, f"SELECT count(*) FROM {t}") == 0 for t in TABLES)
+
+
+AUDIT = [
+    "CREATE TABLE sale_audit (id serial PRIMARY KEY, sale_id bigint NOT NULL"
+    " REFERENCES sales_daily(id) ON DELETE CASCADE)",
+    "INSERT INTO sale_audit (sale_id) SELECT min(id) FROM sales_daily",
+]
+NOTE = [
+    "CREATE TABLE note (id serial PRIMARY KEY, store_id integer"
+    " REFERENCES store(id) ON DELETE SET NULL)",
+    "INSERT INTO note (store_id) VALUES (1)",
+]
+REPLACES = {  # (drifted application?, statements, constraint, table, blocked)
+    "drifted, ON DELETE CASCADE from an audit of sales": (True, AUDIT, "sale_audit_sale_id_fkey",
+                                                          "sale_audit", True),
+    "drifted, ON DELETE SET NULL from a note": (True, NOTE, "note_store_id_fkey", "note", True),
+    "own schema, ON DELETE SET NULL from a note": (False, NOTE, "note_store_id_fkey", "note",
+                                                   True),
+    "own schema, an empty referencing table": (False, NOTE[:1], "", "note", False),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(REPLACES))
+def test_a_replacing_generate_never_cascades_into_other_tables(
+    cli: Any, server_dsn: str, db_name: str, case: str
+) -> None:
+    drifted, statements, constraint, table, blocked = REPLACES[case]
+    dsn = create(server_dsn, db_name, "retail") if drifted else dsn_for(server_dsn, db_name)
+    _generate(cli, dsn, "2024-01-01", "2024-01-04")
+    with psycopg.connect(dsn) as c:
+        for s in statements:
+            c.execute(s.encode())
+    before = fingerprint(dsn, [*TABLES, table])
+    held = query(dsn, f"SELECT * FROM {table} ORDER BY 1")
+    r = cli("retail", "generate", "--full-new", "--confirm", *SMALL, "--start-date",
+            "2024-01-01", "--end-date", "2024-01-04", "--database-url", dsn)  # fmt: skip
+    assert "Traceback" not in r.output
+    assert query(dsn, f"SELECT * FROM {table} ORDER BY 1") == held
+    if blocked:
+        assert r.exit_code == 1 and constraint in r.output and "Fix:" in r.output, r.output
+        assert fingerprint(dsn, [*TABLES, table]) == before
+    else:
+        assert r.exit_code == 0, r.output
