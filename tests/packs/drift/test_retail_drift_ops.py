@@ -331,3 +331,58 @@ def test_a_replacing_generate_never_cascades_into_other_tables(
         assert fingerprint(dsn, [*TABLES, table]) == before
     else:
         assert r.exit_code == 0, r.output
+
+
+REPORTS = {  # (drift statements, statements after generate, extra flags)
+    "as generated": ((), (), ()),
+    "on_hand_qty renamed, --map": ((RENAME,), (), MAP),
+    "the application's open, chain-wide price": ((), (
+        "INSERT INTO price_history (store_id, product_id, price, valid_from)"
+        " VALUES (NULL, 1, 9.99, '2024-01-03')",
+        "INSERT INTO price_history (store_id, product_id, price, valid_from)"
+        " VALUES (1, 1, 8.99, '2024-01-04')"), ()),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(REPORTS))
+def test_report_on_the_drifted_application(
+    cli: Any, server_dsn: str, db_name: str, case: str, tmp_path: Any
+) -> None:
+    drift, after, extra = REPORTS[case]
+    dsn = create(server_dsn, db_name, "retail", *drift)
+    _generate(cli, dsn, "2024-01-01", "2024-01-12", *extra)
+    with psycopg.connect(dsn) as c:
+        for s in after:
+            c.execute(s.encode())
+    before = fingerprint(dsn, TABLES)
+    r = cli("retail", "report", "--database-url", dsn, "--out", str(tmp_path / "r"), *extra)
+    assert r.exit_code == 0, r.output
+    names = sorted(p.name for p in (tmp_path / "r").iterdir())
+    assert names == ["daily_sales.png", "index.html", "inventory.png", "prices.png",
+                     "promotions.png", "weekly_profile.png"]  # fmt: skip
+    assert fingerprint(dsn, TABLES) == before
+
+
+REPORT_NEEDS = {
+    "on_promotion dropped": (
+        "ALTER TABLE sales_daily DROP COLUMN on_promotion",
+        "sales_daily.on_promotion",
+    ),
+    "is_stockout dropped": (
+        "ALTER TABLE inventory_snapshot_daily DROP COLUMN is_stockout",
+        "inventory_snapshot_daily.is_stockout",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REPORT_NEEDS))
+def test_report_refuses_naming_the_columns_it_cannot_draw_without(
+    cli: Any, server_dsn: str, db_name: str, case: str, tmp_path: Any
+) -> None:
+    statement, named = REPORT_NEEDS[case]
+    dsn = create(server_dsn, db_name, "retail", statement)
+    _generate(cli, dsn, "2024-01-01", "2024-01-05")
+    r = cli("retail", "report", "--database-url", dsn, "--out", str(tmp_path / "r"))
+    assert r.exit_code == 4, r.output
+    assert named in r.output and "Fix:" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())

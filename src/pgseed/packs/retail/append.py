@@ -18,7 +18,7 @@ from ..contract import RunContext
 from . import dims
 from .config import RetailConfig
 from .dimcopy import calendar_copy
-from .live import PRICE, PROMOTION, Columns
+from .live import INV, PRICE, PROMOTION, Columns
 from .pack import _load_series
 from .plan import _estimate_rows, levels, sim_context
 from .simulate import NO_PROMOTION, Series, SimContext
@@ -83,7 +83,6 @@ LAST = (
     "(SELECT {i.store_id} AS sid, {i.product_id} AS pid, max({i.date}) AS last "
     "FROM inventory_snapshot_daily GROUP BY 1, 2) m"
 )
-INV = "inventory_snapshot_daily"
 
 
 def _carried_state(

@@ -18,6 +18,7 @@ from psycopg import sql
 
 from ...binding import Binding
 from ...errors import SchemaMismatchError
+from ...pg import Conn
 
 APPEND_NEEDS: Mapping[str, tuple[str, ...]] = {
     "store": ("id", "code", "name"),  # code and name key each store's demand level
@@ -26,6 +27,17 @@ APPEND_NEEDS: Mapping[str, tuple[str, ...]] = {
     "sales_daily": ("date", "store_id", "product_id", "quantity"),
     "inventory_snapshot_daily": ("date", "store_id", "product_id", "on_hand_qty"),
 }
+APPEND_WHY = "the stock, sales and demand levels each series continues from are read from them"
+REPORT_NEEDS: Mapping[str, tuple[str, ...]] = {
+    "store": ("id", "code"),
+    "product": ("id", "sku"),
+    "calendar": ("date", "day_of_week", "is_holiday", "holiday_name"),
+    "sales_daily": ("date", "store_id", "product_id", "quantity", "unit_price", "on_promotion"),
+    "price_history": ("store_id", "product_id", "price", "valid_from", "valid_to"),
+    "promotion": ("store_id", "product_id", "start_date", "end_date"),
+    "inventory_snapshot_daily": ("date", "store_id", "product_id", "on_hand_qty", "is_stockout"),
+}
+REPORT_WHY = "the report's pictures are drawn from them"
 PRICE = ("store_id", "product_id", "price", "valid_from", "valid_to")
 PROMOTION = ("store_id", "product_id", "discount_pct", "start_date", "end_date")
 DERIVED: Mapping[tuple[str, str], str] = {
@@ -40,6 +52,7 @@ DERIVED: Mapping[tuple[str, str], str] = {
     **{("price_history", c): "each series continues at its product's base price" for c in PRICE},
     **{("promotion", c): "no promotion runs on into the appended days" for c in PROMOTION},
 }
+INV = "inventory_snapshot_daily"
 _REF = re.compile(r"\{(\w+)\.(\w+)\}")
 
 
@@ -80,18 +93,45 @@ class Columns:
 
         return sql.SQL(_REF.sub(ref, template)).format(**args)
 
-    def require(self, op: str) -> None:
-        """SchemaMismatchError (exit 4) naming every column of ``APPEND_NEEDS`` the
-        database lacks."""
-        gone = [f"{t}.{c}" for t, cols in APPEND_NEEDS.items() for c in cols if not self.has(t, c)]
+    def require(
+        self,
+        op: str,
+        needs: Mapping[str, tuple[str, ...]] = APPEND_NEEDS,
+        why: str = APPEND_WHY,
+    ) -> None:
+        """SchemaMismatchError (exit 4) naming every column of ``needs`` the database
+        lacks; ``why`` says what ``op`` reads them for."""
+        gone = [f"{t}.{c}" for t, cols in needs.items() for c in cols if not self.has(t, c)]
         if gone:
             raise SchemaMismatchError(
-                f"{op} cannot continue the series in this database: it has no column "
-                f"{', '.join(gone)}, and the stock, sales and demand levels each series "
-                "continues from are read from them.\nFix: if the application renamed "
-                "them, pass --map TABLE.COLUMN=NEW (e.g. --map "
-                f"{gone[0]}=NEW); else run generate --full-new with the longer date range."
+                f"{op} cannot run on this database: it has no column {', '.join(gone)}, "
+                f"and {why}.\nFix: if the application renamed them, pass --map "
+                f"TABLE.COLUMN=NEW (e.g. --map {gone[0]}=NEW)."
+                + (
+                    ""
+                    if needs is REPORT_NEEDS
+                    else " Else run generate --full-new with the longer date range."
+                )
             )
+
+    @classmethod
+    def reading(cls, conn: Conn, maps: Mapping[str, Mapping[str, str]]) -> Columns:
+        """The report's reading on an application's own, evolved schema: renamed
+        columns shown under the models' names (``binding.shadow``, temporary views in the
+        caller's transaction); SchemaMismatchError (exit 4) naming the columns the
+        pictures cannot do without (``REPORT_NEEDS``). The models' names as they are on
+        the pack's own schema."""
+        from ...binding import bind, shadow
+        from ...schema import schema_state
+        from .spec import SCHEMA
+
+        if schema_state(conn, SCHEMA.metadata) != "bind" and not maps:
+            return cls()
+        binding = bind(conn, SCHEMA, maps)
+        shadow(conn, binding)
+        cols = cls.of(binding)
+        cols.require("retail report", REPORT_NEEDS, REPORT_WHY)
+        return cols
 
     def derived(self) -> list[str]:
         """What an append derives, one line per column the database lacks."""
