@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
+from .anyschema.model import ForeignKey
 from .errors import GenerationError
 from .pg import Conn, lock_tables
 
@@ -30,14 +31,12 @@ REFERENCED_FIX = (
 
 @dataclass(frozen=True)
 class Reference:
-    """A foreign key ``schema.table(columns)`` -> ``target(target_columns)``."""
+    """A foreign key declared by ``schema.table`` (onto a table of the current schema:
+    ``key.ref_ident``)."""
 
     schema: str
     table: str
-    constraint: str
-    columns: tuple[str, ...]
-    target: str
-    target_columns: tuple[str, ...]
+    key: ForeignKey
 
     @property
     def name(self) -> str:
@@ -47,9 +46,11 @@ class Reference:
 def references(conn: Conn, tables: Sequence[str], outside: Sequence[str]) -> list[Reference]:
     """Foreign keys onto ``tables`` (names in the current schema) declared by tables not
     in ``outside`` (a partitioned table's key once, on its root)."""
+    row = conn.execute("SELECT current_schema()").fetchone()
+    current = str(row[0]) if row else "public"
     rows = conn.execute(
         """
-        SELECT n.nspname, r.relname, c.conname, t.relname,
+        SELECT n.nspname, r.relname, c.conname, c.confdeltype::text, t.relname,
                ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(num, i)
                      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.num
                      ORDER BY k.i)::text[],
@@ -68,8 +69,18 @@ def references(conn: Conn, tables: Sequence[str], outside: Sequence[str]) -> lis
         [list(tables), list(outside)],
     ).fetchall()
     return [
-        Reference(str(s), str(r), str(c), _names(a), str(t), _names(b)) for s, r, c, t, a, b in rows
+        Reference(
+            str(s),
+            str(r),
+            ForeignKey(
+                str(c), _names(a), str(t), _names(b), on_delete=str(d), ref_ident=(current, str(t))
+            ),
+        )
+        for s, r, c, d, t, a, b in rows
     ]
+
+
+ON_DELETE = {"c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}  # what it would do unasked
 
 
 def _names(value: object) -> tuple[str, ...]:
@@ -81,11 +92,11 @@ def _held(conn: Conn, ref: Reference) -> int:
     """Rows of ``ref``'s table that reference a row of its target."""
     match = sql.SQL(" AND ").join(
         sql.SQL("t.{} = r.{}").format(sql.Identifier(b), sql.Identifier(a))
-        for a, b in zip(ref.columns, ref.target_columns, strict=True)
+        for a, b in zip(ref.key.columns, ref.key.ref_columns, strict=True)
     )
     row = conn.execute(
         sql.SQL("SELECT count(*) FROM {} r WHERE EXISTS (SELECT 1 FROM {} t WHERE {})").format(
-            sql.Identifier(ref.schema, ref.table), sql.Identifier(ref.target), match
+            sql.Identifier(ref.schema, ref.table), sql.Identifier(*ref.key.ref_ident), match
         )
     ).fetchone()
     return int(str(row[0])) if row else 0
@@ -118,8 +129,9 @@ def check_unreferenced(
         raise GenerationError(
             f"{what} would remove rows that other tables of the database still reference: "
             + "; ".join(
-                f"{n:,} row(s) of {r.name} (constraint {r.constraint} on {r.name}"
-                f"({', '.join(r.columns)}) -> {r.target})"
+                f"{n:,} row(s) of {r.name} (constraint {r.key.name} on {r.name}"
+                f"({', '.join(r.key.columns)}) -> {r.key.ref_table}"
+                f"{', ON DELETE ' + ON_DELETE[r.key.on_delete] if r.key.on_delete in ON_DELETE else ''})"
                 for r, n in held
             )
             + ". pgseed never deletes or changes those tables' rows: nothing was deleted "

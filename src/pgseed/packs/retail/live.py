@@ -27,7 +27,10 @@ APPEND_NEEDS: Mapping[str, tuple[str, ...]] = {
     "sales_daily": ("date", "store_id", "product_id", "quantity"),
     "inventory_snapshot_daily": ("date", "store_id", "product_id", "on_hand_qty"),
 }
-APPEND_WHY = "the stock, sales and demand levels each series continues from are read from them"
+APPEND_WHY = (
+    "the stock, sales and demand levels each series continues from are read from them "
+    "(a generate --full-new over the longer date range needs none of them)"
+)
 REPORT_NEEDS: Mapping[str, tuple[str, ...]] = {
     "store": ("id", "code"),
     "product": ("id", "sku"),
@@ -93,25 +96,15 @@ class Columns:
 
         return sql.SQL(_REF.sub(ref, template)).format(**args)
 
-    def require(
-        self,
-        op: str,
-        needs: Mapping[str, tuple[str, ...]] = APPEND_NEEDS,
-        why: str = APPEND_WHY,
-    ) -> None:
+    def require(self, op: str, needs: Mapping[str, tuple[str, ...]], why: str) -> None:
         """SchemaMismatchError (exit 4) naming every column of ``needs`` the database
-        lacks; ``why`` says what ``op`` reads them for."""
+        lacks; ``why`` says what ``op`` reads them for, and what else would do."""
         gone = [f"{t}.{c}" for t, cols in needs.items() for c in cols if not self.has(t, c)]
         if gone:
             raise SchemaMismatchError(
                 f"{op} cannot run on this database: it has no column {', '.join(gone)}, "
                 f"and {why}.\nFix: if the application renamed them, pass --map "
                 f"TABLE.COLUMN=NEW (e.g. --map {gone[0]}=NEW)."
-                + (
-                    ""
-                    if needs is REPORT_NEEDS
-                    else " Else run generate --full-new with the longer date range."
-                )
             )
 
     @classmethod

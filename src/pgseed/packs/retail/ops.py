@@ -23,7 +23,7 @@ from ...safety import production_guard, require_confirm
 from ..contract import RunContext, Samples
 from .append import append_range, plan_append, run_append
 from .config import RetailConfig
-from .live import Columns
+from .live import APPEND_NEEDS, APPEND_WHY, Columns
 from .plan import samples
 from .spec import SCHEMA
 from .tables import SCOPES, check_blockers, check_delete, counts, lock_all
@@ -95,7 +95,7 @@ def _columns(conn: Conn, cfg: RetailConfig, bound: bool, binding: Binding | None
         binding = bind(conn, SCHEMA, maps)
         conn.rollback()  # bind's cast probes: nothing to keep
     cols = Columns.of(binding)
-    cols.require("--append")
+    cols.require("--append", APPEND_NEEDS, APPEND_WHY)
     return cols
 
 
