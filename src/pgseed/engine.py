@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import psycopg
+
 from .errors import ConfigError, GenerationError, PgseedError
 from .packs.contract import Pack, Plan, RunContext, Samples
 from .pg import Conn, count_rows, delete_rows, lock_tables, truncate
 from .progress import Reporter
+from .refs import REFERENCED_FIX, check_unreferenced, refused
 from .rng import draw_seed
 from .safety import confirm_replace, env_flag, production_guard
 from .verifying import VerifyResult, reading, verify  # the read side, re-exported
@@ -188,11 +191,18 @@ def generate(
         if pack.replaces:
             held = {t: n for t, n in count_rows(conn, tables).items() if n}
             confirm_replace(f"pgseed {pack.name} generate", held, confirm)
-            if bound:
-                # The application's own tables may be referenced by its other tables
-                # (TRUNCATE would refuse, or cascade into them): delete, children first,
-                # so a row the application still references stops the run (rolled back).
-                delete_rows(conn, tables[::-1])
+            what = f"pgseed {pack.name} generate (it replaces the {pack.name} tables)"
+            # Another table's rows that reference the pack's are never deleted or
+            # changed (not by TRUNCATE ... CASCADE, not by an ON DELETE CASCADE or SET
+            # NULL of the application's): such a row stops the run, named (rolled back).
+            refs = check_unreferenced(conn, tables, tables, what, REFERENCED_FIX)
+            if bound or refs:
+                # TRUNCATE refuses a referenced table even when no row references it:
+                # delete, children first.
+                try:
+                    delete_rows(conn, tables[::-1])
+                except psycopg.errors.ForeignKeyViolation as exc:
+                    raise refused(exc, what) from exc
             else:
                 truncate(conn, tables)  # also restarts the sequences: the same ids every run
             replaced.update(held)

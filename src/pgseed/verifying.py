@@ -34,8 +34,8 @@ class VerifyResult:
 
 @contextmanager
 def reading(pack: Pack, dsn: str, purpose: str = "verify") -> Iterator[tuple[str, Conn]]:
-    """A connection to a database that holds ``pack``'s schema (for "verify", an
-    application's own evolved schema too: ``verify`` binds to it).
+    """A connection to a database that holds ``pack``'s schema, or an application's own,
+    evolved one (``verify`` and retail's report bind to it).
 
     Raises VerificationFailed (exit 6) when the schema is not there and ``purpose``
     is "verify", PgseedError (exit 1) for another purpose; DatabaseUnavailable (exit 5) when the database
@@ -51,11 +51,6 @@ def _reading(pack: Pack, dsn: str, purpose: str) -> Iterator[tuple[str, Conn, st
     target, state = open_checked(dsn, pack.schema, write=False, dry_run=False)
     assert target is not None
     try:
-        if state == "bind" and purpose != "verify":
-            raise PgseedError(
-                f'database "{target.dbname}" holds the application\'s own, evolved '
-                f"{pack.name} tables, which pgseed can {purpose} only through verify."
-            )
         if state not in ("ok", "bind"):
             error = VerificationFailed if purpose == "verify" else PgseedError
             raise error(

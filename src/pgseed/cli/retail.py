@@ -265,6 +265,7 @@ def verify(
 @click.option("--database-url", "--database_url", "database_url", help="source database")
 @click.option("--embedded", is_flag=True, help="read the embedded server's retail_demo")
 @allow_option()
+@map_option()
 @click.option(
     "--out",
     "out",
@@ -280,10 +281,14 @@ def verify(
     show_default=True,
     help="sample series to draw inventory for",
 )
-def report(database_url: str | None, embedded: bool, out: Path, n_series: int) -> None:
+def report(
+    database_url: str | None, embedded: bool, maps: tuple[str, ...], out: Path, n_series: int
+) -> None:
     """Pictures of the data: daily sales, weekly rhythm, promotions, inventory and stockouts."""
+    from ..binding import parse_maps
     from ..packs.retail.report import report as run_report
 
+    renames = parse_maps(maps)  # a malformed one is exit 2 before anything connects
     with engine.reading(_pack(), _target(database_url, embedded), "draw") as (_, conn):
-        page = run_report(conn, out, n_series)
+        page = run_report(conn, out, n_series, renames)
     click.echo(f"wrote {page} (open it in a browser)")

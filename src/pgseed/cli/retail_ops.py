@@ -69,6 +69,8 @@ def append(
 
     start, end = flags.get("start_date"), flags.get("end_date")
     p = ops.preview_append(dsn, cfg, start, end)
+    for line in p.derived:  # an application's own schema lacks what these would read
+        reporter.warn(line)
     if p.applied_through is not None:
         click.echo(
             f"nothing to append: the data already runs to {p.applied_through} "

@@ -120,22 +120,3 @@ def test_a_missing_pack_table_is_exit_4_naming_it(
     assert r.exit_code == 4, r.output
     assert named in r.output and "Fix:" in r.output and "Traceback" not in r.output
     assert fingerprint(dsn) == before
-
-
-OPS = {  # the operations that do not bind yet: refused as such, not "no data"
-    "append": ["--append", "--start-date", "2024-03-01", "--end-date", "2024-03-05"],
-    "delete": ["--delete", "--confirm"],
-    "delete dry run": ["--delete", "--dry-run"],
-}
-
-
-@pytest.mark.parametrize("op", list(OPS))
-def test_append_and_delete_refuse_an_applications_schema(
-    cli: Any, server_dsn: str, db_name: str, op: str
-) -> None:
-    dsn = create(server_dsn, db_name, "retail")
-    before = fingerprint(dsn, TABLES)
-    r = cli("retail", "generate", *OPS[op], "--database-url", dsn)
-    assert r.exit_code == 4, r.output
-    assert "application's own, evolved retail tables" in r.output and "Fix:" in r.output
-    assert fingerprint(dsn, TABLES) == before

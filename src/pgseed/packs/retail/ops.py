@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ...errors import ConfigError, PgseedError, SchemaMismatchError
+from ...binding import Binding, bind
+from ...engine import maps_of
+from ...errors import ConfigError, PgseedError
 from ...load import CopyLoader
 from ...pg import Conn
 from ...pool import WorkerPool
@@ -21,9 +23,10 @@ from ...safety import production_guard, require_confirm
 from ..contract import RunContext, Samples
 from .append import append_range, plan_append, run_append
 from .config import RetailConfig
+from .live import APPEND_NEEDS, APPEND_WHY, Columns
 from .plan import samples
 from .spec import SCHEMA
-from .tables import SCOPES, check_delete, counts, lock_all
+from .tables import SCOPES, check_blockers, check_delete, counts, lock_all
 from .tables import delete as empty_scope
 
 
@@ -38,6 +41,7 @@ class AppendPreview:
     rows: dict[str, int] = field(default_factory=dict)
     samples: Samples = field(default_factory=dict)
     applied_through: dt.date | None = None
+    derived: tuple[str, ...] = ()  # on an application's schema: state it derives (live.py)
 
 
 @dataclass(frozen=True)
@@ -65,37 +69,34 @@ def preview_append(
         )
     # dry_run=True: never create a database just to find nothing to append to.
     target, state = open_checked(dsn, SCHEMA, write=True, dry_run=True)
-    _not_bound(target, state, "--append")
-    if target is None or state != "ok":
+    if target is None or state not in ("ok", "bind"):
         if target is not None:
             target.conn.close()
         raise PgseedError(
             "nothing to append to: the database has no retail data yet.\nFix: run --full-new first."
         )
     try:
-        lo, hi = append_range(target.conn, start, end)
+        cols = _columns(target.conn, cfg, state == "bind")
+        lo, hi = append_range(target.conn, start, end, cols)
         if hi < lo:
             return AppendPreview(lo, hi, applied_through=lo - dt.timedelta(days=1))
-        p = plan_append(target.conn, cfg, lo, hi)
+        p = plan_append(target.conn, cfg, lo, hi, cols)
     finally:
         target.conn.close()
-    return AppendPreview(lo, hi, p.pairs, dict(p.rows), samples(p))
+    return AppendPreview(lo, hi, p.pairs, dict(p.rows), samples(p), derived=tuple(cols.derived()))
 
 
-def _not_bound(target: object, state: str, op: str) -> None:
-    """An application's own, evolved retail schema: only --full-new binds to it so far
-    (append reads our ordered/received columns back; delete would empty tables the
-    application's rows may reference). SchemaMismatchError (exit 4), not "no data"."""
-    if state != "bind":
-        return
-    conn = getattr(target, "conn", None)
-    if conn is not None:
-        conn.close()
-    raise SchemaMismatchError(
-        f"{op} runs on the retail pack's own schema only; this database holds the "
-        "application's own, evolved retail tables (generate --full-new and verify bind to "
-        "them).\nFix: run generate --full-new with the longer date range instead."
-    )
+def _columns(conn: Conn, cfg: RetailConfig, bound: bool, binding: Binding | None = None) -> Columns:
+    """The live names of the columns an append reads: the models' own on the pack's
+    schema; else bound (``binding.bind``, ``--map``), and SchemaMismatchError (exit 4)
+    naming each column an append cannot do without (``live.APPEND_NEEDS``)."""
+    maps = maps_of(cfg)
+    if binding is None and (bound or maps):
+        binding = bind(conn, SCHEMA, maps)
+        conn.rollback()  # bind's cast probes: nothing to keep
+    cols = Columns.of(binding)
+    cols.require("--append", APPEND_NEEDS, APPEND_WHY)
+    return cols
 
 
 def append(
@@ -114,13 +115,15 @@ def append(
 
     def body(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
         lock_all(conn)
-        now_start, now_end = append_range(conn, start, end)
+        binding = getattr(loader, "binding", None)  # staging.BoundLoader's
+        cols = _columns(conn, cfg, binding is not None, binding)
+        now_start, now_end = append_range(conn, start, end, cols)
         if now_end < now_start:
             applied.append(now_start - dt.timedelta(days=1))
             return
-        fresh = plan_append(conn, cfg, now_start, now_end)
+        fresh = plan_append(conn, cfg, now_start, now_end, cols)
         reporter.begin(dict(fresh.rows))
-        run_append(RunContext(cfg, conn, loader, pool, reporter, cfg.seed), fresh)
+        run_append(RunContext(cfg, conn, loader, pool, reporter, cfg.seed, binding), fresh, cols)
 
     loader = transaction(
         dsn,
@@ -131,6 +134,8 @@ def append(
         bulk_mode=False,
         workers=workers,
         warm=("pgseed.packs.retail.work",),
+        maps=maps_of(cfg),
+        seed=int(cfg.seed),
     )
     return AppendResult(dict(loader.written), dict(loader.seconds), applied[0] if applied else None)
 
@@ -147,8 +152,11 @@ def delete(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> DeleteResul
     """Empty the scope's tables in one transaction (spec 003's ``--delete --scope``).
 
     Needs ``confirm`` (SafetyError, exit 3) unless a dry run or
-    ``SEEDER_REQUIRE_CONFIRM=false``; refuses the dimensions while facts reference them
-    (GenerationError, exit 1). The counts are read under the lock that the delete holds.
+    ``SEEDER_REQUIRE_CONFIRM=false``; refuses the dimensions while facts reference them,
+    and any scope whose rows another table's rows still reference (GenerationError,
+    exit 1, naming its table and constraint: ``tables.delete``), a dry run too. On an
+    application's own, evolved schema it deletes (``tables.delete``). The counts are read
+    under the lock that the delete holds.
     """
     if scope not in SCOPES:
         raise ConfigError(f"unknown scope {scope!r}: expected one of {', '.join(SCOPES)}.")
@@ -156,17 +164,17 @@ def delete(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> DeleteResul
     if not dry_run:
         require_confirm(f"--delete --scope {scope}", confirm)
     target, state = open_checked(dsn, SCHEMA, write=not dry_run, dry_run=True)
-    _not_bound(target, state, "--delete")
-    if target is None or state != "ok":
+    if target is None or state not in ("ok", "bind"):
         if target is not None:
             target.conn.close()
         return DeleteResult(scope, {}, dry_run, no_schema=True)
     conn = target.conn
     try:
-        if dry_run:
-            check_delete(scope, counts(conn))  # the refusal a real run would give
+        if dry_run:  # the refusals a real run would give
+            check_delete(scope, counts(conn))
+            check_blockers(conn, scope, lock=False)
             return DeleteResult(scope, counts(conn, SCOPES[scope]), dry_run=True)
-        removed = empty_scope(conn, scope)
+        removed = empty_scope(conn, scope, bound=state == "bind")
         conn.commit()
     except BaseException:
         conn.rollback()

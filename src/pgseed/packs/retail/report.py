@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from psycopg.pq import TransactionStatus
 
 from ...errors import PgseedError
 from ...files import FileSet
+from .live import INV, Columns
 from .models import TABLES
 
 if TYPE_CHECKING:
@@ -219,10 +221,21 @@ def _sample(conn: Conn, n: int) -> list[tuple[int, int, str]]:
     return [(int(r[0]), int(r[1]), _tx(r[2])) for r in rows]
 
 
-def _inventory_axes(conn: Conn, ax: Axes, store: int, product: int) -> str:
+# The deliveries of a day, where the database does not record them (an application's
+# own schema without received_qty): what the next day opens with beyond this day's
+# opening stock less its sales (on_hand(t+1) = on_hand(t) - sold(t) + received(t)).
+DERIVED_RECEIVED = (
+    "lead(i.on_hand_qty) OVER (ORDER BY i.date) - i.on_hand_qty + COALESCE(s.quantity, 0)"
+)
+
+
+def _inventory_axes(
+    conn: Conn, ax: Axes, store: int, product: int, *, received: str = "i.received_qty"
+) -> str:
     rows = _fetch(
         conn,
-        """SELECT i.date, i.on_hand_qty, i.received_qty, i.is_stockout, COALESCE(s.quantity, 0)
+        f"""SELECT i.date, i.on_hand_qty, COALESCE({received}, 0), i.is_stockout,
+                  COALESCE(s.quantity, 0)
            FROM inventory_snapshot_daily i LEFT JOIN sales_daily s
              ON (s.date, s.store_id, s.product_id) = (i.date, i.store_id, i.product_id)
            WHERE i.store_id = %s AND i.product_id = %s ORDER BY i.date""",
@@ -247,7 +260,12 @@ def _prices_axes(conn: Conn, ax: Axes, store: int, product: int) -> str:
             conn, f"{select} WHERE store_id = %s AND product_id = %s ORDER BY 1", [store, product]
         )
 
-    shelf = q("SELECT valid_from, valid_to, price::float8 FROM price_history")
+    # An open window (valid_to NULL: an application's "current" price) runs to the
+    # last day drawn.
+    shelf = q(
+        "SELECT valid_from, COALESCE(valid_to, (SELECT max(date) FROM sales_daily)), "
+        "price::float8 FROM price_history"
+    )
     paid = q("SELECT date, unit_price::float8, on_promotion FROM sales_daily")
     promos = q("SELECT start_date, end_date FROM promotion")
     for a, b in promos:
@@ -316,17 +334,31 @@ def _page(counts: dict[str, int], facts: dict[str, str], images: list[str]) -> s
     )
 
 
-def report(conn: Conn, out: Path, n_series: int = 4) -> Path:
-    """Write PNG files and out/index.html; return the path of index.html."""
+def report(
+    conn: Conn,
+    out: Path,
+    n_series: int = 4,
+    maps: Mapping[str, Mapping[str, str]] | None = None,
+) -> Path:
+    """Write PNG files and out/index.html; return the path of index.html. On an
+    application's own, evolved schema (``maps``: its renamed columns) the pictures read
+    it through ``live.Columns.reading``, and deliveries it does not record are derived
+    from the stock (``DERIVED_RECEIVED``)."""
     import matplotlib
 
     matplotlib.use("Agg")
     # One snapshot for every query, so the pictures agree with the table even while a
-    # run writes; only when the transaction is ours to start (and to end).
+    # run writes; only when the transaction is ours to start (and to end). Read-only
+    # once the temporary views of a bound schema are there.
     own = not conn.autocommit and conn.info.transaction_status == TransactionStatus.IDLE
     if own:
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     try:
+        cols = Columns.reading(conn, maps or {})
+        if own:
+            conn.execute("SET TRANSACTION READ ONLY")
+        received = "i.received_qty" if cols.has(INV, "received_qty") else DERIVED_RECEIVED
+        inventory = partial(_inventory_axes, received=received)
         counts, facts = _summary(conn)
         # All or nothing: a full disk or a signal leaves no half-drawn picture, and an
         # earlier report in the directory as it was.
@@ -336,7 +368,7 @@ def report(conn: Conn, out: Path, n_series: int = 4) -> Path:
                 _daily(conn, files),
                 _weekly(conn, files),
                 _promotions(conn, files),
-                _series(conn, files, sample, _inventory_axes, "inventory.png", INVENTORY_TITLE),
+                _series(conn, files, sample, inventory, "inventory.png", INVENTORY_TITLE),
                 _series(conn, files, sample, _prices_axes, "prices.png", PRICES_TITLE),
             ]
             files.open("index.html").write(_page(counts, facts, images))

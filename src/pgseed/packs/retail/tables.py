@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import psycopg
+
 from ...errors import GenerationError
-from ...pg import Conn, count_rows, lock_tables, truncate
+from ...pg import Conn, count_rows, delete_rows, lock_tables, truncate
+from ...refs import REFERENCED_FIX, Reference, check_unreferenced, refused
 from .models import DIMENSIONS, FACTS, TABLES
 
 
@@ -24,14 +27,49 @@ SCOPES: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def delete(conn: Conn, scope: str) -> dict[str, int]:
-    """Empty the scope's tables (one statement, in the caller's transaction); rows removed."""
-    tables = SCOPES[scope]
+def _emptied(scope: str) -> tuple[str, ...]:
+    # The dimensions go only once the facts are empty (check_delete): emptying them
+    # all at once is what lets one TRUNCATE cover the FKs between them.
+    return TABLES if scope == "dimensions" else SCOPES[scope]
+
+
+def delete(conn: Conn, scope: str, *, bound: bool = False) -> dict[str, int]:
+    """Empty the scope's tables (in the caller's transaction); rows removed.
+
+    On the pack's own schema, one TRUNCATE (ids restart: the same ids every run). On
+    an application's own schema (``bound``), or wherever a table outside the pack
+    references the scope's, a DELETE per table, children first, after
+    ``refs.check_unreferenced``: a row of another table that references one of these
+    stops the delete (GenerationError, exit 1) instead of being removed or changed by a
+    cascade, and the application's sequences are left where they are.
+    """
     lock_all(conn)
     before = counts(conn, TABLES)
     check_delete(scope, before)
-    truncate(conn, TABLES if scope == "dimensions" else tables)
-    return {t: before[t] for t in tables}
+    tables = _emptied(scope)
+    refs = check_blockers(conn, scope)
+    if not bound and not refs:
+        truncate(conn, tables)
+    else:
+        try:
+            delete_rows(conn, [t for t in TABLES[::-1] if t in tables])
+        except psycopg.errors.ForeignKeyViolation as exc:
+            raise refused(exc, f"--delete --scope {scope}") from exc
+    return {t: before[t] for t in SCOPES[scope]}
+
+
+def check_blockers(conn: Conn, scope: str, *, lock: bool = True) -> list[Reference]:
+    """The foreign keys from tables outside the pack onto the scope's tables; raises
+    GenerationError (exit 1) naming each that a row still uses."""
+    keep = " Or --scope facts, which keeps the stores, products and calendar."
+    return check_unreferenced(
+        conn,
+        _emptied(scope),
+        TABLES,
+        f"--delete --scope {scope}",
+        REFERENCED_FIX + (keep if scope != "facts" else ""),
+        lock=lock,
+    )
 
 
 def check_delete(scope: str, before: Mapping[str, int]) -> None:
