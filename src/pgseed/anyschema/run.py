@@ -35,7 +35,8 @@ from ..unique import ConflictFilter
 from . import relations, values
 from .ahead import Ahead, Context, Span
 from .block import Block
-from .finish import FAR, advance_sequences, disjoint_ranges, fill_waiting
+from .exclusion import grid_values
+from .finish import FAR, advance_sequences, fill_waiting
 from .graph import DEFERRABLE, HARD, NULLABLE
 from .keyphase import draw_foreign_keys, draw_own_keys
 from .keys import KeyStore
@@ -84,6 +85,10 @@ class Filler(Redraws, ParentTimes):
         """Sequences moved before the load (setval is not transactional): (sequence, last
         value, is_called, value set), so a failed run puts them back."""
         self.spare: dict[str, int] = {}
+        self.starts: dict[tuple[str, str], int] = {}
+        """Per (table, exclusion), the first grid slot past the rows already there."""
+        self.held: dict[tuple[str, str], str | None] = {}
+        self.writes = sink is None
         """Per table, the next row index no row of this run uses (unique redraws)."""
         self.sink = sink
         """Files instead of the database (``--output``): rows as an empty database
@@ -300,7 +305,8 @@ class Filler(Redraws, ParentTimes):
             for r in tp.relations
             if r.op in (">", ">=", "<", "<=")
         ]
-        pairs = [p for p in pairs if p.later not in tp.configured]
+        grid = {c for g in tp.disjoint for c in g.columns}
+        pairs = [p for p in pairs if p.later not in tp.configured | grid]
         checks = [*tp.table.checks, *tp.residual, *tp.partition_checks]
         generated = [
             (c.name, c.type.name, c.default or "NULL") for c in tp.table.columns if c.generated
@@ -319,6 +325,7 @@ class Filler(Redraws, ParentTimes):
             if first > 0 and self.sink is None and (tp.table.primary_key or tp.table.uniques)
             else None
         )
+        xprobe = self.exclusion_probe(tp, [c.column for c in cols]) if cols else None
         stmt = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
             self.ident(key),
             sql.SQL(", ").join(sql.Identifier(c.column) for c in cols),
@@ -346,6 +353,8 @@ class Filler(Redraws, ParentTimes):
                 self.redraw(b, probe)
             if uniques is not None:
                 self.avoid_existing(b, uniques, probe)
+            if xprobe is not None:
+                self.avoid_exclusions(b, xprobe, probe)
             block = b.values
             keep = [i for i in range(hi - lo) if (lo + i) not in dropped]
             if key in self.times:
@@ -360,6 +369,8 @@ class Filler(Redraws, ParentTimes):
                     src = fk_vals[c][lo:hi] if c in waiting_null else block[c]
                     pending.setdefault(c, []).extend(src[i] for i in keep)
             data = encode_rows([[block[c.column][i] for i in keep] for c in cols])
+            if xprobe is not None:
+                xprobe.accept(data)
             started = time.perf_counter()
             if self.sink is not None:
                 self.sink.copy(key, data, len(keep))
@@ -375,7 +386,7 @@ class Filler(Redraws, ParentTimes):
 
     def draw(self, b: Block) -> None:
         """Every column of the block: FK and key values drawn before the load, config
-        ``sql:`` values, generated values; then disjoint ranges and related columns."""
+        ``sql:`` values, generated values; then related columns and exclusion grids."""
         tp, cols, rows, lo, hi, fk_vals = b.tp, b.cols, b.rows, b.lo, b.hi, b.fk_vals
         key = tp.table.key
         first = tp.table.rows
@@ -395,9 +406,6 @@ class Filler(Redraws, ParentTimes):
                 block[c] = b.ahead[c]
             else:
                 block[c] = values.generate(cp, rows, self.plan.seed)
-        if tp.disjoint:
-            for c in tp.disjoint:
-                block[c] = disjoint_ranges(tp.columns[c], rows)
         created = relations.created_column(cols)
         if (
             created is not None
@@ -410,6 +418,9 @@ class Filler(Redraws, ParentTimes):
                     created, block[created.column], parents, rows % FAR, self.plan.seed
                 )
         relations.apply(b.pairs, tp.columns, block, rows % FAR, self.plan.seed, key)
+        for g in tp.disjoint:  # last: nothing moves a grid's values
+            block.update(grid_values(g, self.grid_slots(tp, g, rows)))
+        self.same_values(tp, block)
 
     def sql_values(self, tp: TablePlan, column: str, rows: np.ndarray) -> list[str | None]:
         expr = tp.sql_columns[column]
