@@ -2,7 +2,7 @@
 
     generate(plan, rows, seed) -> list[str | None]   values of rows ``rows`` (None = NULL)
     capacity(plan) -> int | None                      distinct values a unique column can hold
-    closer(plan, values, factor) -> list[str | None]  numbers moved toward the rule's low end
+    closer(plan, values, halvings) -> list[str | None] numbers moved toward the rule's low end
     provider_for(column, type) -> str | None         what the column's name suggests
     Unsupported                                       a type or rule no generator can meet
 
