@@ -270,9 +270,11 @@ class Redraws:
     def avoid_exclusions(self, b: Block, xp: ExclusionProbe, probe: CheckProbe | None) -> None:
         """Redraw the columns of the keys of the exclusions a row breaks, until none does."""
         tp, block, rows = b.tp, b.values, b.rows
-        fixed = b.drawn_before(self.stored(tp)) | {
-            c for c, cp in tp.columns.items() if cp.rule.unique or cp.rule.constant is not None
-        }
+        before = b.drawn_before(self.stored(tp))
+        unique = {c for c, cp in tp.columns.items() if cp.rule.unique and c not in before}
+        fixed = (
+            before | unique | {c for c, cp in tp.columns.items() if cp.rule.constant is not None}
+        )
         fixed |= {c for g in tp.disjoint for c in g.columns}
         written = {c.column: c for c in b.cols}
         for attempt in range(RETRIES + 1):
@@ -283,7 +285,20 @@ class Redraws:
             for i, x in sorted(bad.items()):
                 by_x.setdefault(x.name, (x, []))[1].append(i)
             for x, idx in by_x.values():
-                cols = [c for c in key_columns(tp.table, x) if c in written and c not in fixed]
+                used = [c for c in key_columns(tp.table, x) if c in written]
+                cols = [c for c in used if c not in fixed]
+                if not cols and unique & set(used) and attempt < RETRIES:
+                    # an `=` key drawing unique values meets a row already there: values
+                    # no row of this run uses, as avoid_existing draws them
+                    spare = self.spare.get(tp.table.key, tp.table.rows + tp.rows)
+                    self.spare[tp.table.key] = spare + len(idx)
+                    for c in unique & set(used):
+                        new = values.generate(
+                            written[c], np.arange(spare, spare + len(idx)), self.plan.seed
+                        )
+                        for j, i in enumerate(idx):
+                            block[c][i] = new[j]
+                    continue
                 if not cols or attempt == RETRIES:
                     raise _exclusion_error(tp, x, len(idx), cols)
                 # past the CHECK redraws' indices: a CHECK redraw never gives them back
@@ -308,15 +323,21 @@ def generated_inputs(tp: TablePlan, check: Check) -> tuple[list[str], list[str]]
 
 
 def _exclusion_error(tp: TablePlan, x: Exclusion, n: int, cols: list[str]) -> GenerationError:
-    used = ", ".join(key_columns(tp.table, x))
+    used = key_columns(tp.table, x)
+    own = [c for c in used if c not in tp.fk_columns]
     why = (
         f"after {RETRIES} redraws of {', '.join(cols)}"
         if cols
-        else f"and its columns ({used}) are keys, FK values or a construction pgseed cannot move"
+        else f"and pgseed cannot move its columns ({', '.join(used)}: keys, FK values or a grid)"
+    )
+    table = tp.table.key
+    fix = (
+        f"give {', '.join(own)} a rule in the config (tables: {table}: columns: NAME: choices, "
+        "range or sql) whose values avoid each other and the rows already there, or skip the table"
+        if own
+        else f"fewer rows (tables: {table}: rows: N) or skip the table (tables: {table}: skip: true)"
     )
     return GenerationError(
-        f"{tp.table.key}: {n} new row(s) conflict under EXCLUDE {x.name} ({x.definition}) with "
-        f"rows already there or with each other, {why}.\nFix: give {used} a rule in the config "
-        f"(tables: {tp.table.key}: columns: NAME: choices, range or sql) whose values avoid "
-        "each other and the rows already there, or skip the table"
+        f"{table}: {n} new row(s) conflict under EXCLUDE {x.name} ({x.definition}) with rows "
+        f"already there or with each other, {why}.\nFix: {fix}"
     )
