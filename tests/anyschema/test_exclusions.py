@@ -19,6 +19,7 @@ import pytest
 
 from pgseed.anyschema import audit
 from pgseed.anyschema.api import export, fill, settings
+from pgseed.anyschema.config import FillConfig
 from pgseed.errors import GenerationError
 from pgseed.progress import Reporter
 from tests.conftest import scalar
@@ -297,3 +298,65 @@ def test_a_generated_check_that_cannot_be_met_names_it_and_its_inputs(
     text = str(err.value)
     assert "CHECK huge" in text and f"made from {inputs}" in text
     assert f"Fix: give {inputs} a rule" in text
+
+
+@pytest.mark.parametrize(
+    ("ddl", "rule", "allowed"),
+    [
+        (
+            "during int4range NOT NULL, EXCLUDE USING gist (room_id WITH =, during WITH &&)",
+            {"choices": ["[0,5)", "[5,10)", "[10,15)", "[15,20)", "[20,25)", "[25,30)"]},
+            "during <@ int4range(0, 30)",
+        ),
+        (
+            "spot box NOT NULL, EXCLUDE USING gist (room_id WITH =, spot WITH &&)",
+            {
+                "choices": [
+                    "(1,1),(0,0)",
+                    "(3,3),(2,2)",
+                    "(5,5),(4,4)",
+                    "(7,7),(6,6)",
+                    "(9,9),(8,8)",
+                ]
+            },
+            "spot <@ box '(9,9),(0,0)'",
+        ),
+        (
+            "kind text NOT NULL, EXCLUDE USING gist (room_id WITH =, kind WITH <>)",
+            {"choices": ["a", "b", "c", "d", "e", "f"]},
+            "kind IN ('a', 'b', 'c', 'd', 'e', 'f')",
+        ),
+    ],
+    ids=["range-choices", "box-choices", "not-equal-choices"],
+)
+def test_a_key_the_config_gives_a_rule_keeps_it_and_is_judged(
+    make_db: Callable[[str], str], ddl: str, rule: dict[str, Any], allowed: str
+) -> None:
+    """A config rule wins over the grid; the exclusion is then judged in PostgreSQL and
+    the rows that break it re-pick among the rule's values."""
+    dsn = make_db(
+        EXT
+        + ROOMS
+        + f"CREATE TABLE t (id serial PRIMARY KEY, room_id int NOT NULL REFERENCES rooms, {ddl})"
+    )
+    cfg = settings(
+        FillConfig.model_validate(
+            {
+                "tables": {
+                    "rooms": {"rows": 60},
+                    "t": {
+                        "rows": 120,
+                        "columns": {ddl.split()[0]: rule},
+                        "foreign_keys": {
+                            "t_room_id_fkey": {"min": 0, "max": 3, "distribution": "uniform"}
+                        },
+                    },
+                }
+            }
+        ),
+        seed=5,
+    )
+    out = fill(dsn, cfg, reporter=Reporter(progress=False))
+    assert out.written["public.t"] == 120
+    assert scalar(dsn, f"SELECT count(*) FROM t WHERE NOT ({allowed})") == 0
+    assert _violations(dsn) == []
