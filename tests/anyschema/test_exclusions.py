@@ -360,3 +360,40 @@ def test_a_key_the_config_gives_a_rule_keeps_it_and_is_judged(
     assert out.written["public.t"] == 120
     assert scalar(dsn, f"SELECT count(*) FROM t WHERE NOT ({allowed})") == 0
     assert _violations(dsn) == []
+
+
+@pytest.mark.parametrize(
+    ("ddl", "rows", "pairs"),
+    [
+        (
+            "c circle, EXCLUDE USING gist (c WITH &&)",
+            "('<(0,0),5>'), ('<(8,0),5>'), ('<(30,0),5>')",
+            1,
+        ),
+        (
+            "tags int[], EXCLUDE USING gist (tags gist__int_ops WITH &&)",
+            "('{1,2}'), ('{2,3}'), ('{3,4}'), ('{9}')",
+            2,
+        ),
+        ("k text, EXCLUDE USING gist (k WITH <>)", "('a'), ('a'), ('b')", 2),
+        ("r int4range, EXCLUDE USING gist (r WITH -|-)", "('[1,3)'), ('[3,5)'), ('[6,9)')", 1),
+        (
+            "b box, EXCLUDE USING gist (b WITH ~=)",
+            "('(1,1),(0,0)'), ('(1,1),(0,0)'), ('(2,2),(0,0)')",
+            1,
+        ),
+    ],
+    ids=["circle", "intarray", "not-equal", "adjacent", "same-as"],
+)
+def test_the_audit_counts_the_pairs_an_exclusion_forbids(
+    make_db: Callable[[str], str], ddl: str, rows: str, pairs: int
+) -> None:
+    """Deferred, so the rows go in; the audit judges them with the constraint's own
+    operators (an extension's too) before the commit would refuse them."""
+    dsn = make_db(EXT)
+    with psycopg.connect(dsn) as c:
+        c.execute(f"CREATE TABLE t ({ddl} DEFERRABLE INITIALLY DEFERRED)")
+        c.execute(f"INSERT INTO t VALUES {rows}")
+        found = audit.violations(c, ["public"])
+        c.rollback()
+    assert len(found) == 1 and found[0].endswith(f": {pairs} pairs of rows conflict"), found
