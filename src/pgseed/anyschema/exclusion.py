@@ -34,6 +34,18 @@ from .rules import expression_columns
 ORD = "pgseed_ord"
 OVERLAPPING = ("&&", "-|-")
 GEOMETRY = ("box", "circle", "polygon")
+GRID_SUBTYPES = (
+    "int2",
+    "int4",
+    "int8",
+    "numeric",
+    "float4",
+    "float8",
+    "date",
+    "timestamp",
+    "timestamptz",
+)
+"""Range subtypes whose grid slots are numbers or points in time (a text range is judged)."""
 RANGE_TYPES = {
     "int4range": "int4",
     "int8range": "int8",
@@ -71,12 +83,11 @@ class ExclusionPlan:
     """Exclusions no construction keeps: judged per block, within the new rows too."""
 
 
-def _ident(name: str) -> str:
-    return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
-
-
 def _column(table: Table, key: str) -> Column | None:
-    return next((c for c in table.columns if _ident(c.name) == key), None)
+    """The column a key names (``pg_get_indexdef`` quotes a name when it must)."""
+    return next(
+        (c for c in table.columns if key in (c.name, '"' + c.name.replace('"', '""') + '"')), None
+    )
 
 
 def key_columns(table: Table, x: Exclusion) -> list[str]:
@@ -95,7 +106,7 @@ def _grid(table: Table, x: Exclusion, key: str, op: str, free: set[str]) -> Grid
         if col.name not in free:
             return None
         t = col.type
-        if t.kind in ("r", "m") and t.element is not None:
+        if t.kind in ("r", "m") and t.element is not None and t.element.base in GRID_SUBTYPES:
             kind = "range" if t.kind == "r" else "multirange"
             return Grid(x.name, (col.name,), kind, t.element.base)
         if t.base in GEOMETRY:

@@ -35,9 +35,10 @@ from ..unique import ConflictFilter
 from . import relations, values
 from .ahead import Ahead, Context, Span
 from .block import Block
+from .edges import EdgeSteps
 from .exclusion import grid_values
 from .finish import FAR, advance_sequences, fill_waiting
-from .graph import DEFERRABLE, HARD, NULLABLE
+from .graph import NULLABLE
 from .keyphase import draw_foreign_keys, draw_own_keys
 from .keys import KeyStore
 from .model import ColumnPlan
@@ -59,7 +60,7 @@ class FillResult:
     notes: list[str] = field(default_factory=list)
 
 
-class Filler(Redraws, ParentTimes):
+class Filler(Redraws, ParentTimes, EdgeSteps):
     """Steps 4-6 on one connection, inside the caller's transaction."""
 
     def __init__(
@@ -102,10 +103,6 @@ class Filler(Redraws, ParentTimes):
         self.times: dict[str, list[str | None]] = {}
         """Per FK target with a created-at column: its values, existing rows first."""
         """Per child of a nullable cycle edge: its primary key and the FK values to set."""
-
-    def ident(self, key: str) -> sql.Identifier:
-        t = self.plan.tables[key].table
-        return sql.Identifier(t.schema, t.name)
 
     def run(self) -> FillResult:
         plan, conn = self.plan, self.conn
@@ -215,45 +212,6 @@ class Filler(Redraws, ParentTimes):
         if cp.rule.null_rate >= 1.0:
             return "null"
         return "generated"
-
-    def prepare_edges(self) -> None:
-        """Defer the deferrable cycle edges and drop the hard ones (step 4)."""
-        conn = self.conn
-        for edge in self.waiting:
-            if edge.kind == DEFERRABLE:
-                conn.execute(
-                    sql.SQL("SET CONSTRAINTS {} DEFERRED").format(
-                        sql.Identifier(self.plan.tables[edge.child].table.schema, edge.fk.name)
-                    )
-                )
-            elif edge.kind == HARD:
-                row = conn.execute(
-                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s AND conname = %s",
-                    [self.plan.tables[edge.child].table.oid, edge.fk.name],
-                ).fetchone()
-                assert row is not None
-                conn.execute(
-                    sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
-                        self.ident(edge.child), sql.Identifier(edge.fk.name)
-                    )
-                )
-                self.dropped_fks.append((edge.child, edge.fk.name, str(row[0])))
-                self.reporter.info(
-                    f"{edge.child}: {edge.fk.name} is part of a NOT NULL cycle: dropped for the load, added back (validated) after it"
-                )
-
-    def begin_bulk(self) -> bulk.BulkPlan:
-        """Bulk mode for the tables that are empty (``bulk.py``): their secondary indexes
-        and outgoing FKs are dropped for the load and rebuilt (validated) after it, so
-        rows are not checked one by one; an FK cycle edge whose constraint is dropped
-        is written directly instead of waiting."""
-        names = [(tp.table.schema, tp.table.name) for tp in self.plan.tables.values()]
-        found = bulk.begin(self.conn, bulk.empty_tables(self.conn, names))
-        gone = {(f"{k.schema}.{k.table}", k.name) for k in found.foreign_keys}
-        self.waiting = [e for e in self.waiting if (e.child, e.fk.name) not in gone]
-        partitioned = {k for k, tp in self.plan.tables.items() if tp.table.partitioning is not None}
-        self.freeze = {f"{t[0]}.{t[1]}" for t in found.tables if isinstance(t, tuple)} - partitioned
-        return found
 
     def samples(self, n: int = 3) -> dict[str, list[dict[str, str | None]]]:
         """The first ``n`` rows of each table, drawn as a run would (before the CHECK
