@@ -3,6 +3,7 @@
 CREATE EXTENSION IF NOT EXISTS citext;
 CREATE EXTENSION IF NOT EXISTS vector;
 CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE EXTENSION IF NOT EXISTS intarray;
 CREATE SCHEMA app;
 CREATE SCHEMA billing;
 CREATE SCHEMA "Odd Schema";
@@ -111,6 +112,44 @@ CREATE TABLE app.bookings (
     room integer NOT NULL,
     during tstzrange NOT NULL,
     EXCLUDE USING gist (room WITH =, during WITH &&)
+);
+
+-- exclusion constraints beyond one range: geometry, an int array (intarray), adjacency,
+-- a range built from two columns with a WHERE, and a <> key (tests/anyschema/test_exclusions.py
+-- has each alone, with rows already there too)
+CREATE TABLE app.desks (
+    id serial PRIMARY KEY,
+    booking_id integer NOT NULL REFERENCES app.bookings,
+    footprint box NOT NULL,
+    reach circle,
+    outline polygon NOT NULL,
+    ports int[] NOT NULL,
+    kind text NOT NULL,
+    EXCLUDE USING gist (booking_id WITH =, footprint WITH &&),
+    EXCLUDE USING gist (reach WITH &&),
+    EXCLUDE USING gist (outline WITH &&),
+    EXCLUDE USING gist (ports gist__int_ops WITH &&),
+    EXCLUDE USING gist (kind WITH <>)
+);
+CREATE TABLE app.shifts (
+    id serial PRIMARY KEY,
+    starts_at timestamp NOT NULL,
+    ends_at timestamp NOT NULL,
+    span int4range NOT NULL,
+    cancelled boolean NOT NULL,
+    EXCLUDE USING gist (tsrange(starts_at, ends_at) WITH &&) WHERE (NOT cancelled),
+    EXCLUDE USING gist (span WITH -|-)
+);
+
+-- CHECKs on generated columns: met by moving the columns they are made of, no config
+CREATE TABLE billing.order_lines (
+    id serial PRIMARY KEY,
+    price numeric(10,2) NOT NULL,
+    qty integer NOT NULL,
+    total numeric GENERATED ALWAYS AS (price * qty) STORED CHECK (total < 1000),
+    weight real NOT NULL,
+    freight real GENERATED ALWAYS AS (weight * qty) STORED,
+    CONSTRAINT freight_band CHECK (freight BETWEEN 1 AND 500)
 );
 
 -- CHECKs: comparisons, BETWEEN, IN, column vs column, length, regex, and one unparsed

@@ -167,6 +167,33 @@ def test_exclusion_constraint_ranges_never_overlap(filled: dict[str, Any]) -> No
     assert overlaps == 0
 
 
+def test_exclusions_beyond_ranges_and_checks_on_generated_columns(filled: dict[str, Any]) -> None:
+    """Geometry, an int array, <>, adjacency, a two-column range under a WHERE (each
+    checked from the data by the audit too), and generated columns' CHECKs."""
+    dsn = filled["dsn"]
+    pairs = query(
+        dsn,
+        "SELECT count(*) FILTER (WHERE a.footprint && b.footprint AND a.booking_id = b.booking_id),"
+        " count(*) FILTER (WHERE a.reach && b.reach), count(*) FILTER (WHERE a.outline && b.outline),"
+        " count(*) FILTER (WHERE a.ports OPERATOR(public.&&) b.ports),"
+        " count(*) FILTER (WHERE a.kind <> b.kind) FROM app.desks a JOIN app.desks b ON a.id < b.id",
+    )[0]
+    assert pairs == (0, 0, 0, 0, 0)
+    shifts = scalar(
+        dsn,
+        "SELECT count(*) FROM app.shifts a JOIN app.shifts b ON a.id < b.id AND ((NOT a.cancelled"
+        " AND NOT b.cancelled AND tsrange(a.starts_at, a.ends_at) && tsrange(b.starts_at, b.ends_at))"
+        " OR a.span -|- b.span)",
+    )
+    assert shifts == 0
+    lines = query(
+        dsn,
+        "SELECT count(*), count(*) FILTER (WHERE total < 1000 AND freight BETWEEN 1 AND 500)"
+        " FROM billing.order_lines",
+    )[0]
+    assert lines == (ROWS, ROWS)
+
+
 def test_checks_parsed_and_tested(filled: dict[str, Any]) -> None:
     dsn = filled["dsn"]
     bad = query(

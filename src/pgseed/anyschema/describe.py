@@ -67,8 +67,9 @@ def _column_notes(tp: TablePlan, name: str) -> str:
         bits.append(f"{'<=' if rule.high_inclusive else '<'} {rule.high}")
     if rule.max_length is not None:
         bits.append(f"length <= {rule.max_length}")
-    if name in tp.disjoint:
-        bits.append("ranges never overlap (exclusion constraint)")
+    grid = next((g for g in tp.disjoint if name in g.columns), None)
+    if grid is not None:
+        bits.append(f"values on a grid that never overlap (exclusion {grid.constraint})")
     return ", ".join(bits)
 
 

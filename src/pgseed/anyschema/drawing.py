@@ -12,7 +12,8 @@ from ..load import Sink
 from ..pg import Conn
 from . import relations, values
 from .block import Block
-from .finish import FAR, disjoint_ranges
+from .exclusion import Grid, grid_values
+from .finish import FAR
 from .graph import NULLABLE, Edge
 from .keys import KeyStore
 from .model import ColumnPlan
@@ -28,6 +29,12 @@ class Drawing(ParentTimes):
     store: KeyStore
     waiting: list[Edge]
     sink: Sink | None
+
+    def grid_slots(self, tp: TablePlan, g: Grid, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError  # redraw.Redraws
+
+    def same_values(self, tp: TablePlan, block: dict[str, list[str | None]]) -> None:
+        raise NotImplementedError  # redraw.Redraws
 
     def waiting_null(self, key: str) -> set[str]:
         """The table's FK columns written NULL now and set after the load (cycle edges)."""
@@ -62,7 +69,7 @@ class Drawing(ParentTimes):
 
     def draw(self, b: Block) -> None:
         """Every column of the block: FK and key values drawn before the load, config
-        ``sql:`` values, generated values; then disjoint ranges and related columns."""
+        ``sql:`` values, generated values; then related columns and exclusion grids."""
         tp, cols, rows, lo, hi, fk_vals = b.tp, b.cols, b.rows, b.lo, b.hi, b.fk_vals
         key = tp.table.key
         first = tp.table.rows
@@ -82,9 +89,6 @@ class Drawing(ParentTimes):
                 block[c] = b.ahead[c]
             else:
                 block[c] = values.generate(cp, rows, self.plan.seed)
-        if tp.disjoint:
-            for c in tp.disjoint:
-                block[c] = disjoint_ranges(tp.columns[c], rows)
         created = relations.created_column(cols)
         if (
             created is not None
@@ -97,6 +101,9 @@ class Drawing(ParentTimes):
                     created, block[created.column], parents, rows % FAR, self.plan.seed
                 )
         relations.apply(b.pairs, tp.columns, block, rows % FAR, self.plan.seed, key)
+        for g in tp.disjoint:  # last: nothing moves a grid's values
+            block.update(grid_values(g, self.grid_slots(tp, g, rows)))
+        self.same_values(tp, block)
 
     def sql_values(self, tp: TablePlan, column: str, rows: np.ndarray) -> list[str | None]:
         expr = tp.sql_columns[column]

@@ -4,21 +4,18 @@
 edge, matched on the child's primary key, through a temporary table);
 ``advance_sequences`` moves every sequence a filled column uses past the largest
 value in any column that uses it, so the application's next INSERT succeeds.
-``disjoint_ranges`` draws the ranges of an exclusion constraint on a grid.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from psycopg import sql
 
 from ..encode import encode_rows
 from ..pg import Conn
 from .graph import NULLABLE, Edge
 from .keyphase import INTS
-from .model import ColumnPlan
 from .plan import Plan
 
 FAR = 1 << 40
@@ -108,24 +105,3 @@ def advance_sequences(conn: Conn, plan: Plan) -> dict[str, int]:
             conn.execute("SELECT setval(%s::regclass, %s, true)", [seq, top])
             moved[seq] = top + 1
     return moved
-
-
-def disjoint_ranges(cp: ColumnPlan, rows: np.ndarray) -> list[str | None]:
-    """Ranges that never overlap: row ``i`` gets the ``i``-th slot of a fixed grid."""
-    sub = cp.type.element.base if cp.type.element is not None else "int4"
-    multi = cp.type.kind == "m"
-    out: list[str | None] = []
-    base = np.datetime64("2024-01-01T00:00:00", "s")
-    for r in (rows % FAR).tolist():
-        if sub in ("timestamp", "timestamptz"):
-            lo = base + np.timedelta64(r * 3600, "s")
-            hi = lo + np.timedelta64(45 * 60, "s")
-            tz = "+00" if sub == "timestamptz" else ""
-            text = f'["{str(lo).replace("T", " ")}{tz}","{str(hi).replace("T", " ")}{tz}")'
-        elif sub == "date":
-            d = np.datetime64("2024-01-01", "D") + np.timedelta64(r, "D")
-            text = f"[{d},{d + np.timedelta64(1, 'D')})"
-        else:
-            text = f"[{r * 10},{r * 10 + 5})"
-        out.append("{" + text + "}" if multi else text)
-    return out

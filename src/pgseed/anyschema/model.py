@@ -108,7 +108,16 @@ class Exclusion:
     definition: str
     """``pg_get_constraintdef``: ``EXCLUDE USING gist (room WITH =, during WITH &&)``."""
     columns: tuple[str, ...]
+    """The plain columns among its keys (an expression key has none)."""
     operators: tuple[str, ...]
+    """Per key, the operator's name (``&&``)."""
+    keys: tuple[str, ...] = ()
+    """Per key, its SQL (``pg_get_indexdef``): a quoted column or ``tsrange(starts, ends)``."""
+    operator_sql: tuple[str, ...] = ()
+    """Per key, the operator schema-qualified (``OPERATOR(pg_catalog.&&)``): an
+    extension's operator (intarray's ``&&``) need not be on the search path."""
+    predicate: str | None = None
+    """A partial constraint's ``WHERE``."""
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ A column's rule is built in layers, later ones winning:
 3. the domain's CHECKs and the table's CHECKs (``checks.py``: bounds, IN lists,
    lengths, regexes, one-row tables); what cannot be parsed is tested in PostgreSQL
    per block (``probe.py``);
-4. keys: a column of a unique key, a partition key, a range under an exclusion
-   constraint;
+4. keys: a column of a unique key, a partition key, the key of an exclusion
+   constraint that keeps it (``exclusion.py``);
 5. the config (``config.py``).
 
 Rows: the config's or ``--rows``, capped by what the constraints admit (a one-row
@@ -27,9 +27,10 @@ from ..errors import ConfigError
 from . import checks as check_rules
 from . import values
 from .config import FillConfig, TableRule
+from .exclusion import Grid, plan_exclusions
 from .graph import Order, load_order
 from .keys import FkChoice
-from .model import Check, Column, ColumnPlan, Rule, Schema, Table
+from .model import Check, Column, ColumnPlan, Exclusion, Rule, Schema, Table
 from .rules import (
     DEFAULT_NULL_RATE,
     base_rules,
@@ -51,7 +52,12 @@ class TablePlan:
     residual: tuple[Check, ...] = ()
     """CHECKs (and domain CHECKs rewritten on their column) tested in PostgreSQL."""
     fk_choices: dict[str, FkChoice] = field(default_factory=dict)
-    disjoint: tuple[str, ...] = ()
+    disjoint: tuple[Grid, ...] = ()
+    """Exclusion constraints kept by a grid (``exclusion.py``): slots that never overlap."""
+    judged: tuple[Exclusion, ...] = ()
+    alike: tuple[str, ...] = ()
+    """Columns of a ``<>`` exclusion key: one value in every row (the rows' already there)."""
+    """Exclusion constraints no construction keeps: judged in PostgreSQL per block."""
     requested: int = 0
     """The rows asked for (config or --rows) before any cap."""
     configured: frozenset[str] = frozenset()
@@ -59,7 +65,6 @@ class TablePlan:
     partition_checks: tuple[Check, ...] = ()
     """A partitioned table's routing condition, tested like a CHECK (a row no partition
     takes is redrawn)."""
-    """Range columns under an exclusion constraint: ranges drawn not to overlap."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -146,13 +151,19 @@ def plan_table(
     residual.extend(parsed.residual)
     fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
     partition_rule(table, rules)
-    fk_only = unique_rules(table, rules, fk_cols)
-    disjoint = tuple(
-        c
-        for x in table.exclusions
-        for c, op in zip(x.columns, x.operators, strict=False)
-        if op == "&&" and table.column(c).type.kind in ("r", "m")
-    )
+    configured = set(rule_cfg.columns) if rule_cfg is not None else set()
+    free = {c.name for c in table.columns if not c.generated} - fk_cols - configured
+    xplan = plan_exclusions(table, free)
+    fk_only = unique_rules(table, rules, fk_cols, xplan.unique)
+    for name in xplan.constant:  # a `<>` key: every row takes the same value
+        cp = ColumnPlan(
+            table.key, name, table.column(name).type, replace(rules[name], null_rate=0.0)
+        )
+        try:
+            one = values.generate(cp, np.arange(1, dtype=np.int64), 0)[0]
+        except values.Unsupported:
+            continue
+        rules[name] = replace(cp.rule, constant=one)
     sql_columns: dict[str, str] = {}
     fk_choices: dict[str, FkChoice] = {}
     notes: list[str] = []
@@ -200,7 +211,6 @@ def plan_table(
                 high=fk_cfg.max,
                 distribution=fk_cfg.distribution,
             )
-    configured = set(rule_cfg.columns) if rule_cfg is not None else set()
     columns: dict[str, ColumnPlan] = {}
     for c in table.columns:
         if c.generated:
@@ -236,7 +246,9 @@ def plan_table(
         relations=parsed.relations,
         residual=tuple(residual),
         fk_choices=fk_choices,
-        disjoint=disjoint,
+        disjoint=xplan.grids,
+        judged=xplan.judged,
+        alike=tuple(c for c in xplan.constant if c in columns),
         notes=notes,
     )
     part = table.partitioning

@@ -113,7 +113,14 @@ SELECT k.conrelid, k.conname, k.contype, k.conkey, k.confrelid, k.confkey, k.con
        k.confdeltype, pg_get_constraintdef(k.oid),
        ARRAY(SELECT o.oprname::text FROM unnest(k.conexclop) WITH ORDINALITY AS x(op, i)
              JOIN pg_operator o ON o.oid = x.op ORDER BY x.i),
-       k.conindid
+       k.conindid,
+       ARRAY(SELECT pg_get_indexdef(k.conindid, i, true)
+             FROM generate_series(1, cardinality(k.conexclop)) AS i),
+       ARRAY(SELECT 'OPERATOR(' || quote_ident(ns.nspname) || '.' || o.oprname || ')'
+             FROM unnest(k.conexclop) WITH ORDINALITY AS x(op, i)
+             JOIN pg_operator o ON o.oid = x.op JOIN pg_namespace ns ON ns.oid = o.oprnamespace
+             ORDER BY x.i),
+       (SELECT pg_get_expr(x.indpred, x.indrelid) FROM pg_index x WHERE x.indexrelid = k.conindid)
 FROM pg_constraint k
 WHERE k.conrelid = ANY(%s) AND k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
 ORDER BY k.conrelid, k.conname
@@ -254,6 +261,9 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
                 condef,
                 ops,
                 ind,
+                xkeys,
+                xops,
+                xpred,
             ) = row
             cols_of = _names(names_of, conkey)
             if contype in ("p", "u"):
@@ -280,7 +290,17 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
                 checks.append(Check(conname, strip_check(condef), cols_of))
             elif contype == "x":
                 backing.add(ind)
-                exclusions.append(Exclusion(conname, condef, cols_of, tuple(ops)))
+                exclusions.append(
+                    Exclusion(
+                        conname,
+                        condef,
+                        cols_of,
+                        tuple(ops),
+                        tuple(map(str, xkeys or ())),
+                        tuple(map(str, xops or ())),
+                        None if xpred is None else str(xpred),
+                    )
+                )
         for row in indexes[oid]:
             _, idxname, idxoid, indkey, _natts, nkeyatts, predicate, nnd, exprs = row
             if idxoid in backing:

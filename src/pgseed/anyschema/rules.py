@@ -4,6 +4,7 @@ name, domain and table CHECKs, keys and partitions, then the config."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from . import checks as check_rules
@@ -162,8 +163,11 @@ def _sortable(v: str) -> tuple[int, float | str]:
         return (1, v)
 
 
-def unique_rules(table: Table, rules: dict[str, Rule], fk_cols: set[str]) -> list[tuple[str, ...]]:
-    """Mark unique columns; return the unique keys made only of FK columns."""
+def unique_rules(
+    table: Table, rules: dict[str, Rule], fk_cols: set[str], extra: Sequence[UniqueKey] = ()
+) -> list[tuple[str, ...]]:
+    """Mark unique columns (``extra``: exclusion constraints one unique column keeps);
+    return the unique keys made only of FK columns."""
     fk_only: list[tuple[str, ...]] = []
     keys = ([table.primary_key] if table.primary_key else []) + list(table.uniques)
     # an exclusion constraint whose operators are all equality is a unique key
@@ -172,6 +176,7 @@ def unique_rules(table: Table, rules: dict[str, Rule], fk_cols: set[str]) -> lis
         for x in table.exclusions
         if x.columns and x.operators and all(op == "=" for op in x.operators)
     ]
+    keys += list(extra)
     for key in keys:
         cols = list(key.columns)
         for e in key.expressions:

@@ -25,6 +25,7 @@ import numpy as np
 from psycopg import sql
 
 from .. import bulk
+from ..encode import encode_rows
 from ..load import Sink
 from ..pg import Conn
 from ..pool import WorkerPool
@@ -35,8 +36,10 @@ from .ahead import Ahead, Context, Span
 from .block import Block
 from .copying import TableWriter
 from .drawing import Drawing
+from .edges import EdgeSteps
+from .exclusion import ExclusionProbe
 from .finish import advance_sequences, fill_waiting
-from .graph import DEFERRABLE, HARD, NULLABLE
+from .graph import NULLABLE
 from .keyphase import draw_foreign_keys, draw_own_keys
 from .keys import KeyStore
 from .model import ColumnPlan
@@ -66,7 +69,7 @@ class FillResult:
     notes: list[str] = field(default_factory=list)
 
 
-class Filler(Redraws, Drawing):
+class Filler(Redraws, Drawing, EdgeSteps):
     """Steps 4-6 on one connection, inside the caller's transaction."""
 
     def __init__(
@@ -92,6 +95,10 @@ class Filler(Redraws, Drawing):
         """Sequences moved before the load (setval is not transactional): (sequence, last
         value, is_called, value set), so a failed run puts them back."""
         self.spare: dict[str, int] = {}
+        self.starts: dict[tuple[str, str], int] = {}
+        """Per (table, exclusion), the first grid slot past the rows already there."""
+        self.held: dict[tuple[str, str], str | None] = {}
+        self.writes = sink is None
         """Per table, the next row index no row of this run uses (unique redraws)."""
         self.sink = sink
         """Files instead of the database (``--output``): rows as an empty database
@@ -105,10 +112,6 @@ class Filler(Redraws, Drawing):
         self.times: dict[str, list[str | None]] = {}
         """Per FK target with a created-at column: its values, existing rows first."""
         """Per child of a nullable cycle edge: its primary key and the FK values to set."""
-
-    def ident(self, key: str) -> sql.Identifier:
-        t = self.plan.tables[key].table
-        return sql.Identifier(t.schema, t.name)
 
     def run(self) -> FillResult:
         plan, conn = self.plan, self.conn
@@ -188,45 +191,6 @@ class Filler(Redraws, Drawing):
             self.ahead.close()
             self.ahead = None
 
-    def prepare_edges(self) -> None:
-        """Defer the deferrable cycle edges and drop the hard ones (step 4)."""
-        conn = self.conn
-        for edge in self.waiting:
-            if edge.kind == DEFERRABLE:
-                conn.execute(
-                    sql.SQL("SET CONSTRAINTS {} DEFERRED").format(
-                        sql.Identifier(self.plan.tables[edge.child].table.schema, edge.fk.name)
-                    )
-                )
-            elif edge.kind == HARD:
-                row = conn.execute(
-                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s AND conname = %s",
-                    [self.plan.tables[edge.child].table.oid, edge.fk.name],
-                ).fetchone()
-                assert row is not None
-                conn.execute(
-                    sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
-                        self.ident(edge.child), sql.Identifier(edge.fk.name)
-                    )
-                )
-                self.dropped_fks.append((edge.child, edge.fk.name, str(row[0])))
-                self.reporter.info(
-                    f"{edge.child}: {edge.fk.name} is part of a NOT NULL cycle: dropped for the load, added back (validated) after it"
-                )
-
-    def begin_bulk(self) -> bulk.BulkPlan:
-        """Bulk mode for the tables that are empty (``bulk.py``): their secondary indexes
-        and outgoing FKs are dropped for the load and rebuilt (validated) after it, so
-        rows are not checked one by one; an FK cycle edge whose constraint is dropped
-        is written directly instead of waiting."""
-        names = [(tp.table.schema, tp.table.name) for tp in self.plan.tables.values()]
-        found = bulk.begin(self.conn, bulk.empty_tables(self.conn, names))
-        gone = {(f"{k.schema}.{k.table}", k.name) for k in found.foreign_keys}
-        self.waiting = [e for e in self.waiting if (e.child, e.fk.name) not in gone]
-        partitioned = {k for k, tp in self.plan.tables.items() if tp.table.partitioning is not None}
-        self.freeze = {f"{t[0]}.{t[1]}" for t in found.tables if isinstance(t, tuple)} - partitioned
-        return found
-
     def samples(self, n: int = 3) -> dict[str, list[dict[str, str | None]]]:
         """The first ``n`` rows of each table, drawn as a run would (before the CHECK
         probe), writing nothing: sequences are read, not reserved.
@@ -277,7 +241,8 @@ class Filler(Redraws, Drawing):
             for r in tp.relations
             if r.op in (">", ">=", "<", "<=")
         ]
-        pairs = [p for p in pairs if p.later not in tp.configured]
+        grid = {c for g in tp.disjoint for c in g.columns}
+        pairs = [p for p in pairs if p.later not in tp.configured | grid]
         checks = [*tp.table.checks, *tp.residual, *tp.partition_checks]
         generated = [
             (c.name, c.type.name, c.default or "NULL") for c in tp.table.columns if c.generated
@@ -295,6 +260,7 @@ class Filler(Redraws, Drawing):
             if first > 0 and self.sink is None and (tp.table.primary_key or tp.table.uniques)
             else None
         )
+        xprobe = self.exclusion_probe(tp, [c.column for c in cols]) if cols else None
         if not cols:  # nothing to write but the rows themselves (defaults, or no columns)
             if self.sink is None:
                 self.conn.execute(
@@ -307,7 +273,13 @@ class Filler(Redraws, Drawing):
                 self.reporter.advance(key, tp.rows)
             return
         # Nothing needs the connection between blocks: one COPY streams them all.
-        stream = STREAM_COPY and probe is None and uniques is None and not tp.sql_columns
+        stream = (
+            STREAM_COPY
+            and probe is None
+            and uniques is None
+            and xprobe is None
+            and not tp.sql_columns
+        )
         writer = TableWriter(
             self.conn,
             key,
@@ -319,7 +291,7 @@ class Filler(Redraws, Drawing):
             sink=self.sink,
         )
         with writer:
-            self.load_blocks(tp, cols, fk_vals, waiting_null, pairs, probe, uniques, writer)
+            self.load_blocks(tp, cols, fk_vals, waiting_null, pairs, probe, uniques, xprobe, writer)
         self.result.seconds[key] = writer.seconds
 
     def load_blocks(
@@ -331,6 +303,7 @@ class Filler(Redraws, Drawing):
         pairs: list[relations.Pair],
         probe: CheckProbe | None,
         uniques: ConflictFilter | None,
+        xprobe: ExclusionProbe | None,
         writer: TableWriter,
     ) -> None:
         key, first = tp.table.key, tp.table.rows
@@ -346,6 +319,8 @@ class Filler(Redraws, Drawing):
                 self.redraw(b, probe)
             if uniques is not None:
                 self.avoid_existing(b, uniques, probe)
+            if xprobe is not None:
+                self.avoid_exclusions(b, xprobe, probe)
             block = b.values
             whole = not dropped or not any((lo + i) in dropped for i in range(hi - lo))
             keep = (
@@ -370,6 +345,8 @@ class Filler(Redraws, Drawing):
                     src = fk_vals[c][lo:hi] if c in waiting_null else block[c]
                     pending.setdefault(c, []).extend(src[i] for i in keep)
             out = [block[c.column] if whole else [block[c.column][i] for i in keep] for c in cols]
+            if xprobe is not None and xprobe.shadow:  # --output: judged against from now on
+                xprobe.accept(encode_rows(out))
             writer.write(out, len(keep))
             self.result.written[key] += len(keep)
             self.reporter.advance(key, len(keep))

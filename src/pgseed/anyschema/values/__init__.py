@@ -2,6 +2,7 @@
 
     generate(plan, rows, seed) -> list[str | None]   values of rows ``rows`` (None = NULL)
     capacity(plan) -> int | None                      distinct values a unique column can hold
+    closer(plan, values, halvings) -> list[str | None] numbers moved toward the rule's low end
     provider_for(column, type) -> str | None         what the column's name suggests
     Unsupported                                       a type or rule no generator can meet
 
@@ -24,12 +25,21 @@ import numpy as np
 
 from pgseed.anyschema.model import ColumnPlan, PgType, Rule
 from pgseed.anyschema.values import _composite, _floats, _misc, _ordered, _providers, _text
+from pgseed.anyschema.values._closer import closer
 from pgseed.anyschema.values._errors import Unsupported
 from pgseed.anyschema.values._keys import Keyed
 from pgseed.anyschema.values._names import provider_for
 from pgseed.anyschema.values._pools import source as pools_source
 
-__all__ = ["Unsupported", "capacity", "generate", "pools_source", "provider_for", "providers"]
+__all__ = [
+    "Unsupported",
+    "capacity",
+    "closer",
+    "generate",
+    "pools_source",
+    "provider_for",
+    "providers",
+]
 
 Field = str | None
 _FLOATS = ("float4", "float8")
