@@ -1,0 +1,43 @@
+"""What a failed run says and raises, written once for every way pgseed writes.
+
+A run into a database (``run._seed``, ``anyschema.api.fill``) and an export into files
+(``engine.export_files``, ``anyschema.api.export``) end a failure the same way once they
+have undone their work (rolled back, or removed the partial files): one report of what
+had been written before the failure and what became of it, the command that reproduces
+the run (``Reporter.fail`` prints it, once, last), then the exception to raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import psycopg
+
+from .errors import GenerationError
+from .progress import Reporter
+
+ROLLED_BACK = "All of it was rolled back: the database is as it was."
+
+
+def report(
+    reporter: Reporter,
+    exc: BaseException,
+    *,
+    run: str,
+    written: Mapping[str, int],
+    outcome: str,
+    reproduce: str,
+) -> BaseException:
+    """Report the failed ``run`` ("run", "fill", "export"): its rows per table written
+    before the failure, ``outcome`` (what was undone), the reproduce line. Returns what
+    to raise: ``exc`` itself for pgseed's errors, Ctrl-C, a signal and bugs; a
+    GenerationError (exit 1) for data the database refused, naming its reason."""
+    done = ", ".join(f"{t} {n:,}" for t, n in written.items() if n) or "nothing"
+    reporter.fail(
+        f"{run} failed after {reporter.elapsed():.2f} s; written before the failure: {done}. "
+        f"{outcome}",
+        reproduce,
+    )
+    if isinstance(exc, psycopg.Error):
+        return GenerationError(f"the database refused the data: {str(exc).strip()}")
+    return exc
