@@ -202,8 +202,19 @@ class Target:
     created: bool
 
 
+SESSION = "SET lc_monetary TO 'C'"
+"""Every session of pgseed reads and writes money in the C form (``$1,234.50``). Money's
+text follows ``lc_monetary``: under de_DE the COPY text ``12.34`` is 1.234,00 EUR, and a
+CHECK's ``'10,00 EUR'::money`` is not a number pgseed can read. The stored value (an
+int64 of cents) does not depend on it, so the application's own sessions show the same
+amounts in their locale."""
+
+
 def _connect(dsn: str) -> Conn:
-    return psycopg.connect(dsn, autocommit=False, connect_timeout=10)
+    conn = psycopg.connect(dsn, autocommit=False, connect_timeout=10)
+    conn.execute(SESSION)
+    conn.commit()  # for the session: a later rollback does not undo it
+    return conn
 
 
 def _missing_database(exc: psycopg.OperationalError, name: str) -> bool:
