@@ -278,7 +278,7 @@ def export_files(
     except BaseException as exc:
         remove_created(created)
         reporter.end()
-        failure = report(
+        report(
             reporter,
             exc,
             run="export",
@@ -286,9 +286,6 @@ def export_files(
             outcome=f"Its partial files were removed: {directory} is as it was.",
             reproduce=reproduce,
         )
-        if failure is exc:
-            raise
-        raise failure from exc
 
 
 def writable(directory: Path, *, create: bool = True) -> None:

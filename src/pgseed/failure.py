@@ -4,12 +4,13 @@ A run into a database (``run._seed``, ``anyschema.api.fill``) and an export into
 (``engine.export_files``, ``anyschema.api.export``) end a failure the same way once they
 have undone their work (rolled back, or removed the partial files): one report of what
 had been written before the failure and what became of it, the command that reproduces
-the run (``Reporter.fail`` prints it, once, last), then the exception to raise.
+the run (``Reporter.fail`` prints it, once, last), then the exception raised.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import NoReturn
 
 import psycopg
 
@@ -27,11 +28,13 @@ def report(
     written: Mapping[str, int],
     outcome: str,
     reproduce: str,
-) -> BaseException:
+    explain: Callable[[psycopg.Error], str] | None = None,
+) -> NoReturn:
     """Report the failed ``run`` ("run", "fill", "export"): its rows per table written
-    before the failure, ``outcome`` (what was undone), the reproduce line. Returns what
-    to raise: ``exc`` itself for pgseed's errors, Ctrl-C, a signal and bugs; a
-    GenerationError (exit 1) for data the database refused, naming its reason."""
+    before the failure, ``outcome`` (what was undone), the reproduce line; then raise.
+    Called in the ``except`` block: ``exc`` itself goes on for pgseed's errors, Ctrl-C,
+    a signal and bugs; data the database refused becomes a GenerationError (exit 1)
+    naming its reason, followed by ``explain(exc)`` (what the caller knows of it)."""
     done = ", ".join(f"{t} {n:,}" for t, n in written.items() if n) or "nothing"
     reporter.fail(
         f"{run} failed after {reporter.elapsed():.2f} s; written before the failure: {done}. "
@@ -39,5 +42,6 @@ def report(
         reproduce,
     )
     if isinstance(exc, psycopg.Error):
-        return GenerationError(f"the database refused the data: {str(exc).strip()}")
-    return exc
+        more = explain(exc) if explain is not None else ""
+        raise GenerationError(f"the database refused the data: {str(exc).strip()}{more}") from exc
+    raise exc

@@ -19,7 +19,6 @@ import psycopg
 from sqlalchemy import MetaData
 
 from . import bulk, fresh, locks, migrate, signals
-from .errors import GenerationError
 from .failure import ROLLED_BACK
 from .failure import report as failed
 from .load import CopyLoader
@@ -144,6 +143,19 @@ def _loader(
     return BoundLoader(conn, spec.columns, reporter, binding, seed)
 
 
+def _unknown_unique(exc: psycopg.Error) -> str:
+    """What a unique conflict the pack did not judge means, and the fix."""
+    if not isinstance(exc, psycopg.errors.UniqueViolation):
+        return ""
+    diag = exc.diag
+    return (
+        f"\nA generated row of {diag.table_name} conflicts with its unique index "
+        f"{diag.constraint_name}; pgseed redraws conflicting rows only where the pack judges "
+        "them (Genonaut: its users), and this index is one it does not know.\nFix: drop or "
+        "relax that index on this demo/test database, or seed a fresh one."
+    )
+
+
 def _seed(
     dsn: str,
     spec: SchemaSpec,
@@ -211,26 +223,15 @@ def _seed(
         with contextlib.suppress(psycopg.Error):  # the connection may already be gone
             conn.rollback()
         conn.close()
-        failure = failed(
+        failed(
             reporter,
             exc,
             run="run",
             written=loader.written,
             outcome=ROLLED_BACK,
             reproduce=reproduce,
+            explain=_unknown_unique,
         )
-        if isinstance(exc, psycopg.errors.UniqueViolation):
-            diag = exc.diag
-            raise GenerationError(
-                f"{failure}\nA generated row of "
-                f"{diag.table_name} conflicts with its unique index {diag.constraint_name}; "
-                "pgseed redraws conflicting rows only where the pack judges them (Genonaut: "
-                "its users), and this index is one it does not know.\nFix: drop or relax that index on this "
-                "demo/test database, or seed a fresh one."
-            ) from exc
-        if failure is exc:
-            raise
-        raise failure from exc
     conn.close()
     reporter.end()
     return loader

@@ -197,7 +197,7 @@ def fill(
         conn.close()
         if isinstance(exc, ConfigError):  # found while planning: nothing was started
             raise
-        failure = failed(
+        failed(
             reporter,
             exc,
             run="fill",
@@ -205,9 +205,6 @@ def fill(
             outcome=ROLLED_BACK,
             reproduce=reproduce,
         )
-        if failure is exc:
-            raise
-        raise failure from exc
     conn.close()
     return Outcome(
         seed, result.written, result.seconds, result.sequences, result.notes, plan.skipped
@@ -307,7 +304,7 @@ def export(
     except BaseException as exc:
         if sink is None:  # planning or a bad flag: no file was started
             raise
-        failure = failed(
+        failed(
             reporter,
             exc,
             run="export",
@@ -315,9 +312,6 @@ def export(
             outcome=f"Its partial files were removed: {directory} is as it was.",
             reproduce=reproduce,
         )
-        if failure is exc:
-            raise
-        raise failure from exc
     finally:
         with contextlib.suppress(psycopg.Error):
             conn.rollback()
