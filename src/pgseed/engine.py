@@ -260,7 +260,7 @@ def export_files(
     which stays as it was when this one fails. ConfigError (exit 2) for an unknown format
     or a directory holding files pgseed did not write; FileWriteError (exit 1) when the
     files cannot be written (a full disk, no permission)."""
-    from .failure import report
+    from .failure import export_failed
     from .files import created_dirs, remove_created
     from .sinks import FORMATS, FileSink
 
@@ -278,14 +278,7 @@ def export_files(
     except BaseException as exc:
         remove_created(created)
         reporter.end()
-        report(
-            reporter,
-            exc,
-            run="export",
-            written=sink.written,
-            outcome=f"Its partial files were removed: {directory} is as it was.",
-            reproduce=reproduce,
-        )
+        export_failed(reporter, exc, sink, reproduce)
 
 
 def writable(directory: Path, *, create: bool = True) -> None:

@@ -10,7 +10,8 @@ the run (``Reporter.fail`` prints it, once, last), then the exception raised.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import NoReturn
+from pathlib import Path
+from typing import NoReturn, Protocol
 
 import psycopg
 
@@ -18,6 +19,13 @@ from .errors import GenerationError
 from .progress import Reporter
 
 ROLLED_BACK = "All of it was rolled back: the database is as it was."
+
+
+class Exported(Protocol):
+    """What an export's failure report reads of its sink (``sinks.FileSink``)."""
+
+    directory: Path
+    written: dict[str, int]
 
 
 def report(
@@ -45,3 +53,17 @@ def report(
         more = explain(exc) if explain is not None else ""
         raise GenerationError(f"the database refused the data: {str(exc).strip()}{more}") from exc
     raise exc
+
+
+def export_failed(
+    reporter: Reporter, exc: BaseException, sink: Exported, reproduce: str
+) -> NoReturn:
+    """``report`` for an export into files whose sink has removed its partial files."""
+    report(
+        reporter,
+        exc,
+        run="export",
+        written=sink.written,
+        outcome=f"Its partial files were removed: {sink.directory} is as it was.",
+        reproduce=reproduce,
+    )

@@ -16,6 +16,11 @@ from tests.conftest import scalar
 
 pytestmark = pytest.mark.db
 
+SHARED = (  # one sequence, owned by a.id, feeding a.id and t.id
+    "CREATE TABLE a (id int PRIMARY KEY); CREATE SEQUENCE shared OWNED BY a.id;"
+    "ALTER TABLE a ALTER id SET DEFAULT nextval('shared');"
+    "CREATE TABLE t (id bigint PRIMARY KEY DEFAULT nextval('shared'))"
+)
 # case -> (DDL, schema, table, column, the sequence as SQL text or None)
 CASES: dict[str, tuple[str, str, str, str, str | None]] = {
     "serial": ("CREATE TABLE t (id serial PRIMARY KEY)", "public", "t", "id", "public.t_id_seq"),
@@ -32,15 +37,11 @@ CASES: dict[str, tuple[str, str, str, str, str | None]] = {
         "Ids", "T", "id", '"Ids"."Row Ids"',
     ),
     "a shared sequence, the table that owns it": (
-        "CREATE TABLE a (id int PRIMARY KEY); CREATE SEQUENCE shared OWNED BY a.id;"
-        "ALTER TABLE a ALTER id SET DEFAULT nextval('shared');"
-        "CREATE TABLE t (id bigint PRIMARY KEY DEFAULT nextval('shared'))",
+        SHARED,
         "public", "a", "id", "public.shared",
     ),
     "a shared sequence, the other table": (
-        "CREATE TABLE a (id int PRIMARY KEY); CREATE SEQUENCE shared OWNED BY a.id;"
-        "ALTER TABLE a ALTER id SET DEFAULT nextval('shared');"
-        "CREATE TABLE t (id bigint PRIMARY KEY DEFAULT nextval('shared'))",
+        SHARED,
         "public", "t", "id", "public.shared",
     ),
     "another schema, a quoted mixed-case name": (

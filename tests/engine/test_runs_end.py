@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pgseed import packs
 from pgseed.sinks import MANIFEST, formats
 from tests.conftest import dsn_for
 
@@ -62,11 +60,8 @@ RUNS: dict[str, tuple[str, ...]] = {
 
 
 @pytest.fixture(autouse=True)
-def _bookshop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(packs.BUILTIN, "bookshop", "examples.bookshop:PACK")
-    packs.registry.cache_clear()
-    yield
-    packs.registry.cache_clear()
+def _bookshop(bookshop: None) -> None:
+    """Every test here may run the example pack."""
 
 
 @pytest.fixture

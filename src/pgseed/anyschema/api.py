@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from .. import locks, signals
 from ..config import invalid
 from ..errors import ConfigError
-from ..failure import ROLLED_BACK
+from ..failure import ROLLED_BACK, export_failed
 from ..failure import report as failed
 from ..pg import Conn, lock_tables
 from ..pool import WorkerPool
@@ -304,14 +304,7 @@ def export(
     except BaseException as exc:
         if sink is None:  # planning or a bad flag: no file was started
             raise
-        failed(
-            reporter,
-            exc,
-            run="export",
-            written=sink.written,
-            outcome=f"Its partial files were removed: {directory} is as it was.",
-            reproduce=reproduce,
-        )
+        export_failed(reporter, exc, sink, reproduce)
     finally:
         with contextlib.suppress(psycopg.Error):
             conn.rollback()
