@@ -202,12 +202,14 @@ class Target:
     created: bool
 
 
-SESSION = "SET lc_monetary TO 'C'"
-"""Every session of pgseed reads and writes money in the C form (``$1,234.50``). Money's
-text follows ``lc_monetary``: under de_DE the COPY text ``12.34`` is 1.234,00 EUR, and a
-CHECK's ``'10,00 EUR'::money`` is not a number pgseed can read. The stored value (an
-int64 of cents) does not depend on it, so the application's own sessions show the same
-amounts in their locale."""
+SESSION = "SET lc_monetary TO 'C'; SET DateStyle TO 'ISO, MDY'; SET IntervalStyle TO 'postgres'"
+"""Every session of pgseed reads and writes text in one form, whatever the database or
+its role sets: these settings change how PostgreSQL prints a CHECK's constants and a
+sample, and how it reads money. Under de_DE the money text ``12.34`` is 1.234,00 EUR
+and a bound prints as ``'10,00 EUR'``; ``DateStyle = German`` prints ``'01.03.2020'``;
+``IntervalStyle = sql_standard`` prints ``'1 2:00:00'``. None of them changes a stored
+value (money is an int64 of cents), so the application's own sessions show the same
+rows in their styles."""
 
 
 def _connect(dsn: str) -> Conn:
