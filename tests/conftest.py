@@ -81,6 +81,19 @@ def db_name(server_dsn: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def bookshop() -> Iterator[None]:
+    """docs/packs.md's example pack (examples/bookshop.py), registered as a third-party
+    pack would be, for the test's duration."""
+    from pgseed import packs
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(packs.BUILTIN, "bookshop", "examples.bookshop:PACK")
+        packs.registry.cache_clear()
+        yield
+    packs.registry.cache_clear()
+
+
+@pytest.fixture
 def db_dsn(server_dsn: str, db_name: str) -> str:
     return dsn_for(server_dsn, db_name)
 

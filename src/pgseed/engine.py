@@ -266,31 +266,29 @@ def export_files(
     reproduce: str = "",
 ) -> RunResult:
     """``export`` into ``<table>.csv|json|parquet`` files in ``directory``
-    (``sinks.FileSink``): all of them or none; an earlier export there stays as it was
-    when this one fails. ConfigError (exit 2) for an unknown format; FileWriteError
-    (exit 1) when the files cannot be written (a full disk, no permission)."""
+    (``sinks.FileSink``): all of them or none; they replace an earlier export there whole,
+    which stays as it was when this one fails. ConfigError (exit 2) for an unknown format
+    or a directory holding files pgseed did not write; FileWriteError (exit 1) when the
+    files cannot be written (a full disk, no permission)."""
+    from .failure import export_failed
     from .files import created_dirs, remove_created
     from .sinks import FORMATS, FileSink
 
     if fmt not in FORMATS:
         raise ConfigError(f"unknown file format {fmt!r}: use {', '.join(FORMATS)}.")
     directory = Path(directory)
+    reporter = reporter or Reporter()
+    # Checks the tables and the directory (its files must be pgseed's) before any work.
+    sink = FileSink(directory, fmt, pack.schema.metadata.tables, pack.schema.columns, reporter)
     created = created_dirs(directory)
     writable(directory)
-    reporter = reporter or Reporter()
-    tables = pack.schema.metadata.tables
     try:
-        with FileSink(directory, fmt, tables, pack.schema.columns, reporter) as sink:
+        with sink:
             return export(pack, cfg, sink, reporter=reporter, workers=workers)
-    except BaseException:
+    except BaseException as exc:
         remove_created(created)
         reporter.end()
-        reporter.fail(
-            f"export failed after {reporter.elapsed():.2f} s; its partial files were removed "
-            f"and {directory} is as it was.",
-            reproduce,
-        )
-        raise
+        export_failed(reporter, exc, sink, reproduce)
 
 
 def writable(directory: Path, *, create: bool = True) -> None:

@@ -18,7 +18,9 @@ swallows its own errors rather than replace the first one.
 
 The renames are all or nothing too: files already there are moved aside first and
 put back if a rename fails (a directory in the way is refused before any rename), and
-directories the set created are removed again when it fails.
+directories the set created are removed again when it fails. Files the set retires
+(``retire``: an earlier export's files this one does not write again) are moved aside
+with them and removed only once every new file is in place.
 
 A process killed with SIGKILL cannot clean up. Its partial files carry its pid, and
 the next FileSet in the same directory removes those whose owner is gone;
@@ -134,6 +136,7 @@ class FileSet:
         self.what = what  # "the fixtures", "the report"
         self.alternative = alternative  # "choose another --output"
         self._open: list[tuple[Path, Path, IO[Any]]] = []  # (part, final, file)
+        self._retired: list[Path] = []
 
     def error(self, exc: OSError) -> FileWriteError:
         return write_error(exc, self.directory, self.what, self.alternative)
@@ -158,6 +161,11 @@ class FileSet:
         )
         self._open.append((part, final, f))
         return f
+
+    def retire(self, name: str) -> None:
+        """Remove ``directory/name`` when the whole set is in place (and only then): a
+        file of the set this one replaces that it does not write again."""
+        self._retired.append(self.directory / name)
 
     def __exit__(
         self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -193,7 +201,9 @@ class FileSet:
         moved: list[tuple[Path, Path]] = []  # (final, its old content aside)
         placed: list[Path] = []
         try:
-            for _, final, _ in self._open:
+            # A retired name that has become a directory since is not the file retired.
+            retired = [r for r in self._retired if r.is_symlink() or not r.is_dir()]
+            for final in [*(f for _, f, _ in self._open), *retired]:
                 if final.exists() or final.is_symlink():
                     old = final.with_name(f"{final.name}.pgseed-{os.getpid()}.old")
                     os.replace(final, old)
@@ -214,7 +224,7 @@ class FileSet:
         for _, old in moved:
             with contextlib.suppress(OSError):
                 old.unlink()
-        self._open = []
+        self._open, self._retired = [], []
 
     def _abort(self) -> None:
         for part, _, f in self._open:
@@ -222,5 +232,5 @@ class FileSet:
                 f.close()  # on a full disk the last flush fails here too
             with contextlib.suppress(OSError):
                 part.unlink(missing_ok=True)
-        self._open = []
+        self._open, self._retired = [], []
         remove_created(getattr(self, "_created", []))

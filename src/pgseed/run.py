@@ -19,7 +19,8 @@ import psycopg
 from sqlalchemy import MetaData
 
 from . import bulk, fresh, locks, migrate, signals
-from .errors import GenerationError, PgseedError
+from .failure import ROLLED_BACK
+from .failure import report as failed
 from .load import CopyLoader
 from .pg import Conn
 from .pool import WorkerPool
@@ -142,6 +143,19 @@ def _loader(
     return BoundLoader(conn, spec.columns, reporter, binding, seed)
 
 
+def _unknown_unique(exc: psycopg.Error) -> str:
+    """What a unique conflict the pack did not judge means, and the fix."""
+    if not isinstance(exc, psycopg.errors.UniqueViolation):
+        return ""
+    diag = exc.diag
+    return (
+        f"\nA generated row of {diag.table_name} conflicts with its unique index "
+        f"{diag.constraint_name}; pgseed redraws conflicting rows only where the pack judges "
+        "them (Genonaut: its users), and this index is one it does not know.\nFix: drop or "
+        "relax that index on this demo/test database, or seed a fresh one."
+    )
+
+
 def _seed(
     dsn: str,
     spec: SchemaSpec,
@@ -209,27 +223,15 @@ def _seed(
         with contextlib.suppress(psycopg.Error):  # the connection may already be gone
             conn.rollback()
         conn.close()
-        written = {t: n for t, n in loader.written.items() if n}
-        what = ", ".join(f"{t} {n:,}" for t, n in written.items()) or "nothing"
-        reporter.fail(
-            f"run failed after {reporter.elapsed():.2f} s; written before the failure: {what}. "
-            "All of it was rolled back: the database is as it was.",
-            reproduce,
+        failed(
+            reporter,
+            exc,
+            run="run",
+            written=loader.written,
+            outcome=ROLLED_BACK,
+            reproduce=reproduce,
+            explain=_unknown_unique,
         )
-        if isinstance(exc, PgseedError | KeyboardInterrupt):
-            raise
-        if isinstance(exc, psycopg.errors.UniqueViolation):
-            diag = exc.diag
-            raise GenerationError(
-                f"the database refused the data: {str(exc).strip()}\nA generated row of "
-                f"{diag.table_name} conflicts with its unique index {diag.constraint_name}; "
-                "pgseed redraws conflicting rows only where the pack judges them (Genonaut: "
-                "its users), and this index is one it does not know.\nFix: drop or relax that index on this "
-                "demo/test database, or seed a fresh one."
-            ) from exc
-        if isinstance(exc, psycopg.Error):
-            raise GenerationError(f"the database refused the data: {str(exc).strip()}") from exc
-        raise
     conn.close()
     reporter.end()
     return loader

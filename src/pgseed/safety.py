@@ -202,8 +202,21 @@ class Target:
     created: bool
 
 
+SESSION = "SET lc_monetary TO 'C'; SET DateStyle TO 'ISO, MDY'; SET IntervalStyle TO 'postgres'"
+"""Every session of pgseed reads and writes text in one form, whatever the database or
+its role sets: these settings change how PostgreSQL prints a CHECK's constants and a
+sample, and how it reads money. Under de_DE the money text ``12.34`` is 1.234,00 EUR
+and a bound prints as ``'10,00 EUR'``; ``DateStyle = German`` prints ``'01.03.2020'``;
+``IntervalStyle = sql_standard`` prints ``'1 2:00:00'``. None of them changes a stored
+value (money is an int64 of cents), so the application's own sessions show the same
+rows in their styles."""
+
+
 def _connect(dsn: str) -> Conn:
-    return psycopg.connect(dsn, autocommit=False, connect_timeout=10)
+    conn = psycopg.connect(dsn, autocommit=False, connect_timeout=10)
+    conn.execute(SESSION)
+    conn.commit()  # for the session: a later rollback does not undo it
+    return conn
 
 
 def _missing_database(exc: psycopg.OperationalError, name: str) -> bool:

@@ -15,6 +15,7 @@ import pytest
 import pgseed
 from pgseed.anyschema import audit, run
 from pgseed.errors import ConfigError, GenerationError, SafetyError
+from pgseed.sinks import MANIFEST
 from tests.conftest import query, scalar
 
 pytestmark = pytest.mark.db
@@ -253,7 +254,8 @@ def test_output_files_hold_what_the_database_would_get(
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        f"public.{t}.{fmt}" for t in ("customers", "order_tags", "orders")
+        MANIFEST,
+        *(f"public.{t}.{fmt}" for t in ("customers", "order_tags", "orders")),
     ]
     assert scalar(dsn, "SELECT count(*) FROM customers") == 0  # the database is unchanged
     # the same rows as a fill into the empty database

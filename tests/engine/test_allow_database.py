@@ -13,7 +13,6 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pgseed import packs
 from tests.conftest import database_exists, drop_database, dsn_for, scalar
 
 pytestmark = pytest.mark.db
@@ -47,11 +46,8 @@ NAMES = ["forecastlab", "Genonaut Dev", "shop"]
 
 
 @pytest.fixture(autouse=True)
-def _bookshop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(packs.BUILTIN, "bookshop", "examples.bookshop:PACK")
-    packs.registry.cache_clear()
-    yield
-    packs.registry.cache_clear()
+def _bookshop(bookshop: None) -> None:
+    """Every test here may run the example pack."""
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ database is still migrated, and two packs still share one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pgseed import packs
 from tests.conftest import dsn_for, scalar, write_config
 
 pytestmark = pytest.mark.db
@@ -64,11 +62,8 @@ APPLICATIONS = {
 
 
 @pytest.fixture(autouse=True)
-def _bookshop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(packs.BUILTIN, "bookshop", "examples.bookshop:PACK")
-    packs.registry.cache_clear()
-    yield
-    packs.registry.cache_clear()
+def _bookshop(bookshop: None) -> None:
+    """Every test here may run the example pack."""
 
 
 def _create(server_dsn: str, db_name: str, statements: list[str]) -> None:

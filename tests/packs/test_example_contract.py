@@ -3,21 +3,16 @@ pack would be, through the same contract tests as the built-in packs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
 
-from pgseed import packs
 from tests.packs.contract import PackContract
 
 
 @pytest.fixture(autouse=True)
-def _registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(packs.BUILTIN, "bookshop", "examples.bookshop:PACK")
-    packs.registry.cache_clear()
-    yield
-    packs.registry.cache_clear()
+def _bookshop(bookshop: None) -> None:
+    """Every test here may run the example pack."""
 
 
 class TestBookshopContract(PackContract):

@@ -23,7 +23,7 @@ from pgseed import binary
 from pgseed.encode import encode_rows
 from pgseed.errors import GenerationError
 from pgseed.progress import Reporter
-from pgseed.sinks import FileSink
+from pgseed.sinks import MANIFEST, FileSink
 from tests.support.sinks_data import (
     COLUMNS,
     FACT_TYPES,
@@ -105,7 +105,7 @@ def test_a_failed_export_leaves_the_earlier_one_as_it_was(
 ) -> None:
     export(tmp_path, fmt)
     before = _snapshot(tmp_path)
-    assert sorted(before) == sorted(f"{t}.{fmt}" for t in COLUMNS)
+    assert sorted(before) == sorted([MANIFEST, *(f"{t}.{fmt}" for t in COLUMNS)])
     md = schema()
     with (
         pytest.raises(RAISED[failure]),

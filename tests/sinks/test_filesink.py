@@ -17,7 +17,7 @@ from pgseed import binary
 from pgseed.encode import encode_rows
 from pgseed.errors import ConfigError, GenerationError, PgseedError, SchemaMismatchError
 from pgseed.progress import Reporter
-from pgseed.sinks import FORMATS, FileSink, formats
+from pgseed.sinks import FORMATS, MANIFEST, FileSink, formats
 
 FACT_TYPES = ["date", "int4", "numeric:2"]
 
@@ -92,7 +92,7 @@ def test_a_given_id_is_written_as_given(tmp_path: Path, fmt: str) -> None:
 def test_tables_without_rows_still_get_their_file(tmp_path: Path, fmt: str) -> None:
     with sink(tmp_path, fmt) as s:
         s.copy("item", b"", 0)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"fact.{fmt}", f"item.{fmt}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST, f"fact.{fmt}", f"item.{fmt}"]
     path = tmp_path / f"fact.{fmt}"
     if fmt == "csv":
         assert path.read_text() == "id,day,qty,price\n"

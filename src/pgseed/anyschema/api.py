@@ -19,7 +19,9 @@ from pydantic import ValidationError
 
 from .. import locks, signals
 from ..config import invalid
-from ..errors import ConfigError, GenerationError, PgseedError
+from ..errors import ConfigError
+from ..failure import ROLLED_BACK, export_failed
+from ..failure import report as failed
 from ..pg import Conn, lock_tables
 from ..pool import WorkerPool
 from ..progress import Reporter
@@ -195,18 +197,14 @@ def fill(
         conn.close()
         if isinstance(exc, ConfigError):  # found while planning: nothing was started
             raise
-        written = {t: n for t, n in (filler.result.written if filler else {}).items() if n}
-        what = ", ".join(f"{t} {n:,}" for t, n in written.items()) or "nothing"
-        reporter.fail(
-            f"fill failed after {reporter.elapsed():.2f} s; written before the failure: {what}. "
-            "All of it was rolled back: the database is as it was.",
-            reproduce,
+        failed(
+            reporter,
+            exc,
+            run="fill",
+            written=filler.result.written if filler else {},
+            outcome=ROLLED_BACK,
+            reproduce=reproduce,
         )
-        if isinstance(exc, PgseedError | KeyboardInterrupt):
-            raise
-        if isinstance(exc, psycopg.Error):
-            raise GenerationError(f"the database refused the data: {str(exc).strip()}") from exc
-        raise
     conn.close()
     return Outcome(
         seed, result.written, result.seconds, result.sequences, result.notes, plan.skipped
@@ -263,22 +261,27 @@ def export(
     *,
     reporter: Reporter | None = None,
     workers: int | None = None,
+    reproduce: str = "",
 ) -> Outcome:
     """``pgseed fill --output DIR --format F``: the rows a fill of ``dsn``'s schema would
     write into empty tables, as one file per table (``schema.table.csv|json|parquet``).
 
     The database is only read (its catalog, and CHECKs tested in temporary tables, all
     rolled back); nothing in it changes, so any database name is accepted. The files
-    appear all together or not at all (``sinks.FileSink``).
+    appear all together or not at all, and replace an earlier export there whole
+    (``sinks.FileSink``); a directory holding files pgseed did not write is refused
+    (ConfigError, exit 2) before any row is drawn.
     """
     import sqlalchemy as sa
 
-    from ..sinks import FileSink
+    from ..sinks import FileSink, check_output
 
+    check_output(directory)  # before the database is read: a bad --output is exit 2 at once
     seed = cfg.seed if cfg.seed is not None else draw_seed()
     reporter = reporter or Reporter()
     target = open_target(dsn, write=False, create=False)
     conn = target.conn
+    sink: FileSink | None = None
     try:
         schema = reflect(conn, cfg.schemas)
         empty = Schema({k: replace(t, rows=0) for k, t in schema.tables.items()})
@@ -295,14 +298,15 @@ def export(
         engine.dispose()
         tables = {k: metadata.tables[k] for k in plan.tables}
         columns = {k: list(tp.columns) for k, tp in plan.tables.items()}
-        with (
-            FileSink(directory, fmt, tables, columns, reporter) as sink,
-            WorkerPool(worker_count(workers, plan), WARM) as pool,
-        ):
+        sink = FileSink(directory, fmt, tables, columns, reporter)
+        with sink, WorkerPool(worker_count(workers, plan), WARM) as pool:
             result = Filler(conn, plan, reporter, sink=sink, pool=pool).run()
-            written, seconds = dict(sink.written), dict(sink.seconds)
+    except BaseException as exc:
+        if sink is None:  # planning or a bad flag: no file was started
+            raise
+        export_failed(reporter, exc, sink, reproduce)
     finally:
         with contextlib.suppress(psycopg.Error):
             conn.rollback()
         conn.close()
-    return Outcome(seed, written, seconds, {}, result.notes, plan.skipped)
+    return Outcome(seed, dict(sink.written), dict(sink.seconds), {}, result.notes, plan.skipped)

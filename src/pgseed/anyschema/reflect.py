@@ -15,12 +15,12 @@ through their partitioned parent, which routes them) and migration-history table
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from psycopg import sql
 
+from ..catalog import feeding_sequences
 from ..errors import ConfigError
 from ..pg import Conn
 from .model import (
@@ -54,8 +54,6 @@ MIGRATION_TABLES = frozenset(
 )
 """Tables that record which migrations ran: a row pgseed invented there would make
 the application's migration tool believe a migration ran that did not."""
-
-_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')+)'(?:::regclass)?\)")
 
 
 def _schemas(conn: Conn, schemas: Sequence[str] | None) -> list[str]:
@@ -99,10 +97,8 @@ ORDER BY n.nspname, c.relname
 _COLUMNS = """
 SELECT a.attrelid, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
        pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
-       pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
        format_type(a.atttypid, a.atttypmod)
 FROM pg_attribute a
-JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum
@@ -151,22 +147,6 @@ def _names(attnames: dict[int, str], nums: Sequence[int] | None) -> tuple[str, .
     return tuple(attnames[n] for n in (nums or ()) if n in attnames)
 
 
-def _sequence_of(conn: Conn, default: str | None, serial: str | None) -> str | None:
-    if serial:
-        return serial
-    if default is None:
-        return None
-    m = _NEXTVAL.search(default)
-    if m is None:
-        return None
-    row: Any = conn.execute(
-        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(%s)",
-        [m.group(1).replace("''", "'")],
-    ).fetchone()
-    return None if row is None else str(row[0])
-
-
 def _attnames(conn: Conn, oids: Sequence[int]) -> dict[int, dict[int, str]]:
     """Column names by table and attnum (dropped columns left out)."""
     out: dict[int, dict[int, str]] = {o: {} for o in oids}
@@ -198,6 +178,7 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
     for row in fetch(conn, _COLUMNS, [oids]):
         columns[row[0]].append(row)
     attnames = _attnames(conn, oids)
+    sequences = feeding_sequences(conn, oids)
 
     types = Types(conn)
     types.load({row[2] for rows in columns.values() for row in rows})
@@ -228,12 +209,12 @@ def reflect(conn: Conn, schemas: Sequence[str] | None = None) -> Schema:
         cols = tuple(
             Column(
                 name=row[1],
-                type=types.resolve(row[2], row[3], row[9]),
+                type=types.resolve(row[2], row[3], row[8]),
                 not_null=bool(row[4]),
                 default=row[5],
                 identity=row[6] or "",
                 generated=bool(row[7]),
-                sequence=_sequence_of(conn, row[5], row[8]),
+                sequence=sequences.get((oid, row[1])),
             )
             for row in columns[oid]
         )

@@ -8,7 +8,7 @@ import click
 
 from ..errors import ConfigError
 from .options import apply, output_options, target_options, workers_option
-from .shell import PgseedCommand, reproduce, resolve_dsn
+from .shell import PgseedCommand, reproduce, reproduced, resolve_dsn
 
 
 def _rows(values: tuple[str, ...]) -> tuple[int | None, dict[str, int]]:
@@ -118,18 +118,10 @@ def fill(
         schemas=_schemas(schema, all_schemas),
     )
     dsn = resolve_dsn(database_url, embedded, "pgseed_fill_demo")
-    if output is not None:
-        if dry_run:
-            raise ConfigError(
-                "--output with --dry-run: drop one (--dry-run prints the plan, --output writes files)."
-            )
-        if cfg.seed is None:
-            cfg = cfg.model_copy(update={"seed": draw_seed()})
-            click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
-        reporter = Reporter()
-        out = api.export(dsn, cfg, output, fmt, reporter=reporter, workers=max_workers)
-        reporter.summary(out.written, out.seconds, f"rows written to {output} ({fmt})")
-        return
+    if output is not None and dry_run:
+        raise ConfigError(
+            "--output with --dry-run: drop one (--dry-run prints the plan, --output writes files)."
+        )
     if dry_run:
         p = api.preview(dsn, cfg)
         click.echo(plan_yaml(p.plan, p.dbname, p.samples), nl=False)
@@ -139,8 +131,14 @@ def fill(
         click.echo(f"seed: {cfg.seed} (none given; drawn for this run)")
     assert cfg.seed is not None
     line = reproduce(cfg.seed)
-    click.echo(f"reproduce with: {line}")
     reporter = Reporter()
+    if output is not None:
+        out = api.export(
+            dsn, cfg, output, fmt, reporter=reporter, workers=max_workers, reproduce=line
+        )
+        reporter.summary(out.written, out.seconds, f"rows written to {output} ({fmt})")
+        reproduced(line)
+        return
     out = api.fill(
         dsn, cfg, reporter=reporter, reproduce=line, bulk=not no_bulk, workers=max_workers
     )
@@ -149,6 +147,7 @@ def fill(
         click.echo(f"note: {n}")
     for seq, nxt in out.sequences.items():
         click.echo(f"sequence {seq} moved on: next value {nxt}")
+    reproduced(line)
 
 
 fill = apply(fill, [workers_option(), *target_options("pgseed_fill_demo"), *output_options()])  # type: ignore[assignment]

@@ -10,7 +10,7 @@ import click
 from .. import engine
 from ..dsn import redact
 from ..progress import Reporter
-from .shell import generate_command, print_rows, print_samples, reproduce
+from .shell import generate_command, print_rows, print_samples, reproduce, reproduced
 
 ESTIMATES = "estimates for price_history and promotion"
 
@@ -90,7 +90,6 @@ def append(
     click.echo(
         f"seeding {redact(dsn)}: append {p.start}..{p.end} to {p.pairs:,} series, seed {cfg.seed}"
     )
-    click.echo(f"reproduce with: {line}")
     assert end is not None
     result = ops.append(dsn, cfg, start, end, reporter=reporter, workers=workers, reproduce=line)
     if result.applied_meanwhile is not None:
@@ -100,6 +99,7 @@ def append(
         )
         return
     reporter.summary(result.written, result.seconds, "rows appended")
+    reproduced(line)
 
 
 def delete(dsn: str, scope: str, confirm: bool, dry_run: bool, reporter: Reporter) -> None:

@@ -164,6 +164,13 @@ def reproduce(seed: int, env_keys: Sequence[str] = ()) -> str:
     return " ".join([*env, prog, *map(shlex.quote, args)])
 
 
+def reproduced(line: str) -> None:
+    """The reproduce line of a run that succeeded, once, after its summary. A run that
+    fails prints it once too, at the end of its failure report (``Reporter.fail``):
+    never before the run as well, where a failure would print it a second time."""
+    click.echo(f"reproduce with: {line}")
+
+
 def print_rows(title: str, rows: Mapping[str, int]) -> None:
     click.echo(title)
     for table, n in rows.items():
@@ -253,11 +260,11 @@ def write_files(
     reporter = Reporter()
     line = reproduce(cfg.seed, env_keys)
     click.echo(f"writing {out} ({fmt}) with seed {cfg.seed}, {workers} worker(s)")
-    click.echo(f"reproduce with: {line}")
     result = engine.export_files(
         pack, cfg, out, fmt, reporter=reporter, workers=workers, reproduce=line
     )
     reporter.summary(result.written, result.seconds, f"rows written to {out} ({fmt})")
+    reproduced(line)
 
 
 def generate_command(
@@ -304,7 +311,6 @@ def generate_command(
         click.echo(describe(dsn, workers))
     else:
         click.echo(f"seeding {redact(dsn)} with seed {cfg.seed}, {workers} worker(s)")
-    click.echo(f"reproduce with: {line}")
     for n in notes:
         click.echo(n)
     result = engine.generate(
@@ -318,3 +324,4 @@ def generate_command(
         reproduce=line,
     )
     reporter.summary(result.written, result.seconds, "rows created")
+    reproduced(line)

@@ -7,11 +7,14 @@ after the same COPY: the data is decoded (``decode``: COPY text or binary tuples
 each value is printed as PostgreSQL prints it for its column type (``kinds``,
 ``pgtext``, ``jsonb``), and written in the chosen format (``formats``), a batch at a
 time, so memory stays flat. The files are one :class:`~pgseed.files.FileSet`: all of
-them or none.
+them or none. With them goes a manifest (``manifest``): the next export into the
+directory replaces that export whole, and a directory holding files pgseed did not
+write is refused (``check_output``).
 """
 
 from __future__ import annotations
 
 from .filesink import FORMATS, FileSink
+from .manifest import MANIFEST, check_output
 
-__all__ = ["FORMATS", "FileSink"]
+__all__ = ["FORMATS", "MANIFEST", "FileSink", "check_output"]

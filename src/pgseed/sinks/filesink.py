@@ -18,6 +18,7 @@ from ..progress import Reporter
 from .decode import decode_binary, decode_text
 from .formats import Column, CsvFile, JsonFile, ParquetFile, TableFile
 from .kinds import Kind, kind_of
+from .manifest import MANIFEST, check_output, manifest
 from .pgtext import canonical
 
 if TYPE_CHECKING:
@@ -73,6 +74,12 @@ class FileSink:
     when the ``with`` block ends without an error (``finish``); an error or Ctrl-C
     (``abort``) removes every partial file and leaves the directory as it was.
 
+    The set includes a manifest (``sinks.manifest``): an export replaces the earlier
+    export the directory's manifest names, whole (its files this one does not write
+    again are removed with the same all-or-nothing step), and refuses a directory
+    holding files pgseed did not write (ConfigError, exit 2), when built and again
+    when opened.
+
     A table whose serial primary key (``autoincrement_column``) is not among its COPY
     columns gets that column first, numbered ``first_id``, ``first_id + 1``, ... in load
     order, as the sequence of an empty table would number it.
@@ -96,6 +103,7 @@ class FileSink:
                 f"no table {', '.join(unknown)} in the schema (it has {', '.join(tables)})."
             )
         self.directory = Path(directory)
+        check_output(self.directory)  # a bad --output is refused before any work
         self.fmt = fmt
         self.columns = {k: tuple(v) for k, v in columns.items()}
         self.reporter = reporter
@@ -128,12 +136,15 @@ class FileSink:
         """Start the file set: one part file per table, each with its header."""
         if self._state != "new":
             raise RuntimeError("a FileSink is opened once")
+        earlier = check_output(self.directory)
         files = FileSet(self.directory, what="the files", alternative="choose another --output")
         files.__enter__()
         self._files, self._state = files, "open"
         try:
+            for name in sorted(earlier - {self.file_name(t) for t in self._layouts}):
+                files.retire(name)
             for table, lay in self._layouts.items():
-                name = f"{table}.{self.fmt}"
+                name = self.file_name(table)
                 out: TableFile
                 if self.fmt == "csv":
                     out = CsvFile(files.open(name), lay.file_names, lay.file_kinds)
@@ -156,6 +167,8 @@ class FileSink:
         try:
             for out in self._out.values():
                 out.finish()
+            rows = {self.file_name(t): n for t, n in self.written.items()}
+            self._files.open(MANIFEST).write(manifest(self.fmt, rows))
         except BaseException as exc:
             self.abort(exc)
             raise
@@ -172,6 +185,9 @@ class FileSink:
             out.discard()
         failure = exc if exc is not None else RuntimeError("FileSink aborted")
         self._files.__exit__(type(failure), failure, failure.__traceback__)
+
+    def file_name(self, table: str) -> str:
+        return f"{table}.{self.fmt}"
 
     # -- the loader's interface -----------------------------------------------------
     def copy(self, table: str, data: Sequence[bytes] | bytes, rows: int) -> None:

@@ -12,6 +12,7 @@ import pytest
 from pgseed.layers import layer
 from pgseed.packs.genonaut.config import GenonautConfig, file_values
 from pgseed.packs.genonaut.verify import verify
+from pgseed.sinks import MANIFEST
 from tests.conftest import ADMIN, SMALL, query, scalar, write_config
 
 pytestmark = pytest.mark.db
@@ -298,7 +299,9 @@ def test_genonaut_output_writes_files_and_no_database(
     )
     assert r.exit_code == 0, r.output
     names = ("users", "content_items", "content_items_auto", "generation_jobs")
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.{fmt}" for t in names)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [MANIFEST, *(f"{t}.{fmt}" for t in names)]
+    )
     assert "rows written to" in r.output
 
 

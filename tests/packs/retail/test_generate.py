@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from pgseed.packs.retail.models import TABLES
+from pgseed.sinks import MANIFEST
 from tests.conftest import query, scalar
 from tests.packs.retail.helpers import SMALL, counts, digest, gen, ok
 
@@ -100,7 +101,9 @@ def test_output_writes_every_table_through_the_cli(cli: Any, tmp_path: Path, fmt
     (tests/packs/contract.py, test_output_files_hold_what_the_database_gets)."""
     out = tmp_path / fmt
     ok(cli("retail", "generate", *SMALL, "--seed", "5", "--output", str(out), "--format", fmt))
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.{fmt}" for t in TABLES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [MANIFEST, *(f"{t}.{fmt}" for t in TABLES)]
+    )
 
 
 BAD_ROWS = [
