@@ -117,7 +117,7 @@ def share_ok(observed: int, n: int, p: float) -> tuple[bool, str]:
     Within 4 standard errors plus one row; exact when ``p`` is 0 or 1 (nothing
     random is left to excuse a difference).
     """
-    if n == 0:
+    if n <= 0:
         return True, "no rows"
     share = observed / n
     if p <= 0 or p >= 1:

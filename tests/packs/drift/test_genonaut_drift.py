@@ -228,6 +228,17 @@ USERS = {  # the application's users moved on too: (statements, --map, rules ver
     "a unique index on lower(email)": (
         ["CREATE UNIQUE INDEX users_lower_email ON users (lower(email))"], (), [],
     ),
+    "the key renamed": (
+        ["ALTER TABLE users RENAME COLUMN id TO user_id"], ("users.id=user_id",), [],
+    ),
+    "created_at renamed": (
+        ["ALTER TABLE users RENAME COLUMN created_at TO joined_at"],
+        ("users.created_at=joined_at",), [],
+    ),
+    "the content key and creator renamed": (
+        ["ALTER TABLE content_items_all RENAME COLUMN creator_id TO author_id"],
+        ("content_items.creator_id=author_id", "content_items_auto.creator_id=author_id"), [],
+    ),
 }  # fmt: skip
 
 
@@ -246,3 +257,17 @@ def test_an_evolved_users_table(
     lines = [line for line in r.output.splitlines() if "skipped" in line]
     for rule in skipped:
         assert any(rule in line for line in lines), (rule, r.output)
+
+
+@pytest.mark.parametrize("maps", [(PARAMS, CONTENT), ()], ids=["mapped", "unmapped"])
+def test_verify_before_any_generate_reports_and_does_not_crash(
+    cli: Any, server_dsn: str, db_name: str, tmp_path: Path, maps: tuple[str, ...]
+) -> None:
+    # An application database pgseed has not written yet: no admin, no users (verify
+    # divided by "users but the admin" = -1 and called it a bug in the pack).
+    dsn = create(server_dsn, db_name, "genonaut")
+    cfg = write_config(tmp_path, TINY)
+    r = _run(cli, cfg, dsn, "verify", *maps)
+    assert r.exit_code == 6, r.output  # verify failed: the admin user is missing
+    assert "bug in the pack" not in r.output and "Traceback" not in r.output
+    assert "admin" in r.output

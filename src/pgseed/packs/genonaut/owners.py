@@ -30,6 +30,8 @@ from ...encode import uuid_strings
 from ...pg import Conn
 from .generate import Owners
 
+USERS_KEY = (sql.Identifier("id"), sql.Identifier("created_at"))
+"""users.id and users.created_at under the models' names."""
 # Up to this many users the ranking is held in the writer (24 B each: 6 MB at most)
 # and each block's owners cost no query; the database probes cost about 15 ms a block
 # (1000 rows, two index probes each), 1.8 s over the default demo's 122 blocks.
@@ -68,10 +70,16 @@ class MemoryOwners:
         return Owners(uuid_strings(self.raw[rank]), self.created[rank])
 
 
-def load(conn: Conn, admin: uuid.UUID, until: int) -> DbOwners | MemoryOwners:
+def load(
+    conn: Conn,
+    admin: uuid.UUID,
+    until: int,
+    names: tuple[sql.Identifier, sql.Identifier] = USERS_KEY,
+) -> DbOwners | MemoryOwners:
     """The owner pool of a run: in memory up to ``MEMORY_LIMIT`` users, else in the
-    database (the same owners either way)."""
-    db = DbOwners(conn, admin, until)
+    database (the same owners either way). ``names``: the application's names for
+    users.id and users.created_at (``--map``)."""
+    db = DbOwners(conn, admin, until, names)
     if db.count() > MEMORY_LIMIT:
         return db
     # Both columns as one hex string each (16 bytes and 8 bytes a user): no Python
@@ -94,7 +102,13 @@ _TABLE = sql.Identifier("pgseed_owners")
 class DbOwners:
     """The ranking of ``users`` (admin excluded, created by ``until``) as a temp table."""
 
-    def __init__(self, conn: Conn, admin: uuid.UUID, until: int) -> None:
+    def __init__(
+        self,
+        conn: Conn,
+        admin: uuid.UUID,
+        until: int,
+        names: tuple[sql.Identifier, sql.Identifier] = USERS_KEY,
+    ) -> None:
         self.conn = conn
         conn.execute(
             sql.SQL(
@@ -102,11 +116,12 @@ class DbOwners:
             CREATE TEMP TABLE {} ON COMMIT DROP AS
             SELECT (row_number() OVER (ORDER BY created_at, id) - 1)::bigint AS ord,
                    id, created
-            FROM (SELECT id, created_at, extract(epoch FROM created_at)::bigint AS created
-                  FROM users WHERE id <> %s) u
+            FROM (SELECT {id} AS id, {created_at} AS created_at,
+                         extract(epoch FROM {created_at})::bigint AS created
+                  FROM users WHERE {id} <> %s) u
             WHERE created <= %s
             """
-            ).format(_TABLE),
+            ).format(_TABLE, id=names[0], created_at=names[1]),
             [admin, until],
         )
         for stmt in (

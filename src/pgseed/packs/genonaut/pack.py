@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 from psycopg import sql
 
+from ...binding import parse_maps
 from ...catalog import serial_sequence
 from ...errors import ConfigError, GenerationError, SchemaMismatchError
 from ...pg import Conn
@@ -57,6 +58,16 @@ class Plan:
         }
 
 
+def live_name(cfg: GenonautConfig, table: str, column: str) -> str:
+    """The application's name for a model column (``--map table.column=new``): the
+    pack's own queries read an evolved database under it."""
+    return parse_maps(cfg.map).get(table, {}).get(column, column)
+
+
+def live(cfg: GenonautConfig, table: str, column: str) -> sql.Identifier:
+    return sql.Identifier(live_name(cfg, table, column))
+
+
 def plan(cfg: GenonautConfig, conn: Conn | None) -> Plan:
     """Validate the run against the database (None: an empty one) before writing."""
     admin = cfg.admin
@@ -64,12 +75,16 @@ def plan(cfg: GenonautConfig, conn: Conn | None) -> Plan:
     have = dict.fromkeys(g.CONTENT_TABLES, 0)
     if conn is not None:
         admin_exists = (
-            conn.execute("SELECT 1 FROM users WHERE id = %s", [admin]).fetchone() is not None
+            conn.execute(
+                sql.SQL("SELECT 1 FROM users WHERE {} = %s").format(live(cfg, "users", "id")),
+                [admin],
+            ).fetchone()
+            is not None
         )
         for table in g.CONTENT_TABLES:
             row = conn.execute(
-                sql.SQL("SELECT count(*) FROM {} WHERE creator_id = %s").format(
-                    sql.Identifier(table)
+                sql.SQL("SELECT count(*) FROM {} WHERE {} = %s").format(
+                    sql.Identifier(table), live(cfg, table, "creator_id")
                 ),
                 [admin],
             ).fetchone()
@@ -109,11 +124,12 @@ def plan(cfg: GenonautConfig, conn: Conn | None) -> Plan:
 # -- content items and jobs (in workers) ----------------------------------------
 
 
-def _reserve_ids(conn: Conn, table: str, n: int) -> int:
-    """Reserve ``n`` consecutive ids of ``table``'s serial; return the first."""
+def _reserve_ids(conn: Conn, table: str, n: int, key: str) -> int:
+    """Reserve ``n`` consecutive ids of ``table``'s serial (its id column: ``key``);
+    return the first."""
     if n == 0:
         return 1
-    seq = serial_sequence(conn, table, "id")
+    seq = serial_sequence(conn, table, key)
     if seq is None:
         raise SchemaMismatchError(
             f"{table}.id has no sequence (serial or identity), so pgseed cannot reserve ids.\n"
@@ -121,8 +137,8 @@ def _reserve_ids(conn: Conn, table: str, n: int) -> int:
             "database (pgseed creates it with the pack's schema)."
         )
     row = conn.execute(
-        sql.SQL("SELECT greatest(nextval(%s), coalesce((SELECT max(id) + 1 FROM {}), 1))").format(
-            sql.Identifier(table)
+        sql.SQL("SELECT greatest(nextval(%s), coalesce((SELECT max({}) + 1 FROM {}), 1))").format(
+            sql.Identifier(key), sql.Identifier(table)
         ),
         [seq],
     ).fetchone()
@@ -217,11 +233,16 @@ def run(ctx: RunContext, p: Plan) -> None:
     filt = ConflictFilter(conn, "users", g.USER_COLUMNS, reporter, bound)
     if not p.admin_exists:
         insert_admin(loader, filt, admin, _admin_created(lo))
-    row = conn.execute("SELECT created_at FROM users WHERE id = %s", [admin]).fetchone()
+    uid, created = live(cfg, "users", "id"), live(cfg, "users", "created_at")
+    row = conn.execute(
+        sql.SQL("SELECT {} FROM users WHERE {} = %s").format(created, uid), [admin]
+    ).fetchone()
     assert row is not None
     insert_users(ctx, lambda cand, n: filt.conflicts(with_ord(cand, range(n))))
-    owners = load_owners(conn, admin, hi)
-    id_start = {t: _reserve_ids(conn, t, p.items[t]) for t in g.CONTENT_TABLES}
+    owners = load_owners(conn, admin, hi, (uid, created))
+    id_start = {
+        t: _reserve_ids(conn, t, p.items[t], live_name(cfg, t, "id")) for t in g.CONTENT_TABLES
+    }
     _items(ctx, p, _epoch(row[0]), owners, id_start)
 
 

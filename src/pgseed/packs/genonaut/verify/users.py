@@ -27,7 +27,7 @@ def check_users(conn: Conn, cfg: GenonautConfig, admin: uuid.UUID) -> list[Check
     exists = c.count(conn, "SELECT count(*) FROM users WHERE id = %s", [admin]) == 1
     n = c.count(conn, "SELECT count(*) FROM users")
     active = c.count(conn, "SELECT count(*) FROM users WHERE is_active AND id <> %s", [admin])
-    ok, detail = c.share_ok(active, n - 1, 0.99)
+    ok, detail = c.share_ok(active, n - (1 if exists else 0), 0.99)  # the admin aside
     prefs = sql.SQL(
         "SELECT count(*) FROM users WHERE preferences IS NULL"
         " OR (SELECT array_agg(k) FROM jsonb_object_keys(preferences) k) <> ARRAY['favorite_tags'] OR "
