@@ -160,6 +160,19 @@ def _check_maps(
                     f"--map {table}.{old}={new}: the database's {table} has no column {new!r}."
                     f"{did_you_mean(new, have)}\nFix: one of {', '.join(have)}."
                 )
+    for table, names in maps.items():
+        for old, new in names.items():
+            # Two model columns written to one live column: the database would refuse
+            # the INSERT ("specified more than once"); say so before anything runs.
+            others = [o for o, n in names.items() if n == new and o != old]
+            if new != old and new in spec.columns[table] and new not in names:
+                others.append(new)
+            if others:
+                raise ConfigError(
+                    f"--map {table}.{old}={new}: {table}.{new} is already where the pack "
+                    f"writes {table}.{others[0]}.\nFix: map {table}.{old} to another column, "
+                    f"or map {table}.{others[0]} elsewhere too."
+                )
 
 
 def _extras(table: Table, known: set[str]) -> tuple[ColumnPlan, ...]:

@@ -128,6 +128,20 @@ def _call(worker: Callable[[Any, Any], R], ctx_path: str, args: Any) -> R:
     return worker(ctx, args)
 
 
+WORKER_DIED = (
+    "a worker process died (the system may have killed it: out of memory?; or, from the "
+    "Python API, a script that calls pgseed at import time).\nFix: run with fewer "
+    "--max-workers or smaller batches; in a script, call pgseed under "
+    '`if __name__ == "__main__":` (worker processes import the script).'
+)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            proc.kill()
+
+
 class WorkerPool:
     """Generator processes, started when the run starts (``spawn`` plus imports take
     about a second) so that their start-up overlaps the schema and users stages.
@@ -169,11 +183,17 @@ class WorkerPool:
 
     def close(self, *, cancel: bool = False) -> None:
         """Stop the workers and wait for them to exit (at most one block each is
-        running), then remove the temporary directory."""
+        running), then remove the temporary directory. A worker whose sibling died is
+        killed first: it would otherwise be waited for forever (Python 3.11's executor
+        joins the survivors of a broken pool, and workers ignore the stop signals).
+        Healthy workers are not killed: one killed while it holds the result queue's
+        lock would leave the executor waiting on that lock."""
         pool, self._pool = self._pool, None
         try:
             if pool is not None:
                 with signals.deferred():
+                    if cancel and getattr(pool, "_broken", False):
+                        _kill_workers(pool)
                     pool.shutdown(wait=True, cancel_futures=cancel)
         finally:
             if self._dir is not None:
@@ -214,26 +234,32 @@ class WorkerPool:
         pending: deque[tuple[Task, Future[R]]] = deque()
         it = iter(tasks)
         try:
-            for task in it:
-                pending.append((task, pool.submit(_call, worker, ctx_path, task.args)))
-                if len(pending) >= 2 * self.workers:
-                    break
-            while pending:
-                task, fut = pending.popleft()
-                try:
-                    result = fut.result()
-                except BrokenProcessPool as exc:
-                    raise GenerationError(
-                        "a worker process died (the system may have killed it: out of "
-                        "memory?).\nFix: run with fewer --max-workers, or smaller batches."
-                    ) from exc
-                nxt = next(it, None)
-                if nxt is not None:
-                    pending.append((nxt, pool.submit(_call, worker, ctx_path, nxt.args)))
-                yield task, result
+            yield from self._ordered(pool, worker, ctx_path, it, pending)
+        except BrokenProcessPool as exc:  # from a result, or from submitting to a broken pool
+            raise GenerationError(WORKER_DIED) from exc
         finally:
             for _, fut in pending:
                 fut.cancel()
+
+    def _ordered(
+        self,
+        pool: ProcessPoolExecutor,
+        worker: Callable[[Any, Any], R],
+        ctx_path: str,
+        it: Iterator[Task],
+        pending: deque[tuple[Task, Future[R]]],
+    ) -> Iterator[tuple[Task, R]]:
+        for task in it:
+            pending.append((task, pool.submit(_call, worker, ctx_path, task.args)))
+            if len(pending) >= 2 * self.workers:
+                break
+        while pending:
+            task, fut = pending.popleft()
+            result = fut.result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(_call, worker, ctx_path, nxt.args)))
+            yield task, result
 
 
 class _Buffers:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import multiprocessing
 import os
 import shlex
 from collections.abc import Iterable, Iterator, Mapping
@@ -224,11 +225,24 @@ def _missing_database(exc: psycopg.OperationalError, name: str) -> bool:
     return "does not exist" in text and f'"{name}"' in text
 
 
+def refuse_in_worker_bootstrap() -> None:
+    """A worker process imports the caller's script before it runs anything (``spawn``):
+    a script that calls pgseed at import time would run it again in every worker, each
+    waiting for the parent's run lock while the parent waits for them. Refused before
+    connecting (ConfigError, exit 2); the parent then reports the worker's death."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise ConfigError(
+            "pgseed was called while a worker process was importing your script.\n"
+            'Fix: call pgseed under `if __name__ == "__main__":` in the script.'
+        )
+
+
 def open_target(dsn: str, *, write: bool, create: bool) -> Target:
     """Connect to ``dsn`` after the safety checks; create the database if allowed.
 
     ``dsn`` may be any URL ``dsn.parse`` accepts (a library caller's SQLAlchemy URL
     too): it is read here, so every way in judges and reaches the same database."""
+    refuse_in_worker_bootstrap()
     if write:
         check_app_env()
     dsn = parse(dsn, "the database URL")

@@ -112,6 +112,7 @@ def test_a_failure_rolls_everything_back(make_db: Callable[[str], str]) -> None:
 def test_a_copy_refused_mid_table_rolls_everything_back(
     make_db: Callable[[str], str],
     monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     copy_mode: str,
     failing_row: int,
 ) -> None:
@@ -138,6 +139,12 @@ def test_a_copy_refused_mid_table_rolls_everything_back(
         pgseed.fill(dsn, rows=600, seed=1)
     for table in ("customers", "orders", "order_tags"):
         assert scalar(dsn, f"SELECT count(*) FROM {table}") == 0
+    # The report counts only rows the server took: whole blocks before the refused one,
+    # none of a streamed table (its COPY ends, all or nothing, with the table).
+    report = next(x for x in capsys.readouterr().out.splitlines() if "before the failure" in x)
+    took = (failing_row // 100) * 100 if copy_mode == "block" else 0
+    assert (f"public.orders {took:,}" in report) == bool(took), report
+    assert "public.orders 600" not in report
 
 
 def test_a_contradiction_is_named_before_anything_runs(make_db: Callable[[str], str]) -> None:

@@ -64,6 +64,9 @@ class TableWriter:
             else None
         )
         self.seconds = 0.0
+        self.sent = 0
+        """Rows handed to the streaming COPY: the server has them all only once
+        ``close`` returns."""
         self._stack = contextlib.ExitStack()
         self._stream: Copy | None = None
         if stream and sink is None and self.binary is None:
@@ -83,11 +86,16 @@ class TableWriter:
         finally:
             self.seconds += time.perf_counter() - started
 
+    @property
+    def streaming(self) -> bool:
+        return self._stream is not None
+
     def write(self, columns: Sequence[Sequence[Field]], rows: int) -> None:
         if self._stream is not None:
             data = encode_rows(columns)
             stream = self._stream
             self._guarded(lambda: stream.write(data))
+            self.sent += rows
             return
         tuples = binary_rows.encode(self.bases, columns) if self.binary is not None else None
         if tuples is None or self.binary is None:

@@ -293,6 +293,8 @@ class Filler(Redraws, Drawing, EdgeSteps):
         with writer:
             self.load_blocks(tp, cols, fk_vals, waiting_null, pairs, probe, uniques, xprobe, writer)
         self.result.seconds[key] = writer.seconds
+        if writer.streaming:  # the server has every row only now
+            self.result.written[key] += writer.sent
 
     def load_blocks(
         self,
@@ -348,5 +350,6 @@ class Filler(Redraws, Drawing, EdgeSteps):
             if xprobe is not None and xprobe.shadow:  # --output: judged against from now on
                 xprobe.accept(encode_rows(out))
             writer.write(out, len(keep))
-            self.result.written[key] += len(keep)
+            if not writer.streaming:
+                self.result.written[key] += len(keep)
             self.reporter.advance(key, len(keep))

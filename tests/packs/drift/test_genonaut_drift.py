@@ -135,6 +135,9 @@ BAD_MAPS = {  # --map, what the message must say
     "content_items.tags=tag": "no column 'tag'",
     "generation_jobs=params": "expected TABLE.OLD=NEW",
     "generation_jobs.parameters=": "expected TABLE.OLD=NEW",
+    # onto a column the pack already writes: the INSERT would name it twice
+    "generation_jobs.parameters=prompt": "generation_jobs.prompt is already where the pack writes",
+    "generation_jobs.error_message=status": "generation_jobs.status is already where the pack",
 }
 
 
