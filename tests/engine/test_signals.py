@@ -300,3 +300,27 @@ def test_a_worker_killed_mid_fill_fails_the_run_and_leaves_nothing(
         poll(lambda: not alive(children), 20, "the run's child processes to exit")
     finally:
         kill([p.proc, *children])
+
+
+def test_a_script_without_a_main_guard_is_told_not_deadlocked(
+    server_dsn: str, db_name: str, db_dsn: str, tmp_path: Path
+) -> None:
+    # Worker processes import the caller's script (spawn); one that calls pgseed at import
+    # time would run it again in every worker, each waiting for the parent's run lock.
+    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{db_name}"')
+    with psycopg.connect(db_dsn) as c:
+        c.execute(FILL_SCHEMA)
+    script = tmp_path / "seed_it.py"
+    script.write_text(
+        "import pgseed\n"
+        f"pgseed.fill({db_dsn!r}, rows={{'accounts': 1000, 'events': 60000}}, seed=1, workers=2)\n"
+    )
+    env = env_for(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "a worker process died" in out and '__name__ == "__main__"' in out, out
+    assert scalar(db_dsn, "SELECT count(*) FROM events") == 0
