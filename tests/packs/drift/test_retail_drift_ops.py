@@ -370,3 +370,33 @@ def test_report_on_the_drifted_application(
     assert names == ["daily_sales.png", "index.html", "inventory.png", "prices.png",
                      "promotions.png", "weekly_profile.png"]  # fmt: skip
     assert fingerprint(dsn, TABLES) == before
+
+
+WRONG_KIND = {  # a --map onto a column of another kind: exit 4 naming it, not a crash
+    "on_hand_qty onto text": (
+        "ALTER TABLE inventory_snapshot_daily ADD COLUMN stock_txt text",
+        "inventory_snapshot_daily.on_hand_qty=stock_txt",
+        "inventory_snapshot_daily.on_hand_qty (stock_txt is text)",
+    ),
+    "quantity onto a date": (
+        "ALTER TABLE sales_daily ADD COLUMN sold_on date",
+        "sales_daily.quantity=sold_on",
+        "sales_daily.quantity",  # refused as for generate: integer cannot be cast to date
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(WRONG_KIND))
+@pytest.mark.parametrize("dry", [False, True], ids=["run", "dry-run"])
+def test_an_append_mapped_onto_a_column_of_another_kind_is_exit_4(
+    cli: Any, server_dsn: str, db_name: str, case: str, dry: bool
+) -> None:
+    statement, mapping, named = WRONG_KIND[case]
+    dsn = create(server_dsn, db_name, "retail", statement)
+    _generate(cli, dsn, "2024-01-01", "2024-01-05")
+    before = fingerprint(dsn, TABLES)
+    r = _append(cli, dsn, "2024-01-08", "--map", mapping, *(["--dry-run"] if dry else []))
+    assert r.exit_code == 4, r.output
+    assert named in r.output and "Fix:" in r.output
+    assert "Traceback" not in r.output and "bug" not in r.output
+    assert fingerprint(dsn, TABLES) == before

@@ -66,14 +66,30 @@ class Columns:
     keeps its model name."""
 
     live: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    types: Mapping[str, Mapping[str, tuple[str, str | None]]] = field(default_factory=dict)
+    """Per table and model column: (the model's type, the live column's type)."""
 
     @classmethod
     def of(cls, binding: Binding | None) -> Columns:
         if binding is None:
             return cls()
         return cls(
-            {t: dict(zip(tb.columns, tb.targets, strict=True)) for t, tb in binding.tables.items()}
+            {t: dict(zip(tb.columns, tb.targets, strict=True)) for t, tb in binding.tables.items()},
+            {
+                t: {
+                    c: (m, lt) for c, m, lt in zip(tb.columns, tb.types, tb.live_types, strict=True)
+                }
+                for t, tb in binding.tables.items()
+            },
         )
+
+    def kind_differs(self, table: str, column: str) -> str | None:
+        """The live type when it is of another kind than the model's (a number mapped
+        onto a text column): the verb reads it as the model's type and cannot."""
+        model, live = self.types.get(table, {}).get(column, ("", None))
+        if live is None or _kind(model) is None or _kind(live) is None:
+            return None
+        return live if _kind(model) != _kind(live) else None
 
     def name(self, table: str, column: str) -> str | None:
         names = self.live.get(table, {})
@@ -100,6 +116,18 @@ class Columns:
         """SchemaMismatchError (exit 4) naming every column of ``needs`` the database
         lacks; ``why`` says what ``op`` reads them for, and what else would do."""
         gone = [f"{t}.{c}" for t, cols in needs.items() for c in cols if not self.has(t, c)]
+        wrong = [
+            f"{t}.{c} ({self.name(t, c)} is {kind})"
+            for t, cols in needs.items()
+            for c in cols
+            if self.has(t, c) and (kind := self.kind_differs(t, c)) is not None
+        ]
+        if wrong:
+            raise SchemaMismatchError(
+                f"{op} cannot run on this database: {', '.join(wrong)} cannot be read as "
+                f"the pack's type, and {why}.\nFix: map {wrong[0].split(' ')[0]} to a column "
+                "of the same kind (a number to a number, a date to a date), or drop the --map."
+            )
         if gone:
             raise SchemaMismatchError(
                 f"{op} cannot run on this database: it has no column {', '.join(gone)}, "
@@ -133,3 +161,17 @@ class Columns:
             if not self.has(table, column):
                 out.setdefault(how, []).append(f"{table}.{column}")
         return [f"{', '.join(cols)} not in the database: {how}" for how, cols in out.items()]
+
+
+def _kind(type_name: str) -> str | None:
+    """Number, text, date/time or boolean; None for anything else (not judged)."""
+    t = type_name.lower()
+    if t.startswith(("int", "bigint", "smallint", "numeric", "decimal", "double", "real", "float")):
+        return "number"
+    if t.startswith(("text", "character", "varchar", "char", "citext")):
+        return "text"
+    if t.startswith(("date", "timestamp", "time")):
+        return "time"
+    if t.startswith(("bool",)):
+        return "boolean"
+    return None
