@@ -71,6 +71,12 @@ def append(
     p = ops.preview_append(dsn, cfg, start, end)
     for line in p.derived:  # an application's own schema lacks what these would read
         reporter.warn(line)
+    ignored = [f"--{k}" for k in ("stores", "products") if flags.get(k) is not None]
+    if ignored and p.applied_through is None:
+        reporter.warn(
+            f"{' and '.join(ignored)} ignored by --append: it continues the {p.pairs:,} "
+            "store x product series the database holds (--full-new makes new ones)"
+        )
     if p.applied_through is not None:
         click.echo(
             f"nothing to append: the data already runs to {p.applied_through} "

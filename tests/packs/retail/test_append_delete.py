@@ -157,3 +157,21 @@ def test_append_continues_exactly_where_a_longer_run_would_have_gone(
         from tests.conftest import drop_database
 
         drop_database(server_dsn, db_dsn.rsplit("dbname=", 1)[1].split()[0] + "x_test")
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (("--stores", "7"), "--stores ignored"),
+        (("--products", "9"), "--products ignored"),
+        (("--stores", "7", "--products", "9"), "--stores and --products ignored"),
+    ],
+)
+def test_append_says_it_ignores_sizes(
+    cli: Any, db_dsn: str, flags: tuple[str, ...], named: str
+) -> None:
+    ok(gen(cli, db_dsn, "--full-new", *SMALL))
+    for dry in (("--dry-run",), ()):
+        r = ok(gen(cli, db_dsn, "--append", "--end-date", "2024-04-03", *flags, *dry))
+        assert named in r.output and "12 store x product series" in r.output, r.output
+    assert scalar(db_dsn, "SELECT count(*) FROM store") == 3
