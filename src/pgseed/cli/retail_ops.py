@@ -12,7 +12,10 @@ from ..dsn import redact
 from ..progress import Reporter
 from .shell import generate_command, print_rows, print_samples, reproduce, reproduced
 
-ESTIMATES = "estimates for price_history and promotion"
+ESTIMATES = (
+    "estimates for price_history and promotion; on --append, a series whose price does not "
+    "change at the first new day extends its last window instead of adding one"
+)
 
 
 def reproduce_line(seed: int) -> str:

@@ -174,4 +174,7 @@ def test_append_says_it_ignores_sizes(
     for dry in (("--dry-run",), ()):
         r = ok(gen(cli, db_dsn, "--append", "--end-date", "2024-04-03", *flags, *dry))
         assert named in r.output and "12 store x product series" in r.output, r.output
+        # price windows that continue are extended, and both the preview and the run say so
+        said = "extends its last window" if dry else "window(s) extended over the new days"
+        assert said in r.output, r.output
     assert scalar(db_dsn, "SELECT count(*) FROM store") == 3

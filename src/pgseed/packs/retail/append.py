@@ -288,3 +288,8 @@ def run_append(ctx: RunContext, p: AppendPlan, cols: Columns | None = None) -> N
     )
     merged = conn.execute(merge, {"before": before}).rowcount
     loader.written["price_history"] -= max(merged, 0)
+    if merged > 0:
+        ctx.reporter.info(
+            f"price_history: {merged:,} window(s) extended over the new days (the price did "
+            "not change): updated, not counted as rows written"
+        )
