@@ -136,10 +136,25 @@ WORKER_DIED = (
 )
 
 
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+STRAGGLER_S = 15.0
+"""How long a cancelled run waits for a worker to finish its block and exit."""
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """A cancelled run's workers: asked to exit after their block (``shutdown``); the
+    survivors of a broken pool at once, and any still running after ``STRAGGLER_S``,
+    are killed (workers ignore the stop signals, and Python 3.11's executor waits for
+    the survivors of a broken pool forever). A healthy worker is not killed at once:
+    one killed while it holds a queue's lock would leave the executor waiting on it."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + (0.0 if getattr(pool, "_broken", False) else STRAGGLER_S)
+    for proc in procs:
         with contextlib.suppress(Exception):
-            proc.kill()
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
 
 
 class WorkerPool:
@@ -192,8 +207,8 @@ class WorkerPool:
         try:
             if pool is not None:
                 with signals.deferred():
-                    if cancel and getattr(pool, "_broken", False):
-                        _kill_workers(pool)
+                    if cancel:
+                        _stop_workers(pool)
                     pool.shutdown(wait=True, cancel_futures=cancel)
         finally:
             if self._dir is not None:

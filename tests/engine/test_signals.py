@@ -72,6 +72,14 @@ def _args(case: Case, db_dsn: str, tmp_path: Path) -> list[str]:
     return ["retail", "generate", "--full-new", *RETAIL_BIG, "--output", str(tmp_path / "out")]
 
 
+def _fill_database(server_dsn: str, db_name: str, db_dsn: str) -> None:
+    """The database of an application that has its schema (FILL_SCHEMA) and no rows."""
+    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{db_name}"')
+    with psycopg.connect(db_dsn) as c:
+        c.execute(FILL_SCHEMA)
+
+
 def _tables(db_dsn: str) -> int:
     return int(
         scalar(
@@ -108,10 +116,7 @@ def test_a_stop_signal_rolls_back_and_leaves_nothing(
     tmp_path: Path,
 ) -> None:
     if case is FILL:  # fill writes into an application's existing schema
-        with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{db_name}"')
-        with psycopg.connect(db_dsn) as c:
-            c.execute(FILL_SCHEMA)
+        _fill_database(server_dsn, db_name, db_dsn)
     env = env_for(tmp_path)
     shm_before = shm_inodes()
     p = Pgseed(_args(case, db_dsn, tmp_path), env)
@@ -273,44 +278,12 @@ def test_a_signal_during_the_commit_waits_for_it(
     assert scalar(db_dsn, "SELECT count(*) FROM users") > 0
 
 
-def test_a_worker_killed_mid_fill_fails_the_run_and_leaves_nothing(
-    server_dsn: str, db_name: str, db_dsn: str, tmp_path: Path
-) -> None:
-    # The out-of-memory killer takes one worker: the run must end (exit 1, named), not
-    # wait forever for the surviving worker, and roll everything back.
-    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{db_name}"')
-    with psycopg.connect(db_dsn) as c:
-        c.execute(FILL_SCHEMA)
-    env = env_for(tmp_path)
-    p = Pgseed(_args(FILL, db_dsn, tmp_path), env)
-    children: list[psutil.Process] = []
-    try:
-        p.wait_for(FILL.loading)
-        children = p.descendants()
-        workers = [c for c in children if "spawn_main" in " ".join(c.cmdline())]
-        assert len(workers) == 2, [c.cmdline() for c in children]
-        workers[0].kill()
-        rc, out = p.finish(timeout=120)
-        assert rc == 1, out
-        assert "a worker process died" in out and "Traceback" not in out, out
-        assert "All of it was rolled back" in out, out
-        assert scalar(db_dsn, "SELECT count(*) FROM accounts") == 0
-        assert scalar(db_dsn, "SELECT count(*) FROM events") == 0
-        poll(lambda: not alive(children), 20, "the run's child processes to exit")
-    finally:
-        kill([p.proc, *children])
-
-
 def test_a_script_without_a_main_guard_is_told_not_deadlocked(
     server_dsn: str, db_name: str, db_dsn: str, tmp_path: Path
 ) -> None:
     # Worker processes import the caller's script (spawn); one that calls pgseed at import
     # time would run it again in every worker, each waiting for the parent's run lock.
-    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{db_name}"')
-    with psycopg.connect(db_dsn) as c:
-        c.execute(FILL_SCHEMA)
+    _fill_database(server_dsn, db_name, db_dsn)
     script = tmp_path / "seed_it.py"
     script.write_text(
         "import pgseed\n"
