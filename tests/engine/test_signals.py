@@ -8,6 +8,7 @@ file or semaphore of the run is left either.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -276,6 +277,38 @@ def test_a_signal_during_the_commit_waits_for_it(
     assert "interrupted after the commit" in out and "rolled back" not in out, out
     assert "Traceback" not in out
     assert scalar(db_dsn, "SELECT count(*) FROM users") > 0
+
+
+def test_a_worker_killed_mid_fill_fails_the_run_and_leaves_nothing(
+    server_dsn: str, db_name: str, db_dsn: str, tmp_path: Path
+) -> None:
+    # The out-of-memory killer takes one worker: the run must end (exit 1, named), not
+    # wait forever for the surviving worker, and roll everything back.
+    _fill_database(server_dsn, db_name, db_dsn)
+    env = env_for(tmp_path, PYTHONFAULTHANDLER="1")
+    p = Pgseed(_args(FILL, db_dsn, tmp_path), env)
+    children: list[psutil.Process] = []
+    try:
+        p.wait_for(FILL.loading)
+        children = p.descendants()
+        workers = [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+        assert len(workers) == 2, [c.cmdline() for c in children]
+        workers[0].kill()
+        try:
+            rc, out = p.finish(timeout=120)
+        except subprocess.TimeoutExpired:  # show where it waits (PYTHONFAULTHANDLER)
+            p.signal(signal.SIGABRT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                p.proc.wait(20)
+            raise AssertionError(f"no exit 120 s after the kill:\n{p.output}") from None
+        assert rc == 1, out
+        assert "a worker process died" in out and "Traceback" not in out, out
+        assert "All of it was rolled back" in out, out
+        assert scalar(db_dsn, "SELECT count(*) FROM accounts") == 0
+        assert scalar(db_dsn, "SELECT count(*) FROM events") == 0
+        poll(lambda: not alive(children), 20, "the run's child processes to exit")
+    finally:
+        kill([p.proc, *children])
 
 
 def test_a_script_without_a_main_guard_is_told_not_deadlocked(

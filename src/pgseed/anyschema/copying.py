@@ -90,16 +90,22 @@ class TableWriter:
     def streaming(self) -> bool:
         return self._stream is not None
 
-    def write(self, columns: Sequence[Sequence[Field]], rows: int) -> None:
+    def write(
+        self, columns: Sequence[Sequence[Field]], rows: int, *, text: bytes | None = None
+    ) -> None:
+        """Send one block; ``text`` is the block already encoded as COPY text, if it is."""
+        if text is None and (self._stream is not None or self.binary is None):
+            text = encode_rows(columns)
         if self._stream is not None:
-            data = encode_rows(columns)
+            assert text is not None
+            data = text
             stream = self._stream
             self._guarded(lambda: stream.write(data))
             self.sent += rows
             return
         tuples = binary_rows.encode(self.bases, columns) if self.binary is not None else None
         if tuples is None or self.binary is None:
-            stmt, data = self.text, encode_rows(columns)
+            stmt, data = self.text, text if text is not None else encode_rows(columns)
         else:
             stmt, data = self.binary, binary_format.HEADER + tuples + binary_format.TRAILER
         if self.sink is not None:

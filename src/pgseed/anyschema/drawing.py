@@ -3,6 +3,8 @@ tie columns together (``run.Filler``'s part; ``redraw.py`` fixes what PostgreSQL
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import psycopg
 from psycopg import sql
@@ -30,11 +32,9 @@ class Drawing(ParentTimes):
     waiting: list[Edge]
     sink: Sink | None
 
-    def grid_slots(self, tp: TablePlan, g: Grid, rows: np.ndarray) -> np.ndarray:
-        raise NotImplementedError  # redraw.Redraws
-
-    def same_values(self, tp: TablePlan, block: dict[str, list[str | None]]) -> None:
-        raise NotImplementedError  # redraw.Redraws
+    # From redraw.Redraws, the other half of run.Filler.
+    grid_slots: Callable[[TablePlan, Grid, np.ndarray], np.ndarray]
+    same_values: Callable[[TablePlan, dict[str, list[str | None]]], None]
 
     def waiting_null(self, key: str) -> set[str]:
         """The table's FK columns written NULL now and set after the load (cycle edges)."""

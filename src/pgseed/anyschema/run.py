@@ -347,9 +347,11 @@ class Filler(Redraws, Drawing, EdgeSteps):
                     src = fk_vals[c][lo:hi] if c in waiting_null else block[c]
                     pending.setdefault(c, []).extend(src[i] for i in keep)
             out = [block[c.column] if whole else [block[c.column][i] for i in keep] for c in cols]
+            text = None
             if xprobe is not None and xprobe.shadow:  # --output: judged against from now on
-                xprobe.accept(encode_rows(out))
-            writer.write(out, len(keep))
+                text = encode_rows(out)
+                xprobe.accept(text)
+            writer.write(out, len(keep), text=text)
             if not writer.streaming:
                 self.result.written[key] += len(keep)
             self.reporter.advance(key, len(keep))
