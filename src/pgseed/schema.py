@@ -139,10 +139,12 @@ def _norm_model_type(table: Table, column: str) -> str:
 
 def normalized_type(compiled: str) -> str:
     """A model type compiled for PostgreSQL, spelled as ``format_type`` prints it."""
+    if compiled.startswith('"'):  # a quoted type name (an enum "Gender"): kept as written
+        return compiled
     compiled = compiled.lower()
     compiled = re.sub(r"^varchar", "character varying", compiled)
-    if compiled == "timestamp":
-        compiled = "timestamp without time zone"
+    if re.fullmatch(r"timestamp(\(\d\))?", compiled):  # timestamp(3) too
+        compiled += " without time zone"
     if compiled == "float":
         compiled = "double precision"
     compiled = re.sub(r",\s+", ",", compiled)  # numeric(10, 2) -> numeric(10,2)

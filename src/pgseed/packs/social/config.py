@@ -1,0 +1,132 @@
+"""The social pack's config (spec 004's flags, issue 11's ratios and presets).
+
+Layering, later wins (``pgseed.layers``)::
+
+    defaults < --market preset < --config file < PGSEED_* env < flags < --set key=value
+
+``run_seed`` is spec 004's ``--runSeed``: any string. Absent, a run draws one, prints it and
+prints the command that reproduces the run. ``seed`` is its integer key
+(``keys.seed_key``), set from it; it is what the engine's own keyed values use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ... import layers
+from ...config import Date, Float, Int, check_values, read_yaml
+from .keys import seed_key
+from .people import GENDERS, INTENTS, Ratios
+
+Share = Annotated[Float, Field(ge=0.0, le=1.0)]
+RunSeed = Annotated[str, Field(min_length=1, max_length=200)]
+_SEED_TEXT = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces: safe on a command line
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class SocialConfig(_Strict):
+    run_seed: RunSeed | None = None
+    seed: Annotated[Int, Field(ge=0, le=2**63 - 1)] = 0  # set from run_seed
+    count: Annotated[Int, Field(ge=0, le=1_000_000)] = 100  # spec 5.3: --count 100
+    start_date: Date = dt.date(2024, 1, 1)  # spec 5.3
+    activity_days: Annotated[Int, Field(ge=0, le=3660)] = 30  # seed-all's window
+    # Accounts are created over this many days before start_date.
+    signup_days: Annotated[Int, Field(ge=0, le=3660)] = 30
+    gender_ratio: dict[str, Share] = {
+        "MALE": 0.47,
+        "FEMALE": 0.47,
+        "NONBINARY": 0.04,
+        "OTHER": 0.01,
+        "UNSPECIFIED": 0.01,
+    }
+    intent_ratio: dict[str, Share] = {
+        "FRIENDS": 0.12,
+        "CASUAL": 0.28,
+        "LONG_TERM": 0.42,
+        "MARRIAGE": 0.13,
+        "UNSPECIFIED": 0.05,
+    }
+    market: Literal["default", "realistic"] = "default"
+    # "default": the model of activity/likes.py; "spec": spec 004's calculateLikeProbability.
+    like_model: Literal["default", "spec"] = "default"
+    skip_activity: bool = False
+    skip_jobs: bool = False
+    # "… {job} …": run each job through the application's own runner instead.
+    jobs_command: str | None = None
+    batch_size: Annotated[Int, Field(ge=1, le=10_000_000)] = 50_000
+    map: tuple[str, ...] = ()
+
+    @field_validator("run_seed")
+    @classmethod
+    def _printable(cls, v: str | None) -> str | None:
+        if v is not None and not _SEED_TEXT.match(v):
+            raise ValueError("use printable ASCII without spaces (e.g. demo-2024)")
+        return v
+
+    @field_validator("gender_ratio", "intent_ratio")
+    @classmethod
+    def _shares(cls, v: dict[str, float], info: Any) -> dict[str, float]:
+        names = GENDERS if info.field_name == "gender_ratio" else INTENTS
+        unknown = sorted(set(v) - set(names))
+        if unknown:
+            raise ValueError(f"unknown {', '.join(unknown)}; known: {', '.join(names)}")
+        if sum(v.values()) <= 0:
+            raise ValueError("the shares add up to 0")
+        return v
+
+    @field_validator("jobs_command")
+    @classmethod
+    def _has_job(cls, v: str | None) -> str | None:
+        if v is not None and "{job}" not in v:
+            raise ValueError('must contain {job} (e.g. "npm run job -- {job}")')
+        return v
+
+    @model_validator(mode="after")
+    def _seed(self) -> SocialConfig:
+        if self.run_seed is not None:
+            object.__setattr__(self, "seed", seed_key(self.run_seed))
+        return self
+
+    def ratios(self) -> Ratios:
+        return Ratios(
+            gender=tuple(self.gender_ratio.get(g, 0.0) for g in GENDERS),
+            intent=tuple(self.intent_ratio.get(i, 0.0) for i in INTENTS),
+        )
+
+
+PRESETS: dict[str, dict[str, Any]] = {"default": {}, "realistic": {}}
+
+
+def build(
+    *,
+    file: Path | None,
+    environ: Mapping[str, str],
+    flags: Mapping[str, Any],
+    sets: tuple[str, ...] = (),
+) -> SocialConfig:
+    """The engine's layering with the ``market`` preset."""
+    file_values = read_yaml(file) if file is not None else {}
+    if file is not None:
+        layers.check_known(file_values, SocialConfig, str(file))
+        check_values(file_values, SocialConfig, str(file))
+    return layers.build(
+        SocialConfig,
+        presets=PRESETS,
+        preset_key="market",
+        default_preset="default",
+        file=(str(file), file_values) if file is not None else None,
+        environ=environ,
+        env_aliases={},
+        flags=flags,
+        sets=sets,
+        title="invalid social config",
+    )

@@ -1,0 +1,217 @@
+"""The social verbs as library calls: ``seed`` (profiles, activity and jobs in one
+transaction, any of them) and what they share. Nothing here prints; the CLI does.
+
+Each command is one transaction on the engine's connection (``run.transaction``): the
+tables are locked, the phases write through the loader (COPY), a "SeedRun" row records
+each phase, and the engine commits, or rolls everything back on any failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ... import __version__
+from ...encode import encode_rows
+from ...load import CopyLoader
+from ...pg import Conn, lock_tables
+from ...pool import WorkerPool
+from ...progress import Reporter
+from ...run import transaction
+from . import profiles, reference, world
+from .activity import state as prior
+from .activity.emit import Emitter
+from .activity.sim import Simulation
+from .config import SocialConfig
+from .keys import seed_key
+from .password import password_hash
+from .people import people
+from .tables import ACTIVITY_TABLES, COLUMNS, PROFILE_TABLES, SCHEMA
+
+
+@dataclass(frozen=True)
+class Phases:
+    profiles: bool = True
+    activity: tuple[dt.date, int] | None = None  # (first day, days)
+    jobs: bool = False
+
+
+@dataclass
+class Outcome:
+    written: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    users: tuple[int, int] | None = None  # the ids a profile phase made
+    jobs: dict[str, int] = field(default_factory=dict)
+
+
+def seed(
+    dsn: str,
+    cfg: SocialConfig,
+    phases: Phases,
+    *,
+    reporter: Reporter,
+    reproduce: str = "",
+) -> Outcome:
+    """Run the phases in one transaction (ConfigError exit 2 before anything is written;
+    GenerationError exit 1 after rolling back)."""
+    assert cfg.run_seed is not None
+    out = Outcome()
+
+    def body(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
+        lock_tables(conn, list(COLUMNS), "SHARE ROW EXCLUSIVE", "the social tables")
+        reporter.begin({})
+        if phases.profiles:
+            out.users = write_profiles(conn, loader, cfg)
+        if phases.activity is not None:
+            write_activity(conn, loader, cfg, *phases.activity, reporter=reporter)
+        if phases.jobs:
+            from .jobs import JOBS, run_job
+
+            as_of = _window_end(cfg, phases)
+            for name in JOBS:
+                out.jobs[name] = run_job(conn, name, as_of)
+        sync_sequences(conn)
+
+    loader = transaction(
+        dsn, SCHEMA, reporter, body, reproduce=reproduce, bulk_mode=True, workers=1, seed=cfg.seed
+    )
+    out.written, out.seconds = dict(loader.written), dict(loader.seconds)
+    return out
+
+
+def _window_end(cfg: SocialConfig, phases: Phases) -> dt.datetime:
+    """The jobs' "as of": the end of the simulated window (else the profile run's start)."""
+    if phases.activity is not None:
+        start, days = phases.activity
+        return dt.datetime.combine(start + dt.timedelta(days=days), dt.time())
+    return dt.datetime.combine(cfg.start_date, dt.time())
+
+
+def _max_id(conn: Conn, table: str) -> int:
+    row = conn.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()
+    return int(row[0]) if row else 0
+
+
+def write_profiles(conn: Conn, loader: CopyLoader, cfg: SocialConfig) -> tuple[int, int]:
+    """Phase A for ``cfg.count`` new users after the highest user id; returns their ids."""
+    assert cfg.run_seed is not None
+    key = seed_key(cfg.run_seed)
+    first = _max_id(conn, "User") + 1
+    ids = np.arange(first, first + cfg.count, dtype=np.int64)
+    p = people(key, ids, cfg.ratios(), cfg.start_date)
+    signup = dt.datetime.combine(cfg.start_date - dt.timedelta(days=cfg.signup_days), dt.time())
+    refs = reference.ensure(conn, signup)
+    bases = profiles.Bases(
+        _max_id(conn, "Media"), _max_id(conn, "UserInterest"), _max_id(conn, "QuizResult")
+    )
+    batch = profiles.build(
+        key, password_hash(cfg.run_seed), p, cfg.start_date, cfg.signup_days, bases, refs
+    )
+    for table in PROFILE_TABLES:
+        loader.copy(table, encode_rows(batch.columns[table]), batch.rows[table])
+    _mark_dirty(conn, batch.dirty)
+    last = first + cfg.count - 1
+    record(conn, cfg, "profiles", None, None, {"first_user_id": first, "last_user_id": last})
+    return first, last
+
+
+def _mark_dirty(conn: Conn, dirty: dict[int, int]) -> None:
+    """ "InterestDirty": every interest a user touched, at its latest touch (spec 5.1)."""
+    if not dirty:
+        return
+    ids = list(dirty)
+    at = [dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=dirty[i]) for i in ids]
+    conn.execute(
+        'UPDATE "InterestDirty" d SET "touchedAt" = greatest(d."touchedAt", v.at) '
+        'FROM unnest(%s::bigint[], %s::timestamp[]) AS v(id, at) WHERE d."interestId" = v.id',
+        [ids, at],
+    )
+    conn.execute(
+        'INSERT INTO "InterestDirty" ("interestId", "touchedAt") '
+        "SELECT v.id, v.at FROM unnest(%s::bigint[], %s::timestamp[]) AS v(id, at) "
+        'WHERE NOT EXISTS (SELECT 1 FROM "InterestDirty" d WHERE d."interestId" = v.id)',
+        [ids, at],
+    )
+
+
+def record(
+    conn: Conn,
+    cfg: SocialConfig,
+    kind: str,
+    start: dt.date | None,
+    days: int | None,
+    extra: dict[str, object],
+) -> None:
+    """One "SeedRun" row: the run seed, the phase, its window and its whole config."""
+    config = {**cfg.model_dump(mode="json", exclude={"seed"}), **extra}
+    count = (
+        cfg.count
+        if kind == "profiles"
+        else int(
+            conn.execute('SELECT count(*) FROM "User"').fetchone()[0]  # type: ignore[index]
+        )
+    )
+    created = dt.datetime.combine(start or cfg.start_date, dt.time())
+    conn.execute(
+        'INSERT INTO "SeedRun" ("runSeed", kind, "startDate", days, "profileCount", '
+        '"pgseedVersion", config, "createdAt") VALUES (%s, %s, %s, %s, %s, %s, %s, %s)',
+        [cfg.run_seed, kind, start, days, count, __version__, json.dumps(config), created],
+    )
+
+
+def write_activity(
+    conn: Conn,
+    loader: CopyLoader,
+    cfg: SocialConfig,
+    start: dt.date,
+    days: int,
+    *,
+    reporter: Reporter,
+) -> None:
+    """Phase B for local days ``start .. start + days - 1`` over every seeded user,
+    continuing from what the database holds (``activity.state``)."""
+    assert cfg.run_seed is not None
+    w = world.build(world.profile_runs(conn))
+    key = seed_key(cfg.run_seed)
+    sim = Simulation(key, w.p, w.traits, spec_model=cfg.like_model == "spec")
+    ids = prior.load(conn, sim, start)
+    emitter = Emitter(key, w.p, w.first_names, ids)
+    post_ids = _counter(ids.last.get("Post", 0))
+    buffer: dict[str, list[bytes]] = {t: [] for t in ACTIVITY_TABLES}
+    counts = dict.fromkeys(ACTIVITY_TABLES, 0)
+    d0 = start.toordinal()
+    for d in range(d0, d0 + days):
+        day = sim.day(d, post_ids)
+        for table, (cols, n) in emitter.day(day).items():
+            if n:
+                buffer[table].append(encode_rows(cols))
+                counts[table] += n
+        if sum(counts.values()) >= cfg.batch_size or d == d0 + days - 1:
+            for table in ACTIVITY_TABLES:
+                if counts[table]:
+                    loader.copy(table, buffer[table], counts[table])
+                buffer[table], counts[table] = [], 0
+    record(conn, cfg, "activity", start, days, {})
+
+
+def _counter(last: int) -> Iterator[int]:
+    n = last
+    while True:
+        n += 1
+        yield n
+
+
+def sync_sequences(conn: Conn) -> None:
+    """Each identity after the highest id, so the application's next INSERT succeeds."""
+    for table, cols in COLUMNS.items():
+        if "id" not in cols:
+            continue
+        conn.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+            f'coalesce((SELECT max(id) FROM "{table}"), 0) + 1, false)',
+            [f'"{table}"'],
+        )
