@@ -26,6 +26,7 @@ ENTRY_POINT_GROUP = "pgseed.packs"
 BUILTIN: dict[str, str] = {
     "genonaut": "pgseed.packs.genonaut.spec:PACK",
     "retail": "pgseed.packs.retail.spec:PACK",
+    "social": "pgseed.packs.social.spec:PACK",
 }
 
 

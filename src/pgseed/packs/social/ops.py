@@ -17,6 +17,7 @@ import numpy as np
 
 from ... import __version__
 from ...encode import encode_rows
+from ...errors import ConfigError, PgseedError
 from ...load import CopyLoader
 from ...pg import Conn, lock_tables
 from ...pool import WorkerPool
@@ -175,7 +176,15 @@ def write_activity(
     """Phase B for local days ``start .. start + days - 1`` over every seeded user,
     continuing from what the database holds (``activity.state``)."""
     assert cfg.run_seed is not None
-    w = world.build(world.profile_runs(conn))
+    if _already_simulated(conn, start, days):
+        return
+    runs = world.profile_runs(conn)
+    if not runs:
+        raise PgseedError(
+            "no seeded profiles to simulate: the database has no profile run.\n"
+            "Fix: run pgseed social seed-profiles (or seed-all) first."
+        )
+    w = world.build(runs)
     key = seed_key(cfg.run_seed)
     sim = Simulation(key, w.p, w.traits, spec_model=cfg.like_model == "spec")
     ids = prior.load(conn, sim, start)
@@ -196,6 +205,28 @@ def write_activity(
                     loader.copy(table, buffer[table], counts[table])
                 buffer[table], counts[table] = [], 0
     record(conn, cfg, "activity", start, days, {})
+
+
+def _already_simulated(conn: Conn, start: dt.date, days: int) -> bool:
+    """True when every day of the window was simulated before (the same append again:
+    nothing to do); ConfigError (exit 2) when only some were, naming the next free day."""
+    rows = conn.execute(
+        'SELECT "startDate", days FROM "SeedRun" WHERE kind = \'activity\' ORDER BY "startDate"'
+    ).fetchall()
+    done: set[int] = set()
+    for first, n in rows:
+        done.update(range(first.toordinal(), first.toordinal() + int(n)))
+    window = set(range(start.toordinal(), start.toordinal() + days))
+    if window <= done:
+        return True
+    if window & done:
+        last = dt.date.fromordinal(max(done))
+        raise ConfigError(
+            f"days {start}..{start + dt.timedelta(days=days - 1)} overlap days already simulated "
+            f"(through {last}): activity is appended, never simulated twice.\n"
+            f"Fix: --startDate {last + dt.timedelta(days=1)}, or reset --scope activity first."
+        )
+    return False
 
 
 def _counter(last: int) -> Iterator[int]:

@@ -195,7 +195,9 @@ class Simulation:
         quiz = quiz_compatibility(self.t.vectors, self.t.took, m["a"], m["b"])
         msgs = threads(self.key, self.p, m["a"], m["b"], m["ms"], quiz)
         city = self.p.city
-        matched = np.maximum(clock.local_day(m["ms"], city[m["a"]]), clock.local_day(m["ms"], city[m["b"]]))
+        matched = np.maximum(
+            clock.local_day(m["ms"], city[m["a"]]), clock.local_day(m["ms"], city[m["b"]])
+        )
         days = np.maximum(clock.local_day(msgs.ms, city[msgs.opener]), matched[msgs.thread])
         for day in np.unique(days).tolist():
             sel = days == day

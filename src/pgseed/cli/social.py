@@ -1,0 +1,263 @@
+"""``pgseed social ...``: spec 004's scripts as verbs (seedAll.ts, seedMassProfiles.ts,
+seedActivity.ts, runJob.ts, debugUser.ts and the cleanup section).
+
+Every flag takes the spec's spelling and kebab-case: ``--runSeed=demo-2024`` or
+``--run-seed demo-2024``, ``--activityDays`` or ``--activity-days``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..dsn import redact
+from ..errors import ConfigError
+from ..progress import Reporter
+from .options import Decorator
+from .shell import PgseedCommand, PgseedGroup, print_rows, reproduced, resolve_dsn
+
+DEFAULT_DATABASE = "social_demo"
+
+
+@click.group(cls=PgseedGroup)
+def social() -> None:
+    """The social pack (spec 004): profiles, then day-by-day activity whose rates emerge,
+    then the jobs that derive scores."""
+
+
+def _opt(long: str, camel: str | None, dest: str, **kw: Any) -> Decorator:
+    names = [f"--{long}"] + ([f"--{camel}"] if camel else [])
+    return click.option(*names, dest, **kw)
+
+
+def _target_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    opts: list[Decorator] = [
+        _opt(
+            "database-url",
+            "database_url",
+            "database_url",
+            help="target database (else $DATABASE_URL; name must end in _demo or _test)",
+        ),
+        click.option(
+            "--embedded", is_flag=True, help=f"target the embedded server ({DEFAULT_DATABASE})"
+        ),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def _config_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    opts: list[Decorator] = [
+        _opt(
+            "run-seed",
+            "runSeed",
+            "run_seed",
+            help="run seed, any text (drawn and printed when omitted)",
+        ),
+        _opt(
+            "config",
+            None,
+            "config_path",
+            type=click.Path(path_type=Path),
+            help="config file (YAML)",
+        ),
+        click.option(
+            "--set", "sets", multiple=True, metavar="KEY=VALUE", help="override any config key"
+        ),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+_count = _opt(
+    "count",
+    None,
+    "count",
+    type=click.IntRange(0, 1_000_000),
+    help="profiles to create [default: 100]",
+)
+_start = _opt(
+    "start-date",
+    "startDate",
+    "start_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="first day [default: 2024-01-01]",
+)
+_activity_days = _opt(
+    "activity-days",
+    "activityDays",
+    "activity_days",
+    type=click.IntRange(0, 3660),
+    help="days of activity [default: 30]",
+)
+_days = _opt(
+    "days",
+    None,
+    "days",
+    type=click.IntRange(1, 3660),
+    help="days of activity to simulate [default: 30]",
+)
+_skip_activity = _opt(
+    "skip-activity",
+    "skipActivity",
+    "skip_activity",
+    is_flag=True,
+    default=None,
+    help="profiles only",
+)
+_skip_jobs = _opt(
+    "skip-jobs", "skipJobs", "skip_jobs", is_flag=True, default=None, help="do not run the jobs"
+)
+_jobs_command = _opt(
+    "jobs-command",
+    "jobsCommand",
+    "jobs_command",
+    help='run each job with the application\'s runner, e.g. "npm run job -- {job}"',
+)
+
+
+def _config(config_path: Path | None, sets: tuple[str, ...], **flags: Any) -> tuple[Any, bool]:
+    """The layered config, with a run seed drawn when none was given (True: drawn)."""
+    from ..packs.social.config import build
+
+    named = {
+        k: (v.date() if isinstance(v, dt.datetime) else v)
+        for k, v in flags.items()
+        if v is not None
+    }
+    cfg = build(file=config_path, environ=os.environ, flags=named, sets=sets)
+    if cfg.run_seed is not None:
+        return cfg, False
+    drawn = f"seed-{secrets.token_hex(4)}"
+    return cfg.model_copy(update={"run_seed": drawn}), True
+
+
+def _reproduce(run_seed: str) -> str:
+    """This command line with its run seed, the password of any URL masked."""
+    args = list(sys.argv[1:])
+    for i, a in enumerate(args):
+        if a in ("--database-url", "--database_url") and i + 1 < len(args):
+            args[i + 1] = redact(args[i + 1])
+        elif a.startswith(("--database-url=", "--database_url=")):
+            k, v = a.split("=", 1)
+            args[i] = f"{k}={redact(v)}"
+    if not any(a.split("=")[0] in ("--runSeed", "--run-seed") for a in args):
+        args += ["--runSeed", run_seed]
+    return "pgseed " + " ".join(shlex.quote(a) for a in args)
+
+
+def _run(
+    database_url: str | None, embedded: bool, cfg: Any, drawn: bool, phases: Any, what: str
+) -> None:
+    from ..packs.social import ops
+
+    dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
+    line = _reproduce(cfg.run_seed)
+    if drawn:
+        click.echo(f"no --runSeed given: drew {cfg.run_seed}")
+    click.echo(f"seeding {redact(dsn)}: {what}, runSeed {cfg.run_seed}")
+    reporter = Reporter(progress=True)
+    out = ops.seed(dsn, cfg, phases, reporter=reporter, reproduce=line)
+    if out.users is not None:
+        click.echo(f"profiles: users {out.users[0]}..{out.users[1]}")
+    reporter.summary(out.written, out.seconds, "rows written, in one transaction")
+    if out.jobs:
+        print_rows("jobs (rows written):", out.jobs)
+    reproduced(line)
+
+
+@social.command("seed-all", cls=PgseedCommand)
+@_target_options
+@_config_options
+@_count
+@_activity_days
+@_start
+@_skip_activity
+@_skip_jobs
+@_jobs_command
+def seed_all(
+    database_url: str | None,
+    embedded: bool,
+    config_path: Path | None,
+    sets: tuple[str, ...],
+    **flags: Any,
+) -> None:
+    """Profiles, then activity, then the jobs, in one transaction (spec 5.3 seedAll.ts)."""
+    from ..packs.social.ops import Phases
+
+    cfg, drawn = _config(config_path, sets, **flags)
+    activity = None if cfg.skip_activity else (cfg.start_date, cfg.activity_days)
+    if activity is not None and activity[1] == 0:
+        activity = None
+    phases = Phases(profiles=True, activity=activity, jobs=not cfg.skip_jobs)
+    _run(
+        database_url,
+        embedded,
+        cfg,
+        drawn,
+        phases,
+        f"{cfg.count} profiles"
+        + (f" + {cfg.activity_days} days from {cfg.start_date}" if activity else ""),
+    )
+
+
+@social.command("seed-profiles", cls=PgseedCommand)
+@_target_options
+@_config_options
+@_count
+@_start
+def seed_profiles(
+    database_url: str | None,
+    embedded: bool,
+    config_path: Path | None,
+    sets: tuple[str, ...],
+    **flags: Any,
+) -> None:
+    """Phase A: users, profiles, media, interests and quiz answers (seedMassProfiles.ts)."""
+    from ..packs.social.ops import Phases
+
+    cfg, drawn = _config(config_path, sets, **flags)
+    _run(database_url, embedded, cfg, drawn, Phases(profiles=True), f"{cfg.count} profiles")
+
+
+@social.command("seed-activity", cls=PgseedCommand)
+@_target_options
+@_config_options
+@_start
+@_days
+def seed_activity(
+    database_url: str | None,
+    embedded: bool,
+    config_path: Path | None,
+    sets: tuple[str, ...],
+    days: int | None,
+    **flags: Any,
+) -> None:
+    """Phase B: DAYS of activity from --startDate over every seeded user, continuing what
+    the database holds (seedActivity.ts; append-safe)."""
+    from ..packs.social.ops import Phases
+
+    cfg, drawn = _config(config_path, sets, **flags)
+    n = days if days is not None else cfg.activity_days
+    if n < 1:
+        raise ConfigError(
+            "--days must be at least 1.\nExample: pgseed social seed-activity --runSeed demo-2024 --startDate 2024-02-01 --days 30"
+        )
+    _run(
+        database_url,
+        embedded,
+        cfg,
+        drawn,
+        Phases(profiles=False, activity=(cfg.start_date, n)),
+        f"{n} days of activity from {cfg.start_date}",
+    )
