@@ -96,6 +96,7 @@ def transaction(
     prepare: Prepare | None = None,
     maps: Mapping[str, Mapping[str, str]] | None = None,
     seed: int = 0,
+    then: Body | None = None,
 ) -> CopyLoader:
     """Run ``body`` in one transaction; return the loader (rows and COPY time per table).
 
@@ -105,7 +106,8 @@ def transaction(
     replaces its data truncates there, so the load still takes the bulk path), told
     whether the database is an application's own schema the pack is bound to. ``maps``
     (``--map``) renames model columns; ``seed`` keys the values of the columns the
-    models do not know.
+    models do not know. ``then`` runs in the same transaction after bulk mode has rebuilt
+    the indexes and foreign keys (work that queries what ``body`` loaded, e.g. jobs).
     """
     with WorkerPool(workers, warm) as pool:
         return _seed(
@@ -119,6 +121,7 @@ def transaction(
             prepare=prepare,
             maps=maps or {},
             seed=seed,
+            then=then,
         )
 
 
@@ -168,6 +171,7 @@ def _seed(
     prepare: Prepare | None = None,
     maps: Mapping[str, Mapping[str, str]],
     seed: int,
+    then: Body | None = None,
 ) -> CopyLoader:
     target, state = open_checked(dsn, spec, write=True, dry_run=False)
     assert target is not None
@@ -212,6 +216,8 @@ def _seed(
                 f"rebuilt {len(plan.indexes)} indexes and {len(plan.foreign_keys)} foreign keys "
                 f"in {time.perf_counter() - started:.2f} s"
             )
+        if then is not None:
+            then(conn, loader, pool)
         with signals.deferred():  # a signal during the commit waits for its outcome
             conn.commit()
             committed = True

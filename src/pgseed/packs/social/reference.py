@@ -23,53 +23,79 @@ def ensure(conn: Conn, at: dt.datetime) -> RefIds:
     with conn.cursor() as cur:
         for s in vocab.SUBJECTS:
             cur.execute(
-                'INSERT INTO "InterestSubject" (key, label) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING',
-                [s.key, s.label],
+                'INSERT INTO "InterestSubject" (key, label) SELECT %s, %s WHERE NOT EXISTS '
+                '(SELECT 1 FROM "InterestSubject" WHERE key = %s)',
+                [s.key, s.label, s.key],
             )
-        subject = dict(cur.execute('SELECT key, id FROM "InterestSubject"').fetchall())
+        subject = _subjects(conn)
         for s, i in pools.INTERESTS:
             cur.execute(
-                'INSERT INTO "Interest" ("subjectId", key, label) VALUES (%s, %s, %s) '
-                'ON CONFLICT ("subjectId", key) DO NOTHING',
-                [subject[s.key], i.key, i.label],
+                'INSERT INTO "Interest" ("subjectId", key, label) SELECT %s, %s, %s WHERE NOT EXISTS '
+                '(SELECT 1 FROM "Interest" WHERE "subjectId" = %s AND key = %s)',
+                [subject[s.key], i.key, i.label, subject[s.key], i.key],
             )
-        interest = {
-            (sid, k): iid
-            for iid, sid, k in cur.execute('SELECT id, "subjectId", key FROM "Interest"')
-        }
         quiz = pools.QUIZ
         cur.execute(
             'INSERT INTO "Quiz" (slug, title, "isActive", "createdAt", "updatedAt") '
-            "VALUES (%s, %s, true, %s, %s) ON CONFLICT (slug) DO NOTHING",
-            [quiz.slug, quiz.title, at, at],
+            'SELECT %s, %s, true, %s, %s WHERE NOT EXISTS (SELECT 1 FROM "Quiz" WHERE slug = %s)',
+            [quiz.slug, quiz.title, at, at, quiz.slug],
         )
         row = cur.execute('SELECT id FROM "Quiz" WHERE slug = %s', [quiz.slug]).fetchone()
         assert row is not None
         quiz_id = int(row[0])
-        questions = []
         for q in quiz.questions:
             cur.execute(
-                'INSERT INTO "QuizQuestion" ("quizId", prompt, "order") VALUES (%s, %s, %s) '
-                'ON CONFLICT ("quizId", "order") DO NOTHING',
-                [quiz_id, q.prompt, q.order],
+                'INSERT INTO "QuizQuestion" ("quizId", prompt, "order") SELECT %s, %s, %s WHERE NOT '
+                'EXISTS (SELECT 1 FROM "QuizQuestion" WHERE "quizId" = %s AND "order" = %s)',
+                [quiz_id, q.prompt, q.order, quiz_id, q.order],
             )
             got = cur.execute(
                 'SELECT id FROM "QuizQuestion" WHERE "quizId" = %s AND "order" = %s',
                 [quiz_id, q.order],
             ).fetchone()
             assert got is not None
-            questions.append(int(got[0]))
             for o in q.options:
                 cur.execute(
                     'INSERT INTO "QuizOption" ("questionId", label, value, "order", "traitValues") '
-                    'VALUES (%s, %s, %s, %s, %s) ON CONFLICT ("questionId", "order") DO NOTHING',
-                    [got[0], o.label, o.value, o.order, json.dumps(dict(o.trait_values))],
+                    'SELECT %s, %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM "QuizOption" '
+                    'WHERE "questionId" = %s AND "order" = %s)',
+                    [
+                        got[0],
+                        o.label,
+                        o.value,
+                        o.order,
+                        json.dumps(dict(o.trait_values)),
+                        got[0],
+                        o.order,
+                    ],
                 )
+    return lookup(conn)
+
+
+def _subjects(conn: Conn) -> dict[str, int]:
+    return {str(k): int(i) for k, i in conn.execute('SELECT key, id FROM "InterestSubject"')}
+
+
+def lookup(conn: Conn) -> RefIds:
+    """The ids of the reference rows, read only (KeyError: a row is missing)."""
+    subject = _subjects(conn)
+    interest = {
+        (int(sid), str(k)): int(iid)
+        for iid, sid, k in conn.execute('SELECT id, "subjectId", key FROM "Interest"')
+    }
+    quiz = pools.QUIZ
+    row = conn.execute('SELECT id FROM "Quiz" WHERE slug = %s', [quiz.slug]).fetchone()
+    assert row is not None
+    questions = dict(
+        conn.execute(
+            'SELECT "order", id FROM "QuizQuestion" WHERE "quizId" = %s', [row[0]]
+        ).fetchall()
+    )
     return RefIds(
         subject=np.array([subject[s.key] for s in vocab.SUBJECTS], dtype=np.int64),
         interest=np.array(
             [interest[(subject[s.key], i.key)] for s, i in pools.INTERESTS], dtype=np.int64
         ),
-        quiz=quiz_id,
-        question=np.array(questions, dtype=np.int64),
+        quiz=int(row[0]),
+        question=np.array([int(questions[q.order]) for q in quiz.questions], dtype=np.int64),
     )

@@ -45,7 +45,7 @@ def profile_runs(conn: Conn) -> list[ProfileRun]:
     ).fetchall()
     out = []
     for run_seed, config in rows:
-        cfg = _config_of(config)
+        cfg = config_of(config)
         out.append(
             ProfileRun(
                 str(run_seed), cfg, int(config["first_user_id"]), int(config["last_user_id"])
@@ -54,7 +54,7 @@ def profile_runs(conn: Conn) -> list[ProfileRun]:
     return out
 
 
-def _config_of(config: dict[str, Any]) -> SocialConfig:
+def config_of(config: dict[str, Any]) -> SocialConfig:
     known = {f for f in SocialConfig.model_fields}
     return SocialConfig(**{k: v for k, v in config.items() if k in known and k != "seed"})
 

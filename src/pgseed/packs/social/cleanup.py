@@ -1,0 +1,51 @@
+"""``reset --scope all|activity|derived`` (spec 004 "Data Cleanup"), in one transaction.
+
+``all`` empties every social table (the reference taxonomy and quiz too, and the run
+records); ``activity`` keeps users and profiles and removes likes, matches, conversations,
+messages, posts, views and post likes (and the activity run records, so the days can be
+simulated again); ``derived`` removes what the jobs wrote. Needs ``confirm`` unless a dry
+run (SafetyError, exit 3).
+"""
+
+from __future__ import annotations
+
+from psycopg import sql
+
+from ...pg import Conn, lock_tables
+from ...progress import Reporter
+from ...run import transaction
+from ...safety import production_guard, require_confirm
+from .models import TABLES
+from .tables import ACTIVITY_TABLES, DERIVED_TABLES, SCHEMA
+
+SCOPES: dict[str, tuple[str, ...]] = {
+    "all": tuple(TABLES),
+    "activity": (*ACTIVITY_TABLES, *DERIVED_TABLES),
+    "derived": DERIVED_TABLES,
+}
+
+
+def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, int]:
+    """Rows removed per table (or that a dry run would remove)."""
+    production_guard()
+    if not dry_run:
+        require_confirm(f"pgseed social reset --scope {scope}", confirm)
+    tables = SCOPES[scope]
+    counts: dict[str, int] = {}
+
+    def body(conn: Conn, loader: object, pool: object) -> None:
+        lock_tables(conn, list(tables), "ACCESS EXCLUSIVE", "the social tables")
+        for t in tables:
+            row = conn.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))
+            ).fetchone()
+            counts[t] = int(row[0]) if row else 0
+        if dry_run:
+            return
+        conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables))))
+        if scope == "activity":
+            n = conn.execute("DELETE FROM \"SeedRun\" WHERE kind = 'activity'").rowcount
+            counts["SeedRun"] = n
+
+    transaction(dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False)  # type: ignore[arg-type]
+    return {t: n for t, n in counts.items() if n or not dry_run}
