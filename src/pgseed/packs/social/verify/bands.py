@@ -24,7 +24,7 @@ CONVERSATIONS = (
 )
 # Per conversation: how many distinct users wrote, and did the one who did not open it?
 WRITERS = (
-    f"SELECT c.id, (SELECT count(DISTINCT g.\"senderId\") FROM \"Message\" g"
+    f'SELECT c.id, (SELECT count(DISTINCT g."senderId") FROM "Message" g'
     f' WHERE g."conversationId" = c.id) AS writers FROM ({CONVERSATIONS}) c'
 )
 MATCHES = (
@@ -55,7 +55,7 @@ BANDS = [
         0.15,
         'SELECT ((SELECT count(*) FROM "Match" WHERE "userAId" IN (SELECT id FROM s))'
         ' + (SELECT count(*) FROM "Match" WHERE "userBId" IN (SELECT id FROM s))) / 2.0,'
-        ' (SELECT count(*) FROM "Like" WHERE action = \'LIKE\''
+        " (SELECT count(*) FROM \"Like\" WHERE action = 'LIKE'"
         ' AND "fromUserId" IN (SELECT id FROM s))',
         "matches / LIKE rows",
     ),
@@ -77,7 +77,7 @@ BANDS = [
         "matches without messages",
         0.05,
         0.15,
-        f"SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM \"Conversation\" c"
+        f'SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM "Conversation" c'
         f' JOIN "Message" g ON g."conversationId" = c.id WHERE c."matchId" = m.id)),'
         f" count(*) FROM ({MATCHES}) m",
         "without messages / matches",
@@ -104,7 +104,7 @@ BANDS = [
         "incomplete profiles",
         0.10,
         0.20,
-        "SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM \"Profile\" p"
+        'SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM "Profile" p'
         " WHERE p.\"userId\" = s.id AND coalesce(p.bio, '') <> '')"
         ' AND NOT EXISTS (SELECT 1 FROM "QuizResult" q WHERE q."userId" = s.id)'
         ' AND NOT EXISTS (SELECT 1 FROM "Post" t WHERE t."userId" = s.id)), count(*) FROM s',
@@ -169,23 +169,24 @@ def _num(x: float) -> str:
 
 
 def measure(conn: Conn, band: Band, scope: Scope) -> Check:
-    body = sql.SQL(band.query) if isinstance(band.query, str) else band.query  # type: ignore[arg-type]
-    query = sql.SQL("WITH s AS MATERIALIZED ({}) {}").format(scope.users, body)
-    row = conn.execute(query).fetchone()
-    num, den = (float(str(v)) if v is not None else 0.0 for v in (row or (0, 0)))
+    body = sql.SQL(band.query) if isinstance(band.query, str) else band.query
+    row = conn.execute(sql.SQL("WITH s AS MATERIALIZED ({}) {}").format(scope.users, body))
+    got = row.fetchone()
+    num, den = (float(str(v)) if v is not None else 0.0 for v in (got or (0, 0)))
     name = f"{band.name} ({scope.label})"
-    fmt = (lambda v: f"{v:.1%}") if band.percent else (lambda v: f"{v:.2f}")
-    limits = (
-        f"band {band.lo:.0%}-{band.hi:.0%}" if band.percent else f"band {band.lo:g}-{band.hi:g}"
-    )
+    top, bottom = band.of.split(" / ")
+    if band.percent:
+        limits = f"band {band.lo:.0%}-{band.hi:.0%}"
+    else:
+        limits = f"band {band.lo:g}-{band.hi:g}"
     if den <= 0:
-        return Check(name, False, f"nothing to measure (0 {band.of.split(' / ')[1]}; {limits})")
+        return Check(name, False, f"nothing to measure (0 {bottom}; {limits})")
     rate = num / den
+    shown = f"{rate:.1%}" if band.percent else f"{rate:.2f}"
     return Check(
         name,
         band.lo <= rate <= band.hi,
-        f"{fmt(rate)} ({_num(num)} {band.of.split(' / ')[0]} / {_num(den)}"
-        f" {band.of.split(' / ')[1]}; {limits})",
+        f"{shown} ({_num(num)} {top} / {_num(den)} {bottom}; {limits})",
     )
 
 

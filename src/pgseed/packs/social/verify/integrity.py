@@ -30,7 +30,7 @@ LIKES = [
     ),
     ZeroRule(
         # Checked apart from the rules above: with A > B, no pair lookup can find the match.
-        'a Match has userAId < userBId, and at most one Match per pair',
+        "a Match has userAId < userBId, and at most one Match per pair",
         'SELECT (SELECT count(*) FROM "Match" WHERE "userAId" >= "userBId")'
         ' + (SELECT count(*) FROM (SELECT 1 FROM "Match" GROUP BY least("userAId", "userBId"),'
         ' greatest("userAId", "userBId") HAVING count(*) > 1) d)',
@@ -96,7 +96,7 @@ FEED = [
     ZeroRule(
         "a FeedSeen row points at a post, seen after it was written",
         'SELECT count(*) FROM "FeedSeen" f LEFT JOIN "Post" p ON p.id = f."itemId"'
-        " WHERE f.\"itemType\" = 'POST' AND (p.id IS NULL OR f.\"seenAt\" < p.\"createdAt\")",
+        ' WHERE f."itemType" = \'POST\' AND (p.id IS NULL OR f."seenAt" < p."createdAt")',
     ),
 ]
 

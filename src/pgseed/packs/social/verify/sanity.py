@@ -30,7 +30,7 @@ def _users_have_profiles(conn: Conn) -> Check:
 
 def _interests(conn: Conn) -> Check:
     row = conn.execute(
-        'SELECT count(*) FILTER (WHERE n NOT BETWEEN 3 AND 8), min(n), max(n) FROM (SELECT'
+        "SELECT count(*) FILTER (WHERE n NOT BETWEEN 3 AND 8), min(n), max(n) FROM (SELECT"
         ' (SELECT count(*) FROM "UserInterest" i WHERE i."userId" = u.id) AS n FROM "User" u) x'
     ).fetchone()
     bad, lo, hi = (int(str(v)) if v is not None else 0 for v in (row or (0, 0, 0)))
@@ -44,12 +44,14 @@ def _interests(conn: Conn) -> Check:
 
 def _threads(conn: Conn) -> Check:
     row = conn.execute(
-        'SELECT count(*), count(*) FILTER (WHERE n >= 2) FROM (SELECT c.id, (SELECT count(*)'
+        "SELECT count(*), count(*) FILTER (WHERE n >= 2) FROM (SELECT c.id, (SELECT count(*)"
         ' FROM "Message" g WHERE g."conversationId" = c.id) AS n FROM "Conversation" c) x'
     ).fetchone()
     total, two = (int(str(v)) for v in (row or (0, 0)))
     if total == 0:
-        return Check("message threads >= 2 messages on most conversations", False, "no conversations")
+        return Check(
+            "message threads >= 2 messages on most conversations", False, "no conversations"
+        )
     share = two / total
     return Check(
         "message threads >= 2 messages on most conversations",

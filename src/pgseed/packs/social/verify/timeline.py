@@ -25,20 +25,27 @@ TIMED: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
 ]
 
 
-def _after_accounts(table: str, at: str, users: tuple[str, ...]) -> sql.Composable:
-    """Rows whose act predates (or lacks) one of the accounts it involves."""
-    return sql.SQL("SELECT count(*) FROM {t} r WHERE {cond}").format(
-        t=sql.Identifier(table),
-        cond=sql.SQL(" OR ").join(
-            sql.SQL(
-                'NOT EXISTS (SELECT 1 FROM "User" u WHERE u.id = r.{u} AND u."createdAt" <= r.{at})'
-            ).format(u=sql.Identifier(col), at=sql.Identifier(at))
-            for col in users
-        ),
+def _after_accounts(table: str, at: str, users: tuple[str, ...]) -> sql.Composed:
+    """Rows whose act predates (or lacks) one of the accounts it involves (joins, not a
+    subquery per row: hash joins over a million likes)."""
+    joins = sql.SQL(" ").join(
+        sql.SQL('LEFT JOIN "User" {u} ON {u}.id = r.{col}').format(
+            u=sql.Identifier(f"u{i}"), col=sql.Identifier(col)
+        )
+        for i, col in enumerate(users)
+    )
+    cond = sql.SQL(" OR ").join(
+        sql.SQL('{u}.id IS NULL OR {u}."createdAt" > r.{at}').format(
+            u=sql.Identifier(f"u{i}"), at=sql.Identifier(at)
+        )
+        for i in range(len(users))
+    )
+    return sql.SQL("SELECT count(*) FROM {t} r {joins} WHERE {cond}").format(
+        t=sql.Identifier(table), joins=joins, cond=cond
     )
 
 
-def _outside(table: str, columns: tuple[str, ...], windows: list[Span]) -> sql.Composable:
+def _outside(table: str, columns: tuple[str, ...], windows: list[Span]) -> sql.Composed:
     return sql.SQL("SELECT count(*) FROM {t} r WHERE {cond}").format(
         t=sql.Identifier(table),
         cond=sql.SQL(" OR ").join(
