@@ -384,3 +384,19 @@ def reset(
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
     rows = cleanup.reset(dsn, scope, confirm=confirm, dry_run=dry_run)
     print_rows(f"{'would remove' if dry_run else 'removed'} (scope {scope}):", rows)
+
+
+@social.command("verify", cls=PgseedCommand)
+@_target_options
+@_opt("run-seed", "runSeed", "run_seed", help="the run whose users the bands measure [default: the latest run]")
+def verify(database_url: str | None, embedded: bool, run_seed: str | None) -> None:
+    """Hard integrity, the spec's sanity checks and every emergent rate against its band,
+    for the run's users and the whole database; a pass/fail table, exit 6 on a failure."""
+    from ..packs.social.verify import verify as run_verify
+    from ..verifying import reading
+    from .shell import report_checks
+
+    dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
+    with reading(_pack(), dsn, "verify") as (dbname, conn):
+        checks = run_verify(conn, run_seed)
+    report_checks(dbname, checks, "rule")

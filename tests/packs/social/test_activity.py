@@ -18,7 +18,7 @@ from pgseed.packs.social.activity.likes import calculate_like_probability, inter
 from pgseed.packs.social.config import SocialConfig
 from pgseed.packs.social.keys import seed_key
 from tests.conftest import dsn_for, query, scalar
-from tests.packs.social.support import ACTIVITY, START, digests, seed
+from tests.packs.social.support import START, digests, seed
 from tests.support.procs import REPO
 
 pytestmark = pytest.mark.db

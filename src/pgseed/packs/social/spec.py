@@ -46,7 +46,9 @@ class SocialPack:
         return {}
 
     def verify(self, conn: Any, cfg: SocialConfig) -> list[Any]:
-        return []
+        from .verify import verify
+
+        return verify(conn, cfg.run_seed)
 
 
 PACK = SocialPack()

@@ -27,6 +27,7 @@ MAX_EVALS = 8  # candidate evaluations per user per day (issue 11: bounded; test
 MAX_FEED = 8  # posts viewed per user per day
 FEED_DAYS = 7  # a post is shown in feeds for a week
 FEED_CITIES = 3  # feeds show posts by people in the viewer's 3 nearest cities
+FEED_CANDIDATES = 150  # of which the newest 150 per city are ranked (bounded work per view)
 THREAD_DAYS = 10  # no thread runs longer (36 h + 9 x 8 h < 5 days): what an append reloads
 
 
@@ -255,11 +256,12 @@ class Simulation:
         viewer, seen_post, seen_author, ms = [], [], [], []
         for i, n, t0 in zip(actors.tolist(), want.tolist(), start.tolist(), strict=True):
             near = self.buckets.near[p.city[i]][:FEED_CITIES].tolist()
-            cand = np.concatenate([by_city.get(c, _NONE) for c in near])
+            # The newest FEED_CANDIDATES posts of each nearby city (ids ascend with time).
+            cand = np.concatenate([by_city.get(c, _NONE)[-FEED_CANDIDATES:] for c in near])
             cand = cand[author[cand] != i]
             seen = self.state.seen.get(i)
             if seen:
-                cand = cand[[int(x) not in seen for x in post[cand].tolist()]]
+                cand = cand[~np.isin(post[cand], np.fromiter(seen, dtype=np.int64, count=len(seen)))]
             if len(cand) == 0:
                 continue
             rank = uniform(key, "feed-rank", ids[i], post[cand]) * (1.0 + age[cand])  # newer first

@@ -1,0 +1,229 @@
+"""``pgseed social``: the spec's flag spellings and kebab-case, a drawn run seed that is
+printed with its reproduce line, and bad input as a clear message and exit code."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import drop_database, dsn_for, scalar
+from tests.packs.social.support import digests
+
+pytestmark = pytest.mark.db
+
+
+def test_the_spec_spelling_and_kebab_case_are_the_same_run(
+    cli: Any, server_dsn: str, db_name: str
+) -> None:
+    other = db_name.replace("_test", "k_test")
+    try:
+        camel = cli(
+            "social",
+            "seed-all",
+            "--database-url",
+            dsn_for(server_dsn, db_name),
+            "--runSeed=demo-2024",
+            "--count=40",
+            "--activityDays=3",
+            "--startDate=2024-03-01",
+            "--skipJobs",
+        )
+        kebab = cli(
+            "social",
+            "seed-all",
+            "--database-url",
+            dsn_for(server_dsn, other),
+            "--run-seed",
+            "demo-2024",
+            "--count",
+            "40",
+            "--activity-days",
+            "3",
+            "--start-date",
+            "2024-03-01",
+            "--skip-jobs",
+        )
+        assert camel.exit_code == 0, camel.output
+        assert kebab.exit_code == 0, kebab.output
+        assert digests(dsn_for(server_dsn, db_name)) == digests(dsn_for(server_dsn, other))
+        first = scalar(dsn_for(server_dsn, db_name), 'SELECT min("createdAt") FROM "Like"')
+        assert first.date().isoformat() >= "2024-03-01"
+    finally:
+        drop_database(server_dsn, other)
+
+
+def test_a_drawn_run_seed_is_printed_and_reproduces_the_run(
+    cli: Any, server_dsn: str, db_name: str
+) -> None:
+    other = db_name.replace("_test", "r_test")
+    try:
+        first = cli(
+            "social",
+            "seed-profiles",
+            "--database-url",
+            dsn_for(server_dsn, db_name),
+            "--count",
+            "25",
+        )
+        assert first.exit_code == 0, first.output
+        drawn = re.search(r"drew (seed-[0-9a-f]{8})", first.output)
+        assert drawn is not None, first.output
+        assert f"--runSeed {drawn.group(1)}" in first.output  # the reproduce line
+        again = cli(
+            "social",
+            "seed-profiles",
+            "--database-url",
+            dsn_for(server_dsn, other),
+            "--count",
+            "25",
+            "--runSeed",
+            drawn.group(1),
+        )
+        assert again.exit_code == 0, again.output
+        tables = ("User", "Profile", "Media", "UserInterest", "QuizResult")
+        assert digests(dsn_for(server_dsn, db_name), tables) == digests(
+            dsn_for(server_dsn, other), tables
+        )
+    finally:
+        drop_database(server_dsn, other)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["seed-all", "--runSeed", "a b", "--count", "5"], 2, "printable ASCII without spaces"),
+        (["seed-all", "--runSeed", "x", "--count", "-1"], 2, "-1"),
+        (["seed-activity", "--runSeed", "x", "--days", "0"], 2, "0"),
+        (["seed-all", "--runSeed", "x", "--set", "gender_ratio.WIZARD=1"], 2, "WIZARD"),
+        (["seed-all", "--runSeed", "x", "--jobs-command", "make jobs"], 2, "{job}"),
+        (["seed-all", "--runSeed", "x", "--startDate", "2024-13-01"], 2, "2024-13-01"),
+        (["run-job", "nonsense"], 2, "unknown job"),
+        (["reset", "--scope", "activity"], 3, "--confirm"),
+        (["reset", "--scope", "everything", "--confirm"], 2, "everything"),
+        (["debug-user", "--userId", "999999"], 2, "was not made by a profile run"),
+        (["seed-activity", "--runSeed", "x", "--days", "2"], 1, "no seeded profiles"),
+    ],
+)
+def test_bad_input_is_a_clear_message_and_an_exit_code(
+    cli: Any, db_dsn: str, args: list[str], code: int, says: str
+) -> None:
+    if args[0] in ("debug-user", "run-job"):  # these read a database with the schema
+        assert (
+            cli(
+                "social",
+                "seed-profiles",
+                "--database-url",
+                db_dsn,
+                "--runSeed",
+                "s",
+                "--count",
+                "3",
+            ).exit_code
+            == 0
+        )
+    result = cli("social", *args, "--database-url", db_dsn)
+    assert result.exit_code == code, result.output
+    assert says in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_database_not_named_demo_or_test_is_refused(cli: Any, server_dsn: str) -> None:
+    result = cli(
+        "social",
+        "seed-all",
+        "--database-url",
+        dsn_for(server_dsn, "postgres"),
+        "--runSeed",
+        "x",
+        "--count",
+        "2",
+    )
+    assert result.exit_code == 3, result.output
+    assert "_demo" in result.output and "Traceback" not in result.output
+
+
+def test_production_is_refused(cli: Any, db_dsn: str) -> None:
+    result = cli(
+        "social",
+        "seed-all",
+        "--database-url",
+        db_dsn,
+        "--runSeed",
+        "x",
+        "--count",
+        "2",
+        env={"APP_ENV": "production"},
+    )
+    assert result.exit_code == 3, result.output
+
+
+def test_reset_activity_keeps_profiles_and_allows_the_days_again(cli: Any, db_dsn: str) -> None:
+    assert (
+        cli(
+            "social",
+            "seed-all",
+            "--database-url",
+            db_dsn,
+            "--runSeed",
+            "r",
+            "--count",
+            "60",
+            "--activityDays",
+            "3",
+            "--skipJobs",
+        ).exit_code
+        == 0
+    )
+    before = digests(db_dsn)
+    dry = cli("social", "reset", "--scope", "activity", "--dry-run", "--database-url", db_dsn)
+    assert dry.exit_code == 0 and "would remove" in dry.output
+    assert digests(db_dsn) == before
+    done = cli("social", "reset", "--scope", "activity", "--confirm", "--database-url", db_dsn)
+    assert done.exit_code == 0, done.output
+    assert scalar(db_dsn, 'SELECT count(*) FROM "Like"') == 0
+    assert scalar(db_dsn, 'SELECT count(*) FROM "User"') == 60
+    again = cli(
+        "social", "seed-activity", "--database-url", db_dsn, "--runSeed", "r", "--days", "3"
+    )
+    assert again.exit_code == 0, again.output
+    assert digests(db_dsn) == before  # the same days again, the same rows
+
+
+def test_debug_user_regenerates_a_user_identically(cli: Any, db_dsn: str) -> None:
+    assert (
+        cli(
+            "social",
+            "seed-all",
+            "--database-url",
+            db_dsn,
+            "--runSeed",
+            "d",
+            "--count",
+            "120",
+            "--activityDays",
+            "6",
+            "--skipJobs",
+        ).exit_code
+        == 0
+    )
+    user = scalar(
+        db_dsn, 'SELECT "fromUserId" FROM "Like" GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1'
+    )
+    ok = cli("social", "debug-user", "--database-url", db_dsn, "--runSeed=d", f"--userId={user}")
+    assert ok.exit_code == 0, ok.output
+    assert "personality:" in ok.output and "DIFFERENT" not in ok.output
+    assert re.search(r"Like\s+identical \([1-9]", ok.output), ok.output
+    # Change one of the user's likes: the diff names it, exit 6.
+    import psycopg
+
+    with psycopg.connect(db_dsn) as c:
+        c.execute(
+            "UPDATE \"Like\" SET action = CASE WHEN action = 'LIKE' THEN 'DISLIKE'::\"LikeAction\" ELSE 'LIKE' END "
+            'WHERE id = (SELECT min(id) FROM "Like" WHERE "fromUserId" = %s)',
+            [user],
+        )
+    bad = cli("social", "debug-user", "--database-url", db_dsn, "--userId", str(user))
+    assert bad.exit_code == 6, bad.output
+    assert "Like" in bad.output and "DIFFERENT" in bad.output
