@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo demo-retail test lint bench bench-fill corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
+.PHONY: demo demo-retail demo-social test lint bench bench-fill corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pgseed needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
@@ -26,6 +26,18 @@ demo: $(STAMP)
 	@echo "  (the same, as a psql command: $$($(BIN)/pgseed db url --psql genonaut_demo))"
 	@echo "Check every rule:   $(BIN)/pgseed genonaut verify --embedded"
 	@echo "Stop the server:    $(BIN)/pgseed db stop"
+
+## demo-social: seed spec 004's social dataset (1,000 profiles, 30 days, jobs) into social_demo, verify it, draw it
+demo-social: $(STAMP)
+	$(BIN)/pgseed db start
+	$(BIN)/pgseed social reset --scope all --confirm --embedded
+	$(BIN)/pgseed social seed-all --runSeed=demo-2024 --count=1000 --activityDays=30 --embedded $(ARGS)
+	$(BIN)/pgseed social verify --embedded
+	$(BIN)/pgseed social report --embedded --out report-social
+	@echo
+	@echo "Look at the data:   $(BIN)/pgseed db psql social_demo"
+	@echo "Look at the report: report-social/index.html"
+	@echo "One user, from the seed alone: $(BIN)/pgseed social debug-user --embedded --userId 1"
 
 ## demo-retail: seed spec 003's retail dataset into the embedded server's retail_demo, verify it, draw it
 demo-retail: $(STAMP)
