@@ -371,10 +371,21 @@ def test_an_unknown_job_is_a_config_error_naming_the_valid_ones(
     assert "Fix: use one of: " + ", ".join(JOBS) in message
 
 
+@pytest.fixture(scope="module")
+def empty(server_dsn: str) -> Iterator[str]:
+    """A database without the social schema."""
+    name = f"pgseed_socialempty_{uuid.uuid4().hex[:10]}_test"
+    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
+        c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield dsn_for(server_dsn, name)
+    drop_database(server_dsn, name)
+
+
 @pytest.mark.parametrize("job", JOBS)
-def test_a_database_without_the_schema_is_a_schema_mismatch(server_dsn: str, job: str) -> None:
-    with psycopg.connect(server_dsn) as conn, pytest.raises(SchemaMismatchError) as info:
-        conn.execute('CREATE TEMP TABLE "User" (id bigint)')  # not the social schema
+def test_a_database_without_the_schema_is_a_schema_mismatch(empty: str, job: str) -> None:
+    with psycopg.connect(empty) as conn, pytest.raises(SchemaMismatchError) as info:
+        conn.execute('CREATE TABLE "User" (id bigint)')  # rolled back: not the social schema
         run_job(conn, job, AS_OF)
     assert info.value.exit_code == 4
     assert f"The social job {job!r} cannot run here" in str(info.value)
+    assert "Fix: " in str(info.value)
