@@ -28,29 +28,29 @@ def _array(column: str) -> str:
     return f"CASE WHEN jsonb_typeof({column}) = 'array' THEN {column} ELSE '[]' END"
 
 
-# Quiz similarity of each pair in CTE ``pairs(u, c)``: the mean of 1 - |a - b| over the
-# scoreVec positions where both hold a number, of every quiz both answered by
-# ``%(as_of)s``; 4 decimals, in numeric so the sum does not depend on the order PostgreSQL
-# adds in. No row for a pair that shares no such position. The results are joined from
-# the table (its unique index and statistics keep the plan per pair) and the two vectors
-# zipped per pair (a join on positions would make a row per pair and position).
-QUIZ_SIMILARITY = f"""
-    SELECT p.u, p.c, round(sum(d.total) / sum(d.n), 4) AS sim
-    FROM pairs p
-    JOIN "QuizResult" x ON x."userId" = p.u AND x."createdAt" <= %(as_of)s
-    JOIN "QuizResult" y ON y."userId" = p.c AND y."quizId" = x."quizId"
-        AND y."createdAt" <= %(as_of)s
-    CROSS JOIN LATERAL (
-        SELECT sum(1 - abs(a::text::numeric - b::text::numeric)) AS total, count(*) AS n
-        FROM ROWS FROM (
-            jsonb_array_elements({_array('x."scoreVec"')}),
-            jsonb_array_elements({_array('y."scoreVec"')})
-        ) AS t(a, b)
-        WHERE jsonb_typeof(a) = 'number' AND jsonb_typeof(b) = 'number'
-    ) d
-    WHERE d.n > 0
-    GROUP BY p.u, p.c
-"""
+def quiz_similarity(u: str, c: str) -> str:
+    """A scalar subquery: the quiz similarity of users ``u`` and ``c`` (SQL expressions),
+    the mean of 1 - |a - b| over the scoreVec positions where both hold a number, of every
+    quiz both answered by ``%(as_of)s``; 4 decimals, in numeric so the sum does not depend
+    on the order PostgreSQL adds in; NULL when they share no such position.
+
+    Per pair, through QuizResult's (userId, quizId) index, the two vectors zipped: a join
+    of all pairs against a CTE of positions is planned from CTE estimates, badly."""
+    return f"""(
+        SELECT round(sum(d.total) / nullif(sum(d.n), 0), 4)
+        FROM "QuizResult" x
+        JOIN "QuizResult" y ON y."userId" = {c} AND y."quizId" = x."quizId"
+            AND y."createdAt" <= %(as_of)s
+        CROSS JOIN LATERAL (
+            SELECT sum(1 - abs(a::text::numeric - b::text::numeric)) AS total, count(*) AS n
+            FROM ROWS FROM (
+                jsonb_array_elements({_array('x."scoreVec"')}),
+                jsonb_array_elements({_array('y."scoreVec"')})
+            ) AS t(a, b)
+            WHERE jsonb_typeof(a) = 'number' AND jsonb_typeof(b) = 'number'
+        ) d
+        WHERE x."userId" = {u} AND x."createdAt" <= %(as_of)s
+    )"""
 
 
 def replace(conn: psycopg.Connection[Any], table: str, insert: str, as_of: Any) -> int:

@@ -15,19 +15,16 @@ from typing import Any
 
 import psycopg
 
-from ._sql import QUIZ_SIMILARITY, replace
+from ._sql import quiz_similarity, replace
 
 INSERT = f"""
-WITH pairs AS (
-    SELECT "userId" AS u, "candidateUserId" AS c FROM "MatchScore"
-), quiz AS ({QUIZ_SIMILARITY}
-)
 INSERT INTO "UserCompatibility" ("viewerUserId", "targetUserId", "status", "score",
     "computedAt", "updatedAt")
-SELECT p.u, p.c,
+SELECT p."userId", p."candidateUserId",
     (CASE WHEN q.sim IS NULL THEN 'INSUFFICIENT_DATA' ELSE 'READY' END)::"CompatibilityStatus",
     q.sim::float8, %(as_of)s, %(as_of)s
-FROM pairs p LEFT JOIN quiz q ON q.u = p.u AND q.c = p.c
+FROM "MatchScore" p
+CROSS JOIN LATERAL (SELECT {quiz_similarity('p."userId"', 'p."candidateUserId"')} AS sim) q
 """
 
 
