@@ -15,6 +15,7 @@ from ...pg import Conn, lock_tables
 from ...progress import Reporter
 from ...run import transaction
 from ...safety import production_guard, require_confirm
+from .db import value
 from .models import TABLES
 from .tables import ACTIVITY_TABLES, DERIVED_TABLES, SCHEMA
 
@@ -36,10 +37,9 @@ def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, in
     def body(conn: Conn, loader: object, pool: object) -> None:
         lock_tables(conn, list(tables), "ACCESS EXCLUSIVE", "the social tables")
         for t in tables:
-            row = conn.execute(
-                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))
-            ).fetchone()
-            counts[t] = int(row[0]) if row else 0
+            counts[t] = int(
+                value(conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t)))
+            )
         if dry_run:
             return
         conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables))))
@@ -47,5 +47,5 @@ def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, in
             n = conn.execute("DELETE FROM \"SeedRun\" WHERE kind = 'activity'").rowcount
             counts["SeedRun"] = n
 
-    transaction(dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False)  # type: ignore[arg-type]
+    transaction(dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False)
     return {t: n for t, n in counts.items() if n or not dry_run}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ from . import profiles, reference, world
 from .activity.emit import Emitter, Ids
 from .activity.sim import Simulation
 from .config import SocialConfig
+from .db import fetch
 from .keys import seed_key
 from .people import People, people
 from .tables import ACTIVITY_TABLES, COLUMNS, PROFILE_TABLES
@@ -63,8 +65,8 @@ def _runs(
     list[tuple[world.ProfileRun, dict[str, int]]], list[tuple[str, dt.date, int, dict[str, int]]]
 ]:
     profile_runs, windows = [], []
-    for run_seed, kind, start, days, config in conn.execute(
-        'SELECT "runSeed", kind::text, "startDate", days, config FROM "SeedRun" ORDER BY id'
+    for run_seed, kind, start, days, config in fetch(
+        conn, 'SELECT "runSeed", kind::text, "startDate", days, config FROM "SeedRun" ORDER BY id'
     ):
         if kind == "profiles":
             cfg = world.config_of(config)
@@ -118,7 +120,7 @@ def regenerate(conn: Conn, user_id: int) -> Regenerated:
 
 
 def _involving(
-    table: str, columns: list[list[str | None]], user_id: int, extra: set[str] | None = None
+    table: str, columns: Sequence[Sequence[str | None]], user_id: int, extra: set[str] | None = None
 ) -> Rows:
     names = COLUMNS[table]
     at = [names.index(c) for c in USER_COLUMNS[table]]
@@ -195,8 +197,8 @@ def diff(conn: Conn, r: Regenerated) -> list[Diff]:
             )
         live = sql.SQL("SELECT {} FROM {} WHERE {}").format(cols, sql.Identifier(table), where)
         mine = sql.SQL("SELECT {} FROM {}").format(cols, tmp)
-        missing = conn.execute(sql.SQL("{} EXCEPT ALL {} LIMIT 5").format(mine, live)).fetchall()
-        extra = conn.execute(sql.SQL("{} EXCEPT ALL {} LIMIT 5").format(live, mine)).fetchall()
+        missing = fetch(conn, sql.SQL("{} EXCEPT ALL {} LIMIT 5").format(mine, live))
+        extra = fetch(conn, sql.SQL("{} EXCEPT ALL {} LIMIT 5").format(live, mine))
         out.append(
             Diff(
                 table,

@@ -13,20 +13,19 @@ from ...errors import ConfigError, GenerationError
 from ...pg import Conn
 from ...progress import Reporter
 from ...run import transaction
+from .db import value
 from .tables import SCHEMA
 
 
 def window_end(conn: Conn) -> dt.datetime:
     """The end of the last simulated window (else the last profile run's start date): the
     "as of" of the jobs, never the wall clock."""
-    row = conn.execute(
-        'SELECT max("startDate" + days) FROM "SeedRun" WHERE kind = \'activity\''
-    ).fetchone()
-    if row and row[0] is not None:
-        return dt.datetime.combine(row[0], dt.time())
-    row = conn.execute('SELECT max(("config"->>\'start_date\')::date) FROM "SeedRun"').fetchone()
-    if row and row[0] is not None:
-        return dt.datetime.combine(row[0], dt.time())
+    end = value(conn, 'SELECT max("startDate" + days) FROM "SeedRun" WHERE kind = \'activity\'')
+    if end is not None:
+        return dt.datetime.combine(end, dt.time())
+    start = value(conn, 'SELECT max(("config"->>\'start_date\')::date) FROM "SeedRun"')
+    if start is not None:
+        return dt.datetime.combine(start, dt.time())
     raise ConfigError(
         "no seed run in this database to take the jobs' time from.\nFix: pass --as-of, or seed first."
     )
@@ -49,7 +48,7 @@ def run_one(
             return
         result.append((run_job(conn, name, when), when))
 
-    transaction(dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False)  # type: ignore[arg-type]
+    transaction(dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False)
     if command is not None:
         run_command(command, name, result[0][1])
     return result[0]

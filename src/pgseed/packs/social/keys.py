@@ -44,7 +44,8 @@ def choose(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Indices drawn from ``weights`` (not necessarily normalised), one per uniform in ``u``."""
     cdf = np.cumsum(np.asarray(weights, dtype=np.float64))
     out: np.ndarray = np.searchsorted(cdf / cdf[-1], u, side="right")
-    return np.minimum(out, len(cdf) - 1)
+    picked: np.ndarray = np.minimum(out, len(cdf) - 1)
+    return picked
 
 
 def between(u: np.ndarray, lo: float, hi: float) -> np.ndarray:

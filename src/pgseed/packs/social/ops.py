@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +29,7 @@ from .activity import state as prior
 from .activity.emit import Emitter
 from .activity.sim import Simulation
 from .config import SocialConfig
+from .db import fetch, value
 from .keys import seed_key
 from .password import password_hash
 from .people import people
@@ -113,8 +114,7 @@ def _window_end(cfg: SocialConfig, phases: Phases) -> dt.datetime:
 
 
 def _max_id(conn: Conn, table: str) -> int:
-    row = conn.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()
-    return int(row[0]) if row else 0
+    return int(value(conn, f'SELECT coalesce(max(id), 0) FROM "{table}"'))
 
 
 def write_profiles(conn: Conn, loader: CopyLoader, cfg: SocialConfig) -> tuple[int, int]:
@@ -177,17 +177,11 @@ def record(
     kind: str,
     start: dt.date | None,
     days: int | None,
-    extra: dict[str, object],
+    extra: Mapping[str, object],
 ) -> None:
     """One "SeedRun" row: the run seed, the phase, its window and its whole config."""
     config = {**cfg.model_dump(mode="json", exclude={"seed"}), **extra}
-    count = (
-        cfg.count
-        if kind == "profiles"
-        else int(
-            conn.execute('SELECT count(*) FROM "User"').fetchone()[0]  # type: ignore[index]
-        )
-    )
+    count = cfg.count if kind == "profiles" else int(value(conn, 'SELECT count(*) FROM "User"'))
     created = dt.datetime.combine(start or cfg.start_date, dt.time())
     conn.execute(
         'INSERT INTO "SeedRun" ("runSeed", kind, "startDate", days, "profileCount", '
@@ -243,9 +237,10 @@ def write_activity(
 def _already_simulated(conn: Conn, start: dt.date, days: int) -> bool:
     """True when every day of the window was simulated before (the same append again:
     nothing to do); ConfigError (exit 2) when only some were, naming the next free day."""
-    rows = conn.execute(
-        'SELECT "startDate", days FROM "SeedRun" WHERE kind = \'activity\' ORDER BY "startDate"'
-    ).fetchall()
+    rows = fetch(
+        conn,
+        'SELECT "startDate", days FROM "SeedRun" WHERE kind = \'activity\' ORDER BY "startDate"',
+    )
     done: set[int] = set()
     for first, n in rows:
         done.update(range(first.toordinal(), first.toordinal() + int(n)))

@@ -9,6 +9,7 @@ order, so the same run on the same database gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ from .rows import MS_PER_DAY, date_field, fixed6, jsonb, labels, ms_field, ordin
 
 MEDIA_MIN, MEDIA_MAX = 3, 5  # per user (issue 11)
 VISIBLE_SHARE = 0.97  # the rest have hidden their profile
-Columns = list[list[Field]]
+Columns = list[Sequence[Field]]
 
 
 @dataclass(frozen=True)

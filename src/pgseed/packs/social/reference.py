@@ -15,6 +15,7 @@ import numpy as np
 
 from ...pg import Conn
 from . import pools, vocab
+from .db import fetch, value
 from .profiles import RefIds
 
 
@@ -40,9 +41,7 @@ def ensure(conn: Conn, at: dt.datetime) -> RefIds:
             'SELECT %s, %s, true, %s, %s WHERE NOT EXISTS (SELECT 1 FROM "Quiz" WHERE slug = %s)',
             [quiz.slug, quiz.title, at, at, quiz.slug],
         )
-        row = cur.execute('SELECT id FROM "Quiz" WHERE slug = %s', [quiz.slug]).fetchone()
-        assert row is not None
-        quiz_id = int(row[0])
+        quiz_id = int(value(conn, 'SELECT id FROM "Quiz" WHERE slug = %s', [quiz.slug]))
         for q in quiz.questions:
             cur.execute(
                 'INSERT INTO "QuizQuestion" ("quizId", prompt, "order") SELECT %s, %s, %s WHERE NOT '
@@ -73,7 +72,7 @@ def ensure(conn: Conn, at: dt.datetime) -> RefIds:
 
 
 def _subjects(conn: Conn) -> dict[str, int]:
-    return {str(k): int(i) for k, i in conn.execute('SELECT key, id FROM "InterestSubject"')}
+    return {str(k): int(i) for k, i in fetch(conn, 'SELECT key, id FROM "InterestSubject"')}
 
 
 def lookup(conn: Conn) -> RefIds:
@@ -81,21 +80,18 @@ def lookup(conn: Conn) -> RefIds:
     subject = _subjects(conn)
     interest = {
         (int(sid), str(k)): int(iid)
-        for iid, sid, k in conn.execute('SELECT id, "subjectId", key FROM "Interest"')
+        for iid, sid, k in fetch(conn, 'SELECT id, "subjectId", key FROM "Interest"')
     }
     quiz = pools.QUIZ
-    row = conn.execute('SELECT id FROM "Quiz" WHERE slug = %s', [quiz.slug]).fetchone()
-    assert row is not None
+    quiz_id = int(value(conn, 'SELECT id FROM "Quiz" WHERE slug = %s', [quiz.slug]))
     questions = dict(
-        conn.execute(
-            'SELECT "order", id FROM "QuizQuestion" WHERE "quizId" = %s', [row[0]]
-        ).fetchall()
+        fetch(conn, 'SELECT "order", id FROM "QuizQuestion" WHERE "quizId" = %s', [quiz_id])
     )
     return RefIds(
         subject=np.array([subject[s.key] for s in vocab.SUBJECTS], dtype=np.int64),
         interest=np.array(
             [interest[(subject[s.key], i.key)] for s, i in pools.INTERESTS], dtype=np.int64
         ),
-        quiz=int(row[0]),
+        quiz=quiz_id,
         question=np.array([int(questions[q.order]) for q in quiz.questions], dtype=np.int64),
     )

@@ -17,6 +17,7 @@ from .activity import clock
 from .activity.likes import interest_matrix
 from .activity.sim import Traits
 from .config import SocialConfig
+from .db import fetch
 from .keys import seed_key
 from .people import People, people
 
@@ -40,9 +41,9 @@ class World:
 
 
 def profile_runs(conn: Conn) -> list[ProfileRun]:
-    rows = conn.execute(
-        'SELECT "runSeed", config FROM "SeedRun" WHERE kind = \'profiles\' ORDER BY id'
-    ).fetchall()
+    rows = fetch(
+        conn, 'SELECT "runSeed", config FROM "SeedRun" WHERE kind = \'profiles\' ORDER BY id'
+    )
     out = []
     for run_seed, config in rows:
         cfg = config_of(config)

@@ -5,6 +5,7 @@ Texts come from the vocab's templates, keyed like everything else."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +18,7 @@ from ..rows import ms_field
 from .sim import Day
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-Columns = list[list[Field]]
+Columns = list[Sequence[Field]]
 
 
 @dataclass
@@ -79,7 +80,7 @@ class Emitter:
         ]
         return cols, n
 
-    def _values(self, i: int, wd: str) -> dict[str, object]:
+    def _values(self, i: int, wd: str) -> dict[str, str | int]:
         own = [int(v) for v in self.p.interests[i] if v >= 0] or [0]
         phrases = [pools.INTERESTS[v][1].phrase for v in own]
         return {
@@ -146,13 +147,14 @@ class Emitter:
         # A conversation starts with its first message.
         first = np.flatnonzero(x["seq"] == 0)
         conv_ids = self.ids.take("Conversation", len(first))
-        conv: Columns = [[], [], [], [], [], []]
+        rows: list[list[Field]] = [[], [], [], [], [], []]
+        conv: Columns = list(rows)
         for j, cid in zip(first.tolist(), conv_ids.tolist(), strict=True):
             pair = int(x["a"][j]) * self.n + int(x["b"][j])
             self.ids.conversation[pair] = cid
             when = ms_field(x["ms"][j : j + 1])[0]
             for col, v in zip(
-                conv,
+                rows,
                 (str(cid), str(self.ids.match[pair]), str(ida[j]), str(idb[j]), when, when),
                 strict=True,
             ):
@@ -197,7 +199,7 @@ class Emitter:
             out.append(pools.fill(pool[int(u_text[j] * len(pool))], self._message_values(s, r, wd)))
         return out
 
-    def _message_values(self, s: int, r: int, wd: str) -> dict[str, object]:
+    def _message_values(self, s: int, r: int, wd: str) -> dict[str, str | int]:
         p = self.p
         theirs = [int(v) for v in p.interests[r] if v >= 0] or [0]
         mine = [int(v) for v in p.interests[s] if v >= 0] or [0]

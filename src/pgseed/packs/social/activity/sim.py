@@ -261,7 +261,9 @@ class Simulation:
             cand = cand[author[cand] != i]
             seen = self.state.seen.get(i)
             if seen:
-                cand = cand[~np.isin(post[cand], np.fromiter(seen, dtype=np.int64, count=len(seen)))]
+                cand = cand[
+                    ~np.isin(post[cand], np.fromiter(seen, dtype=np.int64, count=len(seen)))
+                ]
             if len(cand) == 0:
                 continue
             rank = uniform(key, "feed-rank", ids[i], post[cand]) * (1.0 + age[cand])  # newer first

@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 
 from ....pg import Conn
+from ..db import fetch, value
 from ..rows import MS_PER_DAY, ordinal_ms
 from .emit import Ids
 from .likes import quiz_compatibility
@@ -37,8 +38,7 @@ def load(conn: Conn, sim: Simulation, start: dt.date) -> Ids:
     ids to continue from. Rows of users the simulation does not know are ignored."""
     ids = Ids()
     for t in _TABLES:
-        row = conn.execute(f'SELECT coalesce(max(id), 0) FROM "{t}"').fetchone()
-        ids.last[t] = int(row[0]) if row else 0
+        ids.last[t] = int(value(conn, f'SELECT coalesce(max(id), 0) FROM "{t}"'))
     if ids.last["Like"] == 0 and ids.last["Post"] == 0:
         return ids  # nothing before: a fresh window
     p, n, st = sim.p, sim.n, sim.state
@@ -50,9 +50,9 @@ def load(conn: Conn, sim: Simulation, start: dt.date) -> Ids:
         ok = (at < n) & (p.ids[np.minimum(at, n - 1)] == u) if n else np.zeros(len(u), dtype=bool)
         return at, ok
 
-    rows = conn.execute(
-        'SELECT "fromUserId", "toUserId", action::text, "createdAt" FROM "Like" ORDER BY id'
-    ).fetchall()
+    rows = fetch(
+        conn, 'SELECT "fromUserId", "toUserId", action::text, "createdAt" FROM "Like" ORDER BY id'
+    )
     if rows:
         a, ok_a = pos([r[0] for r in rows])
         b, ok_b = pos([r[1] for r in rows])
@@ -69,9 +69,7 @@ def load(conn: Conn, sim: Simulation, start: dt.date) -> Ids:
                 i = int(group_a[0])
                 deck = sim.deck(i)
                 st.decided[i][np.isin(deck, group_b)] = True
-    rows = conn.execute(
-        'SELECT id, "userAId", "userBId", "createdAt" FROM "Match" ORDER BY id'
-    ).fetchall()
+    rows = fetch(conn, 'SELECT id, "userAId", "userBId", "createdAt" FROM "Match" ORDER BY id')
     recent_a, recent_b, recent_ms = [], [], []
     since = ordinal_ms(d0) - THREAD_DAYS * MS_PER_DAY
     if rows:
@@ -89,9 +87,7 @@ def load(conn: Conn, sim: Simulation, start: dt.date) -> Ids:
                 recent_a.append(x)
                 recent_b.append(y)
                 recent_ms.append(t)
-    for cid, ua, ub in conn.execute(
-        'SELECT id, "userAId", "userBId" FROM "Conversation"'
-    ).fetchall():
+    for cid, ua, ub in fetch(conn, 'SELECT id, "userAId", "userBId" FROM "Conversation"'):
         (x,), (ok_x,) = pos([ua])
         (y,), (ok_y,) = pos([ub])
         if ok_x and ok_y:
@@ -110,18 +106,21 @@ def _posts(conn: Conn, sim: Simulation, d0: int, pos: object) -> None:
     and who has seen them."""
     st = sim.state
     since = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=ordinal_ms(d0 - FEED_DAYS))
-    rows = conn.execute(
-        'SELECT id, "userId", "createdAt" FROM "Post" WHERE "createdAt" >= %s ORDER BY id', [since]
-    ).fetchall()
+    rows = fetch(
+        conn,
+        'SELECT id, "userId", "createdAt" FROM "Post" WHERE "createdAt" >= %s ORDER BY id',
+        [since],
+    )
     if not rows:
         return
     author, ok = pos([r[1] for r in rows])  # type: ignore[operator]
     pid = np.array([r[0] for r in rows], dtype=np.int64)[ok]
     st.posts.append({"author": author[ok], "ms": _ms([r[2] for r in rows])[ok], "id": pid})
-    seen = conn.execute(
+    seen = fetch(
+        conn,
         'SELECT "viewerUserId", "itemId" FROM "FeedSeen" WHERE "itemType" = \'POST\' AND "itemId" = ANY(%s)',
         [pid.tolist()],
-    ).fetchall()
+    )
     viewers, ok_v = pos([r[0] for r in seen])  # type: ignore[operator]
     for v, post, good in zip(viewers.tolist(), [r[1] for r in seen], ok_v.tolist(), strict=True):
         if good:
