@@ -354,3 +354,48 @@ def test_a_failed_report_leaves_the_earlier_one_as_it_was(
             report(conn, out)
     assert {p.name: p.read_bytes() for p in earlier.iterdir()} == before
     assert not (tmp_path / "new").exists()  # the directories it made are gone again
+
+
+# -- sparse data: drawn with "n/a", never a division by zero ---------------------------
+
+
+def test_activity_without_likes_or_matches_still_draws(seeded: str, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    with psycopg.connect(seeded) as conn:  # deleted inside the test's transaction only
+        for table in ("Message", "Conversation", "Match", "LikedPost", "Like"):
+            conn.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+        paths = report(conn, out)
+        conn.rollback()
+    assert [p.name for p in paths] == [*PNGS, "index.html"]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert _cell(page, "numbers", "Gini coefficient of likes received") == ["n/a"]
+    assert _cell(page, "numbers", "median distance of matched pairs") == ["n/a"]
+    assert _cell(page, "funnel", "likes") == ["0", "0.0%"]  # of the views still there
+    assert _cell(page, "funnel", "matches") == ["0", "n/a"]
+    assert _cell(page, "funnel", "replied conversations") == ["0", "n/a"]
+
+
+@pytest.mark.parametrize("every", [3, 7])
+def test_profiles_without_city_coordinates_or_birthdate_are_counted(
+    seeded: str, every: int
+) -> None:
+    """Users without a known city are drawn in UTC and counted; matched pairs missing a
+    coordinate or a birthdate are left out of their histogram and counted."""
+    with psycopg.connect(seeded) as conn:  # changed inside the test's transaction only
+        conn.execute(
+            """UPDATE "Profile" SET "locationText" = CASE WHEN "userId" %% %(n)s = 0
+                 THEN 'Atlantis, XX' ELSE "locationText" END,
+               lat = CASE WHEN "userId" %% %(n)s = 1 THEN NULL ELSE lat END,
+               birthdate = CASE WHEN "userId" %% %(n)s = 2 THEN NULL ELSE birthdate END""",
+            {"n": every},
+        )
+        stats, _ = _stats(conn, None)
+        conn.rollback()
+    pairs = 'SELECT count(*) FROM "Match" WHERE "userAId" %% %s = %s OR "userBId" %% %s = %s'
+    assert stats.unplaced == len(range(every, 1001, every))
+    assert stats.unlocated_pairs == scalar(seeded, pairs, [every, 1, every, 1]) > 0
+    assert stats.undated_pairs == scalar(seeded, pairs, [every, 2, every, 2]) > 0
+    assert (
+        sum(n for _, _, n in stats.distance)
+        == scalar(seeded, 'SELECT count(*) FROM "Match"') - stats.unlocated_pairs
+    )
