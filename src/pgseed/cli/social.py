@@ -388,7 +388,12 @@ def reset(
 
 @social.command("verify", cls=PgseedCommand)
 @_target_options
-@_opt("run-seed", "runSeed", "run_seed", help="the run whose users the bands measure [default: the latest run]")
+@_opt(
+    "run-seed",
+    "runSeed",
+    "run_seed",
+    help="the run whose users the bands measure [default: the latest run]",
+)
 def verify(database_url: str | None, embedded: bool, run_seed: str | None) -> None:
     """Hard integrity, the spec's sanity checks and every emergent rate against its band,
     for the run's users and the whole database; a pass/fail table, exit 6 on a failure."""
@@ -400,3 +405,25 @@ def verify(database_url: str | None, embedded: bool, run_seed: str | None) -> No
     with reading(_pack(), dsn, "verify") as (dbname, conn):
         checks = run_verify(conn, run_seed)
     report_checks(dbname, checks, "rule")
+
+
+@social.command("report", cls=PgseedCommand)
+@_target_options
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="directory for the PNG files and index.html",
+)
+@_opt("run-seed", "runSeed", "run_seed", help="only the users of this run [default: every user]")
+def report(database_url: str | None, embedded: bool, out: Path, run_seed: str | None) -> None:
+    """Pictures of the activity: per day by type, hour-of-day and weekday curves, the funnel,
+    likes received (Lorenz curve, Gini), messages per conversation, distance and age gap."""
+    from ..packs.social.report import report as run_report
+    from ..verifying import reading
+
+    dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
+    with reading(_pack(), dsn, "draw") as (_, conn):
+        paths = run_report(conn, out, run_seed)
+    click.echo(f"wrote {paths[-1]} (open it in a browser)")

@@ -64,6 +64,20 @@ def utc_ms(ordinal: int, local_ms: np.ndarray, cities: np.ndarray) -> np.ndarray
     return out
 
 
+def utc_ms_each(ordinals: np.ndarray, local_ms: np.ndarray, cities: np.ndarray) -> np.ndarray:
+    """``utc_ms`` with a local day per element."""
+    ords = np.asarray(ordinals, dtype=np.int64)
+    off = np.array(
+        [
+            _offset_ms(int(c), int(d))
+            for c, d in zip(np.asarray(cities).tolist(), ords.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    out: np.ndarray = (ords - 719163) * MS_PER_DAY + np.asarray(local_ms, dtype=np.int64) - off
+    return out
+
+
 def local_day(ms: np.ndarray, cities: np.ndarray) -> np.ndarray:
     """The local calendar day (ordinal) of UTC epoch ms in each city: the exact inverse of
     ``utc_ms`` (the day d whose midnight, shifted by d's offset, is at or before ``ms``

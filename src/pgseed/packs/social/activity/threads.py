@@ -18,6 +18,7 @@ import numpy as np
 
 from ..keys import uniform
 from ..people import People
+from . import clock
 
 MAX_MESSAGES = 10
 _MINUTE = 60_000
@@ -74,14 +75,47 @@ def threads(
     turns = np.where(seq == 0, 0, switch.astype(np.int64))
     flips = _cumsum_by(turns, size)
     sender = np.where(flips % 2 == 0, opener[thread], other[thread])
-    # Gaps: the first message 5 min-36 h after the match, then 1 min-8 h (skewed short).
-    u = uniform(key, "msg-gap", code, tb)
-    gap = np.where(
-        seq == 0, 5 * _MINUTE + np.floor(u * u * 36 * _HOUR), _MINUTE + np.floor(u * u * 8 * _HOUR)
-    )
-    ms = match_ms[thread] + _cumsum_by(gap.astype(np.int64), size)
+    ms = _times(key, p, thread, seq, sender, code, tb, match_ms)
     stage = np.minimum(3, (4 * seq) // np.maximum(size[thread], 1))
     return Messages(thread, sender, ms, seq, stage, size[thread], opener[thread])
+
+
+def _times(
+    key: int,
+    p: People,
+    thread: np.ndarray,
+    seq: np.ndarray,
+    sender: np.ndarray,
+    code: np.ndarray,
+    tb: np.ndarray,
+    match_ms: np.ndarray,
+) -> np.ndarray:
+    """When each message is sent (UTC ms). Half of the replies come quickly, 1-31 minutes
+    after the message before (both have the app open); the rest, and every opener, at the
+    sender's next session: a time from the hour-of-day curve in their own time zone on the
+    day of the message before, or the next day when that time has passed. So threads peak
+    in the evening like everything else, and a reply never precedes what it answers."""
+    fast = (seq > 0) & (uniform(key, "msg-fast", code, tb) < 0.5)
+    u_gap = uniform(key, "msg-gap", code, tb)
+    local = clock.local_times(
+        uniform(key, "msg-hour", code, tb), uniform(key, "msg-minute", code, tb)
+    )
+    city = p.city[sender]
+    ms = np.zeros(len(thread), dtype=np.int64)
+    for k in range(MAX_MESSAGES):
+        at = np.flatnonzero(seq == k)
+        if len(at) == 0:
+            break
+        before = (
+            match_ms[thread[at]] if k == 0 else ms[at - 1]
+        )  # a thread's messages are contiguous
+        quick = before + _MINUTE + np.floor(u_gap[at] * u_gap[at] * 30 * _MINUTE).astype(np.int64)
+        day = clock.local_day(before, city[at])
+        session = clock.utc_ms_each(day, local[at], city[at])
+        late = session <= before + 5 * _MINUTE
+        session = np.where(late, clock.utc_ms_each(day + 1, local[at], city[at]), session)
+        ms[at] = np.where(fast[at], quick, session)
+    return ms
 
 
 def _cumsum_by(values: np.ndarray, size: np.ndarray) -> np.ndarray:
