@@ -223,3 +223,31 @@ def test_the_spec_like_probability_is_kept_as_written(
 ) -> None:
     got = calculate_like_probability(None, selectivity, quiz, km, shared, intent, age)
     assert got == pytest.approx(expected, abs=1e-12)
+
+
+def test_profiles_added_later_join_from_their_creation(db_dsn: str) -> None:
+    # Issue 11: "Profiles added later join the activity from their creation date."
+    seed(db_dsn, count=150, days=5)
+    later = START + dt.timedelta(days=20)
+    from pgseed.packs.social import ops
+    from pgseed.progress import Reporter
+
+    cfg = SocialConfig(run_seed="late", count=60, start_date=later, signup_days=10)
+    ops.seed(db_dsn, cfg, ops.Phases(profiles=True), reporter=Reporter(progress=False))
+    seed(db_dsn, days=20, start=START + dt.timedelta(days=5))
+    new = "u.id > 150"
+    acted = scalar(
+        db_dsn,
+        f'SELECT count(DISTINCT u.id) FROM "User" u JOIN "Like" l ON l."fromUserId" = u.id WHERE {new}',
+    )
+    shown = scalar(
+        db_dsn,
+        f'SELECT count(DISTINCT u.id) FROM "User" u JOIN "Like" l ON l."toUserId" = u.id WHERE {new}',
+    )
+    early = scalar(
+        db_dsn,
+        'SELECT count(*) FROM "Like" l JOIN "User" u ON u.id IN (l."fromUserId", l."toUserId") '
+        'WHERE l."createdAt" <= u."createdAt"',
+    )
+    assert acted > 20 and shown > 20
+    assert early == 0
