@@ -28,6 +28,7 @@ MAX_FEED = 8  # posts viewed per user per day
 FEED_DAYS = 7  # a post is shown in feeds for a week
 FEED_CITIES = 3  # feeds show posts by people in the viewer's 3 nearest cities
 FEED_CANDIDATES = 150  # of which the newest 150 per city are ranked (bounded work per view)
+SEEN_BASE = 1 << 40  # post ids stay below it
 THREAD_DAYS = 10  # no thread runs longer (36 h + 9 x 8 h < 5 days): what an append reloads
 
 
@@ -65,7 +66,9 @@ class State:
     matched: set[int] = field(default_factory=set)  # lo * n + hi
     pending: dict[int, list[dict[str, np.ndarray]]] = field(default_factory=dict)  # day -> messages
     posts: list[dict[str, np.ndarray]] = field(default_factory=list)  # recent posts, with ids
-    seen: dict[int, set[int]] = field(default_factory=dict)  # viewer -> recent post ids seen
+    # (viewer position) * SEEN_BASE + post id of every view of a post a feed may still show,
+    # sorted: a viewer never sees a post twice ("FeedSeen" is unique).
+    seen: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     def decide(self, i: int, cand: np.ndarray) -> None:
         d = self.decks[i]
@@ -238,6 +241,8 @@ class Simulation:
         made = np.concatenate([x["ms"] for x in recent])
         shown = np.flatnonzero((made >= lo) & (made < hi))
         post, author, made = post[shown], author[shown], made[shown]
+        if len(post) == 0:
+            return _empty("viewer", "post", "author", "ms", "like")
         age = (hi - made) // MS_PER_DAY
         city = p.city[author]
         by_city = {int(c): np.flatnonzero(city == c) for c in np.unique(city).tolist()}
@@ -253,26 +258,34 @@ class Simulation:
             ),
             p.city[actors],
         )
+        # Viewers in one city share their candidates: rank them all at once.
+        st = self.state
+        st.seen = st.seen[st.seen % SEEN_BASE >= post.min()]  # posts no feed shows any more
         viewer, seen_post, seen_author, ms = [], [], [], []
-        for i, n, t0 in zip(actors.tolist(), want.tolist(), start.tolist(), strict=True):
-            near = self.buckets.near[p.city[i]][:FEED_CITIES].tolist()
+        home = p.city[actors]
+        for c in np.unique(home).tolist():
+            at = np.flatnonzero(home == c)
+            vs = actors[at]
+            near = self.buckets.near[c][:FEED_CITIES].tolist()
             # The newest FEED_CANDIDATES posts of each nearby city (ids ascend with time).
-            cand = np.concatenate([by_city.get(c, _NONE)[-FEED_CANDIDATES:] for c in near])
-            cand = cand[author[cand] != i]
-            seen = self.state.seen.get(i)
-            if seen:
-                cand = cand[
-                    ~np.isin(post[cand], np.fromiter(seen, dtype=np.int64, count=len(seen)))
-                ]
+            cand = np.concatenate([by_city.get(x, _NONE)[-FEED_CANDIDATES:] for x in near])
             if len(cand) == 0:
                 continue
-            rank = uniform(key, "feed-rank", ids[i], post[cand]) * (1.0 + age[cand])  # newer first
-            chosen = cand[np.argsort(rank, kind="stable")[:n]]
-            self.state.seen.setdefault(i, set()).update(post[chosen].tolist())
-            viewer.append(np.full(len(chosen), i))
+            rank = uniform(key, "feed-rank", ids[vs][:, None], post[cand][None, :])
+            rank = rank * (1.0 + age[cand])[None, :]  # newer first
+            codes = vs[:, None] * SEEN_BASE + post[cand][None, :]
+            hidden = (author[cand][None, :] == vs[:, None]) | _member(codes, st.seen)
+            rank = np.where(hidden, np.inf, rank)
+            order = np.argsort(rank, axis=1, kind="stable")[:, :MAX_FEED]
+            taken = np.take_along_axis(rank, order, axis=1)
+            rows, cols = np.nonzero(
+                (np.arange(order.shape[1])[None, :] < want[at][:, None]) & np.isfinite(taken)
+            )
+            chosen = cand[order[rows, cols]]
+            viewer.append(vs[rows])
             seen_post.append(post[chosen])
             seen_author.append(author[chosen])
-            ms.append(t0 + 20_000 * np.arange(1, len(chosen) + 1))
+            ms.append(start[at][rows] + 20_000 * (cols + 1))
         if not viewer:
             return _empty("viewer", "post", "author", "ms", "like")
         a, pid, au, t = (
@@ -281,6 +294,7 @@ class Simulation:
             np.concatenate(seen_author),
             np.concatenate(ms),
         )
+        st.seen = np.union1d(st.seen, a * SEEN_BASE + pid)
         topical = (self.t.held[a] & self.t.held[au]).any(axis=1)
         prob = (
             0.05
@@ -304,6 +318,15 @@ class Simulation:
 
 
 _NONE = np.empty(0, dtype=np.int64)
+
+
+def _member(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """``np.isin`` against a sorted array, by binary search (no hashing of the big side)."""
+    if len(sorted_unique) == 0:
+        return np.zeros(values.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_unique, values), len(sorted_unique) - 1)
+    out: np.ndarray = sorted_unique[at] == values
+    return out
 
 
 def _empty(*names: str) -> dict[str, np.ndarray]:

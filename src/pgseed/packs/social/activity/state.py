@@ -14,7 +14,7 @@ from ..db import fetch, value
 from ..rows import MS_PER_DAY, ordinal_ms
 from .emit import Ids
 from .likes import quiz_compatibility
-from .sim import FEED_DAYS, THREAD_DAYS, Simulation
+from .sim import FEED_DAYS, SEEN_BASE, THREAD_DAYS, Simulation
 
 _TABLES = (
     "Post",
@@ -122,9 +122,8 @@ def _posts(conn: Conn, sim: Simulation, d0: int, pos: object) -> None:
         [pid.tolist()],
     )
     viewers, ok_v = pos([r[0] for r in seen])  # type: ignore[operator]
-    for v, post, good in zip(viewers.tolist(), [r[1] for r in seen], ok_v.tolist(), strict=True):
-        if good:
-            st.seen.setdefault(v, set()).add(int(post))
+    posts = np.array([int(r[1]) for r in seen], dtype=np.int64)
+    st.seen = np.unique(viewers[ok_v].astype(np.int64) * SEEN_BASE + posts[ok_v])
 
 
 __all__ = ["load", "quiz_compatibility"]

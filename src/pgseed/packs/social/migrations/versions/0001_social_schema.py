@@ -14,11 +14,12 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
+from pgseed.packs.social.migrations import ddl
+from pgseed.packs.social.migrations.ddl import table as _table
 
 revision = "0001_social"
 down_revision = None
@@ -48,68 +49,12 @@ Conversation InterestDirty InterestRelationship LikedPost Profile QuizAnswerStat
 QuizOption TrendingScore UserInterest Message
 """.split()
 
-# PostgreSQL cuts longer identifiers (and with them Prisma's suffix); cut the head instead.
-MAX_NAME = 63
-
-BIG = sa.BigInteger()
-INT = sa.Integer()
-BOOL = sa.Boolean()
-TEXT = sa.Text()
-DATE = sa.Date()
-DOUBLE: sa.Double[float] = sa.Double()
-JSONB = postgresql.JSONB()
-TS = postgresql.TIMESTAMP(precision=3)  # holds UTC, as Prisma's DateTime
-NOW = sa.text("CURRENT_TIMESTAMP")
-
 
 def _enum(name: str) -> postgresql.ENUM:
-    """A column's type; the type itself is created once, at the start of upgrade()."""
-    return postgresql.ENUM(*ENUMS[name], name=name, create_type=False)
+    return ddl.enum(name, ENUMS[name])
 
 
-def _id() -> sa.Column[Any]:
-    return sa.Column("id", BIG, sa.Identity(always=False), nullable=False)
-
-
-def _c(name: str, type_: Any, *, null: bool = False, default: Any = None) -> sa.Column[Any]:
-    return sa.Column(name, type_, nullable=null, server_default=default)
-
-
-def _name(table: str, columns: tuple[str, ...], suffix: str) -> str:
-    head = "_".join((table, *columns))
-    return f"{head[: MAX_NAME - len(suffix) - 1]}_{suffix}"
-
-
-def _table(
-    name: str,
-    *columns: sa.Column[Any],
-    pk: tuple[str, ...] | None = ("id",),
-    fks: list[tuple[str, ...]] | None = None,
-    checks: dict[str, str] | None = None,
-    unique: list[tuple[str, ...]] | None = None,
-    index: list[tuple[str, ...]] | None = None,
-) -> None:
-    """``name`` with Prisma's constraint names; each fk is (column, target table[, ON
-    DELETE action]) referring to the target's id, ON DELETE RESTRICT unless given."""
-    items: list[sa.schema.SchemaItem] = list(columns)
-    for column, target, *ondelete in fks or []:
-        items.append(
-            sa.ForeignKeyConstraint(
-                [column],
-                [f"{target}.id"],
-                name=_name(name, (column,), "fkey"),
-                onupdate="CASCADE",
-                ondelete=ondelete[0] if ondelete else "RESTRICT",
-            )
-        )
-    items += [sa.CheckConstraint(sql, name=ck) for ck, sql in (checks or {}).items()]
-    if pk:
-        items.append(sa.PrimaryKeyConstraint(*pk, name=f"{name}_pkey"))
-    op.create_table(name, *items)
-    for cols in unique or []:
-        op.create_index(_name(name, cols, "key"), name, list(cols), unique=True)
-    for cols in index or []:
-        op.create_index(_name(name, cols, "idx"), name, list(cols))
+_id, _c = ddl.id_column, ddl.column
 
 
 def upgrade() -> None:
@@ -119,51 +64,51 @@ def upgrade() -> None:
     _table(
         "InterestSubject",
         _id(),
-        _c("key", TEXT),
-        _c("label", TEXT),
+        _c("key", ddl.TEXT),
+        _c("label", ddl.TEXT),
         unique=[("key",)],
     )
     _table(
         "Quiz",
         _id(),
-        _c("slug", TEXT),
-        _c("title", TEXT),
-        _c("isActive", BOOL, default=sa.text("true")),
-        _c("createdAt", TS, default=NOW),
-        _c("updatedAt", TS),
+        _c("slug", ddl.TEXT),
+        _c("title", ddl.TEXT),
+        _c("isActive", ddl.BOOL, default=sa.text("true")),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("updatedAt", ddl.TS),
         unique=[("slug",)],
     )
     _table(
         "SeedRun",
         _id(),
-        _c("runSeed", TEXT),
+        _c("runSeed", ddl.TEXT),
         _c("kind", _enum("SeedRunKind")),
-        _c("startDate", DATE, null=True),
-        _c("days", INT, null=True),
-        _c("profileCount", INT),
-        _c("pgseedVersion", TEXT),
-        _c("config", JSONB),
-        _c("createdAt", TS, default=NOW),
+        _c("startDate", ddl.DATE, null=True),
+        _c("days", ddl.INT, null=True),
+        _c("profileCount", ddl.INT),
+        _c("pgseedVersion", ddl.TEXT),
+        _c("config", ddl.JSONB),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
     )
     _table(
         "User",
         _id(),
-        _c("email", TEXT),
-        _c("passwordHash", TEXT),
-        _c("createdAt", TS, default=NOW),
-        _c("updatedAt", TS),
-        _c("deletedAt", TS, null=True),
+        _c("email", ddl.TEXT),
+        _c("passwordHash", ddl.TEXT),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("updatedAt", ddl.TS),
+        _c("deletedAt", ddl.TS, null=True),
         unique=[("email",)],
     )
     _table(
         "FeedSeen",
         _id(),
-        _c("viewerUserId", BIG),
+        _c("viewerUserId", ddl.BIG),
         _c("itemType", _enum("FeedItemType")),
-        _c("itemId", BIG),
-        _c("seenAt", TS),
-        _c("createdAt", TS, default=NOW),
-        _c("updatedAt", TS),
+        _c("itemId", ddl.BIG),
+        _c("seenAt", ddl.TS),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("updatedAt", ddl.TS),
         fks=[("viewerUserId", "User")],
         unique=[("viewerUserId", "itemType", "itemId")],
         index=[("itemType", "itemId")],
@@ -171,19 +116,19 @@ def upgrade() -> None:
     _table(
         "Interest",
         _id(),
-        _c("subjectId", BIG),
-        _c("key", TEXT),
-        _c("label", TEXT),
+        _c("subjectId", ddl.BIG),
+        _c("key", ddl.TEXT),
+        _c("label", ddl.TEXT),
         fks=[("subjectId", "InterestSubject")],
         unique=[("subjectId", "key")],
     )
     _table(
         "Like",
         _id(),
-        _c("fromUserId", BIG),
-        _c("toUserId", BIG),
+        _c("fromUserId", ddl.BIG),
+        _c("toUserId", ddl.BIG),
         _c("action", _enum("LikeAction")),
-        _c("createdAt", TS, default=NOW),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
         fks=[("fromUserId", "User"), ("toUserId", "User")],
         unique=[("fromUserId", "toUserId")],
         index=[("toUserId",)],
@@ -191,12 +136,12 @@ def upgrade() -> None:
     _table(
         "Match",
         _id(),
-        _c("userAId", BIG),
-        _c("userBId", BIG),
+        _c("userAId", ddl.BIG),
+        _c("userBId", ddl.BIG),
         _c("state", _enum("MatchState"), default="ACTIVE"),
-        _c("createdAt", TS, default=NOW),
-        _c("updatedAt", TS),
-        _c("closedAt", TS, null=True),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("updatedAt", ddl.TS),
+        _c("closedAt", ddl.TS, null=True),
         fks=[("userAId", "User"), ("userBId", "User")],
         checks={"Match_userAId_userBId_check": '"userAId" < "userBId"'},
         unique=[("userAId", "userBId")],
@@ -204,18 +149,18 @@ def upgrade() -> None:
     )
     _table(
         "MatchScore",
-        _c("userId", BIG),
-        _c("candidateUserId", BIG),
-        _c("score", DOUBLE),
-        _c("quizScore", DOUBLE),
-        _c("interestsScore", DOUBLE),
-        _c("nearbyScore", DOUBLE),
-        _c("newScore", DOUBLE),
-        _c("distanceKm", DOUBLE, null=True),
-        _c("reasons", JSONB, null=True),
-        _c("tier", TEXT, null=True),
-        _c("scoredAt", TS),
-        _c("updatedAt", TS),
+        _c("userId", ddl.BIG),
+        _c("candidateUserId", ddl.BIG),
+        _c("score", ddl.DOUBLE),
+        _c("quizScore", ddl.DOUBLE),
+        _c("interestsScore", ddl.DOUBLE),
+        _c("nearbyScore", ddl.DOUBLE),
+        _c("newScore", ddl.DOUBLE),
+        _c("distanceKm", ddl.DOUBLE, null=True),
+        _c("reasons", ddl.JSONB, null=True),
+        _c("tier", ddl.TEXT, null=True),
+        _c("scoredAt", ddl.TS),
+        _c("updatedAt", ddl.TS),
         pk=("userId", "candidateUserId"),
         fks=[("userId", "User"), ("candidateUserId", "User")],
         index=[("candidateUserId",)],
@@ -223,92 +168,92 @@ def upgrade() -> None:
     _table(
         "Media",
         _id(),
-        _c("userId", BIG),
-        _c("ownerUserId", BIG),
+        _c("userId", ddl.BIG),
+        _c("ownerUserId", ddl.BIG),
         _c("type", _enum("MediaType")),
         _c("status", _enum("MediaStatus"), default="PENDING"),
         _c("visibility", _enum("Visibility"), default="PUBLIC"),
-        _c("url", TEXT),
-        _c("thumbUrl", TEXT, null=True),
-        _c("width", INT, null=True),
-        _c("height", INT, null=True),
-        _c("mimeType", TEXT, null=True),
-        _c("createdAt", TS, default=NOW),
-        _c("deletedAt", TS, null=True),
+        _c("url", ddl.TEXT),
+        _c("thumbUrl", ddl.TEXT, null=True),
+        _c("width", ddl.INT, null=True),
+        _c("height", ddl.INT, null=True),
+        _c("mimeType", ddl.TEXT, null=True),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("deletedAt", ddl.TS, null=True),
         fks=[("userId", "User"), ("ownerUserId", "User")],
         index=[("ownerUserId",), ("userId",)],
     )
     _table(
         "Post",
         _id(),
-        _c("userId", BIG),
-        _c("targetProfileUserId", BIG, null=True),
+        _c("userId", ddl.BIG),
+        _c("targetProfileUserId", ddl.BIG, null=True),
         _c("visibility", _enum("Visibility"), default="PUBLIC"),
-        _c("text", TEXT, null=True),
-        _c("createdAt", TS, default=NOW),
-        _c("updatedAt", TS),
-        _c("deletedAt", TS, null=True),
+        _c("text", ddl.TEXT, null=True),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("updatedAt", ddl.TS),
+        _c("deletedAt", ddl.TS, null=True),
         fks=[("userId", "User"), ("targetProfileUserId", "User", "SET NULL")],
         index=[("createdAt",), ("targetProfileUserId",), ("userId",)],
     )
     _table(
         "ProfileView",
         _id(),
-        _c("viewerUserId", BIG),
-        _c("viewedUserId", BIG),
-        _c("viewedAt", TS),
+        _c("viewerUserId", ddl.BIG),
+        _c("viewedUserId", ddl.BIG),
+        _c("viewedAt", ddl.TS),
         fks=[("viewerUserId", "User"), ("viewedUserId", "User")],
         index=[("viewedUserId",), ("viewerUserId",)],
     )
     _table(
         "QuizQuestion",
         _id(),
-        _c("quizId", BIG),
-        _c("prompt", TEXT),
-        _c("order", INT),
+        _c("quizId", ddl.BIG),
+        _c("prompt", ddl.TEXT),
+        _c("order", ddl.INT),
         fks=[("quizId", "Quiz")],
         unique=[("quizId", "order")],
     )
     _table(
         "QuizResult",
         _id(),
-        _c("userId", BIG),
-        _c("quizId", BIG),
-        _c("answers", JSONB),
-        _c("scoreVec", JSONB, null=True),
-        _c("createdAt", TS, default=NOW),
-        _c("updatedAt", TS),
+        _c("userId", ddl.BIG),
+        _c("quizId", ddl.BIG),
+        _c("answers", ddl.JSONB),
+        _c("scoreVec", ddl.JSONB, null=True),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("updatedAt", ddl.TS),
         fks=[("userId", "User"), ("quizId", "Quiz")],
         unique=[("userId", "quizId")],
         index=[("quizId",)],
     )
     _table(
         "SearchableUser",
-        _c("userId", BIG),
-        _c("isVisible", BOOL),
-        _c("isDeleted", BOOL),
-        _c("updatedAt", TS),
+        _c("userId", ddl.BIG),
+        _c("isVisible", ddl.BOOL),
+        _c("isDeleted", ddl.BOOL),
+        _c("updatedAt", ddl.TS),
         pk=("userId",),
         fks=[("userId", "User")],
     )
     _table(
         "UserCompatibility",
-        _c("viewerUserId", BIG),
-        _c("targetUserId", BIG),
+        _c("viewerUserId", ddl.BIG),
+        _c("targetUserId", ddl.BIG),
         _c("status", _enum("CompatibilityStatus")),
-        _c("score", DOUBLE, null=True),
-        _c("computedAt", TS),
-        _c("updatedAt", TS),
+        _c("score", ddl.DOUBLE, null=True),
+        _c("computedAt", ddl.TS),
+        _c("updatedAt", ddl.TS),
         pk=("viewerUserId", "targetUserId"),
         fks=[("viewerUserId", "User"), ("targetUserId", "User")],
         index=[("targetUserId",)],
     )
     _table(
         "UserTrait",
-        _c("userId", BIG),
-        _c("traitKey", TEXT),
+        _c("userId", ddl.BIG),
+        _c("traitKey", ddl.TEXT),
         _c("value", sa.Numeric(10, 2)),
-        _c("n", INT),
+        _c("n", ddl.INT),
         pk=(),
         fks=[("userId", "User")],
         unique=[("userId", "traitKey")],
@@ -316,11 +261,11 @@ def upgrade() -> None:
     _table(
         "Conversation",
         _id(),
-        _c("matchId", BIG, null=True),
-        _c("userAId", BIG),
-        _c("userBId", BIG),
-        _c("createdAt", TS, default=NOW),
-        _c("updatedAt", TS),
+        _c("matchId", ddl.BIG, null=True),
+        _c("userAId", ddl.BIG),
+        _c("userBId", ddl.BIG),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("updatedAt", ddl.TS),
         fks=[("matchId", "Match", "SET NULL"), ("userAId", "User"), ("userBId", "User")],
         checks={"Conversation_userAId_userBId_check": '"userAId" < "userBId"'},
         unique=[("matchId",), ("userAId", "userBId")],
@@ -328,21 +273,21 @@ def upgrade() -> None:
     )
     _table(
         "InterestDirty",
-        _c("interestId", BIG),
-        _c("touchedAt", TS, default=NOW),
+        _c("interestId", ddl.BIG),
+        _c("touchedAt", ddl.TS, default=ddl.NOW),
         pk=("interestId",),
         fks=[("interestId", "Interest", "CASCADE")],
     )
     _table(
         "InterestRelationship",
-        _c("interestAId", BIG),
-        _c("interestBId", BIG),
-        _c("pairCount", INT),
-        _c("interestACount", INT),
-        _c("interestBCount", INT),
-        _c("strengthAB", DOUBLE, null=True),
-        _c("strengthBA", DOUBLE, null=True),
-        _c("updatedAt", TS),
+        _c("interestAId", ddl.BIG),
+        _c("interestBId", ddl.BIG),
+        _c("pairCount", ddl.INT),
+        _c("interestACount", ddl.INT),
+        _c("interestBCount", ddl.INT),
+        _c("strengthAB", ddl.DOUBLE, null=True),
+        _c("strengthBA", ddl.DOUBLE, null=True),
+        _c("updatedAt", ddl.TS),
         pk=("interestAId", "interestBId"),
         fks=[("interestAId", "Interest"), ("interestBId", "Interest")],
         index=[("interestBId",)],
@@ -350,8 +295,8 @@ def upgrade() -> None:
     _table(
         "LikedPost",
         _id(),
-        _c("userId", BIG),
-        _c("postId", BIG),
+        _c("userId", ddl.BIG),
+        _c("postId", ddl.BIG),
         fks=[("userId", "User"), ("postId", "Post")],
         unique=[("userId", "postId")],
         index=[("postId",)],
@@ -359,21 +304,21 @@ def upgrade() -> None:
     _table(
         "Profile",
         _id(),
-        _c("userId", BIG),
-        _c("avatarMediaId", BIG, null=True),
-        _c("heroMediaId", BIG, null=True),
-        _c("displayName", TEXT, null=True),
-        _c("bio", TEXT, null=True),
-        _c("birthdate", DATE, null=True),
-        _c("locationText", TEXT, null=True),
+        _c("userId", ddl.BIG),
+        _c("avatarMediaId", ddl.BIG, null=True),
+        _c("heroMediaId", ddl.BIG, null=True),
+        _c("displayName", ddl.TEXT, null=True),
+        _c("bio", ddl.TEXT, null=True),
+        _c("birthdate", ddl.DATE, null=True),
+        _c("locationText", ddl.TEXT, null=True),
         _c("lat", sa.Numeric(9, 6), null=True),
         _c("lng", sa.Numeric(9, 6), null=True),
         _c("gender", _enum("Gender"), default="UNSPECIFIED"),
         _c("intent", _enum("DatingIntent"), default="UNSPECIFIED"),
-        _c("isVisible", BOOL, default=sa.text("true")),
-        _c("createdAt", TS, default=NOW),
-        _c("updatedAt", TS),
-        _c("deletedAt", TS, null=True),
+        _c("isVisible", ddl.BOOL, default=sa.text("true")),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("updatedAt", ddl.TS),
+        _c("deletedAt", ddl.TS, null=True),
         fks=[
             ("userId", "User"),
             ("avatarMediaId", "Media", "SET NULL"),
@@ -383,13 +328,13 @@ def upgrade() -> None:
     )
     _table(
         "QuizAnswerStats",
-        _c("quizId", BIG),
-        _c("questionId", BIG),
-        _c("optionValue", TEXT),
+        _c("quizId", ddl.BIG),
+        _c("questionId", ddl.BIG),
+        _c("optionValue", ddl.TEXT),
         _c("dimension", _enum("QuizStatsDimension")),
-        _c("bucket", TEXT),
-        _c("count", INT),
-        _c("total", INT),
+        _c("bucket", ddl.TEXT),
+        _c("count", ddl.INT),
+        _c("total", ddl.INT),
         pk=(),
         fks=[("quizId", "Quiz"), ("questionId", "QuizQuestion")],
         unique=[("quizId", "questionId", "optionValue", "dimension", "bucket")],
@@ -398,22 +343,22 @@ def upgrade() -> None:
     _table(
         "QuizOption",
         _id(),
-        _c("questionId", BIG),
-        _c("label", TEXT),
-        _c("value", TEXT),
-        _c("order", INT),
-        _c("traitValues", JSONB, null=True),
+        _c("questionId", ddl.BIG),
+        _c("label", ddl.TEXT),
+        _c("value", ddl.TEXT),
+        _c("order", ddl.INT),
+        _c("traitValues", ddl.JSONB, null=True),
         fks=[("questionId", "QuizQuestion")],
         unique=[("questionId", "order")],
     )
     _table(
         "TrendingScore",
-        _c("postId", BIG),
-        _c("popularity", DOUBLE),
-        _c("velocity", DOUBLE),
-        _c("peakTime", TS, null=True),
-        _c("computedAt", TS),
-        _c("expiresAt", TS),
+        _c("postId", ddl.BIG),
+        _c("popularity", ddl.DOUBLE),
+        _c("velocity", ddl.DOUBLE),
+        _c("peakTime", ddl.TS, null=True),
+        _c("computedAt", ddl.TS),
+        _c("expiresAt", ddl.TS),
         pk=(),
         fks=[("postId", "Post", "CASCADE")],
         unique=[("postId",)],
@@ -421,9 +366,9 @@ def upgrade() -> None:
     _table(
         "UserInterest",
         _id(),
-        _c("userId", BIG),
-        _c("subjectId", BIG),
-        _c("interestId", BIG),
+        _c("userId", ddl.BIG),
+        _c("subjectId", ddl.BIG),
+        _c("interestId", ddl.BIG),
         fks=[("userId", "User"), ("subjectId", "InterestSubject"), ("interestId", "Interest")],
         unique=[("userId", "subjectId", "interestId")],
         index=[("interestId",), ("subjectId",)],
@@ -431,12 +376,12 @@ def upgrade() -> None:
     _table(
         "Message",
         _id(),
-        _c("conversationId", BIG),
-        _c("senderId", BIG),
-        _c("body", TEXT),
-        _c("isSystem", BOOL, default=sa.text("false")),
-        _c("createdAt", TS, default=NOW),
-        _c("deletedAt", TS, null=True),
+        _c("conversationId", ddl.BIG),
+        _c("senderId", ddl.BIG),
+        _c("body", ddl.TEXT),
+        _c("isSystem", ddl.BOOL, default=sa.text("false")),
+        _c("createdAt", ddl.TS, default=ddl.NOW),
+        _c("deletedAt", ddl.TS, null=True),
         fks=[("conversationId", "Conversation"), ("senderId", "User")],
         index=[("conversationId",), ("senderId",)],
     )

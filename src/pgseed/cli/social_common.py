@@ -1,0 +1,56 @@
+"""What the ``pgseed social`` verbs share: the group, the target options and the
+two-spelling option helper (``--runSeed`` and ``--run-seed``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from .options import Decorator
+from .shell import PgseedGroup
+
+DEFAULT_DATABASE = "social_demo"
+
+
+@click.group(cls=PgseedGroup)
+def social() -> None:
+    """The social pack (spec 004): profiles, then day-by-day activity whose rates emerge,
+    then the jobs that derive scores."""
+
+
+def _opt(long: str, camel: str | None, dest: str, **kw: Any) -> Decorator:
+    names = [f"--{long}"] + ([f"--{camel}"] if camel else [])
+    return click.option(*names, dest, **kw)
+
+
+def _target_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    opts: list[Decorator] = [
+        _opt(
+            "database-url",
+            "database_url",
+            "database_url",
+            help="target database (else $DATABASE_URL; name must end in _demo or _test)",
+        ),
+        click.option(
+            "--embedded", is_flag=True, help=f"target the embedded server ({DEFAULT_DATABASE})"
+        ),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+_jobs_command = _opt(
+    "jobs-command",
+    "jobsCommand",
+    "jobs_command",
+    help='run each job with the application\'s runner, e.g. "npm run job -- {job}"',
+)
+
+
+def _pack() -> Any:
+    from ..packs.social.spec import PACK
+
+    return PACK
