@@ -86,14 +86,15 @@ class Reporter:
         self.done[table] = self.done.get(table, 0) + rows
         target = self.targets.get(table, 0)
         if self._progress is not None:
+            if table not in self._tasks:  # a table the run could not count up front
+                self._tasks[table] = self._progress.add_task(table, total=None)
             self._progress.update(self._tasks[table], completed=self.done[table])
         elif self.progress:
-            pct = 100.0 * self.done[table] / target if target else 100.0
-            print(
-                f"[pgseed] {table}: {self.done[table]:,}/{target:,} rows ({pct:.1f}%)",
-                file=self.stream,
-                flush=True,
-            )
+            if target:  # a run that knows its rows up front
+                line = f"{self.done[table]:,}/{target:,} rows ({100.0 * self.done[table] / target:.1f}%)"
+            else:  # one that does not (simulated activity): rows so far
+                line = f"{self.done[table]:,} rows"
+            print(f"[pgseed] {table}: {line}", file=self.stream, flush=True)
 
     def end(self) -> None:
         if self._progress is not None:
