@@ -1,0 +1,96 @@
+"""``make bench-social``: ``pgseed social seed-all`` against a one-session COPY of its rows.
+
+    python -m benchmarks.social [--sizes 1000x30,10000x90] [--runs 1]
+
+One embedded PostgreSQL 18 (benchmarks/out/home, or PGSEED_BENCH_DSN's server). Per size
+and run, side by side:
+
+1. pgseed: ``pgseed social seed-all --count N --activityDays D`` (profiles, activity and
+   the seven jobs, one transaction) as a separate process: wall time, peak RSS, client CPU;
+2. the same without the jobs (``--skipJobs``), to show what the jobs cost;
+3. the ceiling: the rows of (1), dumped with ``COPY TO``, reloaded by one session with
+   ``COPY FROM`` into an empty copy of the schema, in one transaction, indexes in place, FK
+   triggers off: how fast this server ingests these rows at all, with no generating,
+   simulating or deriving.
+
+Issue 11's targets: 1,000 x 30 in under 20 s end to end, jobs included; 10,000 x 90 in
+under 5 minutes with peak RSS under 1 GB. Ratios, not absolute seconds, carry between
+machines. Nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+from pgseed import embedded
+
+from . import measure
+from .fill import _drop, _fresh, dump, reload
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "benchmarks" / "out"
+TARGETS = {(1000, 30): (20.0, None), (10_000, 90): (300.0, 1024.0)}
+
+
+def _seed(dsn: str, count: int, days: int, pid: int | None, extra: list[str]) -> measure.Measure:
+    argv = [sys.executable, "-m", "pgseed", "social", "seed-all", "--database-url", dsn]
+    args = ["--runSeed", "bench", "--count", str(count), "--activityDays", str(days), *extra]
+    return measure.run([*argv, *args], server_pid=pid)
+
+
+def one_run(server: str, pid: int | None, count: int, days: int, where: Path) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    name = "bench_social_test"
+    dsn = _fresh(server, name)
+    m = _seed(dsn, count, days, pid, [])
+    out["pgseed social seed-all"] = {"wall": m.wall, "rss": m.peak_rss_mb, "cpu": m.client_cpu}
+    tables, written = dump(dsn, where)
+    dsn = _fresh(server, name)
+    m = _seed(dsn, count, days, pid, ["--skipJobs"])
+    out["pgseed social seed-all --skipJobs"] = {"wall": m.wall, "rss": m.peak_rss_mb, "cpu": m.client_cpu}
+    # The ceiling's schema: the same database emptied by reload() before it is timed.
+    out["one-session COPY (ceiling)"] = {"wall": reload(dsn, where, tables), "rss": 0.0, "cpu": 0.0}
+    _drop(server, name)
+    out["rows"] = {"wall": float(written), "rss": 0.0, "cpu": 0.0}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.social", description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000x30,10000x90", help="COUNTxDAYS, comma-separated")
+    ap.add_argument("--runs", type=int, default=1)
+    args = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    server = os.environ.get("PGSEED_BENCH_DSN")
+    pid = None
+    if not server:
+        server = embedded.start(OUT / "home", cleanup="stop")
+        pid = embedded.status(OUT / "home").pid
+    for size in args.sizes.split(","):
+        count, days = (int(x) for x in size.lower().split("x"))
+        results = [one_run(server, pid, count, days, OUT / "social-dump") for _ in range(args.runs)]
+        names = [k for k in results[0] if k != "rows"]
+        med = {k: statistics.median(r[k]["wall"] for r in results) for k in names}
+        rows = statistics.median(r["rows"]["wall"] for r in results)
+        ceiling = med["one-session COPY (ceiling)"]
+        print(f"\nsocial {count:,} profiles x {days} days ({int(rows):,} rows), medians of {args.runs}:")
+        print("| contender | wall s | rows/s | / ceiling | peak RSS MB | client CPU s |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for k in names:
+            rss = statistics.median(r[k]["rss"] for r in results)
+            cpu = statistics.median(r[k]["cpu"] for r in results)
+            print(f"| {k} | {med[k]:.2f} | {rows / med[k]:,.0f} | {med[k] / ceiling:.2f} | {rss:.0f} | {cpu:.1f} |")
+        wall_target, rss_target = TARGETS.get((count, days), (None, None))
+        if wall_target is not None:
+            full = med["pgseed social seed-all"]
+            verdict = "met" if full < wall_target else "NOT met"
+            print(f"- target: under {wall_target:.0f} s end to end, jobs included: **{full:.1f} s** ({verdict})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
