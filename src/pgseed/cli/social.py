@@ -32,7 +32,7 @@ def _config_options(f: Callable[..., Any]) -> Callable[..., Any]:
             "run-seed",
             "runSeed",
             "run_seed",
-            help="run seed, any text (drawn and printed when omitted)",
+            help="run seed: printable ASCII without spaces, e.g. demo-2024 (drawn and printed when omitted)",
         ),
         _opt(
             "config",
@@ -103,8 +103,12 @@ def _config(config_path: Path | None, sets: tuple[str, ...], **flags: Any) -> tu
     cfg = build(file=config_path, environ=os.environ, flags=named, sets=sets)
     if cfg.run_seed is not None:
         return cfg, False
-    drawn = f"seed-{secrets.token_hex(4)}"
-    return cfg.model_copy(update={"run_seed": drawn}), True
+    return _with_seed(cfg, f"seed-{secrets.token_hex(4)}"), True
+
+
+def _with_seed(cfg: Any, run_seed: str) -> Any:
+    """``cfg`` with ``run_seed`` (validated again, so its integer key follows)."""
+    return type(cfg).model_validate({**cfg.model_dump(exclude={"seed"}), "run_seed": run_seed})
 
 
 def _reproduce(run_seed: str) -> str:
@@ -122,22 +126,40 @@ def _reproduce(run_seed: str) -> str:
 
 
 def _run(
-    database_url: str | None, embedded: bool, cfg: Any, drawn: bool, phases: Any, what: str
+    database_url: str | None,
+    embedded: bool,
+    cfg: Any,
+    drawn: bool,
+    phases: Any,
+    what: str,
+    dsn: str | None = None,
 ) -> None:
     from ..packs.social import ops
 
-    dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
+    dsn = dsn or resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
     line = _reproduce(cfg.run_seed)
     if drawn:
         click.echo(f"no --runSeed given: drew {cfg.run_seed}")
     click.echo(f"seeding {redact(dsn)}: {what}, runSeed {cfg.run_seed}")
     reporter = Reporter(progress=True)
     out = ops.seed(dsn, cfg, phases, reporter=reporter, reproduce=line)
-    if out.users is not None:
+    if out.already:
+        click.echo(out.already)
+        return
+    for note in out.notes:
+        reporter.warn(note)
+    if out.users is not None and out.users[1] >= out.users[0]:
         click.echo(f"profiles: users {out.users[0]}..{out.users[1]}")
     reporter.summary(out.written, out.seconds, "rows written, in one transaction")
-    if out.jobs:
+    if phases.jobs and cfg.jobs_command is not None:
+        click.echo("jobs: run by --jobs-command, after the commit")
+    elif out.jobs:
         print_rows("jobs (rows written):", out.jobs)
+    elif phases.activity is not None:
+        click.echo(
+            "the derived tables (the jobs') are as they were: pgseed social run-job NAME "
+            "brings them to the end of this window"
+        )
     reproduced(line)
 
 
@@ -210,9 +232,15 @@ def seed_activity(
 ) -> None:
     """Phase B: DAYS of activity from --startDate over every seeded user, continuing what
     the database holds (seedActivity.ts; append-safe)."""
-    from ..packs.social.ops import Phases
+    from ..packs.social.ops import Phases, continuing_seed
 
     cfg, drawn = _config(config_path, sets, **flags)
+    dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
+    if drawn:  # an append continues the database's run seed rather than a new one
+        found = continuing_seed(dsn)
+        if found is not None:
+            click.echo(f"no --runSeed given: continuing runSeed {found} (the database's)")
+            cfg, drawn = _with_seed(cfg, found), False
     n = days if days is not None else cfg.activity_days
     if n < 1:
         raise ConfigError(
@@ -225,6 +253,7 @@ def seed_activity(
         drawn,
         Phases(profiles=False, activity=(cfg.start_date, n)),
         f"{n} days of activity from {cfg.start_date}",
+        dsn,
     )
 
 

@@ -126,6 +126,9 @@ def reset(
 
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
     rows = cleanup.reset(dsn, scope, confirm=confirm, dry_run=dry_run)
+    if rows is None:
+        click.echo("nothing to reset: the database has no social schema.")
+        return
     print_rows(f"{'would remove' if dry_run else 'removed'} (scope {scope}):", rows)
 
 

@@ -227,3 +227,184 @@ def test_debug_user_regenerates_a_user_identically(cli: Any, db_dsn: str) -> Non
     bad = cli("social", "debug-user", "--database-url", db_dsn, "--userId", str(user))
     assert bad.exit_code == 6, bad.output
     assert "Like" in bad.output and "DIFFERENT" in bad.output
+
+
+def _ok(result: Any) -> Any:
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_an_append_continues_the_databases_run_seed_and_order(cli: Any, db_dsn: str) -> None:
+    url = ["--database-url", db_dsn]
+    _ok(
+        cli(
+            "social",
+            "seed-all",
+            *url,
+            "--runSeed",
+            "alpha",
+            "--count",
+            "80",
+            "--activityDays",
+            "4",
+            "--skipJobs",
+        )
+    )
+    other = cli(
+        "social",
+        "seed-activity",
+        *url,
+        "--runSeed",
+        "beta",
+        "--startDate",
+        "2024-01-05",
+        "--days",
+        "2",
+    )
+    assert other.exit_code == 2 and "--runSeed alpha" in other.output, other.output
+    before = digests(db_dsn)
+    earlier = cli(
+        "social",
+        "seed-activity",
+        *url,
+        "--runSeed",
+        "alpha",
+        "--startDate",
+        "2023-12-20",
+        "--days",
+        "2",
+    )
+    assert earlier.exit_code == 2 and "--startDate 2024-01-05" in earlier.output, earlier.output
+    again = _ok(cli("social", "seed-activity", *url, "--startDate", "2024-01-02", "--days", "2"))
+    assert "continuing runSeed alpha" in again.output and "nothing to do" in again.output
+    assert digests(db_dsn) == before
+    gap = _ok(cli("social", "seed-activity", *url, "--startDate", "2024-01-08", "--days", "2"))
+    assert "2024-01-05..2024-01-07 are left without activity" in gap.output
+    assert scalar(db_dsn, 'SELECT count(*) FROM "Like"') > before["Like"][0]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--jobs-command", 'run "{job}'], "cannot be split into words"),
+        (["--jobs-command", "run {job} {nope}"], "unknown placeholder {nope}"),
+        (["--set", "seed=42"], "--runSeed"),
+        (["--startDate", "9999-12-30"], "2200-12-31"),
+        (["--startDate", "2200-12-20", "--activityDays", "30"], "after 2200-12-31"),
+    ],
+)
+def test_bad_settings_are_refused_before_anything_is_written(
+    cli: Any, server_dsn: str, db_name: str, args: list[str], says: str
+) -> None:
+    from tests.conftest import database_exists
+
+    result = cli(
+        "social",
+        "seed-all",
+        "--database-url",
+        dsn_for(server_dsn, db_name),
+        "--runSeed",
+        "x",
+        "--count",
+        "5",
+        *args,
+    )
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "Traceback" not in result.output
+    assert not database_exists(server_dsn, db_name)
+
+
+def test_no_profiles_at_all_is_a_run_that_writes_nothing(cli: Any, db_dsn: str) -> None:
+    _ok(
+        cli(
+            "social",
+            "seed-all",
+            "--database-url",
+            db_dsn,
+            "--runSeed",
+            "z",
+            "--count",
+            "0",
+            "--activityDays",
+            "2",
+        )
+    )
+    assert scalar(db_dsn, 'SELECT count(*) FROM "User"') == 0
+
+
+def test_reset_of_a_database_without_the_schema_creates_nothing(
+    cli: Any, server_dsn: str, db_name: str
+) -> None:
+    from tests.conftest import database_exists
+
+    result = _ok(
+        cli(
+            "social",
+            "reset",
+            "--scope",
+            "all",
+            "--confirm",
+            "--database-url",
+            dsn_for(server_dsn, db_name),
+        )
+    )
+    assert "nothing to reset" in result.output
+    assert not database_exists(server_dsn, db_name)
+
+
+def test_the_jobs_command_runs_each_job_in_order_against_the_target(
+    cli: Any, db_dsn: str, tmp_path: Any
+) -> None:
+    import sys
+
+    log = tmp_path / "jobs.log"
+    runner = tmp_path / "runner.py"
+    runner.write_text(
+        "import os, sys\n"
+        f"open({str(log)!r}, 'a').write('|'.join([sys.argv[1], os.environ['DATABASE_URL'], sys.argv[2]]) + '\\n')\n"
+    )
+    command = f"{sys.executable} {runner} {{job}} {{as_of}}"
+    result = _ok(
+        cli(
+            "social",
+            "seed-all",
+            "--database-url",
+            db_dsn,
+            "--runSeed",
+            "j",
+            "--count",
+            "20",
+            "--activityDays",
+            "2",
+            "--jobs-command",
+            command,
+        )
+    )
+    assert "run by --jobs-command" in result.output
+    lines = log.read_text().splitlines()
+    from pgseed.packs.social.jobs import JOBS
+
+    assert [line.split("|")[0] for line in lines] == list(JOBS)
+    assert all(line.split("|")[1:] == [db_dsn, "2024-01-03T00:00:00"] for line in lines)
+    assert scalar(db_dsn, 'SELECT count(*) FROM "MatchScore"') == 0  # the runner's job, not ours
+
+
+def test_a_failing_jobs_command_says_the_seed_is_committed(cli: Any, db_dsn: str) -> None:
+    result = cli(
+        "social",
+        "seed-all",
+        "--database-url",
+        db_dsn,
+        "--runSeed",
+        "f",
+        "--count",
+        "10",
+        "--activityDays",
+        "1",
+        "--jobs-command",
+        "/no/such/runner {job}",
+    )
+    assert result.exit_code == 1, result.output
+    assert "The seeded data is committed" in result.output and "Traceback" not in result.output
+    assert scalar(db_dsn, 'SELECT count(*) FROM "User"') == 10

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from psycopg import sql
 
+from ...errors import DatabaseUnavailable
 from ...pg import Conn, lock_tables
 from ...progress import Reporter
 from ...run import transaction
@@ -26,11 +27,24 @@ SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, int]:
-    """Rows removed per table (or that a dry run would remove)."""
+def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, int] | None:
+    """Rows removed per table (or that a dry run would remove); None when the database
+    does not exist or holds no social schema (nothing is created to find that out)."""
+    from ...run import open_checked
+
     production_guard()
     if not dry_run:
         require_confirm(f"pgseed social reset --scope {scope}", confirm)
+    try:
+        target, state = open_checked(dsn, SCHEMA, write=False, dry_run=True)
+    except DatabaseUnavailable as exc:
+        if "does not exist" in str(exc):
+            return None
+        raise
+    if target is not None:
+        target.conn.close()
+    if target is None or state not in ("ok", "bind"):
+        return None
     tables = SCOPES[scope]
     counts: dict[str, int] = {}
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,6 +27,7 @@ from .people import GENDERS, INTENTS, Ratios
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]
 RunSeed = Annotated[str, Field(min_length=1, max_length=200)]
+JOB_PLACEHOLDERS = ("job", "as_of", "database_url")  # --jobs-command's
 _SEED_TEXT = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces: safe on a command line
 
 
@@ -63,13 +65,27 @@ class SocialConfig(_Strict):
     # "… {job} …": run each job through the application's own runner instead.
     jobs_command: str | None = None
     batch_size: Annotated[Int, Field(ge=1, le=10_000_000)] = 50_000
-    map: tuple[str, ...] = ()
+
+    @field_validator("run_seed", "jobs_command", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        # --set run_seed=007 reads 007 as YAML (the number 7): take what was typed.
+        return (
+            str(v).lower() if isinstance(v, bool) else (str(v) if isinstance(v, int | float) else v)
+        )
 
     @field_validator("run_seed")
     @classmethod
     def _printable(cls, v: str | None) -> str | None:
         if v is not None and not _SEED_TEXT.match(v):
             raise ValueError("use printable ASCII without spaces (e.g. demo-2024)")
+        return v
+
+    @field_validator("start_date")
+    @classmethod
+    def _when(cls, v: dt.date) -> dt.date:
+        if not dt.date(1900, 1, 1) <= v <= dt.date(2200, 12, 31):
+            raise ValueError("must lie between 1900-01-01 and 2200-12-31")
         return v
 
     @field_validator("gender_ratio", "intent_ratio")
@@ -86,14 +102,35 @@ class SocialConfig(_Strict):
     @field_validator("jobs_command")
     @classmethod
     def _has_job(cls, v: str | None) -> str | None:
-        if v is not None and "{job}" not in v:
+        if v is None:
+            return v
+        if "{job}" not in v:
             raise ValueError('must contain {job} (e.g. "npm run job -- {job}")')
+        unknown = sorted(set(re.findall(r"{([^{}]*)}", v)) - set(JOB_PLACEHOLDERS))
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {{{unknown[0]}}}; use {', '.join('{' + k + '}' for k in JOB_PLACEHOLDERS)}"
+            )
+        try:
+            shlex.split(v)
+        except ValueError as exc:  # unbalanced quotes
+            raise ValueError(f"cannot be split into words: {exc}") from None
+        return v
+
+    @field_validator("seed")
+    @classmethod
+    def _derived(cls, v: int) -> int:
+        if v != 0:
+            raise ValueError("is derived from the run seed; set --runSeed (any text) instead")
         return v
 
     @model_validator(mode="after")
     def _seed(self) -> SocialConfig:
         if self.run_seed is not None:
             object.__setattr__(self, "seed", seed_key(self.run_seed))
+        end = self.start_date + dt.timedelta(days=self.activity_days)
+        if end > dt.date(2201, 1, 1):
+            raise ValueError(f"start_date + activity_days ends on {end}, after 2200-12-31")
         return self
 
     def ratios(self) -> Ratios:

@@ -5,8 +5,12 @@ which runs as its own process after the seeding transaction has committed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import difflib
+import os
 import shlex
+import signal
 import subprocess
 
 from ...errors import ConfigError, GenerationError
@@ -34,46 +38,56 @@ def window_end(conn: Conn) -> dt.datetime:
 def run_one(
     dsn: str, name: str, as_of: dt.datetime | None, command: str | None
 ) -> tuple[int, dt.datetime]:
-    """One job, in its own transaction (or through ``command``); (rows written, as of)."""
+    """One job, in its own transaction (or through ``command``, after reading the time);
+    (rows written, as of). ConfigError (exit 2) for an unknown job, with a did-you-mean."""
     from .jobs import JOBS, run_job
 
-    if name not in JOBS and command is None:
-        run_job_unknown(name)
+    if name not in JOBS:
+        close = difflib.get_close_matches(name, JOBS, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(f"unknown job {name!r}.{hint}\nFix: use one of {', '.join(JOBS)}.")
     result: list[tuple[int, dt.datetime]] = []
 
     def body(conn: Conn, loader: object, pool: object) -> None:
         when = as_of or window_end(conn)
-        if command is not None:
-            result.append((0, when))
-            return
-        result.append((run_job(conn, name, when), when))
+        result.append((0 if command is not None else run_job(conn, name, when), when))
 
     transaction(dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False)
     if command is not None:
-        run_command(command, name, result[0][1])
+        run_command(command, name, result[0][1], dsn, seeded=False)
     return result[0]
 
 
-def run_job_unknown(name: str) -> None:
-    from .jobs import JOBS
-
-    raise ConfigError(f"unknown job {name!r}.\nFix: use one of {', '.join(JOBS)}.")
-
-
-def run_command(command: str, job: str, as_of: dt.datetime) -> None:
-    """The application's job runner for ``job``: ``{job}`` and ``{as_of}`` (ISO) are filled
-    in; a failure (non-zero exit, not found) is GenerationError (exit 1) naming it."""
-    argv = shlex.split(command.replace("{job}", job).replace("{as_of}", as_of.isoformat()))
+def run_command(command: str, job: str, as_of: dt.datetime, dsn: str, *, seeded: bool) -> None:
+    """The application's job runner for ``job``: ``{job}``, ``{as_of}`` (ISO) and
+    ``{database_url}`` are filled in, and ``DATABASE_URL`` is set to the target for it. Its
+    output is the runner's own (not captured). It runs in a session of its own, ended with
+    pgseed if pgseed is stopped. A failure (not found, non-zero exit) is GenerationError
+    (exit 1) naming it; after a seeding run the message says the seeded data is committed.
+    """
+    filled = command.replace("{job}", job).replace("{as_of}", as_of.isoformat())
+    argv = shlex.split(filled.replace("{database_url}", dsn))
+    after = (
+        "The seeded data is committed; only the jobs did not run (this one and those after "
+        "it).\nFix: check the command, then run pgseed social run-job for each job left."
+        if seeded
+        else "Fix: check the command."
+    )
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        proc = subprocess.Popen(
+            argv, env={**os.environ, "DATABASE_URL": dsn}, start_new_session=True
+        )
     except OSError as exc:
         raise GenerationError(
-            f"--jobs-command for {job}: {exc.strerror}: {argv[0]}\nFix: check the command."
+            f"--jobs-command for {job}: {exc.strerror}: {argv[0]}\n{after}"
         ) from exc
-    if done.returncode != 0:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+    try:
+        code = proc.wait()
+    except BaseException:  # stopped (a signal, Ctrl-C): the runner stops with pgseed
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        raise
+    if code != 0:
         raise GenerationError(
-            f"--jobs-command for {job} exited {done.returncode}: {' / '.join(tail)}\n"
-            "The seeded data is committed; only the jobs did not run. Fix: check the command, "
-            "then run pgseed social run-job for the rest."
+            f"--jobs-command for {job} exited {code} (its output is above).\n{after}"
         )

@@ -49,6 +49,8 @@ class Outcome:
     seconds: dict[str, float] = field(default_factory=dict)
     users: tuple[int, int] | None = None  # the ids a profile phase made
     jobs: dict[str, int] = field(default_factory=dict)
+    already: str = ""  # the window was simulated before: what was there (nothing written)
+    notes: list[str] = field(default_factory=list)
 
 
 def seed(
@@ -70,7 +72,7 @@ def seed(
         if phases.profiles:
             out.users = write_profiles(conn, loader, cfg)
         if phases.activity is not None:
-            write_activity(conn, loader, cfg, *phases.activity, reporter=reporter)
+            out.already = write_activity(conn, loader, cfg, *phases.activity, notes=out.notes)
         sync_sequences(conn)
 
     def jobs(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
@@ -82,6 +84,8 @@ def seed(
             out.jobs[name] = run_job(conn, name, _window_end(cfg, phases))
 
     production_guard()
+    if phases.activity is not None:
+        _check_dates(*phases.activity)
     in_transaction = phases.jobs and cfg.jobs_command is None
     loader = transaction(
         dsn,
@@ -100,9 +104,37 @@ def seed(
         from .jobs_runner import run_command
 
         for name in JOBS:
-            run_command(cfg.jobs_command, name, _window_end(cfg, phases))
-            out.jobs[name] = 0
+            run_command(cfg.jobs_command, name, _window_end(cfg, phases), dsn, seeded=True)
     return out
+
+
+def continuing_seed(dsn: str) -> str | None:
+    """The run seed an append should continue: the database's last activity run's, else
+    its last profile run's; None when it has neither (or does not exist yet)."""
+    from ...run import open_checked
+
+    target, state = open_checked(dsn, SCHEMA, write=False, dry_run=True)
+    if target is None:
+        return None
+    try:
+        if state not in ("ok", "bind"):
+            return None
+        seed = value(
+            target.conn,
+            'SELECT "runSeed" FROM "SeedRun" ORDER BY (kind = \'activity\') DESC, id DESC LIMIT 1',
+        )
+        return None if seed is None else str(seed)
+    finally:
+        target.conn.close()
+
+
+def _check_dates(start: dt.date, days: int) -> None:
+    last = start + dt.timedelta(days=days - 1)
+    if not dt.date(1900, 1, 1) <= start or last > dt.date(2200, 12, 31):
+        raise ConfigError(
+            f"days {start}..{last}: activity is simulated between 1900-01-01 and 2200-12-31.\n"
+            "Fix: pick a --startDate and --days inside that range."
+        )
 
 
 def _window_end(cfg: SocialConfig, phases: Phases) -> dt.datetime:
@@ -134,7 +166,7 @@ def write_profiles(conn: Conn, loader: CopyLoader, cfg: SocialConfig) -> tuple[i
     )
     for table in PROFILE_TABLES:
         loader.copy(table, encode_rows(batch.columns[table]), batch.rows[table])
-    _mark_dirty(conn, batch.dirty)
+    loader.written["InterestDirty"] += _mark_dirty(conn, batch.dirty)
     last = first + cfg.count - 1
     bases_cfg = {
         "media_base": bases.media,
@@ -143,6 +175,7 @@ def write_profiles(conn: Conn, loader: CopyLoader, cfg: SocialConfig) -> tuple[i
     }
     record(
         conn,
+        loader,
         cfg,
         "profiles",
         None,
@@ -152,10 +185,11 @@ def write_profiles(conn: Conn, loader: CopyLoader, cfg: SocialConfig) -> tuple[i
     return first, last
 
 
-def _mark_dirty(conn: Conn, dirty: dict[int, int]) -> None:
-    """ "InterestDirty": every interest a user touched, at its latest touch (spec 5.1)."""
+def _mark_dirty(conn: Conn, dirty: dict[int, int]) -> int:
+    """ "InterestDirty": every interest a user touched, at its latest touch (spec 5.1);
+    the rows added."""
     if not dirty:
-        return
+        return 0
     ids = list(dirty)
     at = [dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=dirty[i]) for i in ids]
     conn.execute(
@@ -163,16 +197,17 @@ def _mark_dirty(conn: Conn, dirty: dict[int, int]) -> None:
         'FROM unnest(%s::bigint[], %s::timestamp[]) AS v(id, at) WHERE d."interestId" = v.id',
         [ids, at],
     )
-    conn.execute(
+    return conn.execute(
         'INSERT INTO "InterestDirty" ("interestId", "touchedAt") '
         "SELECT v.id, v.at FROM unnest(%s::bigint[], %s::timestamp[]) AS v(id, at) "
         'WHERE NOT EXISTS (SELECT 1 FROM "InterestDirty" d WHERE d."interestId" = v.id)',
         [ids, at],
-    )
+    ).rowcount
 
 
 def record(
     conn: Conn,
+    loader: CopyLoader,
     cfg: SocialConfig,
     kind: str,
     start: dt.date | None,
@@ -188,6 +223,7 @@ def record(
         '"pgseedVersion", config, "createdAt") VALUES (%s, %s, %s, %s, %s, %s, %s, %s)',
         [cfg.run_seed, kind, start, days, count, __version__, json.dumps(config), created],
     )
+    loader.written["SeedRun"] += 1
 
 
 def write_activity(
@@ -197,13 +233,15 @@ def write_activity(
     start: dt.date,
     days: int,
     *,
-    reporter: Reporter,
-) -> None:
+    notes: list[str],
+) -> str:
     """Phase B for local days ``start .. start + days - 1`` over every seeded user,
-    continuing from what the database holds (``activity.state``)."""
+    continuing from what the database holds (``activity.state``). Returns "" or, when
+    every day of the window was simulated before, what was there (nothing is written)."""
     assert cfg.run_seed is not None
-    if _already_simulated(conn, start, days):
-        return
+    already = _window(conn, cfg.run_seed, start, days, notes)
+    if already:
+        return already
     runs = world.profile_runs(conn)
     if not runs:
         raise PgseedError(
@@ -231,30 +269,55 @@ def write_activity(
                 if counts[table]:
                     loader.copy(table, buffer[table], counts[table])
                 buffer[table], counts[table] = [], 0
-    record(conn, cfg, "activity", start, days, id_bases)
+    record(conn, loader, cfg, "activity", start, days, id_bases)
+    return ""
 
 
-def _already_simulated(conn: Conn, start: dt.date, days: int) -> bool:
-    """True when every day of the window was simulated before (the same append again:
-    nothing to do); ConfigError (exit 2) when only some were, naming the next free day."""
+def _window(conn: Conn, run_seed: str, start: dt.date, days: int, notes: list[str]) -> str:
+    """Judge a window against the activity already simulated (issue 11 "Append-safe").
+
+    Activity continues one run seed and moves forward: "" for a window after the last
+    simulated day; a message (nothing to do) when every day of it was simulated before
+    with the same seed (the same append again); ConfigError (exit 2) for another run
+    seed, or a window that overlaps or comes before simulated days."""
     rows = fetch(
         conn,
-        'SELECT "startDate", days FROM "SeedRun" WHERE kind = \'activity\' ORDER BY "startDate"',
+        'SELECT "runSeed", "startDate", days FROM "SeedRun" WHERE kind = \'activity\' ORDER BY id',
     )
+    if not rows:
+        return ""
+    last_seed = str(rows[-1][0])
     done: set[int] = set()
-    for first, n in rows:
+    for _, first, n in rows:
         done.update(range(first.toordinal(), first.toordinal() + int(n)))
-    window = set(range(start.toordinal(), start.toordinal() + days))
-    if window <= done:
-        return True
-    if window & done:
-        last = dt.date.fromordinal(max(done))
+    first_day, last_day = dt.date.fromordinal(min(done)), dt.date.fromordinal(max(done))
+    end = start + dt.timedelta(days=days - 1)
+    if run_seed != last_seed:
         raise ConfigError(
-            f"days {start}..{start + dt.timedelta(days=days - 1)} overlap days already simulated "
-            f"(through {last}): activity is appended, never simulated twice.\n"
-            f"Fix: --startDate {last + dt.timedelta(days=1)}, or reset --scope activity first."
+            f"the activity here ({first_day}..{last_day}) was simulated with runSeed "
+            f"{last_seed}; an append continues it with the same seed.\n"
+            f"Fix: pass --runSeed {last_seed}, or reset --scope activity first to simulate "
+            f"with {run_seed}."
         )
-    return False
+    window = set(range(start.toordinal(), end.toordinal() + 1))
+    if window <= done:
+        return (
+            f"nothing to do: days {start}..{end} were already simulated with runSeed "
+            f"{last_seed} (the same append again changes nothing)."
+        )
+    if start <= last_day:
+        raise ConfigError(
+            f"days {start}..{end} do not come after the days already simulated "
+            f"({first_day}..{last_day}): activity is appended in order, never simulated twice "
+            "or before what is there.\n"
+            f"Fix: --startDate {last_day + dt.timedelta(days=1)}, or reset --scope activity first."
+        )
+    if start > last_day + dt.timedelta(days=1):
+        notes.append(
+            f"days {last_day + dt.timedelta(days=1)}..{start - dt.timedelta(days=1)} are left "
+            "without activity (a gap between windows)"
+        )
+    return ""
 
 
 def _counter(last: int) -> Iterator[int]:

@@ -14,6 +14,8 @@ MS_PER_DAY = 86_400_000
 
 def ms_field(ms: np.ndarray, null: np.ndarray | None = None) -> list[Field]:
     """``timestamp(3)`` text (UTC, naive) from epoch milliseconds (int64)."""
+    if len(ms) == 0:  # numpy's datetime_as_string cannot take an empty array
+        return []
     text = np.datetime_as_string(np.asarray(ms, dtype=np.int64).astype("datetime64[ms]"), unit="ms")
     out: list[Field] = np.char.replace(text, "T", " ").tolist()
     if null is not None:

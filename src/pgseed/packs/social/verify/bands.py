@@ -2,7 +2,10 @@
 against its band, for a set of users (``scope.Scope``: a run's users, or everyone).
 
 Each rate is one set-based query giving a numerator and a denominator over the scope's
-users, ``s``. Where a row involves two users (a match, a conversation) it counts when
+users, ``s``. A share passes inside its band widened by two standard errors of the sample
+(sqrt(p(1-p)/n): about 2 points for 1,000 users, 1 for 10,000), and a rate measured on
+fewer cases than ``Band.at_least`` is skipped, saying so: at spec 004's quick 50 x 7 size
+one conversation would give a reply rate of 0 or 100 %. Where a row involves two users (a match, a conversation) it counts when
 either is in the scope; a match counts half for each of its sides in the scope, so the
 match rate is matches / LIKE rows exactly for the whole database and no match is counted
 twice for a run.
@@ -10,6 +13,7 @@ twice for a run.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from psycopg import sql
@@ -46,6 +50,10 @@ class Band:
     query: str | sql.Composable  # one row: numerator, denominator (over the users in ``s``)
     of: str  # "matches / LIKE rows": what the numbers count
     percent: bool = True
+    # Fewer than this in the denominator and the rate says nothing (1 conversation gives
+    # 0 % or 100 %): the rule is skipped, saying so. 50 x 7 runs (spec 004's quick test)
+    # fall under it; 500 x 30 and up do not.
+    at_least: float = 100
 
 
 BANDS = [
@@ -58,6 +66,7 @@ BANDS = [
         " (SELECT count(*) FROM \"Like\" WHERE action = 'LIKE'"
         ' AND "fromUserId" IN (SELECT id FROM s))',
         "matches / LIKE rows",
+        at_least=200,
     ),
     Band(
         "reply rate",
@@ -65,6 +74,7 @@ BANDS = [
         0.80,
         f"SELECT count(*) FILTER (WHERE writers >= 2), count(*) FROM ({WRITERS}) w",
         "replied (the non-opener wrote) / conversations",
+        at_least=50,
     ),
     Band(
         "one-sided conversations",
@@ -72,6 +82,7 @@ BANDS = [
         0.30,
         f"SELECT count(*) FILTER (WHERE writers = 1), count(*) FROM ({WRITERS}) w",
         "one-sided / conversations",
+        at_least=50,
     ),
     Band(
         "matches without messages",
@@ -81,6 +92,7 @@ BANDS = [
         f' JOIN "Message" g ON g."conversationId" = c.id WHERE c."matchId" = m.id)),'
         f" count(*) FROM ({MATCHES}) m",
         "without messages / matches",
+        at_least=50,
     ),
     Band(
         "feed engagement",
@@ -90,6 +102,7 @@ BANDS = [
         ' (SELECT count(*) FROM "FeedSeen" WHERE "itemType" = \'POST\''
         ' AND "viewerUserId" IN (SELECT id FROM s))',
         "LikedPost / FeedSeen",
+        at_least=200,
     ),
     Band(
         "posts without likes",
@@ -109,6 +122,7 @@ BANDS = [
         ' AND NOT EXISTS (SELECT 1 FROM "QuizResult" q WHERE q."userId" = s.id)'
         ' AND NOT EXISTS (SELECT 1 FROM "Post" t WHERE t."userId" = s.id)), count(*) FROM s',
         "incomplete (no bio, quiz or post) / users",
+        at_least=200,
     ),
     Band(
         "quiz completion",
@@ -117,6 +131,7 @@ BANDS = [
         'SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "QuizResult" q'
         ' WHERE q."userId" = s.id)), count(*) FROM s',
         "with a QuizResult / users",
+        at_least=200,
     ),
     Band(
         "inactive users",
@@ -128,6 +143,7 @@ BANDS = [
         ' WHERE v."viewerUserId" = s.id) AND NOT EXISTS (SELECT 1 FROM "FeedSeen" f'
         ' WHERE f."viewerUserId" = s.id)), count(*) FROM s',
         "inactive (no Like, Post, ProfileView or FeedSeen) / users",
+        at_least=200,
     ),
 ]
 
@@ -161,6 +177,7 @@ def _posts_per_week(days: list[Span]) -> Band:
         ).format(weeks),
         "posts / active user-weeks",
         percent=False,
+        at_least=50,
     )
 
 
@@ -181,11 +198,18 @@ def measure(conn: Conn, band: Band, scope: Scope) -> Check:
         limits = f"band {band.lo:g}-{band.hi:g}"
     if den <= 0:
         return Check(name, False, f"nothing to measure (0 {bottom}; {limits})")
+    if den < band.at_least:
+        why = f"too few {bottom} for a rate ({_num(den)} < {_num(band.at_least)}; {limits})"
+        return Check(name, True, f"skipped: {why}", skipped=why)
     rate = num / den
     shown = f"{rate:.1%}" if band.percent else f"{rate:.2f}"
+    slack = 0.0
+    if band.percent:  # two standard errors of a share measured on ``den`` cases
+        slack = 2 * math.sqrt(rate * (1 - rate) / den)
+        limits += f" +- {slack:.1%} for this sample"
     return Check(
         name,
-        band.lo <= rate <= band.hi,
+        band.lo - slack <= rate <= band.hi + slack,
         f"{shown} ({_num(num)} {top} / {_num(den)} {bottom}; {limits})",
     )
 
