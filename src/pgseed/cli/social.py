@@ -150,7 +150,8 @@ def _run(
         reporter.warn(note)
     if out.users is not None and out.users[1] >= out.users[0]:
         click.echo(f"profiles: users {out.users[0]}..{out.users[1]}")
-    reporter.summary(out.written, out.seconds, "rows written, in one transaction")
+    written = {t: n for t, n in out.written.items() if n}  # the tables this run wrote to
+    reporter.summary(written, out.seconds, "rows written, in one transaction")
     if phases.jobs and cfg.jobs_command is not None:
         click.echo("jobs: run by --jobs-command, after the commit")
     elif out.jobs:
