@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo demo-retail demo-social test lint bench bench-fill corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
+.PHONY: demo demo-retail demo-social test lint bench bench-fill bench-social corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pgseed needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
@@ -70,6 +70,10 @@ bench: $(BENCH_STAMP)
 ## bench-fill: pgseed fill on the corpus's largest real schema vs a one-session COPY of its rows
 bench-fill: $(STAMP)
 	$(BIN)/python -m benchmarks.fill $(ARGS)
+
+## bench-social: pgseed social seed-all (1,000 x 30 and 10,000 x 90) vs a one-session COPY of its rows
+bench-social: $(STAMP)
+	$(BIN)/python -m benchmarks.social $(ARGS)
 
 ## corpus: seven real application schemas (each app from PyPI, in its own venv) and the peer
 ## seed tools run on them, audited (slow: installs the first time; see docs/any-schema.md)
