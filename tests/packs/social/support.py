@@ -8,20 +8,12 @@ import psycopg
 
 from pgseed.packs.social import ops
 from pgseed.packs.social.config import SocialConfig
+from pgseed.packs.social.tables import ACTIVITY_TABLES
 from pgseed.progress import Reporter
 
 START = dt.date(2024, 1, 1)
 SEEDED = ("User", "Media", "Profile", "UserInterest", "QuizResult", "InterestDirty")
-ACTIVITY = (
-    "Post",
-    "ProfileView",
-    "Like",
-    "Match",
-    "Conversation",
-    "Message",
-    "FeedSeen",
-    "LikedPost",
-)
+ACTIVITY = ACTIVITY_TABLES
 
 
 def seed(

@@ -122,22 +122,27 @@ class Simulation:
         ms = clock.utc_ms(d, local, p.city[who])
         return {"author": who, "ms": ms}
 
+    def _session(
+        self, d: int, actors: np.ndarray, what: str, base: float, slope: float, cap: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """How many of ``what`` each actor does today, 1 + floor(u (base + slope x
+        engagement)) capped at ``cap``, and when their session starts (UTC ms, from the
+        hour curve in their time zone)."""
+        p, key, ids = self.p, self.key, self.p.ids[actors]
+        count = "evals" if what == "eval" else what  # the draws' names: part of the seed
+        want = 1 + np.floor(
+            uniform(key, count, ids, d) * (base + slope * p.engagement[actors])
+        ).astype(np.int64)
+        local = clock.local_times(
+            uniform(key, f"{what}-hour", ids, d), uniform(key, f"{what}-minute", ids, d)
+        )
+        return np.minimum(want, cap), clock.utc_ms(d, local, p.city[actors])
+
     def _evaluate(self, d: int, actors: np.ndarray, joined: np.ndarray) -> dict[str, np.ndarray]:
         p, key, ids = self.p, self.key, self.p.ids
         if len(actors) == 0:
             return _empty("viewer", "viewed", "ms", "like")
-        want = 1 + np.floor(
-            uniform(key, "evals", ids[actors], d) * (1 + 6 * p.engagement[actors])
-        ).astype(np.int64)
-        want = np.minimum(want, MAX_EVALS)
-        start = clock.utc_ms(
-            d,
-            clock.local_times(
-                uniform(key, "eval-hour", ids[actors], d),
-                uniform(key, "eval-minute", ids[actors], d),
-            ),
-            p.city[actors],
-        )
+        want, start = self._session(d, actors, "eval", 1.0, 6.0, MAX_EVALS)
         viewer, viewed, ms = [], [], []
         for i, n, t0 in zip(actors.tolist(), want.tolist(), start.tolist(), strict=True):
             deck = self.deck(i)
@@ -246,18 +251,7 @@ class Simulation:
         age = (hi - made) // MS_PER_DAY
         city = p.city[author]
         by_city = {int(c): np.flatnonzero(city == c) for c in np.unique(city).tolist()}
-        want = 1 + np.floor(
-            uniform(key, "feed", ids[actors], d) * (0.5 + 2.5 * p.engagement[actors])
-        ).astype(np.int64)
-        want = np.minimum(want, MAX_FEED)
-        start = clock.utc_ms(
-            d,
-            clock.local_times(
-                uniform(key, "feed-hour", ids[actors], d),
-                uniform(key, "feed-minute", ids[actors], d),
-            ),
-            p.city[actors],
-        )
+        want, start = self._session(d, actors, "feed", 0.5, 2.5, MAX_FEED)
         # Viewers in one city share their candidates: rank them all at once.
         st = self.state
         st.seen = st.seen[st.seen % SEEN_BASE >= post.min()]  # posts no feed shows any more

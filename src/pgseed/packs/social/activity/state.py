@@ -12,20 +12,12 @@ import numpy as np
 from ....pg import Conn
 from ..db import fetch, value
 from ..rows import MS_PER_DAY, ordinal_ms
+from ..tables import ACTIVITY_TABLES
 from .emit import Ids
 from .likes import quiz_compatibility
 from .sim import FEED_DAYS, SEEN_BASE, THREAD_DAYS, Simulation
 
-_TABLES = (
-    "Post",
-    "ProfileView",
-    "Like",
-    "Match",
-    "Conversation",
-    "Message",
-    "FeedSeen",
-    "LikedPost",
-)
+_TABLES = ACTIVITY_TABLES
 
 
 def _ms(ts: list[dt.datetime]) -> np.ndarray:
