@@ -34,6 +34,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -270,11 +271,28 @@ class WorkerPool:
                 break
         while pending:
             task, fut = pending.popleft()
-            result = fut.result()
+            result = _result(pool, fut)
             nxt = next(it, None)
             if nxt is not None:
                 pending.append((nxt, pool.submit(_call, worker, ctx_path, nxt.args)))
             yield task, result
+
+
+def _result(pool: ProcessPoolExecutor, fut: Future[R]) -> R:
+    """``fut.result()``, but a worker process that died is noticed here too.
+
+    The executor notices a dead worker itself, except when the worker was killed while
+    writing its result: its thread then waits for the rest of that message for ever (the
+    other workers hold the pipe open), and no future ever fails. So wait in short steps
+    and look at the processes: BrokenProcessPool (exit 1, "a worker process died") as soon
+    as one has exited, and the run's clean-up kills the rest (``_stop_workers``)."""
+    while True:
+        try:
+            return fut.result(timeout=0.5)
+        except FutureTimeout:
+            procs = list((getattr(pool, "_processes", None) or {}).values())
+            if any(proc.exitcode is not None for proc in procs):
+                raise BrokenProcessPool("a worker process died") from None
 
 
 class _Buffers:

@@ -296,7 +296,7 @@ def test_a_worker_killed_mid_fill_fails_the_run_and_leaves_nothing(
         workers[0].kill()
         try:
             rc, out = p.finish(timeout=120)
-        except subprocess.TimeoutExpired:  # show where it waits (PYTHONFAULTHANDLER)
+        except (subprocess.TimeoutExpired, psutil.TimeoutExpired):  # show where it waits
             p.signal(signal.SIGABRT)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 p.proc.wait(20)
