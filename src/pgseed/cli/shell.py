@@ -136,10 +136,8 @@ def resolve_dsn(database_url: str | None, use_embedded: bool, default_db: str) -
     return target_url(database_url)
 
 
-def reproduce(seed: int, env_keys: Sequence[str] = ()) -> str:
-    """The command line of this run with its seed, passwords redacted, preceded by the
-    environment variables among ``env_keys`` (and DATABASE_URL when it was the target)
-    that shaped it."""
+def redacted_args() -> list[str]:
+    """This command's arguments with the password of any ``--database-url`` masked."""
     args = list(sys.argv[1:])
     for i, a in enumerate(args):
         if a in ("--database-url", "--database_url") and i + 1 < len(args):
@@ -147,6 +145,14 @@ def reproduce(seed: int, env_keys: Sequence[str] = ()) -> str:
         elif a.startswith(("--database-url=", "--database_url=")):
             k, v = a.split("=", 1)
             args[i] = f"{k}={redact(v)}"
+    return args
+
+
+def reproduce(seed: int, env_keys: Sequence[str] = ()) -> str:
+    """The command line of this run with its seed, passwords redacted, preceded by the
+    environment variables among ``env_keys`` (and DATABASE_URL when it was the target)
+    that shaped it."""
+    args = redacted_args()
     if "--seed" not in args and not any(a.startswith("--seed=") for a in args):
         args += ["--seed", str(seed)]
     prog = Path(sys.argv[0]).name

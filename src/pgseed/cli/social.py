@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import secrets
 import shlex
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from ..dsn import redact
 from ..errors import ConfigError
 from ..progress import Reporter
 from .options import Decorator
-from .shell import PgseedCommand, print_rows, reproduced, resolve_dsn
+from .shell import PgseedCommand, print_rows, redacted_args, reproduced, resolve_dsn
 from .social_common import DEFAULT_DATABASE, _jobs_command, _opt, _target_options, social
 
 
@@ -113,13 +112,7 @@ def _with_seed(cfg: Any, run_seed: str) -> Any:
 
 def _reproduce(run_seed: str) -> str:
     """This command line with its run seed, the password of any URL masked."""
-    args = list(sys.argv[1:])
-    for i, a in enumerate(args):
-        if a in ("--database-url", "--database_url") and i + 1 < len(args):
-            args[i + 1] = redact(args[i + 1])
-        elif a.startswith(("--database-url=", "--database_url=")):
-            k, v = a.split("=", 1)
-            args[i] = f"{k}={redact(v)}"
+    args = redacted_args()
     if not any(a.split("=")[0] in ("--runSeed", "--run-seed") for a in args):
         args += ["--runSeed", run_seed]
     return "pgseed " + " ".join(shlex.quote(a) for a in args)
