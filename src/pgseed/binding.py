@@ -20,7 +20,8 @@ generated column keeps the direct COPY path (``BoundLoader`` in ``staging.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from .anyschema.model import ColumnPlan, Table
     from .run import SchemaSpec
 
-__all__ = ["Binding", "TableBinding", "bind", "parse_maps", "shadow"]
+__all__ = ["Binding", "TableBinding", "bind", "parse_maps", "shadow", "shadowed"]
 
 
 @dataclass(frozen=True)
@@ -278,3 +279,22 @@ def shadow(conn: Conn, binding: Binding) -> None:
                 sql.Identifier(str(row[0]), table),
             )
         )
+
+
+@contextmanager
+def shadowed(conn: Conn, binding: Binding | None) -> Iterator[None]:
+    """``shadow``'s views for the statements of the ``with`` block only, in a write
+    transaction: a pack's own SQL (reads, and INSERTs that name model columns) sees its
+    models' names there, and once the block ends the tables are plain tables again for
+    what must name the table itself (COPY, bulk mode's ALTER TABLE). No-op for None or
+    a binding without renames."""
+    if binding is None or not binding.renamed:
+        yield
+        return
+    shadow(conn, binding)
+    try:
+        yield
+    finally:
+        if not conn.broken and conn.info.transaction_status != psycopg.pq.TransactionStatus.INERROR:
+            for table in binding.renamed:
+                conn.execute(sql.SQL("DROP VIEW pg_temp.{}").format(sql.Identifier(table)))

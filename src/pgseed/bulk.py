@@ -80,6 +80,16 @@ def empty_tables(conn: Conn, tables: Sequence[Name]) -> list[Name]:
     return out
 
 
+def partitioned(conn: Conn, tables: Sequence[Name]) -> set[Name]:
+    """Those of ``tables`` that are partitioned (COPY FREEZE cannot write them)."""
+    oids = _oids(conn, tables)
+    rows = conn.execute(
+        "SELECT oid FROM pg_class WHERE oid = ANY(%s) AND relkind = 'p'", [oids]
+    ).fetchall()
+    hit = {int(str(r[0])) for r in rows}
+    return {t for t, oid in zip(tables, oids, strict=True) if oid in hit}
+
+
 def _oids(conn: Conn, tables: Sequence[Name]) -> list[int]:
     """The tables' OIDs, resolved from raw names as the run's statements resolve them
     (``sql.Identifier`` through the search path), never by re-parsing a name."""

@@ -206,7 +206,8 @@ def _seed(
         use_bulk = bulk_mode and not bound
         plan = bulk.begin(conn, bulk.empty_tables(conn, list(spec.columns))) if use_bulk else None
         if plan is not None:
-            loader.freeze = {t for t in plan.tables if isinstance(t, str)}
+            emptied = [t for t in plan.tables if isinstance(t, str)]
+            loader.freeze = set(emptied) - bulk.partitioned(conn, emptied)
         body(conn, loader, pool)
         if plan is not None and (plan.indexes or plan.foreign_keys):
             reporter.end()

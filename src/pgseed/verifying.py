@@ -7,7 +7,7 @@ whose column the database lacks is skipped, not failed (``checks.Guarded``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ from .pg import Conn
 if TYPE_CHECKING:
     from .checks import Check
 
-__all__ = ["VerifyResult", "reading", "verify"]
+__all__ = ["VerifyResult", "bound_reading", "reading", "verify"]
 
 
 @dataclass(frozen=True)
@@ -61,19 +61,21 @@ def _reading(pack: Pack, dsn: str, purpose: str) -> Iterator[tuple[str, Conn, st
         target.conn.close()
 
 
-def verify(pack: Pack, cfg: Any, dsn: str | None = None) -> VerifyResult:
-    """Every rule of the pack against ``dsn`` (None: ``$DATABASE_URL``); the caller decides
-    what a failure means (the CLI exits 6). On an application's own schema the rules
-    read renamed columns (``--map``) under the models' names, and a rule whose column
-    the database lacks is skipped, not failed (``checks.Guarded``)."""
+@contextmanager
+def bound_reading(
+    pack: Pack, dsn: str, maps: Mapping[str, Mapping[str, str]], purpose: str = "verify"
+) -> Iterator[tuple[str, Conn]]:
+    """``reading``, bound: on an application's own schema (or with ``--map``) the pack's
+    queries read renamed columns under the models' names (``binding.shadow``), and on
+    an evolved schema a query naming a column the database lacks returns no rows
+    instead of failing (``checks.Guarded``; ``checks.clear_missing`` resets what it
+    noted). The transaction is rolled back at the end (the views go with it)."""
     from typing import cast
 
     from .binding import bind, shadow
     from .checks import Guarded, clear_missing
-    from .engine import database_url, maps_of, pack_code
 
-    maps = maps_of(cfg)
-    for dbname, conn, state in _reading(pack, dsn or database_url(), "verify"):
+    for dbname, conn, state in _reading(pack, dsn, purpose):
         if state == "bind" or maps:
             shadow(conn, bind(conn, pack.schema, maps))
         # Only an application's own schema may lack a rule's column: on the pack's own,
@@ -81,10 +83,21 @@ def verify(pack: Pack, cfg: Any, dsn: str | None = None) -> VerifyResult:
         reader = cast("Conn", Guarded(conn)) if state == "bind" else conn
         clear_missing()
         try:
-            with pack_code(pack, "verify"):
-                checks = pack.verify(reader, cfg)
+            yield dbname, reader
         finally:
             clear_missing()
-        conn.rollback()  # the shadowing views (temporary) go with it
+            if not conn.closed:
+                conn.rollback()
+
+
+def verify(pack: Pack, cfg: Any, dsn: str | None = None) -> VerifyResult:
+    """Every rule of the pack against ``dsn`` (None: ``$DATABASE_URL``); the caller decides
+    what a failure means (the CLI exits 6). On an application's own schema the rules
+    read renamed columns (``--map``) under the models' names, and a rule whose column
+    the database lacks is skipped, not failed (``bound_reading``)."""
+    from .engine import database_url, maps_of, pack_code
+
+    with bound_reading(pack, dsn or database_url(), maps_of(cfg)) as (dbname, reader):
+        with pack_code(pack, "verify"):
+            checks = pack.verify(reader, cfg)
         return VerifyResult(dbname, checks)
-    raise AssertionError("unreachable")  # _reading yields once or raises

@@ -22,7 +22,14 @@ from ..errors import ConfigError
 from ..progress import Reporter
 from .options import Decorator
 from .shell import PgseedCommand, print_rows, redacted_args, reproduced, resolve_dsn
-from .social_common import DEFAULT_DATABASE, _jobs_command, _opt, _target_options, social
+from .social_common import (
+    DEFAULT_DATABASE,
+    _jobs_command,
+    _opt,
+    _target_options,
+    maps,
+    social,
+)
 
 
 def _config_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,6 +106,8 @@ def _config(config_path: Path | None, sets: tuple[str, ...], **flags: Any) -> tu
         for k, v in flags.items()
         if v is not None
     }
+    if maps():
+        named["map"] = maps()
     cfg = build(file=config_path, environ=os.environ, flags=named, sets=sets)
     if cfg.run_seed is not None:
         return cfg, False

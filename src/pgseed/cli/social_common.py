@@ -25,6 +25,23 @@ def _opt(long: str, camel: str | None, dest: str, **kw: Any) -> Decorator:
     return click.option(*names, dest, **kw)
 
 
+def _keep_maps(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    # Every verb takes --map with the target; the verbs read it through maps().
+    ctx.meta["pgseed.social.maps"] = tuple(value)
+
+
+def maps() -> tuple[str, ...]:
+    """This command's ``--map`` items (``table.old=new``), as typed."""
+    return tuple(click.get_current_context().meta.get("pgseed.social.maps", ()))
+
+
+def parsed_maps() -> dict[str, dict[str, str]]:
+    """This command's ``--map``, parsed (ConfigError, exit 2, for a malformed item)."""
+    from ..binding import parse_maps
+
+    return parse_maps(maps())
+
+
 def _target_options(f: Callable[..., Any]) -> Callable[..., Any]:
     opts: list[Decorator] = [
         _opt(
@@ -35,6 +52,16 @@ def _target_options(f: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--embedded", is_flag=True, help=f"target the embedded server ({DEFAULT_DATABASE})"
+        ),
+        click.option(
+            "--map",
+            "maps",
+            multiple=True,
+            metavar="TABLE.OLD=NEW",
+            expose_value=False,
+            callback=_keep_maps,
+            help="a model column the application renamed, e.g. Post.text=body (repeatable; "
+            "config key map)",
         ),
     ]
     for o in reversed(opts):

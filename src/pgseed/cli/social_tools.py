@@ -9,7 +9,15 @@ from pathlib import Path
 import click
 
 from .shell import PgseedCommand, print_rows, resolve_dsn
-from .social_common import DEFAULT_DATABASE, _jobs_command, _opt, _pack, _target_options, social
+from .social_common import (
+    DEFAULT_DATABASE,
+    _jobs_command,
+    _opt,
+    _pack,
+    _target_options,
+    parsed_maps,
+    social,
+)
 
 
 @social.command("debug-user", cls=PgseedCommand)
@@ -36,10 +44,10 @@ def debug_user(
     from ..errors import VerificationFailed
     from ..packs.social import debug, pools, vocab
     from ..packs.social.people import GENDERS, INTENTS
-    from ..verifying import reading
+    from ..verifying import bound_reading
 
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
-    with reading(_pack(), dsn, "debug") as (dbname, conn):
+    with bound_reading(_pack(), dsn, parsed_maps(), "debug") as (dbname, conn):
         r = debug.regenerate(conn, user_id)
         if run_seed is not None and run_seed != r.run_seed:
             click.echo(f"note: user {user_id} was made by run seed {r.run_seed}, not {run_seed}")
@@ -103,7 +111,7 @@ def run_job(
     from ..packs.social import jobs_runner
 
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
-    n, when = jobs_runner.run_one(dsn, name, as_of, jobs_command)
+    n, when = jobs_runner.run_one(dsn, name, as_of, jobs_command, parsed_maps())
     click.echo(f"{name}: {n:,} rows, as of {when}")
 
 
@@ -144,11 +152,11 @@ def verify(database_url: str | None, embedded: bool, run_seed: str | None) -> No
     """Hard integrity, the spec's sanity checks and every emergent rate against its band,
     for the run's users and the whole database; a pass/fail table, exit 6 on a failure."""
     from ..packs.social.verify import verify as run_verify
-    from ..verifying import reading
+    from ..verifying import bound_reading
     from .shell import report_checks
 
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
-    with reading(_pack(), dsn, "verify") as (dbname, conn):
+    with bound_reading(_pack(), dsn, parsed_maps()) as (dbname, conn):
         checks = run_verify(conn, run_seed)
     report_checks(dbname, checks, "rule")
 
@@ -167,9 +175,9 @@ def report(database_url: str | None, embedded: bool, out: Path, run_seed: str | 
     """Pictures of the activity: per day by type, hour-of-day and weekday curves, the funnel,
     likes received (Lorenz curve, Gini), messages per conversation, distance and age gap."""
     from ..packs.social.report import report as run_report
-    from ..verifying import reading
+    from ..verifying import bound_reading
 
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
-    with reading(_pack(), dsn, "draw") as (_, conn):
+    with bound_reading(_pack(), dsn, parsed_maps(), "draw") as (_, conn):
         paths = run_report(conn, out, run_seed)
     click.echo(f"wrote {paths[-1]} (open it in a browser)")

@@ -5,15 +5,23 @@ records); ``activity`` keeps users and profiles and removes likes, matches, conv
 messages, posts, views and post likes (and the activity run records, so the days can be
 simulated again); ``derived`` removes what the jobs wrote. Needs ``confirm`` unless a dry
 run (SafetyError, exit 3).
+
+On an application's own schema, or where a table outside the pack references the
+scope's tables (a "Block" table onto "User"), the tables are emptied by DELETE, children
+first, after ``refs.check_unreferenced``: a row of another table that still references
+one of these stops the reset (GenerationError, exit 1, naming table and constraint)
+rather than being removed by a cascade; the application's sequences are left alone.
 """
 
 from __future__ import annotations
 
+import psycopg
 from psycopg import sql
 
 from ...errors import DatabaseUnavailable
-from ...pg import Conn, lock_tables
+from ...pg import Conn, delete_rows, lock_tables
 from ...progress import Reporter
+from ...refs import REFERENCED_FIX, check_unreferenced, refused
 from ...run import transaction
 from ...safety import production_guard, require_confirm
 from .db import value
@@ -54,9 +62,19 @@ def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, in
             counts[t] = int(
                 value(conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t)))
             )
+        what = f"reset --scope {scope}"
+        refs = check_unreferenced(conn, tables, TABLES, what, REFERENCED_FIX, lock=not dry_run)
         if dry_run:
             return
-        conn.execute(sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables))))
+        if state == "bind" or refs:
+            try:
+                delete_rows(conn, [t for t in TABLES[::-1] if t in tables])
+            except psycopg.errors.ForeignKeyViolation as exc:
+                raise refused(exc, what) from exc
+        else:
+            conn.execute(
+                sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
+            )
         if scope == "activity":
             n = conn.execute("DELETE FROM \"SeedRun\" WHERE kind = 'activity'").rowcount
             counts["SeedRun"] = n

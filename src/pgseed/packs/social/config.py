@@ -65,6 +65,9 @@ class SocialConfig(_Strict):
     # "… {job} …": run each job through the application's own runner instead.
     jobs_command: str | None = None
     batch_size: Annotated[Int, Field(ge=1, le=10_000_000)] = 50_000
+    # Model columns the application renamed, ``table.old=new`` (``--map``): written to
+    # ``new``, and read under ``old`` by the pack's own queries (``binding.shadowed``).
+    map: tuple[str, ...] = ()
 
     @field_validator("run_seed", "jobs_command", mode="before")
     @classmethod

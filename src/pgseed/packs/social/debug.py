@@ -177,15 +177,19 @@ def diff(conn: Conn, r: Regenerated) -> list[Diff]:
     convs = [row[0] for row in r.rows.get("Conversation", [])]
     for table, rows in r.rows.items():
         tmp = sql.Identifier(f"pgseed_debug_{table.lower()}")
-        cols = sql.SQL(", ").join(map(sql.Identifier, COLUMNS[table]))
+        # On an application's own schema, only the columns it has (renamed ones under
+        # the models' names, ``binding.shadow``) are compared.
+        have = set(_columns(conn, table))
+        keep = [i for i, c in enumerate(COLUMNS[table]) if c in have]
+        cols = sql.SQL(", ").join(sql.Identifier(COLUMNS[table][i]) for i in keep)
         conn.execute(
-            sql.SQL("CREATE TEMP TABLE {} (LIKE {}) ON COMMIT DROP").format(
-                tmp, sql.Identifier(table)
+            sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
+                tmp, cols, sql.Identifier(table)
             )
         )
         if rows:
             with conn.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN").format(tmp, cols)) as cp:
-                cp.write(encode_rows([list(c) for c in zip(*rows, strict=True)]))
+                cp.write(encode_rows([[row[i] for row in rows] for i in keep]))
         if table == "Message":
             where = sql.SQL('"conversationId" = ANY({})').format(
                 sql.Literal([int(c) for c in convs if c is not None])
@@ -208,6 +212,19 @@ def diff(conn: Conn, r: Regenerated) -> list[Diff]:
             )
         )
     return out
+
+
+def _columns(conn: Conn, table: str) -> list[str]:
+    """The columns ``table`` has (the shadowing view's, where there is one)."""
+    return [
+        str(row[0])
+        for row in fetch(
+            conn,
+            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) "
+            "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            [sql.Identifier(table).as_string(conn)],
+        )
+    ]
 
 
 def _text(v: object) -> str | None:

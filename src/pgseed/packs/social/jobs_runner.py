@@ -12,12 +12,16 @@ import os
 import shlex
 import signal
 import subprocess
+from collections.abc import Mapping
 
+from ...binding import shadowed
 from ...errors import ConfigError, GenerationError
+from ...load import CopyLoader
 from ...pg import Conn
 from ...progress import Reporter
 from ...run import transaction
 from .db import value
+from .ops import binding_of
 from .tables import SCHEMA
 
 
@@ -36,7 +40,11 @@ def window_end(conn: Conn) -> dt.datetime:
 
 
 def run_one(
-    dsn: str, name: str, as_of: dt.datetime | None, command: str | None
+    dsn: str,
+    name: str,
+    as_of: dt.datetime | None,
+    command: str | None,
+    maps: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[int, dt.datetime]:
     """One job, in its own transaction (or through ``command``, after reading the time);
     (rows written, as of). ConfigError (exit 2) for an unknown job, with a did-you-mean."""
@@ -48,11 +56,14 @@ def run_one(
         raise ConfigError(f"unknown job {name!r}.{hint}\nFix: use one of {', '.join(JOBS)}.")
     result: list[tuple[int, dt.datetime]] = []
 
-    def body(conn: Conn, loader: object, pool: object) -> None:
-        when = as_of or window_end(conn)
-        result.append((0 if command is not None else run_job(conn, name, when), when))
+    def body(conn: Conn, loader: CopyLoader, pool: object) -> None:
+        with shadowed(conn, binding_of(loader)):
+            when = as_of or window_end(conn)
+            result.append((0 if command is not None else run_job(conn, name, when), when))
 
-    transaction(dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False)
+    transaction(
+        dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False, maps=maps
+    )
     if command is not None:
         run_command(command, name, result[0][1], dsn, seeded=False)
     return result[0]

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ... import __version__
+from ...binding import Binding, shadowed
 from ...encode import encode_rows
+from ...engine import maps_of
 from ...errors import ConfigError, PgseedError
 from ...load import CopyLoader
 from ...pg import Conn, lock_tables
@@ -69,19 +71,21 @@ def seed(
     def body(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
         lock_tables(conn, list(COLUMNS), "SHARE ROW EXCLUSIVE", "the social tables")
         reporter.begin({})
-        if phases.profiles:
-            out.users = write_profiles(conn, loader, cfg)
-        if phases.activity is not None:
-            out.already = write_activity(conn, loader, cfg, *phases.activity, notes=out.notes)
-        sync_sequences(conn)
+        with shadowed(conn, binding_of(loader)):
+            if phases.profiles:
+                out.users = write_profiles(conn, loader, cfg)
+            if phases.activity is not None:
+                out.already = write_activity(conn, loader, cfg, *phases.activity, notes=out.notes)
+            sync_sequences(conn)
 
     def jobs(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
         """The reference jobs, once the indexes are back (bulk mode drops them)."""
         from .jobs import JOBS, run_job
 
         conn.execute("ANALYZE")  # fresh statistics for the jobs' plans
-        for name in JOBS:
-            out.jobs[name] = run_job(conn, name, _window_end(cfg, phases))
+        with shadowed(conn, binding_of(loader)):
+            for name in JOBS:
+                out.jobs[name] = run_job(conn, name, _window_end(cfg, phases))
 
     production_guard()
     if phases.activity is not None:
@@ -96,6 +100,7 @@ def seed(
         bulk_mode=True,
         workers=1,
         seed=cfg.seed,
+        maps=maps_of(cfg),
         then=jobs if in_transaction else None,
     )
     out.written, out.seconds = dict(loader.written), dict(loader.seconds)
@@ -106,6 +111,13 @@ def seed(
         for name in JOBS:
             run_command(cfg.jobs_command, name, _window_end(cfg, phases), dsn, seeded=True)
     return out
+
+
+def binding_of(loader: CopyLoader) -> Binding | None:
+    """The binding of an application's own schema the run writes through, or None."""
+    from ...staging import BoundLoader
+
+    return loader.binding if isinstance(loader, BoundLoader) else None
 
 
 def continuing_seed(dsn: str) -> str | None:
