@@ -48,6 +48,13 @@ def _config_options(f: Callable[..., Any]) -> Callable[..., Any]:
             help="config file (YAML)",
         ),
         click.option(
+            "--market",
+            "market",
+            type=click.Choice(["default", "realistic"]),
+            help="like model preset: realistic = men like ~50%, women ~10% of profiles "
+            "(docs/social.md) [default: default]",
+        ),
+        click.option(
             "--set", "sets", multiple=True, metavar="KEY=VALUE", help="override any config key"
         ),
     ]

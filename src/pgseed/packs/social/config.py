@@ -26,7 +26,9 @@ from .keys import seed_key
 from .people import GENDERS, INTENTS, Ratios
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]
+Odds = Annotated[Float, Field(gt=0.0, le=100.0)]
 RunSeed = Annotated[str, Field(min_length=1, max_length=200)]
+DEFAULT_ODDS = {"UNSPECIFIED": 1.2, "MALE": 2.5, "FEMALE": 0.9, "NONBINARY": 1.2, "OTHER": 1.2}
 JOB_PLACEHOLDERS = ("job", "as_of", "database_url")  # --jobs-command's
 _SEED_TEXT = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces: safe on a command line
 
@@ -58,6 +60,10 @@ class SocialConfig(_Strict):
         "UNSPECIFIED": 0.05,
     }
     market: Literal["default", "realistic"] = "default"
+    # The default like model's odds multiplier for the viewer's gender (activity/likes.py);
+    # the "realistic" market widens the gap (docs/social.md "Markets").
+    # A gender left out keeps its default odds (``--set "like_odds={MALE: 3}"``).
+    like_odds: dict[str, Odds] = DEFAULT_ODDS
     # "default": the model of activity/likes.py; "spec": spec 004's calculateLikeProbability.
     like_model: Literal["default", "spec"] = "default"
     skip_activity: bool = False
@@ -89,6 +95,14 @@ class SocialConfig(_Strict):
     def _when(cls, v: dt.date) -> dt.date:
         if not dt.date(1900, 1, 1) <= v <= dt.date(2200, 12, 31):
             raise ValueError("must lie between 1900-01-01 and 2200-12-31")
+        return v
+
+    @field_validator("like_odds")
+    @classmethod
+    def _odds(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(GENDERS))
+        if unknown:
+            raise ValueError(f"unknown {', '.join(unknown)}; known: {', '.join(GENDERS)}")
         return v
 
     @field_validator("gender_ratio", "intent_ratio")
@@ -136,6 +150,10 @@ class SocialConfig(_Strict):
             raise ValueError(f"start_date + activity_days ends on {end}, after 2200-12-31")
         return self
 
+    def odds(self) -> tuple[float, ...]:
+        """``like_odds`` per GENDERS (the default's for a gender it leaves out)."""
+        return tuple(self.like_odds.get(g, DEFAULT_ODDS[g]) for g in GENDERS)
+
     def ratios(self) -> Ratios:
         return Ratios(
             gender=tuple(self.gender_ratio.get(g, 0.0) for g in GENDERS),
@@ -143,7 +161,23 @@ class SocialConfig(_Strict):
         )
 
 
-PRESETS: dict[str, dict[str, Any]] = {"default": {}, "realistic": {}}
+# "realistic": men like about half the profiles they are shown and women about one in ten,
+# so a man's like becomes a match about 7 % of the time and a woman's about 29 % (1,000 x 30:
+# docs/social.md "Markets"), the shape dating-app studies report (Tyson et al., "A First
+# Look at User Activity on Tinder", ASONAM 2016), while the overall match rate stays in
+# spec 004's 5-15 % band.
+PRESETS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "realistic": {
+        "like_odds": {
+            "UNSPECIFIED": 1.2,
+            "MALE": 6.0,
+            "FEMALE": 0.4,
+            "NONBINARY": 1.2,
+            "OTHER": 1.2,
+        }
+    },
+}
 
 
 def build(

@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from psycopg import sql
@@ -62,7 +63,7 @@ class Regenerated:
 def _runs(
     conn: Conn,
 ) -> tuple[
-    list[tuple[world.ProfileRun, dict[str, int]]], list[tuple[str, dt.date, int, dict[str, int]]]
+    list[tuple[world.ProfileRun, dict[str, Any]]], list[tuple[str, dt.date, int, dict[str, Any]]]
 ]:
     profile_runs, windows = [], []
     for run_seed, kind, start, days, config in fetch(
@@ -135,12 +136,19 @@ def _involving(
 def _activity(
     out: Regenerated,
     runs: list[world.ProfileRun],
-    windows: list[tuple[str, dt.date, int, dict[str, int]]],
+    windows: list[tuple[str, dt.date, int, dict[str, Any]]],
 ) -> None:
     w = world.build(runs)
     first = windows[0][3]
     ids = Ids(last={t: int(first.get(f"{t}_base", 0)) for t in ACTIVITY_TABLES})
-    sim = Simulation(seed_key(windows[0][0]), w.p, w.traits)
+    model = world.config_of(first)  # the like model and odds every window used (ops._window)
+    sim = Simulation(
+        seed_key(windows[0][0]),
+        w.p,
+        w.traits,
+        spec_model=model.like_model == "spec",
+        odds=model.odds(),
+    )
     emitter = Emitter(sim.key, w.p, w.first_names, ids)
     post_ids = itertools.count(ids.last["Post"] + 1)
     rows: dict[str, Rows] = {t: [] for t in ACTIVITY_TABLES}

@@ -34,7 +34,7 @@ from .config import SocialConfig
 from .db import fetch, value
 from .keys import seed_key
 from .password import password_hash
-from .people import people
+from .people import GENDERS, people
 from .tables import ACTIVITY_TABLES, COLUMNS, PROFILE_TABLES, SCHEMA
 
 
@@ -251,7 +251,7 @@ def write_activity(
     continuing from what the database holds (``activity.state``). Returns "" or, when
     every day of the window was simulated before, what was there (nothing is written)."""
     assert cfg.run_seed is not None
-    already = _window(conn, cfg.run_seed, start, days, notes)
+    already = _window(conn, cfg, start, days, notes)
     if already:
         return already
     runs = world.profile_runs(conn)
@@ -262,7 +262,7 @@ def write_activity(
         )
     w = world.build(runs)
     key = seed_key(cfg.run_seed)
-    sim = Simulation(key, w.p, w.traits, spec_model=cfg.like_model == "spec")
+    sim = Simulation(key, w.p, w.traits, spec_model=cfg.like_model == "spec", odds=cfg.odds())
     ids = prior.load(conn, sim, start)
     id_bases = {f"{t}_base": ids.last.get(t, 0) for t in ACTIVITY_TABLES}
     emitter = Emitter(key, w.p, w.first_names, ids)
@@ -285,22 +285,33 @@ def write_activity(
     return ""
 
 
-def _window(conn: Conn, run_seed: str, start: dt.date, days: int, notes: list[str]) -> str:
+def _window(conn: Conn, cfg: SocialConfig, start: dt.date, days: int, notes: list[str]) -> str:
     """Judge a window against the activity already simulated (issue 11 "Append-safe").
 
     Activity continues one run seed and moves forward: "" for a window after the last
     simulated day; a message (nothing to do) when every day of it was simulated before
     with the same seed (the same append again); ConfigError (exit 2) for another run
-    seed, or a window that overlaps or comes before simulated days."""
+    seed or like model (``like_model``, ``like_odds``: the market), or a window that
+    overlaps or comes before simulated days."""
+    run_seed = cfg.run_seed
     rows = fetch(
         conn,
-        'SELECT "runSeed", "startDate", days FROM "SeedRun" WHERE kind = \'activity\' ORDER BY id',
+        'SELECT "runSeed", "startDate", days, config FROM "SeedRun" WHERE kind = \'activity\' '
+        "ORDER BY id",
     )
     if not rows:
         return ""
     last_seed = str(rows[-1][0])
+    before = world.config_of(rows[-1][3])
+    if (before.like_model, before.odds()) != (cfg.like_model, cfg.odds()):
+        raise ConfigError(
+            f"the activity here was simulated with {_model(before)}; an append continues "
+            f"it with the same like model (this run: {_model(cfg)}).\nFix: pass "
+            f"--market {before.market} (and any like_model / like_odds --set) as the first "
+            "window did, or reset --scope activity first."
+        )
     done: set[int] = set()
-    for _, first, n in rows:
+    for _, first, n, _ in rows:
         done.update(range(first.toordinal(), first.toordinal() + int(n)))
     first_day, last_day = dt.date.fromordinal(min(done)), dt.date.fromordinal(max(done))
     end = start + dt.timedelta(days=days - 1)
@@ -330,6 +341,11 @@ def _window(conn: Conn, run_seed: str, start: dt.date, days: int, notes: list[st
             "without activity (a gap between windows)"
         )
     return ""
+
+
+def _model(cfg: SocialConfig) -> str:
+    odds = " ".join(f"{g}={o:g}" for g, o in zip(GENDERS, cfg.odds(), strict=True))
+    return f"--market {cfg.market} (like_model {cfg.like_model}, like_odds {odds})"
 
 
 def _counter(last: int) -> Iterator[int]:

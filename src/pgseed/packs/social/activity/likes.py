@@ -25,6 +25,7 @@ from ..people import FEMALE, MALE, People
 
 # Odds multiplier of the viewer's gender (GENDERS order: UNSPECIFIED, MALE, FEMALE,
 # NONBINARY, OTHER); tuned so the 1,000 x 30 run lands in the spec's bands (docs/social.md).
+# The config's like_odds (config.DEFAULT_ODDS, the same numbers) overrides it per run.
 GENDER_ODDS = np.array([1.2, 2.5, 0.9, 1.2, 1.2])
 _CLASH = np.zeros((5, 5), dtype=bool)
 for _a, _b in ((1, 4), (2, 4), (1, 3)):
@@ -73,8 +74,12 @@ def like_probability(
     quiz: np.ndarray,
     shared: np.ndarray,
     km: np.ndarray,
+    odds_by_gender: np.ndarray = GENDER_ODDS,
 ) -> np.ndarray:
     """The default model: P(A likes B) per pair, as odds multiplied out.
+
+    ``odds_by_gender`` is gender(A) below, per GENDERS (the config's ``like_odds``; the
+    ``realistic`` market widens the gap between men and women).
 
     odds = gender(A) x (1.3 - selectivity(A)) x desirability(B) / 1.7
            x (0.5 + quiz) x (0.6 + 2 x shared interests) x proximity, then the spec's
@@ -82,7 +87,7 @@ def like_probability(
     """
     near = np.where(km < NEAR_KM, 1.3, np.where(km < 200, 1.0, 0.6))
     odds = (
-        GENDER_ODDS[p.gender[a]]
+        odds_by_gender[p.gender[a]]
         * (1.3 - p.selectivity[a])
         * (p.desirability[b] / 1.7)
         * (0.5 + quiz)
@@ -102,8 +107,10 @@ def spec_probability(
     quiz: np.ndarray,
     shared: np.ndarray,
     km: np.ndarray,
+    odds_by_gender: np.ndarray = GENDER_ODDS,
 ) -> np.ndarray:
-    """:func:`calculate_like_probability` for many pairs at once (``--like-model spec``)."""
+    """:func:`calculate_like_probability` for many pairs at once (``--set like_model=spec``;
+    ``odds_by_gender`` is not the spec's and is ignored)."""
     base = 0.05 + (0.35 - 0.05) * (1.0 - p.selectivity[a])
     prob = base + quiz * 0.4 + np.where(km < NEAR_KM, 0.3, 0.1) + shared * 0.2
     intent, age = mismatches(p, a, b)

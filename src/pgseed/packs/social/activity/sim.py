@@ -11,7 +11,7 @@ writes, ids included: each table's rows are numbered day by day in (time, key) o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +20,13 @@ from ..keys import uniform
 from ..people import People
 from ..rows import MS_PER_DAY, ordinal_ms
 from . import clock, decks
-from .likes import like_probability, overlap, quiz_compatibility, spec_probability
+from .likes import (
+    GENDER_ODDS,
+    like_probability,
+    overlap,
+    quiz_compatibility,
+    spec_probability,
+)
 from .threads import threads
 
 MAX_EVALS = 8  # candidate evaluations per user per day (issue 11: bounded; tests assert it)
@@ -79,12 +85,22 @@ class State:
 class Simulation:
     """Runs days for the people ``p`` (all users there are or will be, ids ascending)."""
 
-    def __init__(self, key: int, p: People, t: Traits, *, spec_model: bool = False) -> None:
+    def __init__(
+        self,
+        key: int,
+        p: People,
+        t: Traits,
+        *,
+        spec_model: bool = False,
+        odds: Sequence[float] | None = None,
+    ) -> None:
         self.key, self.p, self.t = key, p, t
         self.n = len(p)
         self.buckets = decks.Buckets.of(p)
         self.state = State()
         self.prob = spec_probability if spec_model else like_probability
+        # The viewer's gender odds of the default model (GENDERS order; config like_odds).
+        self.odds = GENDER_ODDS if odds is None else np.asarray(odds, dtype=np.float64)
 
     def deck(self, i: int) -> np.ndarray:
         d = self.state.decks.get(i)
@@ -164,7 +180,9 @@ class Simulation:
         from .. import pools
 
         km = pools.DISTANCE_KM[p.city[a], p.city[b]]
-        like = uniform(key, "like", ids[a], ids[b]) < self.prob(p, a, b, quiz, shared, km)
+        like = uniform(key, "like", ids[a], ids[b]) < self.prob(
+            p, a, b, quiz, shared, km, self.odds
+        )
         return {"viewer": a, "viewed": b, "ms": t, "like": like}
 
     def _match(self, v: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
