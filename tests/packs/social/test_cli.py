@@ -191,7 +191,10 @@ def test_reset_activity_keeps_profiles_and_allows_the_days_again(cli: Any, db_ds
     assert digests(db_dsn) == before  # the same days again, the same rows
 
 
-def test_debug_user_regenerates_a_user_identically(cli: Any, db_dsn: str) -> None:
+# The like model the run used (issue 11 "--market realistic", spec 004's formula) is the one
+# debug-user regenerates with: it is read from "SeedRun", not assumed.
+@pytest.mark.parametrize("model", [[], ["--market", "realistic"], ["--set", "like_model=spec"]])
+def test_debug_user_regenerates_a_user_identically(cli: Any, db_dsn: str, model: list[str]) -> None:
     assert (
         cli(
             "social",
@@ -205,6 +208,7 @@ def test_debug_user_regenerates_a_user_identically(cli: Any, db_dsn: str) -> Non
             "--activityDays",
             "6",
             "--skipJobs",
+            *model,
         ).exit_code
         == 0
     )

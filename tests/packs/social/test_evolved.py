@@ -56,18 +56,24 @@ def _digest(dsn: str, table: str, rename: dict[str, str] | None = None) -> str:
     return str(row[0])
 
 
+def _application(dsn: str, *statements: str) -> None:
+    """The social tables as the application's migrations made them (pgseed's migration,
+    emptied, ids restarted), then ``statements``: how the application moved on."""
+    empty = pgseed(dsn, "seed-profiles", "--runSeed", "x", "--count", "0")
+    assert empty.returncode == 0, empty.stderr
+    with psycopg.connect(dsn) as c:
+        c.execute('TRUNCATE "SeedRun", "InterestSubject", "Quiz" RESTART IDENTITY CASCADE')
+        for statement in statements:
+            c.execute(statement.encode())
+
+
 @pytest.fixture(scope="module")
 def pair(server_dsn: str) -> Iterator[tuple[str, str]]:
     """(the pack's own schema, the evolved one), both seeded with the same command."""
     own, evolved = dsn_for(server_dsn, "social_own_test"), dsn_for(server_dsn, "social_evo_test")
     for name in ("social_own_test", "social_evo_test"):
         drop_database(server_dsn, name)
-    empty = pgseed(evolved, "seed-profiles", "--runSeed", "x", "--count", "0")
-    assert empty.returncode == 0, empty.stderr
-    with psycopg.connect(evolved) as c:
-        c.execute('TRUNCATE "SeedRun", "InterestSubject", "Quiz" RESTART IDENTITY CASCADE')
-        for statement in DRIFT:
-            c.execute(statement.encode())
+    _application(evolved, *DRIFT)
     for dsn, extra in ((own, []), (evolved, MAP)):
         done = pgseed(dsn, "seed-all", *SEED, *extra)
         assert done.returncode == 0, done.stderr
@@ -184,12 +190,7 @@ def test_a_partitioned_message_table_is_filled_through_its_root(
     drop_database(server_dsn, name)
     dsn = dsn_for(server_dsn, name)
     try:
-        empty = pgseed(dsn, "seed-profiles", "--runSeed", "x", "--count", "0")
-        assert empty.returncode == 0, empty.stderr
-        with psycopg.connect(dsn) as c:
-            c.execute('TRUNCATE "SeedRun", "InterestSubject", "Quiz" RESTART IDENTITY CASCADE')
-            for statement in PARTITIONED:
-                c.execute(statement.encode())
+        _application(dsn, *PARTITIONED)
         done = pgseed(dsn, "seed-all", *SEED)
         assert done.returncode == 0, done.stdout + done.stderr
         assert _digest(dsn, "Message") == _digest(own, "Message")

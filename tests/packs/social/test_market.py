@@ -1,11 +1,10 @@
 """The like model's markets (issue 11: "Optionally, a --market realistic preset"): what
-``realistic`` changes, that an append keeps the first window's model, and that
-debug-user regenerates with the model the run used."""
+``realistic`` changes, that an append keeps the first window's model (debug-user's use of
+the run's model: test_cli.py::test_debug_user_regenerates_a_user_identically)."""
 
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 import numpy as np
 import pytest
@@ -16,7 +15,6 @@ from pgseed.packs.social.activity.likes import interest_matrix
 from pgseed.packs.social.config import PRESETS, SocialConfig
 from pgseed.packs.social.keys import seed_key
 from pgseed.packs.social.people import FEMALE, MALE
-from tests.conftest import scalar
 from tests.packs.social.support import START, digests, seed
 
 pytestmark = pytest.mark.db
@@ -101,30 +99,3 @@ def test_an_append_keeps_the_first_windows_market(db_dsn: str) -> None:
     assert digests(db_dsn) == before
     seed(db_dsn, days=3, start=START.replace(day=5), market="realistic", **PRESETS["realistic"])
     assert digests(db_dsn) != before
-
-
-@pytest.mark.parametrize("model", [["--market", "realistic"], ["--set", "like_model=spec"]])
-def test_debug_user_regenerates_with_the_runs_like_model(
-    cli: Any, db_dsn: str, model: list[str]
-) -> None:
-    done = cli(
-        "social",
-        "seed-all",
-        "--database-url",
-        db_dsn,
-        "--runSeed",
-        "d",
-        "--count",
-        "120",
-        "--activityDays",
-        "6",
-        "--skipJobs",
-        *model,
-    )
-    assert done.exit_code == 0, done.output
-    user = scalar(
-        db_dsn, 'SELECT "fromUserId" FROM "Like" GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1'
-    )
-    ok = cli("social", "debug-user", "--database-url", db_dsn, f"--userId={user}")
-    assert ok.exit_code == 0, ok.output
-    assert "DIFFERENT" not in ok.output
