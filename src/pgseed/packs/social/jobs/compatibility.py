@@ -15,18 +15,18 @@ from typing import Any
 
 import psycopg
 
-from ._sql import quiz_similarity, replace
+from ._sql import quiz_similarity, quiz_vectors, replace
 
 INSERT = f"""
 INSERT INTO "UserCompatibility" ("viewerUserId", "targetUserId", "status", "score",
     "computedAt", "updatedAt")
-SELECT p."userId", p."candidateUserId",
+SELECT q.u, q.c,
     (CASE WHEN q.sim IS NULL THEN 'INSUFFICIENT_DATA' ELSE 'READY' END)::"CompatibilityStatus",
     q.sim::float8, %(as_of)s, %(as_of)s
-FROM "MatchScore" p
-CROSS JOIN LATERAL (SELECT {quiz_similarity('p."userId"', 'p."candidateUserId"')} AS sim) q
+FROM {quiz_similarity('"MatchScore"', '"userId"', '"candidateUserId"')} q
 """
 
 
 def run(conn: psycopg.Connection[Any], as_of: datetime) -> int:
+    quiz_vectors(conn, as_of)
     return replace(conn, "UserCompatibility", INSERT, as_of)

@@ -11,9 +11,9 @@ location. Candidates of a user ``u`` are bounded three times, never an N² scan:
 3. the ``NEAREST`` (100) closest (ties in a fixed pseudo-random order of the pair), then
    the ``TOP`` (50) best by score (ties: smaller candidate id first).
 
-Measured on the shared 2-core dev box (loaded): 1,000 users ~3 s, 10,000 users (3.7 M
-pairs in reach, 1 M within 100 km) ~2.5 min; the cost is the pairs in reach, which grows
-with the square of the users per city.
+Measured on the shared 2-core dev box (loaded): 10,000 users (2.3 M pairs in reach,
+0.7 M kept as the nearest, 0.4 M scores) ~1 min; the cost is the pairs in reach, which
+grows with the square of the users per city.
 
 Components (each in 0..1, 4 decimals, computed in numeric so the result does not depend
 on the order PostgreSQL sums in):
@@ -36,7 +36,7 @@ from typing import Any
 
 import psycopg
 
-from ._sql import alive, profile_shown, quiz_similarity, replace
+from ._sql import alive, profile_shown, quiz_similarity, quiz_vectors, replace
 
 RADIUS_KM = 100
 NEAREST = 100
@@ -82,11 +82,12 @@ WITH e AS MATERIALIZED (
     WHERE "userId" IN (SELECT id FROM e) GROUP BY "userId"
 ), parts AS (
     SELECT p.u, p.c, p.d,
-        coalesce({quiz_similarity("p.u", "p.c")}, 0) AS quiz,
+        coalesce(qs.sim, 0) AS quiz,
         CASE WHEN i.n_all > 0 THEN round(i.n_both::numeric / i.n_all, 4) ELSE 0 END AS interests,
         round(1 - p.d / {RADIUS_KM}, 4) AS nearby,
         round(greatest(0, 1 - extract(epoch FROM %(as_of)s - p.c_created) / 2592000), 4) AS new
     FROM pairs p
+    LEFT JOIN {quiz_similarity("pairs", "u", "c")} qs ON qs.u = p.u AND qs.c = p.c
     LEFT JOIN held hu ON hu."userId" = p.u
     LEFT JOIN held hc ON hc."userId" = p.c
     CROSS JOIN LATERAL (
@@ -122,4 +123,5 @@ FROM best
 
 
 def run(conn: psycopg.Connection[Any], as_of: datetime) -> int:
+    quiz_vectors(conn, as_of)
     return replace(conn, "MatchScore", INSERT, as_of)
