@@ -28,14 +28,14 @@ class SampleSink:
 
     def __init__(self, k: int = SAMPLE_ROWS) -> None:
         self.k = k
-        self.written: dict[str, int] = dict.fromkeys(COLUMNS, 0)
+        self.written: dict[str, int] = {}  # tables in the order they are first written
         self.binary: dict[str, int] = {}  # always text: the samples decode it
         self.samples: Samples = {}
 
     def copy(self, table: str, data: Sequence[bytes] | bytes, rows: int) -> None:
         if rows == 0:
             return
-        self.written[table] += rows
+        self.written[table] = self.written.get(table, 0) + rows
         kept = self.samples.setdefault(table, [])
         if len(kept) >= self.k:
             return
