@@ -143,7 +143,7 @@ def _run(
         if dry_run:
             social_preview.dry_run(None, cfg, phases, output, fmt)
         else:
-            social_preview.write_output(cfg, phases, output, fmt, line, phases.jobs)
+            social_preview.write_output(cfg, phases, output, fmt, line)
         return
     dsn = dsn or resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
     if dry_run:

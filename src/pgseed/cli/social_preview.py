@@ -3,14 +3,15 @@ verbs: the library's preview (``packs.social.preview``) and the engine's file ex
 (``engine.export_files``), printed.
 
 ``--output`` writes what the same command writes into an empty database (the reference
-rows and "SeedRun" too), without the jobs: they derive their tables in SQL from a
-database. It takes no target, and ``seed-activity`` refuses it: an append continues a
+rows and "SeedRun" too), without the jobs (it implies ``--skipJobs``): they derive their
+tables in SQL from a database. It takes no target, and ``seed-activity`` refuses it: an append continues a
 database's activity.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,8 @@ from .shell import print_rows, print_samples, reproduced
 
 EXACT = "exact: the phases run in memory"
 NO_JOBS = (
-    "the jobs are not run for --output: they derive their tables in SQL from a database; "
-    "the files hold the seeded tables, as seed-all --skipJobs writes them"
+    "--output implies --skipJobs: the jobs derive their tables in SQL from a database; "
+    "the files hold what seed-all --skipJobs writes into an empty database"
 )
 
 
@@ -93,6 +94,14 @@ def _window(phases: Any) -> str:
     return f"{start}..{start + dt.timedelta(days=days - 1)} ({days} days)"
 
 
+def for_files(cfg: Any, phases: Any) -> tuple[Any, Any]:
+    """The command as ``--output`` runs it: without the jobs, recorded as --skipJobs."""
+    if not phases.jobs:
+        return cfg, phases
+    click.echo(f"note: {NO_JOBS}")
+    return cfg.model_copy(update={"skip_jobs": True}), replace(phases, jobs=False)
+
+
 def dry_run(dsn: str | None, cfg: Any, phases: Any, output: Path | None, fmt: str) -> None:
     """Print what the command would write, computed in memory; nothing is written."""
     from .. import engine
@@ -100,6 +109,7 @@ def dry_run(dsn: str | None, cfg: Any, phases: Any, output: Path | None, fmt: st
 
     if output is not None:
         engine.writable(output, create=False)
+        cfg, phases = for_files(cfg, phases)
     p = preview(dsn, cfg, phases)
     if output is not None:
         click.echo(f"would write to {output} ({fmt}), as into an empty database")
@@ -126,14 +136,10 @@ def dry_run(dsn: str | None, cfg: Any, phases: Any, output: Path | None, fmt: st
     print_rows(f"rows per table (dry run: nothing is written; {how}):", p.rows)
     print_samples(p.samples)
     if phases.jobs:
-        click.echo(
-            "\nthen the jobs (not previewed: they derive their tables in SQL from the data)"
-            if output is None
-            else f"\n{NO_JOBS}"
-        )
+        click.echo("\nthen the jobs (not previewed: they derive their tables in SQL from the data)")
 
 
-def write_output(cfg: Any, phases: Any, output: Path, fmt: str, line: str, jobs: bool) -> None:
+def write_output(cfg: Any, phases: Any, output: Path, fmt: str, line: str) -> None:
     """The command's rows, as into an empty database, into ``output`` (all files or none)."""
     from .. import engine
     from ..packs.social.spec import SocialPlan
@@ -144,8 +150,7 @@ def write_output(cfg: Any, phases: Any, output: Path, fmt: str, line: str, jobs:
         f" + activity {_window(phases)}" if phases.activity is not None else ""
     )
     click.echo(f"writing {output} ({fmt}): {what}, runSeed {cfg.run_seed}")
-    if jobs:
-        click.echo(f"note: {NO_JOBS}")
+    cfg, phases = for_files(cfg, phases)
     reporter = Reporter()
     planned = SocialPlan({"User": cfg.count, "Profile": cfg.count}, phases.activity)
     result = engine.export_files(

@@ -93,7 +93,7 @@ class Database:
         return int(value(self.conn, f'SELECT coalesce(max(id), 0) FROM "{table}"'))
 
     def reference(self, sink: Sink, at: dt.datetime) -> RefIds:
-        return reference.ensure(self.conn, at)
+        return reference.ensure(self.conn, at, sink.written)
 
     def mark_dirty(self, sink: Sink, dirty: dict[int, int]) -> None:
         """ "InterestDirty": every interest a user touched, at its latest touch (spec 5.1)."""
