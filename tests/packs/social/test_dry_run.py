@@ -174,13 +174,14 @@ def test_reset_dry_run_counts_what_each_scope_removes(cli: Any, db_dsn: str, sco
 
     before = digests(db_dsn, ALL)
     dry = cli("social", "reset", "--scope", scope, "--dry-run", "--database-url", db_dsn)
-    assert dry.exit_code == 0 and "each scope would remove: all " in dry.output, dry.output
+    assert dry.exit_code == 0, dry.output
     would = cleanup.reset(db_dsn, scope, confirm=False, dry_run=True)
     assert digests(db_dsn, ALL) == before
     assert would
     removed = cleanup.reset(db_dsn, scope, confirm=True, dry_run=False)
     assert removed is not None
     assert would == {t: n for t, n in removed.items() if n}
+    assert "each scope would remove: all " in dry.output, dry.output
     for t, n in would.items():
         assert f"{t:<26} {n:>12,}" in dry.output
     assert scalar(db_dsn, 'SELECT count(*) FROM "SeedRun"') == (
