@@ -30,33 +30,18 @@ NO_JOBS = (
 
 def output_options(f: Any) -> Any:
     """``--dry-run``, ``--output`` and ``--format`` (no default: refused without --output)."""
+    from .options import apply
+    from .options import output_options as files
     from .social_common import _opt
 
-    for o in reversed(
-        [
-            _opt(
-                "dry-run",
-                "dryRun",
-                "dry_run",
-                is_flag=True,
-                help="print what the command would write (rows, samples, users, window); "
-                "write nothing",
-            ),
-            click.option(
-                "--output",
-                type=click.Path(path_type=Path),
-                help="write the tables to files in this directory instead of a database",
-            ),
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(["csv", "json", "parquet"]),
-                help="file format for --output [default: csv]",
-            ),
-        ]
-    ):
-        f = o(f)
-    return f
+    dry = _opt(
+        "dry-run",
+        "dryRun",
+        "dry_run",
+        is_flag=True,
+        help="print what the command would write (rows, samples, users, window); write nothing",
+    )
+    return apply(f, [dry, *files(fmt_default=None)])
 
 
 def check_output(verb: str, output: Path | None, fmt: str | None, target: bool, cfg: Any) -> str:
@@ -68,8 +53,6 @@ def check_output(verb: str, output: Path | None, fmt: str | None, target: bool, 
                 "writes to a database.\nFix: add --output DIR, or drop --format."
             )
         return "csv"
-    if not str(output).strip():
-        raise ConfigError("--output is an empty path.\nFix: give a directory, e.g. --output out/.")
     if verb == "seed-activity":
         raise ConfigError(
             "seed-activity continues the activity a database holds; --output has no database "

@@ -105,19 +105,8 @@ def test_a_dry_run_writes_nothing_and_counts_what_the_run_writes(
 def test_the_cli_dry_run_creates_no_database_and_prints_the_plan(
     cli: Any, server_dsn: str, db_name: str, db_dsn: str
 ) -> None:
-    result = cli(
-        "social",
-        "seed-all",
-        "--database-url",
-        db_dsn,
-        "--runSeed",
-        "dry-cli",
-        "--count",
-        "30",
-        "--activityDays",
-        "3",
-        "--dry-run",
-    )
+    tiny = ["--runSeed", "dry-cli", "--count", "30", "--activityDays", "3"]
+    result = cli("social", "seed-all", "--database-url", db_dsn, *tiny, "--dry-run")
     assert result.exit_code == 0, result.output
     assert not database_exists(server_dsn, db_name)
     for says in (
@@ -157,18 +146,8 @@ def test_a_dry_run_refuses_what_the_run_refuses(
 
 @pytest.mark.parametrize("scope", ["all", "activity", "derived"])
 def test_reset_dry_run_counts_what_each_scope_removes(cli: Any, db_dsn: str, scope: str) -> None:
-    ok = cli(
-        "social",
-        "seed-all",
-        "--database-url",
-        db_dsn,
-        "--runSeed",
-        "dry-z",
-        "--count",
-        "30",
-        "--activityDays",
-        "2",
-    )
+    tiny = ["--runSeed", "dry-z", "--count", "30", "--activityDays", "2"]
+    ok = cli("social", "seed-all", "--database-url", db_dsn, *tiny)
     assert ok.exit_code == 0, ok.output
     from pgseed.packs.social import cleanup
 
