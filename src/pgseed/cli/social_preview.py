@@ -4,8 +4,8 @@ verbs: the library's preview (``packs.social.preview``) and the engine's file ex
 
 ``--output`` writes what the same command writes into an empty database (the reference
 rows and "SeedRun" too), without the jobs (it implies ``--skipJobs``): they derive their
-tables in SQL from a database. It takes no target, and ``seed-activity`` refuses it: an append continues a
-database's activity.
+tables in SQL from a database. It takes no target, and ``seed-activity`` refuses it: an
+append continues a database's activity.
 """
 
 from __future__ import annotations
