@@ -237,16 +237,19 @@ def export(
     *,
     reporter: Reporter | None = None,
     workers: int | None = None,
+    planned: Plan | None = None,
 ) -> RunResult:
     """Run ``pack`` with no database into ``sink`` (``sinks.FileSink`` for ``--output``):
     the rows an empty database created from the pack's schema would get, through the
-    same worker pipeline and COPY encoding. The caller finishes or aborts the sink."""
+    same worker pipeline and COPY encoding. The caller finishes or aborts the sink.
+    ``planned``: the plan a pack's own verb made (the social pack's phases), instead of
+    ``pack.plan(cfg)``."""
     from .pool import WorkerPool
 
     cfg, _ = with_seed(cfg)
     seed = int(cfg.seed)
     reporter = reporter or Reporter()
-    p = plan(pack, cfg)
+    p = planned if planned is not None else plan(pack, cfg)
     sink.binary.update(pack.schema.binary_widths())
     reporter.begin(dict(p.rows))
     with WorkerPool(workers or os.cpu_count() or 1, pack.workers) as pool, pack_code(pack, "run"):
@@ -264,6 +267,7 @@ def export_files(
     reporter: Reporter | None = None,
     workers: int | None = None,
     reproduce: str = "",
+    planned: Plan | None = None,
 ) -> RunResult:
     """``export`` into ``<table>.csv|json|parquet`` files in ``directory``
     (``sinks.FileSink``): all of them or none; they replace an earlier export there whole,
@@ -284,7 +288,7 @@ def export_files(
     writable(directory)
     try:
         with sink:
-            return export(pack, cfg, sink, reporter=reporter, workers=workers)
+            return export(pack, cfg, sink, reporter=reporter, workers=workers, planned=planned)
     except BaseException as exc:
         remove_created(created)
         reporter.end()

@@ -183,6 +183,7 @@ def test_output_with_a_database_target_is_refused_for_retail(
 ) -> None:
     r = cli("retail", "generate", "--output", str(tmp_path), "--database-url", db_dsn)
     assert r.exit_code == 2 and "drop the target" in r.output, r.output
+    assert "Fix: drop --database-url/--embedded" in r.output, r.output
 
 
 @pytest.mark.parametrize(

@@ -151,7 +151,9 @@ def _directory(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return Path(value)
 
 
-def output_options() -> list[Decorator]:
+def output_options(fmt_default: str | None = "csv") -> list[Decorator]:
+    """``--output DIR`` and ``--format``; ``fmt_default`` None lets a command tell a
+    ``--format`` given without ``--output`` (the social verbs refuse it)."""
     return [
         click.option(
             "--output",
@@ -163,9 +165,9 @@ def output_options() -> list[Decorator]:
             "--format",
             "fmt",
             type=click.Choice(["csv", "json", "parquet"]),
-            default="csv",
-            show_default=True,
-            help="file format for --output",
+            default=fmt_default,
+            show_default=fmt_default is not None,
+            help="file format for --output" + ("" if fmt_default else " [default: csv]"),
         ),
     ]
 

@@ -303,7 +303,10 @@ def generate_command(
     workers = max_workers or os.cpu_count() or 1
     if output is not None:
         if database_url is not None or embedded:
-            raise ConfigError("--output writes files instead of a database: drop the target.")
+            raise ConfigError(
+                "--output writes files instead of a database: drop the target.\n"
+                "Fix: drop --database-url/--embedded, or drop --output to load the database."
+            )
         write_files(pack, cfg, output, fmt, dry_run, workers, env_keys)
         return
     dsn = resolve_dsn(database_url, embedded, pack.default_database)

@@ -20,6 +20,7 @@ import click
 from ..dsn import redact
 from ..errors import ConfigError
 from ..progress import Reporter
+from . import social_preview
 from .options import Decorator
 from .shell import PgseedCommand, print_rows, redacted_args, reproduced, resolve_dsn
 from .social_common import (
@@ -30,6 +31,7 @@ from .social_common import (
     maps,
     social,
 )
+from .social_preview import check_output, output_options
 
 
 def _config_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -141,14 +143,28 @@ def _run(
     drawn: bool,
     phases: Any,
     what: str,
+    files: tuple[str, bool, Path | None, str | None],
     dsn: str | None = None,
 ) -> None:
+    """The command's phases into the database, or (``files``: the verb, ``--dry-run``,
+    ``--output``, ``--format``) previewed, or into files."""
     from ..packs.social import ops
 
-    dsn = dsn or resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
+    verb, dry_run, output, fmt = files
+    fmt = check_output(verb, output, fmt, database_url is not None or embedded, cfg)
     line = _reproduce(cfg.run_seed)
     if drawn:
         click.echo(f"no --runSeed given: drew {cfg.run_seed}")
+    if output is not None:
+        if dry_run:
+            social_preview.dry_run(None, cfg, phases, output, fmt)
+        else:
+            social_preview.write_output(cfg, phases, output, fmt, line)
+        return
+    dsn = dsn or resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
+    if dry_run:
+        social_preview.dry_run(dsn, cfg, phases, None, fmt)
+        return
     click.echo(f"seeding {redact(dsn)}: {what}, runSeed {cfg.run_seed}")
     reporter = Reporter(progress=True)
     out = ops.seed(dsn, cfg, phases, reporter=reporter, reproduce=line)
@@ -182,11 +198,15 @@ def _run(
 @_skip_activity
 @_skip_jobs
 @_jobs_command
+@output_options
 def seed_all(
     database_url: str | None,
     embedded: bool,
     config_path: Path | None,
     sets: tuple[str, ...],
+    dry_run: bool,
+    output: Path | None,
+    fmt: str | None,
     **flags: Any,
 ) -> None:
     """Profiles, then activity, then the jobs, in one transaction (spec 5.3 seedAll.ts)."""
@@ -205,6 +225,7 @@ def seed_all(
         phases,
         f"{cfg.count} profiles"
         + (f" + {cfg.activity_days} days from {cfg.start_date}" if activity else ""),
+        ("seed-all", dry_run, output, fmt),
     )
 
 
@@ -213,18 +234,30 @@ def seed_all(
 @_config_options
 @_count
 @_start
+@output_options
 def seed_profiles(
     database_url: str | None,
     embedded: bool,
     config_path: Path | None,
     sets: tuple[str, ...],
+    dry_run: bool,
+    output: Path | None,
+    fmt: str | None,
     **flags: Any,
 ) -> None:
     """Phase A: users, profiles, media, interests and quiz answers (seedMassProfiles.ts)."""
     from ..packs.social.ops import Phases
 
     cfg, drawn = _config(config_path, sets, **flags)
-    _run(database_url, embedded, cfg, drawn, Phases(profiles=True), f"{cfg.count} profiles")
+    _run(
+        database_url,
+        embedded,
+        cfg,
+        drawn,
+        Phases(profiles=True),
+        f"{cfg.count} profiles",
+        ("seed-profiles", dry_run, output, fmt),
+    )
 
 
 @social.command("seed-activity", cls=PgseedCommand)
@@ -232,12 +265,16 @@ def seed_profiles(
 @_config_options
 @_start
 @_days
+@output_options
 def seed_activity(
     database_url: str | None,
     embedded: bool,
     config_path: Path | None,
     sets: tuple[str, ...],
     days: int | None,
+    dry_run: bool,
+    output: Path | None,
+    fmt: str | None,
     **flags: Any,
 ) -> None:
     """Phase B: DAYS of activity from --startDate over every seeded user, continuing what
@@ -245,6 +282,7 @@ def seed_activity(
     from ..packs.social.ops import Phases, continuing_seed
 
     cfg, drawn = _config(config_path, sets, **flags)
+    check_output("seed-activity", output, fmt, database_url is not None or embedded, cfg)
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
     if drawn:  # an append continues the database's run seed rather than a new one
         found = continuing_seed(dsn)
@@ -263,6 +301,7 @@ def seed_activity(
         drawn,
         Phases(profiles=False, activity=(cfg.start_date, n)),
         f"{n} days of activity from {cfg.start_date}",
+        ("seed-activity", dry_run, output, fmt),
         dsn,
     )
 

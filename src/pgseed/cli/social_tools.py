@@ -133,11 +133,22 @@ def reset(
     from ..packs.social import cleanup
 
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
-    rows = cleanup.reset(dsn, scope, confirm=confirm, dry_run=dry_run)
-    if rows is None:
+    if dry_run:
+        scopes = cleanup.preview(dsn)
+        if scopes is None:
+            click.echo("nothing to reset: the database has no social schema.")
+            return
+        print_rows(f"would remove (scope {scope}; dry run: nothing is removed):", scopes[scope])
+        click.echo(
+            "each scope would remove: "
+            + ", ".join(f"{s} {sum(rows.values()):,} rows" for s, rows in scopes.items())
+        )
+        return
+    removed = cleanup.reset(dsn, scope, confirm=confirm, dry_run=False)
+    if removed is None:
         click.echo("nothing to reset: the database has no social schema.")
         return
-    print_rows(f"{'would remove' if dry_run else 'removed'} (scope {scope}):", rows)
+    print_rows(f"removed (scope {scope}), in one transaction:", removed)
 
 
 @social.command("verify", cls=PgseedCommand)

@@ -24,6 +24,7 @@ from ...progress import Reporter
 from ...refs import REFERENCED_FIX, check_unreferenced, refused
 from ...run import transaction
 from ...safety import production_guard, require_confirm
+from ...staging import BoundLoader
 from .db import value
 from .models import TABLES
 from .tables import ACTIVITY_TABLES, DERIVED_TABLES, SCHEMA
@@ -36,37 +37,27 @@ SCOPES: dict[str, tuple[str, ...]] = {
 
 
 def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, int] | None:
-    """Rows removed per table (or that a dry run would remove); None when the database
-    does not exist or holds no social schema (nothing is created to find that out)."""
-    from ...run import open_checked
-
+    """Rows removed per table (or that a dry run would remove, ``preview``); None when the
+    database does not exist or holds no social schema (nothing is created to find that
+    out). Needs ``confirm`` unless a dry run (SafetyError, exit 3)."""
+    if dry_run:
+        scopes = preview(dsn, scope)
+        return None if scopes is None else scopes[scope]
     production_guard()
-    if not dry_run:
-        require_confirm(f"pgseed social reset --scope {scope}", confirm)
-    try:
-        target, state = open_checked(dsn, SCHEMA, write=False, dry_run=True)
-    except DatabaseUnavailable as exc:
-        if "does not exist" in str(exc):
-            return None
-        raise
-    if target is not None:
-        target.conn.close()
-    if target is None or state not in ("ok", "bind"):
+    require_confirm(f"pgseed social reset --scope {scope}", confirm)
+    found = _open(dsn)
+    if found is None:
         return None
-    tables = SCOPES[scope]
+    found.close()  # the run opens its own, in its transaction
     counts: dict[str, int] = {}
 
     def body(conn: Conn, loader: object, pool: object) -> None:
+        tables = SCOPES[scope]
         lock_tables(conn, list(tables), "ACCESS EXCLUSIVE", "the social tables")
-        for t in tables:
-            counts[t] = int(
-                value(conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t)))
-            )
+        counts.update(_counts(conn, scope))
         what = f"reset --scope {scope}"
-        refs = check_unreferenced(conn, tables, TABLES, what, REFERENCED_FIX, lock=not dry_run)
-        if dry_run:
-            return
-        if state == "bind" or refs:
+        refs = check_unreferenced(conn, tables, TABLES, what, REFERENCED_FIX)
+        if isinstance(loader, BoundLoader) or refs:  # the application's own schema
             try:
                 delete_rows(conn, [t for t in TABLES[::-1] if t in tables])
             except psycopg.errors.ForeignKeyViolation as exc:
@@ -76,8 +67,58 @@ def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, in
                 sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
             )
         if scope == "activity":
-            n = conn.execute("DELETE FROM \"SeedRun\" WHERE kind = 'activity'").rowcount
-            counts["SeedRun"] = n
+            conn.execute(f"DELETE FROM {ACTIVITY_RUNS}")
 
     transaction(dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False)
-    return {t: n for t, n in counts.items() if n or not dry_run}
+    return counts
+
+
+def preview(dsn: str, scope: str | None = None) -> dict[str, dict[str, int]] | None:
+    """The rows each scope would remove, per table (tables with rows only), read on a
+    read-only connection without a lock: a dry run neither writes nor blocks the
+    application. With ``scope``, a row of another table that still references one of its
+    rows fails the preview as it would fail the reset (GenerationError, exit 1). None as
+    for ``reset``."""
+    production_guard()
+    conn = _open(dsn)
+    if conn is None:
+        return None
+    try:
+        conn.read_only = True
+        if scope is not None:
+            what = f"reset --scope {scope}"
+            check_unreferenced(conn, SCOPES[scope], TABLES, what, REFERENCED_FIX, lock=False)
+        return {scope: {t: n for t, n in _counts(conn, scope).items() if n} for scope in SCOPES}
+    finally:
+        conn.close()
+
+
+def _open(dsn: str) -> Conn | None:
+    """A connection to the database when it holds the social schema, else None."""
+    from ...run import open_checked
+
+    try:
+        target, state = open_checked(dsn, SCHEMA, write=False, dry_run=True)
+    except DatabaseUnavailable as exc:
+        if "does not exist" in str(exc):
+            return None
+        raise
+    if target is not None and state not in ("ok", "bind"):
+        target.conn.close()
+        return None
+    return None if target is None else target.conn
+
+
+# The activity scope also forgets the activity runs, so their days can be simulated again.
+ACTIVITY_RUNS = "\"SeedRun\" WHERE kind = 'activity'"
+
+
+def _counts(conn: Conn, scope: str) -> dict[str, int]:
+    """The rows ``scope`` removes, per table."""
+    counts = {
+        t: int(value(conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))))
+        for t in SCOPES[scope]
+    }
+    if scope == "activity":
+        counts["SeedRun"] = int(value(conn, f"SELECT count(*) FROM {ACTIVITY_RUNS}"))
+    return counts

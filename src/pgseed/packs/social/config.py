@@ -134,12 +134,22 @@ class SocialConfig(_Strict):
             raise ValueError(f"cannot be split into words: {exc}") from None
         return v
 
-    @field_validator("seed")
+    @model_validator(mode="before")
     @classmethod
-    def _derived(cls, v: int) -> int:
-        if v != 0:
-            raise ValueError("is derived from the run seed; set --runSeed (any text) instead")
-        return v
+    def _seed_text(cls, data: Any) -> Any:
+        """The engine's integer ``seed`` (``pgseed.engine``, the pack contract) names a run
+        seed: its text. Given with a run seed it must be that run seed's key (a config
+        dumped whole and read back); any other value would say two different runs."""
+        if not isinstance(data, Mapping) or data.get("seed") in (None, 0):
+            return data
+        seed, run_seed = data["seed"], data.get("run_seed")
+        if run_seed is None and isinstance(seed, int) and not isinstance(seed, bool):
+            return {**{k: v for k, v in data.items() if k != "seed"}, "run_seed": str(seed)}
+        if isinstance(run_seed, str) and seed == seed_key(run_seed):
+            return {k: v for k, v in data.items() if k != "seed"}
+        raise ValueError(
+            f"seed {seed!r} is derived from the run seed; set --runSeed (any text) instead"
+        )
 
     @model_validator(mode="after")
     def _seed(self) -> SocialConfig:

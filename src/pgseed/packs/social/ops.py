@@ -9,30 +9,28 @@ each phase, and the engine commits, or rolls everything back on any failure.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ... import __version__
 from ...binding import Binding, shadowed
 from ...encode import encode_rows
 from ...engine import maps_of
 from ...errors import ConfigError, PgseedError
-from ...load import CopyLoader
+from ...load import CopyLoader, Sink
 from ...pg import Conn, lock_tables
 from ...pool import WorkerPool
 from ...progress import Reporter
 from ...run import transaction
 from ...safety import production_guard
-from . import profiles, reference, world
-from .activity import state as prior
+from . import profiles, world
 from .activity.emit import Emitter
 from .activity.sim import Simulation
 from .config import SocialConfig
-from .db import fetch, value
+from .db import value
 from .keys import seed_key
+from .ledger import Database, Ledger, Run, profile_runs, run_row
 from .password import password_hash
 from .people import GENDERS, people
 from .tables import ACTIVITY_TABLES, COLUMNS, PROFILE_TABLES, SCHEMA
@@ -72,10 +70,7 @@ def seed(
         lock_tables(conn, list(COLUMNS), "SHARE ROW EXCLUSIVE", "the social tables")
         reporter.begin({})
         with shadowed(conn, binding_of(loader)):
-            if phases.profiles:
-                out.users = write_profiles(conn, loader, cfg)
-            if phases.activity is not None:
-                out.already = write_activity(conn, loader, cfg, *phases.activity, notes=out.notes)
+            out.users, out.already = write_phases(Database(conn), loader, cfg, phases, out.notes)
             sync_sequences(conn)
 
     def jobs(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
@@ -157,90 +152,52 @@ def _window_end(cfg: SocialConfig, phases: Phases) -> dt.datetime:
     return dt.datetime.combine(cfg.start_date, dt.time())
 
 
-def _max_id(conn: Conn, table: str) -> int:
-    return int(value(conn, f'SELECT coalesce(max(id), 0) FROM "{table}"'))
+def write_phases(
+    ledger: Ledger, loader: Sink, cfg: SocialConfig, phases: Phases, notes: list[str]
+) -> tuple[tuple[int, int] | None, str]:
+    """The profile and activity phases into ``loader``: the users made (None: no profile
+    phase) and, for an activity window simulated before, what was there."""
+    users = write_profiles(ledger, loader, cfg) if phases.profiles else None
+    already = ""
+    if phases.activity is not None:
+        _check_dates(*phases.activity)
+        already = write_activity(ledger, loader, cfg, *phases.activity, notes=notes)
+    return users, already
 
 
-def write_profiles(conn: Conn, loader: CopyLoader, cfg: SocialConfig) -> tuple[int, int]:
+def write_profiles(ledger: Ledger, loader: Sink, cfg: SocialConfig) -> tuple[int, int]:
     """Phase A for ``cfg.count`` new users after the highest user id; returns their ids."""
     assert cfg.run_seed is not None
     key = seed_key(cfg.run_seed)
-    first = _max_id(conn, "User") + 1
+    first = ledger.max_id("User") + 1
     ids = np.arange(first, first + cfg.count, dtype=np.int64)
     p = people(key, ids, cfg.ratios(), cfg.start_date)
     signup = dt.datetime.combine(cfg.start_date - dt.timedelta(days=cfg.signup_days), dt.time())
-    refs = reference.ensure(conn, signup)
+    refs = ledger.reference(loader, signup)
     bases = profiles.Bases(
-        _max_id(conn, "Media"), _max_id(conn, "UserInterest"), _max_id(conn, "QuizResult")
+        ledger.max_id("Media"), ledger.max_id("UserInterest"), ledger.max_id("QuizResult")
     )
     batch = profiles.build(
         key, password_hash(cfg.run_seed), p, cfg.start_date, cfg.signup_days, bases, refs
     )
     for table in PROFILE_TABLES:
         loader.copy(table, encode_rows(batch.columns[table]), batch.rows[table])
-    loader.written["InterestDirty"] += _mark_dirty(conn, batch.dirty)
+    ledger.mark_dirty(loader, batch.dirty)
     last = first + cfg.count - 1
-    bases_cfg = {
+    extra = {
+        "first_user_id": first,
+        "last_user_id": last,
         "media_base": bases.media,
         "user_interest_base": bases.user_interest,
         "quiz_result_base": bases.quiz_result,
     }
-    record(
-        conn,
-        loader,
-        cfg,
-        "profiles",
-        None,
-        None,
-        {"first_user_id": first, "last_user_id": last, **bases_cfg},
-    )
+    ledger.record(loader, *run_row(cfg, "profiles", None, None, extra, 0))
     return first, last
 
 
-def _mark_dirty(conn: Conn, dirty: dict[int, int]) -> int:
-    """ "InterestDirty": every interest a user touched, at its latest touch (spec 5.1);
-    the rows added."""
-    if not dirty:
-        return 0
-    ids = list(dirty)
-    at = [dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=dirty[i]) for i in ids]
-    conn.execute(
-        'UPDATE "InterestDirty" d SET "touchedAt" = greatest(d."touchedAt", v.at) '
-        'FROM unnest(%s::bigint[], %s::timestamp[]) AS v(id, at) WHERE d."interestId" = v.id',
-        [ids, at],
-    )
-    return conn.execute(
-        'INSERT INTO "InterestDirty" ("interestId", "touchedAt") '
-        "SELECT v.id, v.at FROM unnest(%s::bigint[], %s::timestamp[]) AS v(id, at) "
-        'WHERE NOT EXISTS (SELECT 1 FROM "InterestDirty" d WHERE d."interestId" = v.id)',
-        [ids, at],
-    ).rowcount
-
-
-def record(
-    conn: Conn,
-    loader: CopyLoader,
-    cfg: SocialConfig,
-    kind: str,
-    start: dt.date | None,
-    days: int | None,
-    extra: Mapping[str, object],
-) -> None:
-    """One "SeedRun" row: the run seed, the phase, its window and its whole config."""
-    config = {**cfg.model_dump(mode="json", exclude={"seed"}), **extra}
-    count = cfg.count if kind == "profiles" else int(value(conn, 'SELECT count(*) FROM "User"'))
-    created = dt.datetime.combine(start or cfg.start_date, dt.time())
-    conn.execute(
-        'INSERT INTO "SeedRun" ("runSeed", kind, "startDate", days, "profileCount", '
-        '"pgseedVersion", config, "createdAt") VALUES (%s, %s, %s, %s, %s, %s, %s, %s)',
-        [cfg.run_seed, kind, start, days, count, __version__, json.dumps(config), created],
-    )
-    loader.written["SeedRun"] += 1
-
-
 def write_activity(
-    conn: Conn,
-    loader: CopyLoader,
+    ledger: Ledger,
+    loader: Sink,
     cfg: SocialConfig,
     start: dt.date,
     days: int,
@@ -251,10 +208,10 @@ def write_activity(
     continuing from what the database holds (``activity.state``). Returns "" or, when
     every day of the window was simulated before, what was there (nothing is written)."""
     assert cfg.run_seed is not None
-    already = _window(conn, cfg, start, days, notes)
+    already = _window(ledger.runs(), cfg, start, days, notes)
     if already:
         return already
-    runs = world.profile_runs(conn)
+    runs = profile_runs(ledger)
     if not runs:
         raise PgseedError(
             "no seeded profiles to simulate: the database has no profile run.\n"
@@ -263,7 +220,7 @@ def write_activity(
     w = world.build(runs)
     key = seed_key(cfg.run_seed)
     sim = Simulation(key, w.p, w.traits, spec_model=cfg.like_model == "spec", odds=cfg.odds())
-    ids = prior.load(conn, sim, start)
+    ids = ledger.prior(sim, start)
     id_bases = {f"{t}_base": ids.last.get(t, 0) for t in ACTIVITY_TABLES}
     emitter = Emitter(key, w.p, w.first_names, ids)
     post_ids = _counter(ids.last.get("Post", 0))
@@ -281,11 +238,11 @@ def write_activity(
                 if counts[table]:
                     loader.copy(table, buffer[table], counts[table])
                 buffer[table], counts[table] = [], 0
-    record(conn, loader, cfg, "activity", start, days, id_bases)
+    ledger.record(loader, *run_row(cfg, "activity", start, days, id_bases, ledger.users()))
     return ""
 
 
-def _window(conn: Conn, cfg: SocialConfig, start: dt.date, days: int, notes: list[str]) -> str:
+def _window(runs: list[Run], cfg: SocialConfig, start: dt.date, days: int, notes: list[str]) -> str:
     """Judge a window against the activity already simulated (issue 11 "Append-safe").
 
     Activity continues one run seed and moves forward: "" for a window after the last
@@ -294,15 +251,12 @@ def _window(conn: Conn, cfg: SocialConfig, start: dt.date, days: int, notes: lis
     seed or like model (``like_model``, ``like_odds``: the market), or a window that
     overlaps or comes before simulated days."""
     run_seed = cfg.run_seed
-    rows = fetch(
-        conn,
-        'SELECT "runSeed", "startDate", days, config FROM "SeedRun" WHERE kind = \'activity\' '
-        "ORDER BY id",
-    )
+    activity = [r for r in runs if r.kind == "activity"]
+    rows = [(r.run_seed, r.start, r.days) for r in activity if r.start and r.days is not None]
     if not rows:
         return ""
     last_seed = str(rows[-1][0])
-    before = world.config_of(rows[-1][3])
+    before = world.config_of(activity[-1].config)
     if (before.like_model, before.odds()) != (cfg.like_model, cfg.odds()):
         raise ConfigError(
             f"the activity here was simulated with {_model(before)}; an append continues "
@@ -311,7 +265,7 @@ def _window(conn: Conn, cfg: SocialConfig, start: dt.date, days: int, notes: lis
             "window did, or reset --scope activity first."
         )
     done: set[int] = set()
-    for _, first, n, _ in rows:
+    for _, first, n in rows:
         done.update(range(first.toordinal(), first.toordinal() + int(n)))
     first_day, last_day = dt.date.fromordinal(min(done)), dt.date.fromordinal(max(done))
     end = start + dt.timedelta(days=days - 1)

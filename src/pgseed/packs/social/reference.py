@@ -19,31 +19,40 @@ from .db import fetch, value
 from .profiles import RefIds
 
 
-def ensure(conn: Conn, at: dt.datetime) -> RefIds:
-    """Insert what is missing of the taxonomy and the quiz; return their ids in pools order."""
+def ensure(conn: Conn, at: dt.datetime, added: dict[str, int]) -> RefIds:
+    """Insert what is missing of the taxonomy and the quiz, counting the rows in ``added``
+    (per table, as the loader counts its COPYs); return their ids in pools order."""
+
+    def insert(table: str, query: str, params: list[object]) -> None:
+        added[table] = added.get(table, 0) + cur.execute(query, params).rowcount
+
     with conn.cursor() as cur:
         for s in vocab.SUBJECTS:
-            cur.execute(
+            insert(
+                "InterestSubject",
                 'INSERT INTO "InterestSubject" (key, label) SELECT %s, %s WHERE NOT EXISTS '
                 '(SELECT 1 FROM "InterestSubject" WHERE key = %s)',
                 [s.key, s.label, s.key],
             )
         subject = _subjects(conn)
         for s, i in pools.INTERESTS:
-            cur.execute(
+            insert(
+                "Interest",
                 'INSERT INTO "Interest" ("subjectId", key, label) SELECT %s, %s, %s WHERE NOT EXISTS '
                 '(SELECT 1 FROM "Interest" WHERE "subjectId" = %s AND key = %s)',
                 [subject[s.key], i.key, i.label, subject[s.key], i.key],
             )
         quiz = pools.QUIZ
-        cur.execute(
+        insert(
+            "Quiz",
             'INSERT INTO "Quiz" (slug, title, "isActive", "createdAt", "updatedAt") '
             'SELECT %s, %s, true, %s, %s WHERE NOT EXISTS (SELECT 1 FROM "Quiz" WHERE slug = %s)',
             [quiz.slug, quiz.title, at, at, quiz.slug],
         )
         quiz_id = int(value(conn, 'SELECT id FROM "Quiz" WHERE slug = %s', [quiz.slug]))
         for q in quiz.questions:
-            cur.execute(
+            insert(
+                "QuizQuestion",
                 'INSERT INTO "QuizQuestion" ("quizId", prompt, "order") SELECT %s, %s, %s WHERE NOT '
                 'EXISTS (SELECT 1 FROM "QuizQuestion" WHERE "quizId" = %s AND "order" = %s)',
                 [quiz_id, q.prompt, q.order, quiz_id, q.order],
@@ -54,7 +63,8 @@ def ensure(conn: Conn, at: dt.datetime) -> RefIds:
             ).fetchone()
             assert got is not None
             for o in q.options:
-                cur.execute(
+                insert(
+                    "QuizOption",
                     'INSERT INTO "QuizOption" ("questionId", label, value, "order", "traitValues") '
                     'SELECT %s, %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM "QuizOption" '
                     'WHERE "questionId" = %s AND "order" = %s)',

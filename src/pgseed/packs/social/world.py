@@ -1,6 +1,7 @@
-"""Every seeded user, recomputed: the profile runs recorded in "SeedRun" say which run seed
-and config made which ids, and ``people.people`` gives them back (issue 11: "the
-personality is a pure function of (runSeed, userId), so later phases recompute it").
+"""Every seeded user, recomputed: the profile runs recorded in "SeedRun" (read back by
+``ledger.profile_runs``) say which run seed and config made which ids, and
+``people.people`` gives them back (issue 11: "the personality is a pure function of
+(runSeed, userId), so later phases recompute it").
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from ...pg import Conn
 from . import pools, profiles
 from .activity import clock
 from .activity.likes import interest_matrix
 from .activity.sim import Traits
 from .config import SocialConfig
-from .db import fetch
 from .keys import seed_key
 from .people import People, people
 
@@ -38,21 +37,6 @@ class World:
     traits: Traits
     created: np.ndarray  # epoch ms per user
     first_names: list[str]
-
-
-def profile_runs(conn: Conn) -> list[ProfileRun]:
-    rows = fetch(
-        conn, 'SELECT "runSeed", config FROM "SeedRun" WHERE kind = \'profiles\' ORDER BY id'
-    )
-    out = []
-    for run_seed, config in rows:
-        cfg = config_of(config)
-        out.append(
-            ProfileRun(
-                str(run_seed), cfg, int(config["first_user_id"]), int(config["last_user_id"])
-            )
-        )
-    return out
 
 
 def config_of(config: dict[str, Any]) -> SocialConfig:
