@@ -32,7 +32,9 @@ def test_model_types_are_spelled_as_format_type_prints_them(compiled: str, expec
     assert normalized_type(compiled) == expected
 
 
-def test_a_pack_schema_with_quoted_enums_and_timestamp_precision_is_its_own(server_dsn: str, db_name: str) -> None:
+def test_a_pack_schema_with_quoted_enums_and_timestamp_precision_is_its_own(
+    server_dsn: str, db_name: str
+) -> None:
     with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
         c.execute(f'CREATE DATABASE "{db_name}"')
     md = MetaData()
@@ -45,8 +47,16 @@ def test_a_pack_schema_with_quoted_enums_and_timestamp_precision_is_its_own(serv
         Column("lat", Numeric(9, 6)),
         Column("note", Text),
     )
-    url = "postgresql+psycopg://" + "/" + db_name + "?" + "&".join(
-        f"{k}={v}" for k, v in psycopg.conninfo.conninfo_to_dict(server_dsn).items() if k != "dbname"
+    url = (
+        "postgresql+psycopg://"
+        + "/"
+        + db_name
+        + "?"
+        + "&".join(
+            f"{k}={v}"
+            for k, v in psycopg.conninfo.conninfo_to_dict(server_dsn).items()
+            if k != "dbname"
+        )
     )
     engine = create_engine(url)
     md.create_all(engine)
