@@ -5,15 +5,12 @@ from numpy, never through text) into a real table and compares what the server s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import psycopg
 import pytest
 
 from pgseed import binary
 from pgseed.encode import encode_rows
-from tests.conftest import dsn_for
 
 pytestmark = pytest.mark.db
 
@@ -34,14 +31,6 @@ LABELS: dict[str, tuple[tuple[str, ...], list[int]]] = {
     "equal lengths": (("LEFT", "DOWN"), [1, 0, 1]),
     "utf-8": (("ünïcødé", "✓"), [0, 1, 0]),
 }
-
-
-@pytest.fixture
-def conn(server_dsn: str, db_name: str) -> Iterator[psycopg.Connection]:
-    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db_name}"')
-    with psycopg.connect(dsn_for(server_dsn, db_name)) as c:
-        yield c
 
 
 def stored(

@@ -24,6 +24,7 @@ from tests.packs.social.support import START, digests, seed
 pytestmark = pytest.mark.db
 
 QUIET = Reporter(progress=False)
+SMALL = ("--count=20", "--activityDays=2", "--skipJobs")
 
 # (profiles, days, run seed, config): sizes, seeds, batch sizes and like models differ.
 RUNS = {
@@ -120,15 +121,9 @@ def test_a_file_sink_gets_text(fmt: str, tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_bad_copy_format_is_refused_before_anything_is_written(
     value: str, cli: Any, server_dsn: str, db_name: str
 ) -> None:
+    url = dsn_for(server_dsn, db_name)
     result = cli(
-        "social",
-        "seed-all",
-        "--database-url",
-        dsn_for(server_dsn, db_name),
-        "--count=20",
-        "--activityDays=2",
-        "--skipJobs",
-        env={"PGSEED_SOCIAL_COPY": value},
+        "social", "seed-all", "--database-url", url, *SMALL, env={"PGSEED_SOCIAL_COPY": value}
     )
     assert result.exit_code == 2, result.output
     assert f"PGSEED_SOCIAL_COPY={value!r}" in result.output
