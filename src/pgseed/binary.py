@@ -9,7 +9,9 @@ Types: ``int2``, ``int4``, ``int8``, ``bool``, ``date`` (numpy ``datetime64[D]``
 or days since 1970), ``timestamp`` (numpy ``datetime64`` of any unit: microseconds
 since 2000-01-01 on the wire), and ``numeric:S`` (a non-negative fixed-point value
 given as an integer count of 10^-S units, S <= 4, below 10^8). NULLs are not
-supported: the tables that use this encoder have none.
+supported: the tables that use this encoder have none. A value without an exact
+binary form (a float or an out-of-range integer for an ``intN``, NaT, a timestamp
+finer than microseconds) is a ValueError, never a different stored value.
 
 One more, ``label``: an enum (or text) column of a few distinct values, given as
 ``Labels(names, index)``. Its binary form is the label's UTF-8 bytes (``enum_send``),
@@ -43,6 +45,9 @@ _FIXED = {
     "bool": "u1",
     "date": ">i4",
     "timestamp": ">i8",
+}
+_INT_RANGE = {
+    t: (-(2 ** (b - 1)), 2 ** (b - 1) - 1) for t, b in (("int2", 16), ("int4", 32), ("int8", 64))
 }
 VARIABLE = 0
 """``width`` of tuples whose length varies by row (a ``label`` column), and a sink's
@@ -143,7 +148,7 @@ def encode(types: Sequence[str], columns: Sequence[np.ndarray | Labels]) -> byte
             out[f"v{i}"] = _micros(col, i)
             out[f"len{i}"] = 8
         else:
-            out[f"v{i}"] = col
+            out[f"v{i}"] = _ints(col, t, i) if t in _INT_RANGE else col
             out[f"len{i}"] = dtype[f"v{i}"].itemsize
     raw = out.view(np.uint8).reshape(n, dtype.itemsize)
     if all(used.all() for _, used, _ in slots.values()):
@@ -153,6 +158,18 @@ def encode(types: Sequence[str], columns: Sequence[np.ndarray | Labels]) -> byte
         at = int(dtype.fields[f"v{i}"][1])  # type: ignore[index]
         keep[:, at : at + table.shape[1]] = used[index]
     return raw[keep].tobytes()  # each short label's unused lead dropped
+
+
+def _ints(col: np.ndarray, t: str, i: int) -> np.ndarray:
+    """Integers that fit ``t``: numpy would otherwise truncate floats and wrap overflows
+    into other, valid values without a word (text COPY would have been refused)."""
+    values = np.asarray(col)
+    if values.dtype.kind not in "iu":
+        raise ValueError(f"{t} column {i}: give integers, not {values.dtype}")
+    lo, hi = _INT_RANGE[t]
+    if len(values) and (values.min() < lo or values.max() > hi):
+        raise ValueError(f"{t} column {i}: values outside [{lo}, {hi}]")
+    return values
 
 
 def _slots(col: Labels, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -124,6 +124,10 @@ BAD: dict[str, tuple[list[str], list[object], str]] = {
     "a negative index": (["label"], [binary.Labels(("A", "B"), np.array([-1]))], "outside its 2 labels"),
     "no labels": (["label"], [binary.Labels((), np.array([], dtype=np.int64))], "one or more labels"),
     "a NUL in a label": (["label"], [binary.Labels(("A\x00",), np.array([0]))], "NUL"),
+    "floats for an int8": (["int8"], [np.array([1.5, 2.0])], "give integers"),
+    "int4 overflow": (["int4"], [np.array([2**31], dtype=np.int64)], "outside"),
+    "int2 underflow": (["int2"], [np.array([0, -(2**15) - 1])], "outside"),
+    "uint64 past int8": (["int8"], [np.array([2**63], dtype=np.uint64)], "outside"),
     "Labels for an int": (["int8"], [binary.Labels(("A",), np.array([0]))], "only a label column"),
     "an array for a label": (["label"], [np.array([0])], "only a label column"),
 }  # fmt: skip
