@@ -1,12 +1,14 @@
 """``make bench-social``: ``pgseed social seed-all`` against a one-session COPY of its rows.
 
-    python -m benchmarks.social [--sizes 1000x30,10000x90] [--runs 1]
+    python -m benchmarks.social [--sizes 1000x30,10000x90] [--runs 1] [--copy binary,text]
 
 One embedded PostgreSQL 18 (benchmarks/out/home, or PGSEED_BENCH_DSN's server). Per size
 and run, side by side:
 
 1. pgseed: ``pgseed social seed-all --count N --activityDays D`` (profiles, activity and
    the seven jobs, one transaction) as a separate process: wall time, peak RSS, client CPU;
+   once per COPY format of the narrow activity tables (``--copy``: each is the
+   ``PGSEED_SOCIAL_COPY`` value the process runs with, named in the contender's row);
 2. the same without the jobs (``--skipJobs``), to show what the jobs cost;
 3. the ceiling: the rows of (1), dumped with ``COPY TO``, reloaded by one session with
    ``COPY FROM`` into an empty copy of the schema, in one transaction, indexes in place, FK
@@ -36,28 +38,39 @@ OUT = REPO / "benchmarks" / "out"
 TARGETS = {(1000, 30): (20.0, None), (10_000, 90): (300.0, 1024.0)}
 
 
-def _seed(dsn: str, count: int, days: int, pid: int | None, extra: list[str]) -> measure.Measure:
+def _seed(
+    dsn: str, count: int, days: int, pid: int | None, extra: list[str], copy: str
+) -> measure.Measure:
     argv = [sys.executable, "-m", "pgseed", "social", "seed-all", "--database-url", dsn]
     args = ["--runSeed", "bench", "--count", str(count), "--activityDays", str(days), *extra]
-    return measure.run([*argv, *args], server_pid=pid)
+    return measure.run([*argv, *args], server_pid=pid, env={"PGSEED_SOCIAL_COPY": copy})
 
 
 def one_run(
-    server: str, pid: int | None, count: int, days: int, where: Path
+    server: str, pid: int | None, count: int, days: int, where: Path, copies: list[str]
 ) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     name = "bench_social_test"
-    dsn = _fresh(server, name)
-    m = _seed(dsn, count, days, pid, [])
-    out["pgseed social seed-all"] = {"wall": m.wall, "rss": m.peak_rss_mb, "cpu": m.client_cpu}
-    tables, written = dump(dsn, where)
-    dsn = _fresh(server, name)
-    m = _seed(dsn, count, days, pid, ["--skipJobs"])
-    out["pgseed social seed-all --skipJobs"] = {
-        "wall": m.wall,
-        "rss": m.peak_rss_mb,
-        "cpu": m.client_cpu,
-    }
+    tables: list[tuple[str, str, list[str]]] = []
+    written = 0
+    for copy in copies:
+        lever = f"PGSEED_SOCIAL_COPY={copy} "
+        dsn = _fresh(server, name)
+        m = _seed(dsn, count, days, pid, [], copy)
+        out[f"{lever}pgseed social seed-all"] = {
+            "wall": m.wall,
+            "rss": m.peak_rss_mb,
+            "cpu": m.client_cpu,
+        }
+        if not tables:
+            tables, written = dump(dsn, where)
+        dsn = _fresh(server, name)
+        m = _seed(dsn, count, days, pid, ["--skipJobs"], copy)
+        out[f"{lever}pgseed social seed-all --skipJobs"] = {
+            "wall": m.wall,
+            "rss": m.peak_rss_mb,
+            "cpu": m.client_cpu,
+        }
     # The ceiling's schema: the same database emptied by reload() before it is timed.
     out["one-session COPY (ceiling)"] = {"wall": reload(dsn, where, tables), "rss": 0.0, "cpu": 0.0}
     _drop(server, name)
@@ -71,7 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--sizes", default="1000x30,10000x90", help="COUNTxDAYS, comma-separated")
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument(
+        "--copy",
+        default="binary,text",
+        help="PGSEED_SOCIAL_COPY values to run side by side, comma-separated (binary, text)",
+    )
     args = ap.parse_args(argv)
+    copies = [c.strip() for c in args.copy.split(",") if c.strip()]
     OUT.mkdir(parents=True, exist_ok=True)
     server = os.environ.get("PGSEED_BENCH_DSN")
     pid = None
@@ -80,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         pid = embedded.status(OUT / "home").pid
     for size in args.sizes.split(","):
         count, days = (int(x) for x in size.lower().split("x"))
-        results = [one_run(server, pid, count, days, OUT / "social-dump") for _ in range(args.runs)]
+        results = [
+            one_run(server, pid, count, days, OUT / "social-dump", copies) for _ in range(args.runs)
+        ]
         names = [k for k in results[0] if k != "rows"]
         med = {k: statistics.median(r[k]["wall"] for r in results) for k in names}
         rows = statistics.median(r["rows"]["wall"] for r in results)
@@ -97,16 +118,21 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {k} | {med[k]:.2f} | {rows / med[k]:,.0f} | {med[k] / ceiling:.2f} | {rss:.0f} | {cpu:.1f} |"
             )
         wall_target, rss_target = TARGETS.get((count, days), (None, None))
-        full = med["pgseed social seed-all"]
-        peak = statistics.median(r["pgseed social seed-all"]["rss"] for r in results)
-        if wall_target is not None:
-            verdict = "met" if full < wall_target else "NOT met"
-            print(
-                f"- target: under {wall_target:.0f} s end to end, jobs included: **{full:.1f} s** ({verdict})"
-            )
-        if rss_target is not None:
-            verdict = "met" if peak < rss_target else "NOT met"
-            print(f"- target: peak RSS under {rss_target:.0f} MB: **{peak:.0f} MB** ({verdict})")
+        for copy in copies:
+            key = f"PGSEED_SOCIAL_COPY={copy} pgseed social seed-all"
+            full = med[key]
+            peak = statistics.median(r[key]["rss"] for r in results)
+            if wall_target is not None:
+                verdict = "met" if full < wall_target else "NOT met"
+                print(
+                    f"- {copy}: target under {wall_target:.0f} s end to end, jobs included: "
+                    f"**{full:.1f} s** ({verdict})"
+                )
+            if rss_target is not None:
+                verdict = "met" if peak < rss_target else "NOT met"
+                print(
+                    f"- {copy}: target peak RSS under {rss_target:.0f} MB: **{peak:.0f} MB** ({verdict})"
+                )
     return 0
 
 

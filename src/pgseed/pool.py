@@ -307,15 +307,19 @@ class _Buffers:
             self.rows[table] += rows
 
     def flush(self, loader: Sink, batch_sizes: Mapping[str, int]) -> None:
-        """COPY every buffer in FK order, ``batch_sizes[table]`` rows per COPY."""
+        """COPY every buffer in FK order, ``batch_sizes[table]`` rows per COPY (a table of
+        variable-width binary tuples in one)."""
+        from .binary import VARIABLE  # numpy: not at import, the pool starts lean
+
         for table in self.order:
             if self.rows[table]:
                 width = loader.binary.get(table)
-                pieces = (
-                    split_fixed(self.chunks[table], width, batch_sizes[table])
-                    if width
-                    else split_rows(self.chunks[table], self.rows[table], batch_sizes[table])
-                )
+                if width is None:
+                    pieces = split_rows(self.chunks[table], self.rows[table], batch_sizes[table])
+                elif width == VARIABLE:  # no stride to cut at: one statement
+                    pieces = [(self.rows[table], b"".join(self.chunks[table]))]
+                else:
+                    pieces = split_fixed(self.chunks[table], width, batch_sizes[table])
                 for rows, data in pieces:
                     loader.copy(table, data, rows)
                 self.chunks[table] = []

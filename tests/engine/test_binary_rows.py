@@ -6,14 +6,11 @@ compares what the server stored; literals without an exact binary form here must
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
 import pytest
 
 from pgseed import binary, binary_rows
 from pgseed.encode import encode_rows
-from tests.conftest import dsn_for
 
 pytestmark = pytest.mark.db
 
@@ -65,14 +62,6 @@ NOT_EXACT: dict[str, tuple[str, list[Field]]] = {
     "uuid in capitals": ("uuid", ["A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"]),
     "numeric": ("numeric", ["1.5"]),
 }
-
-
-@pytest.fixture
-def conn(server_dsn: str, db_name: str) -> Iterator[psycopg.Connection]:
-    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{db_name}"')
-    with psycopg.connect(dsn_for(server_dsn, db_name)) as c:
-        yield c
 
 
 def stored(conn: psycopg.Connection, type_name: str, data: bytes, binary_format: bool) -> list[str]:

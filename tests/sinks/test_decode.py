@@ -92,12 +92,15 @@ def _column(t: str, n: int) -> st.SearchStrategy[np.ndarray]:
         return hnp.arrays(np.bool_, n)
     if t == "date":
         return hnp.arrays(np.int64, n, elements=st.integers(int(DAY_MIN), int(DAY_MAX)))
+    if t == "timestamp":
+        us = st.integers(int(DAY_MIN) * 86_400_000_000, int(DAY_MAX) * 86_400_000_000)
+        return hnp.arrays(np.int64, n, elements=us).map(lambda a: a.astype("datetime64[us]"))
     scale = int(t.split(":")[1])
     edges = st.sampled_from([0, 1, 10**8 * 10**scale - 1, 10**scale, 10**8 * 10**scale // 2])
     return hnp.arrays(np.int64, n, elements=st.integers(0, 10**8 * 10**scale - 1) | edges)
 
 
-TYPES = ["int2", "int4", "int8", "bool", "date", *(f"numeric:{s}" for s in range(5))]
+TYPES = ["int2", "int4", "int8", "bool", "date", "timestamp", *(f"numeric:{s}" for s in range(5))]
 
 
 @st.composite
@@ -130,6 +133,15 @@ EDGES = [
     ("numeric:2", [0, 999999, 9999999999, 5]),  # 0, 9999.99, 99999999.99, 0.05
     ("numeric:0", [0, 99999999, 10000, 9999]),
     ("date", ["0001-01-01", "1969-12-31", "1900-02-28", "2038-01-20", "9999-12-31"]),
+    (
+        "timestamp",
+        [
+            "0001-01-01T00:00:00",
+            "1999-12-31T23:59:59.999999",
+            "2000-01-01",
+            "9999-12-31T23:59:59.999",
+        ],
+    ),
     ("int8", [-(2**63), 2**63 - 1, 0]),
     ("int2", [-(2**15), 2**15 - 1, -1]),
 ]
@@ -137,7 +149,8 @@ EDGES = [
 
 @pytest.mark.parametrize(("t", "values"), EDGES)
 def test_binary_edges(t: str, values: list[object]) -> None:
-    col = np.array(values, dtype="datetime64[D]" if t == "date" else np.int64)
+    kinds = {"date": "datetime64[D]", "timestamp": "datetime64[us]"}
+    col = np.array(values, dtype=kinds.get(t, np.int64))
     (back,) = decode_binary(binary.encode([t], [col]), [t])
     if isinstance(back, Fixed):
         assert back.units.tolist() == values and back.scale == int(t.split(":")[1])

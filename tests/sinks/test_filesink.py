@@ -156,6 +156,11 @@ def _binary_width(s: FileSink) -> None:
     s.copy("fact", fact_data(1), 1)
 
 
+def _binary_variable(s: FileSink) -> None:
+    s.binary["fact"] = binary.VARIABLE
+    s.copy("fact", fact_data(1), 1)
+
+
 def _binary_interval(s: FileSink) -> None:
     s.binary["span"] = 10
     s.copy("span", b"\x00" * 10, 1)
@@ -166,6 +171,7 @@ BAD_COPIES = [
     (lambda s: s.copy("item", b"a\nb\n", 3), "holds 2 rows, not 3"),
     (lambda s: s.copy("item", b"a\tb\n", 1), "extra data"),
     (_binary_width, "binary rows of 99 bytes"),
+    (_binary_variable, "variable-width binary tuples"),
     (_binary_interval, "binary COPY cannot carry length"),
     (lambda s: s.copy("fact", b"2024-01-01\tx\t1.00\n", 1), "column qty: row 1"),
 ]

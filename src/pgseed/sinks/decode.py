@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..binary import _PG_EPOCH_DAYS, row_dtype
+from ..binary import _PG_EPOCH_DAYS, _PG_EPOCH_US, row_dtype
 
 Field = str | None
 
@@ -152,7 +152,7 @@ def decode_binary(data: bytes, types: Sequence[str]) -> list[BinaryColumn]:
     """Columns from fixed-width binary tuples (no header or trailer) of ``types``.
 
     Integers come back as native int16/32/64, ``bool`` as bool, ``date`` as
-    ``datetime64[D]``, ``numeric:S`` as :class:`Fixed`.
+    ``datetime64[D]``, ``timestamp`` as ``datetime64[us]``, ``numeric:S`` as :class:`Fixed`.
     """
     dtype = row_dtype(types)
     if len(data) % dtype.itemsize:
@@ -166,6 +166,8 @@ def decode_binary(data: bytes, types: Sequence[str]) -> list[BinaryColumn]:
             out.append(_numeric(v, i))
         elif t == "date":
             out.append((v.astype(np.int64) + _PG_EPOCH_DAYS).astype("datetime64[D]"))
+        elif t == "timestamp":
+            out.append((v.astype(np.int64) + _PG_EPOCH_US).astype("datetime64[us]"))
         elif t == "bool":
             out.append(v != 0)  # boolrecv: any byte but 0 is true
         else:

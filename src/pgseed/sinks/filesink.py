@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..binary import width
+from ..binary import VARIABLE, width
 from ..errors import ConfigError, GenerationError, SchemaMismatchError
 from ..files import FileSet
 from ..progress import Reporter
@@ -237,6 +237,11 @@ class FileSink:
             ]
             if bad:
                 raise ValueError(f"binary COPY cannot carry {', '.join(bad)}")
+            if self.binary[table] == VARIABLE:
+                raise ValueError(
+                    "variable-width binary tuples (a label column) are not decoded for a "
+                    "file: a pack sends this table to a file sink as COPY text"
+                )
             if width(types) != self.binary[table]:  # type: ignore[arg-type]
                 raise ValueError(
                     f"binary rows of {self.binary[table]} bytes, but its columns' types make "

@@ -25,6 +25,7 @@ from ...errors import ConfigError
 from ...pg import Conn
 from . import profiles, reference, world
 from .activity.emit import Emitter, Ids
+from .activity.narrow import text
 from .activity.sim import Simulation
 from .config import SocialConfig
 from .db import fetch
@@ -157,9 +158,10 @@ def _activity(
         sim.key = emitter.key = seed_key(run_seed)
         d0 = start.toordinal()
         for d in range(d0, d0 + days):
-            for table, (cols, n) in emitter.day(sim.day(d, post_ids)).items():
+            for table, (typed, n) in emitter.day(sim.day(d, post_ids)).items():
                 if not n:
                     continue
+                cols = [text(c) for c in typed]
                 if table == "Conversation":
                     kept = _involving(table, cols, out.user_id)
                     convs.update(str(r[0]) for r in kept)

@@ -25,6 +25,7 @@ from ...progress import Reporter
 from ...run import transaction
 from ...safety import production_guard
 from . import profiles, world
+from .activity import narrow
 from .activity.emit import Emitter
 from .activity.sim import Simulation
 from .config import SocialConfig
@@ -85,6 +86,7 @@ def seed(
     production_guard()
     if phases.activity is not None:
         _check_dates(*phases.activity)
+        narrow.copy_format()  # a bad PGSEED_SOCIAL_COPY is exit 2 before anything runs
     in_transaction = phases.jobs and cfg.jobs_command is None
     loader = transaction(
         dsn,
@@ -226,12 +228,13 @@ def write_activity(
     post_ids = _counter(ids.last.get("Post", 0))
     buffer: dict[str, list[bytes]] = {t: [] for t in ACTIVITY_TABLES}
     counts = dict.fromkeys(ACTIVITY_TABLES, 0)
+    binary = narrow.choose(loader)
     d0 = start.toordinal()
     for d in range(d0, d0 + days):
         day = sim.day(d, post_ids)
         for table, (cols, n) in emitter.day(day).items():
             if n:
-                buffer[table].append(encode_rows(cols))
+                buffer[table].append(narrow.encode(cols, table in binary))
                 counts[table] += n
         if sum(counts.values()) >= cfg.batch_size or d == d0 + days - 1:
             for table in ACTIVITY_TABLES:

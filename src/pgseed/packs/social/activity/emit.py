@@ -5,20 +5,23 @@ Texts come from the vocab's templates, keyed like everything else."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ....binary import Labels
 from ....encode import Field, int_field
 from .. import pools, vocab
 from ..keys import uniform
 from ..people import People
 from ..rows import ms_field
+from .narrow import Column, Ints, Stamps
 from .sim import Day
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-Columns = list[Sequence[Field]]
+LIKE_ACTIONS = ("DISLIKE", "LIKE")  # "Like".action by the view's like flag (False, True)
+FEED_ITEM_TYPES = ("POST", "SUGGESTION")
+Columns = list[Column]
 
 
 @dataclass
@@ -36,7 +39,8 @@ class Ids:
 
 
 class Emitter:
-    """Turns each ``sim.Day`` into COPY columns per table (a dict, tables in FK order)."""
+    """Turns each ``sim.Day`` into COPY columns per table (a dict, tables in FK order):
+    field text, and typed numpy columns for the narrow tables (``narrow``)."""
 
     def __init__(self, key: int, p: People, first_names: list[str], ids: Ids) -> None:
         self.key, self.p, self.names, self.ids = key, p, first_names, ids
@@ -98,18 +102,13 @@ class Emitter:
         a, b = self.p.ids[v["viewer"]], self.p.ids[v["viewed"]]
         order = np.lexsort((b, a, v["ms"]))
         a, b, ms, like = a[order], b[order], v["ms"][order], v["like"][order]
-        when = ms_field(ms)
-        views: Columns = [
-            int_field(self.ids.take("ProfileView", n)),
-            int_field(a),
-            int_field(b),
-            when,
-        ]
+        when = Stamps(ms)
+        views: Columns = [Ints(self.ids.take("ProfileView", n)), Ints(a), Ints(b), when]
         likes: Columns = [
-            int_field(self.ids.take("Like", n)),
-            int_field(a),
-            int_field(b),
-            np.where(like, "LIKE", "DISLIKE").tolist(),
+            Ints(self.ids.take("Like", n)),
+            Ints(a),
+            Ints(b),
+            Labels(LIKE_ACTIONS, like.astype(np.int64)),
             when,
         ]
         return (views, n), (likes, n)
@@ -225,21 +224,21 @@ class Emitter:
         viewer = self.p.ids[f["viewer"]]
         order = np.lexsort((f["post"], viewer, f["ms"]))
         viewer, post, ms, like = viewer[order], f["post"][order], f["ms"][order], f["like"][order]
-        when = ms_field(ms)
+        when = Stamps(ms)
         seen: Columns = [
-            int_field(self.ids.take("FeedSeen", n)),
-            int_field(viewer),
-            ["POST"] * n,
-            int_field(post),
+            Ints(self.ids.take("FeedSeen", n)),
+            Ints(viewer),
+            Labels(FEED_ITEM_TYPES, np.zeros(n, dtype=np.int64)),  # the feed shows posts
+            Ints(post),
             when,
             when,
             when,
         ]
         k = int(like.sum())
         liked: Columns = [
-            int_field(self.ids.take("LikedPost", k)),
-            int_field(viewer[like]),
-            int_field(post[like]),
+            Ints(self.ids.take("LikedPost", k)),
+            Ints(viewer[like]),
+            Ints(post[like]),
         ]
         return (seen, n), (liked, k)
 
