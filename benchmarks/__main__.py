@@ -227,6 +227,11 @@ def table(results: dict[str, Any], *, retail: bool = True) -> str:
         from .retail import table as retail_table
 
         lines += ["", retail_table(results["retail"])]
+    if retail and results.get("social"):
+        from .social import table as social_table
+
+        for r in results["social"]:
+            lines += ["", social_table(r)]
     return "\n".join(lines)
 
 
@@ -275,6 +280,12 @@ def main() -> int:
     p.add_argument("--no-naive", action="store_true", help="skip the (slow) Faker + ORM baseline")
     p.add_argument("--no-retail", action="store_true", help="skip the retail 1M-row run")
     p.add_argument("--no-users", action="store_true", help="skip the 10k / 1M users memory run")
+    p.add_argument("--no-social", action="store_true", help="skip the social pack's run")
+    p.add_argument(
+        "--social-sizes",
+        default="1000x30",
+        help="social COUNTxDAYS sizes, comma-separated (make bench-social has 10000x90 too)",
+    )
     p.add_argument(
         "--write-docs", action="store_true", help="write docs/BENCHMARKS.md and the plot"
     )
@@ -360,8 +371,17 @@ def main() -> int:
         from . import users
 
         users_results = users.run(server, pid, REPO, ENV)
+    social_results = None
+    if not args.no_social:
+        from . import social
+
+        social_results = [
+            social.measure_size(server, pid, count, days, args.runs, ["binary", "text"])
+            for count, days in social.sizes(args.social_sizes)
+        ]
     results = {
         "users": users_results,
+        "social": social_results,
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": machine(server),
         "rounds": rounds,

@@ -57,6 +57,27 @@ the bottleneck, the server is.
 """
 
 
+def social_section(results: dict[str, Any]) -> str:
+    runs = results.get("social")
+    if not runs:
+        return ""
+    from .social import table as social_table
+
+    tables = "\n\n".join(social_table(r) for r in runs)
+    return f"""## Social: profiles, activity and jobs
+
+spec 004's pack in the same run (`benchmarks/social.py`): `pgseed social seed-all` into a
+fresh database, with the seven jobs and without them (`--skipJobs`), with the narrow
+activity tables as binary COPY (the default) and as text (`PGSEED_SOCIAL_COPY=text`),
+against the same rows dumped with `COPY TO` and reloaded by one session with `COPY FROM`.
+Issue 11's targets: 1,000 x 30 under 20 s end to end; 10,000 x 90 under 5 minutes and
+1 GB (`make bench-social`, or `make bench ARGS="--social-sizes 1000x30,10000x90"`).
+
+{tables}
+
+"""
+
+
 def retail_section(results: dict[str, Any]) -> str:
     r = results.get("retail")
     if not r:
@@ -159,12 +180,13 @@ users (`benchmarks/users.py`): memory must not grow with the number of users.
 
 {LEVERS}
 {retail_section(results)}
+{social_section(results)}
 ## Reproduce
 
 ```sh
 make bench                       # python -m benchmarks: 3 runs, scales 1,4,16, prints the table
 make bench ARGS="--write-docs"   # ... and rewrites this page and its plot
-make bench ARGS="--runs 1 --scales 1 --no-naive --no-retail --no-users"   # a quick look (about a minute)
+make bench ARGS="--runs 1 --scales 1 --no-naive --no-retail --no-users --no-social"   # a quick look (about a minute)
 make bench ARGS="--against v0.1.0"   # also run pgseed as of a git revision, side by side
 ```
 

@@ -27,6 +27,7 @@ import os
 import statistics
 import sys
 from pathlib import Path
+from typing import Any
 
 from pgseed import embedded
 
@@ -78,6 +79,59 @@ def one_run(
     return out
 
 
+def measure_size(
+    server: str, pid: int | None, count: int, days: int, runs: int, copies: list[str]
+) -> dict[str, Any]:
+    """``runs`` rounds of ``one_run`` at one size: the medians per contender."""
+    results = [one_run(server, pid, count, days, OUT / "social-dump", copies) for _ in range(runs)]
+    names = [k for k in results[0] if k != "rows"]
+    return {
+        "count": count,
+        "days": days,
+        "runs": runs,
+        "copies": copies,
+        "rows": statistics.median(r["rows"]["wall"] for r in results),
+        "median": {
+            k: {f: statistics.median(r[k][f] for r in results) for f in ("wall", "rss", "cpu")}
+            for k in names
+        },
+    }
+
+
+def table(r: dict[str, Any]) -> str:
+    """One size's side-by-side table and its targets (markdown)."""
+    med, rows = r["median"], r["rows"]
+    ceiling = med["one-session COPY (ceiling)"]["wall"]
+    lines = [
+        f"social {r['count']:,} profiles x {r['days']} days ({int(rows):,} rows), "
+        f"medians of {r['runs']}:",
+        "",
+        "| contender | wall s | rows/s | / ceiling | peak RSS MB | client CPU s |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for k, m in med.items():
+        lines.append(
+            f"| {k} | {m['wall']:.2f} | {rows / m['wall']:,.0f} | {m['wall'] / ceiling:.2f} | "
+            f"{m['rss']:.0f} | {m['cpu']:.1f} |"
+        )
+    wall_target, rss_target = TARGETS.get((r["count"], r["days"]), (None, None))
+    for copy in r["copies"]:
+        full = med[f"PGSEED_SOCIAL_COPY={copy} pgseed social seed-all"]
+        if wall_target is not None:
+            verdict = "met" if full["wall"] < wall_target else "NOT met"
+            lines.append(
+                f"- {copy}: target under {wall_target:.0f} s end to end, jobs included: "
+                f"**{full['wall']:.1f} s** ({verdict})"
+            )
+        if rss_target is not None:
+            verdict = "met" if full["rss"] < rss_target else "NOT met"
+            lines.append(
+                f"- {copy}: target peak RSS under {rss_target:.0f} MB: "
+                f"**{full['rss']:.0f} MB** ({verdict})"
+            )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m benchmarks.social", description=__doc__.splitlines()[0]
@@ -97,43 +151,18 @@ def main(argv: list[str] | None = None) -> int:
     if not server:
         server = embedded.start(OUT / "home", cleanup="stop")
         pid = embedded.status(OUT / "home").pid
-    for size in args.sizes.split(","):
-        count, days = (int(x) for x in size.lower().split("x"))
-        results = [
-            one_run(server, pid, count, days, OUT / "social-dump", copies) for _ in range(args.runs)
-        ]
-        names = [k for k in results[0] if k != "rows"]
-        med = {k: statistics.median(r[k]["wall"] for r in results) for k in names}
-        rows = statistics.median(r["rows"]["wall"] for r in results)
-        ceiling = med["one-session COPY (ceiling)"]
-        print(
-            f"\nsocial {count:,} profiles x {days} days ({int(rows):,} rows), medians of {args.runs}:"
-        )
-        print("| contender | wall s | rows/s | / ceiling | peak RSS MB | client CPU s |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for k in names:
-            rss = statistics.median(r[k]["rss"] for r in results)
-            cpu = statistics.median(r[k]["cpu"] for r in results)
-            print(
-                f"| {k} | {med[k]:.2f} | {rows / med[k]:,.0f} | {med[k] / ceiling:.2f} | {rss:.0f} | {cpu:.1f} |"
-            )
-        wall_target, rss_target = TARGETS.get((count, days), (None, None))
-        for copy in copies:
-            key = f"PGSEED_SOCIAL_COPY={copy} pgseed social seed-all"
-            full = med[key]
-            peak = statistics.median(r[key]["rss"] for r in results)
-            if wall_target is not None:
-                verdict = "met" if full < wall_target else "NOT met"
-                print(
-                    f"- {copy}: target under {wall_target:.0f} s end to end, jobs included: "
-                    f"**{full:.1f} s** ({verdict})"
-                )
-            if rss_target is not None:
-                verdict = "met" if peak < rss_target else "NOT met"
-                print(
-                    f"- {copy}: target peak RSS under {rss_target:.0f} MB: **{peak:.0f} MB** ({verdict})"
-                )
+    for count, days in sizes(args.sizes):
+        print("\n" + table(measure_size(server, pid, count, days, args.runs, copies)), flush=True)
     return 0
+
+
+def sizes(text: str) -> list[tuple[int, int]]:
+    """``1000x30,10000x90`` -> [(1000, 30), (10000, 90)]."""
+    out = []
+    for size in text.split(","):
+        count, days = (int(x) for x in size.lower().split("x"))
+        out.append((count, days))
+    return out
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from typing import Any
 
 import psycopg
 
-from ._sql import alive, profile_shown, quiz_similarity, quiz_vectors, replace
+from ._sql import alive, profile_shown, quiz_pair, quiz_vectors, replace
 
 RADIUS_KM = 100
 NEAREST = 100
@@ -82,12 +82,11 @@ WITH e AS MATERIALIZED (
     WHERE "userId" IN (SELECT id FROM e) GROUP BY "userId"
 ), parts AS (
     SELECT p.u, p.c, p.d,
-        coalesce(qs.sim, 0) AS quiz,
+        coalesce({quiz_pair("p.u", "p.c")}, 0) AS quiz,
         CASE WHEN i.n_all > 0 THEN round(i.n_both::numeric / i.n_all, 4) ELSE 0 END AS interests,
         round(1 - p.d / {RADIUS_KM}, 4) AS nearby,
         round(greatest(0, 1 - extract(epoch FROM %(as_of)s - p.c_created) / 2592000), 4) AS new
     FROM pairs p
-    LEFT JOIN {quiz_similarity("pairs", "u", "c")} qs ON qs.u = p.u AND qs.c = p.c
     LEFT JOIN held hu ON hu."userId" = p.u
     LEFT JOIN held hc ON hc."userId" = p.c
     CROSS JOIN LATERAL (
