@@ -107,7 +107,13 @@ def parse_maps(items: Iterable[str]) -> dict[str, dict[str, str]]:
                 f"--map {item!r}: expected TABLE.OLD=NEW (a model column and the column the "
                 "application renamed it to).\nFix: e.g. --map generation_jobs.parameters=params."
             )
-        out.setdefault(table, {})[old.strip()] = new
+        before = out.setdefault(table, {}).get(old.strip())
+        if before is not None and before != new:
+            raise ConfigError(
+                f"--map {table}.{old.strip()} is given twice, to {before} and to {new}: a "
+                "column is written to one place.\nFix: keep the one the application uses."
+            )
+        out[table][old.strip()] = new
     return out
 
 
@@ -178,10 +184,15 @@ def _check_maps(
 
 def _extras(table: Table, known: set[str]) -> tuple[ColumnPlan, ...]:
     from .anyschema import rules as anyrules
+    from .anyschema.checks import parse_checks
     from .anyschema.model import ColumnPlan
     from .anyschema.rules import base_rules, unique_rules
 
     rules, _ = base_rules(table)
+    # The table's CHECKs narrow the generated values (a range, a list, a pattern), as
+    # ``pgseed fill`` plans them; a CHECK it cannot read is left to the server to judge.
+    parsed = parse_checks(table, rules)
+    rules = {**rules, **{k: v for k, v in parsed.rules.items() if k in rules}}
     anyrules.partition_rule(table, rules)
     unique_rules(table, rules, set())
     out = []
@@ -247,8 +258,9 @@ def bind(conn: Conn, spec: SchemaSpec, maps: Mapping[str, Mapping[str, str]]) ->
         gone = tuple(c for c, t in zip(columns, targets, strict=True) if t is None)
         if gone:
             missing[name] = gone
-        if names:
-            renamed[name] = {o: n for o, n in names.items() if o in columns}
+        moved = {o: n for o, n in names.items() if o in columns and o != n}
+        if moved:  # an identity map (userId=userId) renames nothing
+            renamed[name] = moved
         known = {t for t in targets if t is not None}
         tables[name] = TableBinding(
             name, tuple(columns), targets, types, lives, _extras(table, known)
@@ -268,15 +280,25 @@ def shadow(conn: Conn, binding: Binding) -> None:
             [sql.Identifier(table).as_string(conn)],
         ).fetchone()
         assert row is not None
-        aliases = [
+        qualified = sql.Identifier(str(row[0]), table)
+        # The view shows every live column but those named like a model column it aliases:
+        # an application halfway through a rename still has "text" beside "body", and an
+        # identity map (userId=userId) aliases a column to its own name.
+        live = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                "AND NOT attisdropped ORDER BY attnum",
+                [qualified.as_string(conn)],
+            ).fetchall()
+        ]
+        shown = [sql.Identifier(c) for c in live if c not in names] + [
             sql.SQL("{} AS {}").format(sql.Identifier(new), sql.Identifier(old))
             for old, new in names.items()
         ]
         conn.execute(
-            sql.SQL("CREATE TEMP VIEW {} AS SELECT *, {} FROM {}").format(
-                sql.Identifier(table),
-                sql.SQL(", ").join(aliases),
-                sql.Identifier(str(row[0]), table),
+            sql.SQL("CREATE TEMP VIEW {} AS SELECT {} FROM {}").format(
+                sql.Identifier(table), sql.SQL(", ").join(shown), qualified
             )
         )
 

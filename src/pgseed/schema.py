@@ -154,7 +154,9 @@ def normalized_type(compiled: str) -> str:
 def mismatches(conn: Conn, metadata: MetaData) -> list[str]:
     """What differs between the live database and the models (empty: they match).
 
-    Compares each model table's presence, columns, types and nullability.
+    Compares each model table's presence, columns, types and nullability, and names
+    each live column the models do not know: the application added it (a NOT NULL one
+    without a default must be generated, ``binding.py``), so the tables are its own.
     """
     rows = conn.execute(
         """
@@ -187,6 +189,9 @@ def mismatches(conn: Conn, metadata: MetaData) -> list[str]:
             if notnull != (not col.nullable):
                 want_null = "NOT NULL" if not col.nullable else "nullable"
                 problems.append(f"{table.name}.{col.name} should be {want_null}")
+        known = {c.name for c in table.columns}
+        for extra in sorted(set(have) - known):
+            problems.append(f"{table.name}.{extra} is not in the models")
     return problems
 
 

@@ -11,6 +11,7 @@ statement does not name get the application's own defaults, sequences and trigge
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 
@@ -24,6 +25,25 @@ from .pg import Conn
 from .progress import Reporter
 
 ORD = "pgseed_ord"
+
+
+_LENGTH = (
+    (re.compile(r"^character varying\(\d+\)"), "character varying"),
+    (re.compile(r"^character\(\d+\)"), "bpchar"),
+    (re.compile(r"^bit varying\(\d+\)"), "bit varying"),
+    (re.compile(r"^bit\(\d+\)"), "bit varying"),
+)
+
+
+def loose(live: str) -> str:
+    """``live`` without a length limit (``character varying(3)`` -> ``character varying``,
+    arrays too): an explicit cast to ``varchar(3)`` cuts a longer value to 3 characters,
+    while the INSERT's own assignment to the column refuses it ("value too long"), which is
+    what a pack's value that does not fit must get. Other types are left as they are."""
+    for pattern, base in _LENGTH:
+        if pattern.match(live):
+            return pattern.sub(base, live)
+    return live
 
 
 class BoundLoader(CopyLoader):
@@ -139,7 +159,7 @@ class BoundLoader(CopyLoader):
             if target is None or live is None:
                 continue  # the application dropped the column: the pack's values go nowhere
             targets.append(sql.Identifier(target))
-            exprs.append(sql.SQL("s.{}::{}").format(sql.Identifier(col), sql.SQL(live)))
+            exprs.append(sql.SQL("s.{}::{}").format(sql.Identifier(col), sql.SQL(loose(live))))
         join: sql.Composable = sql.SQL("")
         if tb.extras:
             join = sql.SQL(" JOIN {} e USING ({})").format(

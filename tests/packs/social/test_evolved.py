@@ -92,6 +92,16 @@ def test_seed_all_writes_the_same_rows_into_the_evolved_schema(pair: tuple[str, 
         posts, bodies = c.execute('SELECT count(*), count(body) FROM "Post"').fetchone()  # type: ignore[misc]
     assert users == names == 60  # the NOT NULL UNIQUE column the models lack, generated
     assert posts > 0 and bodies == posts  # --map: the post texts are in "body"
+    with psycopg.connect(evolved) as c:  # the application's next rows get fresh ids
+        c.execute(
+            'INSERT INTO "User" (email, "passwordHash", "updatedAt", username) '
+            "VALUES ('app@example.com', 'x', now(), 'app')"
+        )
+        c.execute(
+            'INSERT INTO "Post" ("userId", visibility, body, "updatedAt") '
+            "VALUES (1, 'PUBLIC', 'hello', now())"
+        )
+        c.rollback()
 
 
 def test_the_jobs_and_run_job_read_the_renamed_column(pair: tuple[str, str]) -> None:
@@ -204,3 +214,72 @@ def test_a_partitioned_message_table_is_filled_through_its_root(
         assert pgseed(dsn, "verify").returncode == 0
     finally:
         drop_database(server_dsn, name)
+
+
+def _fresh_app(server_dsn: str, name: str, *statements: str) -> str:
+    drop_database(server_dsn, name)
+    dsn = dsn_for(server_dsn, name)
+    _application(dsn, *statements)
+    return dsn
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        # Columns added, nothing renamed: still the application's tables (bound, generated).
+        (
+            'ALTER TABLE "User" ADD COLUMN handle text NOT NULL UNIQUE'
+            " CHECK (handle ~ '^[a-z0-9_]+$')",
+            'ALTER TABLE "User" ADD COLUMN "ageBand" int NOT NULL CHECK ("ageBand" BETWEEN 0 AND 50)',
+            'ALTER TABLE "Like" ADD COLUMN weight float8 NOT NULL CHECK (weight > 0 AND weight < 1)',
+            'ALTER TABLE "Profile" ADD COLUMN country text NOT NULL'
+            " CHECK (country IN ('US', 'CA', 'MX'))",
+        ),
+        # Half way through a rename: "text" still there beside "body", and an identity map.
+        ('ALTER TABLE "Post" ADD COLUMN body text',),
+    ],
+    ids=["added-columns-with-checks", "expand-contract"],
+)
+def test_the_applications_added_columns_and_half_done_renames(
+    server_dsn: str, statements: tuple[str, ...]
+) -> None:
+    name = "social_added_test"
+    dsn = _fresh_app(server_dsn, name, *statements)
+    try:
+        maps = ["--map", "Post.text=body", "--map", "Like.fromUserId=fromUserId"]
+        extra = maps if "body" in statements[0] else []
+        done = pgseed(dsn, "seed-all", *SEED, "--skipJobs", *extra)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert pgseed(dsn, "verify", *extra).returncode == 0
+        with psycopg.connect(dsn) as c:
+            if extra:
+                assert c.execute('SELECT count(*) FROM "Post" WHERE body IS NULL').fetchone() == (
+                    0,
+                )
+            else:
+                n = c.execute('SELECT count(DISTINCT handle) FROM "User"').fetchone()
+                assert n == (60,)
+    finally:
+        drop_database(server_dsn, name)
+
+
+def test_a_value_too_long_for_a_narrowed_column_is_refused_not_cut(server_dsn: str) -> None:
+    name = "social_narrow_test"
+    dsn = _fresh_app(
+        server_dsn, name, 'ALTER TABLE "Profile" ALTER COLUMN "displayName" TYPE varchar(3)'
+    )
+    try:
+        done = pgseed(dsn, "seed-all", *SEED, "--skipJobs")
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "value too long for type character varying(3)" in done.stderr
+        with psycopg.connect(dsn) as c:
+            assert c.execute('SELECT count(*) FROM "Profile"').fetchone() == (0,)
+    finally:
+        drop_database(server_dsn, name)
+
+
+def test_one_column_mapped_to_two_places_is_exit_2(pair: tuple[str, str]) -> None:
+    _, evolved = pair
+    done = pgseed(evolved, "verify", "--map", "Post.text=body", "--map", "Post.text=content")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "given twice" in done.stderr

@@ -72,7 +72,9 @@ def seed(
         reporter.begin({})
         with shadowed(conn, binding_of(loader)):
             out.users, out.already = write_phases(Database(conn), loader, cfg, phases, out.notes)
-            sync_sequences(conn)
+        # After the views: pg_get_serial_sequence must see the tables, not the views that
+        # shadow renamed ones (it would find no sequence there and leave it behind).
+        sync_sequences(conn)
 
     def jobs(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
         """The reference jobs, once the indexes are back (bulk mode drops them)."""
