@@ -412,3 +412,27 @@ def test_a_failing_jobs_command_says_the_seed_is_committed(cli: Any, db_dsn: str
     assert result.exit_code == 1, result.output
     assert "The seeded data is committed" in result.output and "Traceback" not in result.output
     assert scalar(db_dsn, 'SELECT count(*) FROM "User"') == 10
+
+
+def test_debug_user_replays_windows_with_the_users_each_one_had(cli: Any, db_dsn: str) -> None:
+    """Profiles added between windows (spec 004: they join from their creation) make the
+    next window simulate more users than the first did: debug-user replays each window
+    with the users recorded before it, and finds every kind of user identical."""
+    steps = [
+        ("seed-all", "--count", "100", "--activityDays", "5", "--skipJobs"),
+        ("seed-profiles", "--count", "20"),
+        ("seed-activity", "--startDate", "2024-01-06", "--days", "6"),
+        ("seed-profiles", "--count", "15"),
+        ("seed-activity", "--startDate", "2024-01-12", "--days", "4"),
+    ]
+    for step in steps:
+        done = cli("social", step[0], "--database-url", db_dsn, "--runSeed", "ep", *step[1:])
+        assert done.exit_code == 0, (step, done.output)
+    busiest = scalar(
+        db_dsn, 'SELECT "fromUserId" FROM "Like" GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1'
+    )
+    for user in (busiest, 50, 110, 130):  # the first run's users, the second's, the third's
+        ok = cli("social", "debug-user", "--database-url", db_dsn, f"--userId={user}")
+        assert ok.exit_code == 0, (user, ok.output)
+        assert "DIFFERENT" not in ok.output
+        assert re.search(r"Like\s+identical \([1-9]", ok.output), (user, ok.output)

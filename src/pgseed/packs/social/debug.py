@@ -24,6 +24,7 @@ from ...encode import encode_rows
 from ...errors import ConfigError
 from ...pg import Conn
 from . import profiles, reference, world
+from .activity import state
 from .activity.emit import Emitter, Ids
 from .activity.narrow import text
 from .activity.sim import Simulation
@@ -61,12 +62,15 @@ class Regenerated:
     rows: dict[str, Rows] = field(default_factory=dict)
 
 
+Window = tuple[str, dt.date, int, dict[str, Any]]  # run seed, first day, days, config
+
+
 def _runs(
     conn: Conn,
-) -> tuple[
-    list[tuple[world.ProfileRun, dict[str, Any]]], list[tuple[str, dt.date, int, dict[str, Any]]]
-]:
-    profile_runs, windows = [], []
+) -> tuple[list[tuple[world.ProfileRun, dict[str, Any]]], list[Window], list[int]]:
+    """The profile runs, the activity windows, and for each window how many profile runs
+    were recorded before it (the users it simulated), all in "SeedRun" order."""
+    profile_runs, windows, known = [], [], []
     for run_seed, kind, start, days, config in fetch(
         conn, 'SELECT "runSeed", kind::text, "startDate", days, config FROM "SeedRun" ORDER BY id'
     ):
@@ -78,14 +82,15 @@ def _runs(
             profile_runs.append((pr, config))
         else:
             windows.append((str(run_seed), start, int(days), config))
-    return profile_runs, windows
+            known.append(len(profile_runs))
+    return profile_runs, windows, known
 
 
 def regenerate(conn: Conn, user_id: int) -> Regenerated:
     """Every row involving ``user_id`` as the runs recorded in "SeedRun" would write it.
 
     ConfigError (exit 2) when no profile run made that id."""
-    profile_runs, windows = _runs(conn)
+    profile_runs, windows, known = _runs(conn)
     mine = [(r, c) for r, c in profile_runs if r.first <= user_id <= r.last]
     if not mine:
         made = ", ".join(f"{r.first}..{r.last}" for r, _ in profile_runs) or "none"
@@ -117,7 +122,7 @@ def regenerate(conn: Conn, user_id: int) -> Regenerated:
     for table in PROFILE_TABLES:
         out.rows[table] = _involving(table, batch.columns[table], user_id)
     if windows:
-        _activity(out, [r for r, _ in profile_runs], windows)
+        _activity(out, [r for r, _ in profile_runs], windows, known)
     return out
 
 
@@ -134,27 +139,47 @@ def _involving(
     return keep
 
 
+# What a later epoch's ``state.restore`` reads back from the replay (the rows ``state.load``
+# reads from the database): table -> the columns kept.
+_PRIOR = {
+    "Like": ("fromUserId", "toUserId", "action", "createdAt"),
+    "Match": ("id", "userAId", "userBId", "createdAt"),
+    "Conversation": ("id", "userAId", "userBId"),
+    "Post": ("id", "userId", "createdAt"),
+    "FeedSeen": ("viewerUserId", "itemType", "itemId"),
+}
+
+
 def _activity(
     out: Regenerated,
     runs: list[world.ProfileRun],
-    windows: list[tuple[str, dt.date, int, dict[str, Any]]],
+    windows: list[Window],
+    known: list[int],
 ) -> None:
-    w = world.build(runs)
-    first = windows[0][3]
-    ids = Ids(last={t: int(first.get(f"{t}_base", 0)) for t in ACTIVITY_TABLES})
-    model = world.config_of(first)  # the like model and odds every window used (ops._window)
-    sim = Simulation(
-        seed_key(windows[0][0]),
-        w.p,
-        w.traits,
-        spec_model=model.like_model == "spec",
-        odds=model.odds(),
-    )
-    emitter = Emitter(sim.key, w.p, w.first_names, ids)
-    post_ids = itertools.count(ids.last["Post"] + 1)
+    """Replay every window as the runs did: a window simulates the users whose profile
+    runs came before it (``known``). When profiles were added between two windows, the
+    later window starts a new simulation over more users, continuing from what the replay
+    wrote so far (``state.restore``), as ``seed-activity`` continues from the database."""
+    model = world.config_of(windows[0][3])  # every window's like model (ops._window)
     rows: dict[str, Rows] = {t: [] for t in ACTIVITY_TABLES}
+    kept: dict[str, list[list[str | None]]] = {t: [] for t in _PRIOR}
     convs: set[str] = set()
-    for run_seed, start, days, _ in windows:
+    sim: Simulation | None = None
+    for k, (run_seed, start, days, config) in enumerate(windows):
+        if sim is None or known[k] != known[k - 1]:
+            w = world.build(runs[: known[k]])
+            sim = Simulation(
+                seed_key(run_seed),
+                w.p,
+                w.traits,
+                spec_model=model.like_model == "spec",
+                odds=model.odds(),
+            )
+            last = {t: int(config.get(f"{t}_base", 0)) for t in ACTIVITY_TABLES}
+            ids = state.restore(sim, start, _prior(last, kept)) if k else Ids(last=last)
+            emitter = Emitter(sim.key, w.p, w.first_names, ids)
+            post_ids = itertools.count(ids.last["Post"] + 1)
+        keep_all = known[k] != known[-1]  # a later window starts over with more users
         sim.key = emitter.key = seed_key(run_seed)
         d0 = start.toordinal()
         for d in range(d0, d0 + days):
@@ -162,15 +187,47 @@ def _activity(
                 if not n:
                     continue
                 cols = [text(c) for c in typed]
+                if keep_all and table in _PRIOR:
+                    at = [COLUMNS[table].index(c) for c in _PRIOR[table]]
+                    kept[table] += [[row[i] for i in at] for row in zip(*cols, strict=True)]
                 if table == "Conversation":
-                    kept = _involving(table, cols, out.user_id)
-                    convs.update(str(r[0]) for r in kept)
-                    rows[table] += kept
+                    mine = _involving(table, cols, out.user_id)
+                    convs.update(str(r[0]) for r in mine)
+                    rows[table] += mine
                 elif table == "Message":
                     rows[table] += _involving(table, cols, out.user_id, convs)
                 else:
                     rows[table] += _involving(table, cols, out.user_id)
     out.rows.update(rows)
+
+
+def _prior(last: dict[str, int], kept: dict[str, list[list[str | None]]]) -> state.Prior:
+    """The replay's rows so far as ``state.Prior`` (what ``state.fetched`` reads)."""
+
+    def ints(table: str, i: int) -> np.ndarray:
+        return np.array([int(str(r[i])) for r in kept[table]], dtype=np.int64)
+
+    def ms(table: str, i: int) -> np.ndarray:
+        stamps = np.array([str(r[i]) for r in kept[table]], dtype="datetime64[ms]")
+        return stamps.astype(np.int64)
+
+    seen = [r for r in kept["FeedSeen"] if r[1] == "POST"]
+    return state.Prior(
+        last,
+        (
+            ints("Like", 0),
+            ints("Like", 1),
+            np.array([r[2] == "LIKE" for r in kept["Like"]], dtype=bool),
+            ms("Like", 3),
+        ),
+        (ints("Match", 0), ints("Match", 1), ints("Match", 2), ms("Match", 3)),
+        (ints("Conversation", 0), ints("Conversation", 1), ints("Conversation", 2)),
+        (ints("Post", 0), ints("Post", 1), ms("Post", 2)),
+        (
+            np.array([int(str(r[0])) for r in seen], dtype=np.int64),
+            np.array([int(str(r[2])) for r in seen], dtype=np.int64),
+        ),
+    )
 
 
 @dataclass(frozen=True)
