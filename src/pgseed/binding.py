@@ -105,7 +105,7 @@ def parse_maps(items: Iterable[str]) -> dict[str, dict[str, str]]:
         if not eq or not dot or not table or not old.strip() or not new:
             raise ConfigError(
                 f"--map {item!r}: expected TABLE.OLD=NEW (a model column and the column the "
-                "application renamed it to).\nFix: e.g. --map generation_jobs.parameters=params."
+                "application renamed it to).\nFix: e.g. --map posts.text=body."
             )
         before = out.setdefault(table, {}).get(old.strip())
         if before is not None and before != new:
@@ -207,6 +207,30 @@ def _extras(table: Table, known: set[str]) -> tuple[ColumnPlan, ...]:
     return tuple(out)
 
 
+def _no_foreign_extras(
+    name: str, table: Table, extras: Sequence[ColumnPlan], gone: Sequence[str]
+) -> None:
+    """An added NOT NULL column without a default that references another table cannot
+    be generated (which parent row is the application's business): SchemaMismatchError
+    (exit 4) naming it, with the ``--map`` a rename needs (a key column renamed but not
+    mapped looks exactly like this)."""
+    fk_cols = {c: fk.ref_table for fk in table.foreign_keys for c in fk.columns}
+    bad = [p.column for p in extras if p.column in fk_cols]
+    if not bad:
+        return
+    hint = (
+        f"if the application renamed {', '.join(gone)}, say so: "
+        + " ".join(f"--map {name}.{old}={bad[0]}" for old in gone[:1])
+        if gone
+        else "give it a default or let it be NULL"
+    )
+    raise SchemaMismatchError(
+        f"{name}.{', '.join(bad)} is NOT NULL without a default and references "
+        f"{', '.join(sorted({fk_cols[c].split('.')[-1] for c in bad}))}: pgseed cannot "
+        "choose which row the application's column points at.\nFix: " + hint + "."
+    )
+
+
 def _castable(conn: Conn, table: str, pairs: Sequence[tuple[str, str, str]]) -> None:
     """SchemaMismatchError naming each model column whose type cannot become the live one."""
     bad = []
@@ -262,9 +286,9 @@ def bind(conn: Conn, spec: SchemaSpec, maps: Mapping[str, Mapping[str, str]]) ->
         if moved:  # an identity map (userId=userId) renames nothing
             renamed[name] = moved
         known = {t for t in targets if t is not None}
-        tables[name] = TableBinding(
-            name, tuple(columns), targets, types, lives, _extras(table, known)
-        )
+        extras = _extras(table, known)
+        _no_foreign_extras(name, table, extras, gone)
+        tables[name] = TableBinding(name, tuple(columns), targets, types, lives, extras)
     return Binding(tables, missing, renamed)
 
 

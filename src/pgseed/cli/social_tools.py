@@ -144,7 +144,7 @@ def reset(
             + ", ".join(f"{s} {sum(rows.values()):,} rows" for s, rows in scopes.items())
         )
         return
-    removed = cleanup.reset(dsn, scope, confirm=confirm, dry_run=False)
+    removed = cleanup.reset(dsn, scope, confirm=confirm, dry_run=False, maps=parsed_maps())
     if removed is None:
         click.echo("nothing to reset: the database has no social schema.")
         return

@@ -283,3 +283,36 @@ def test_one_column_mapped_to_two_places_is_exit_2(pair: tuple[str, str]) -> Non
     done = pgseed(evolved, "verify", "--map", "Post.text=body", "--map", "Post.text=content")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "given twice" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("statement", "says"),
+    [
+        # A key column renamed but not mapped: an added NOT NULL reference, never made up.
+        (
+            'ALTER TABLE "Like" RENAME COLUMN "fromUserId" TO "likerId"',
+            "--map Like.fromUserId=likerId",
+        ),
+        (
+            'ALTER TABLE "User" ADD COLUMN "referrerId" bigint NOT NULL REFERENCES "User"(id)',
+            "give it a default or let it be NULL",
+        ),
+        # A column the jobs read, dropped: named, with the way out.
+        ('ALTER TABLE "Like" DROP COLUMN "createdAt"', 'column "createdAt" does not exist'),
+    ],
+    ids=["renamed-key", "added-reference", "dropped-read-column"],
+)
+def test_what_pgseed_cannot_fill_is_exit_4_naming_it(
+    server_dsn: str, statement: str, says: str
+) -> None:
+    name = "social_cannot_test"
+    dsn = _fresh_app(server_dsn, name, statement)
+    try:
+        done = pgseed(dsn, "seed-all", *SEED)
+        assert done.returncode == 4, done.stdout + done.stderr
+        assert says in done.stderr and "Fix:" in done.stderr
+        assert "Traceback" not in done.stderr
+        with psycopg.connect(dsn) as c:
+            assert c.execute('SELECT count(*) FROM "User"').fetchone() == (0,)
+    finally:
+        drop_database(server_dsn, name)

@@ -15,6 +15,8 @@ rather than being removed by a cascade; the application's sequences are left alo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import psycopg
 from psycopg import sql
 
@@ -36,7 +38,14 @@ SCOPES: dict[str, tuple[str, ...]] = {
 }
 
 
-def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, int] | None:
+def reset(
+    dsn: str,
+    scope: str,
+    *,
+    confirm: bool,
+    dry_run: bool,
+    maps: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[str, int] | None:
     """Rows removed per table (or that a dry run would remove, ``preview``); None when the
     database does not exist or holds no social schema (nothing is created to find that
     out). Needs ``confirm`` unless a dry run (SafetyError, exit 3)."""
@@ -69,7 +78,9 @@ def reset(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> dict[str, in
         if scope == "activity":
             conn.execute(f"DELETE FROM {ACTIVITY_RUNS}")
 
-    transaction(dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False)
+    transaction(
+        dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False, maps=maps
+    )
     return counts
 
 

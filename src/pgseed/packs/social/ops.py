@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+import psycopg
 
 from ...binding import Binding, shadowed
 from ...encode import encode_rows
 from ...engine import maps_of
-from ...errors import ConfigError, PgseedError
+from ...errors import ConfigError, PgseedError, SchemaMismatchError
 from ...load import CopyLoader, Sink
 from ...pg import Conn, lock_tables
 from ...pool import WorkerPool
@@ -70,7 +72,7 @@ def seed(
     def body(conn: Conn, loader: CopyLoader, pool: WorkerPool) -> None:
         lock_tables(conn, list(COLUMNS), "SHARE ROW EXCLUSIVE", "the social tables")
         reporter.begin({})
-        with shadowed(conn, binding_of(loader)):
+        with shadowed(conn, binding_of(loader)), _columns_named():
             out.users, out.already = write_phases(Database(conn), loader, cfg, phases, out.notes)
         # After the views: pg_get_serial_sequence must see the tables, not the views that
         # shadow renamed ones (it would find no sequence there and leave it behind).
@@ -81,7 +83,7 @@ def seed(
         from .jobs import JOBS, run_job
 
         conn.execute("ANALYZE")  # fresh statistics for the jobs' plans
-        with shadowed(conn, binding_of(loader)):
+        with shadowed(conn, binding_of(loader)), _columns_named():
             for name in JOBS:
                 out.jobs[name] = run_job(conn, name, _window_end(cfg, phases))
 
@@ -110,6 +112,21 @@ def seed(
         for name in JOBS:
             run_command(cfg.jobs_command, name, _window_end(cfg, phases), dsn, seeded=True)
     return out
+
+
+@contextmanager
+def _columns_named() -> Iterator[None]:
+    """A column the pack reads that the database lacks (an application's schema that
+    renamed or dropped it) is SchemaMismatchError (exit 4) naming it and ``--map``."""
+    try:
+        yield
+    except psycopg.errors.UndefinedColumn as exc:
+        raise SchemaMismatchError(
+            f"the social pack reads a column this database does not have: "
+            f"{exc.diag.message_primary}.\nFix: if the application renamed it, pass --map "
+            "TABLE.OLD=NEW (e.g. --map Like.fromUserId=likerId) to every social verb; "
+            "if it dropped it, what reads it (an append, the jobs) cannot run here."
+        ) from None
 
 
 def binding_of(loader: CopyLoader) -> Binding | None:

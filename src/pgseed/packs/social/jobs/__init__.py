@@ -66,8 +66,11 @@ def run_job(conn: psycopg.Connection[Any], name: str, as_of: datetime) -> int:
     except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as exc:
         raise SchemaMismatchError(
             f"The social job {name!r} cannot run here: {exc.diag.message_primary}.\n"
-            "Fix: run it on a database with the social pack's schema "
-            "(alembic revision 0001_social, created by `pgseed social seed-profiles`)."
+            "Fix: if the application renamed a column the job reads, pass --map "
+            "TABLE.OLD=NEW (e.g. --map Post.text=body); the jobs' own tables (MatchScore...) "
+            "must keep the models' columns (or use --skipJobs and the application's runner, "
+            "--jobs-command); else run it on a database with the social pack's schema "
+            "(created by `pgseed social seed-profiles`)."
         ) from None
 
 
