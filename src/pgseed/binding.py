@@ -191,8 +191,10 @@ def _extras(table: Table, known: set[str]) -> tuple[ColumnPlan, ...]:
     rules, _ = base_rules(table)
     # The table's CHECKs narrow the generated values (a range, a list, a pattern), as
     # ``pgseed fill`` plans them; a CHECK it cannot read is left to the server to judge.
+    # CHECKs that admit no value at all are left to the server, which names them.
     parsed = parse_checks(table, rules)
-    rules = {**rules, **{k: v for k, v in parsed.rules.items() if k in rules}}
+    if not parsed.conflicts:
+        rules = {**rules, **{k: v for k, v in parsed.rules.items() if k in rules}}
     anyrules.partition_rule(table, rules)
     unique_rules(table, rules, set())
     out = []
