@@ -26,6 +26,8 @@ from ..errors import (
 )
 from ..safety import ALLOW_ENV
 
+BROKEN_PIPE_EXIT_CODE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head`
+
 
 def say(message: str) -> None:
     with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
@@ -49,6 +51,10 @@ def _handled(ctx: click.Context, invoke: Callable[[click.Context], Any]) -> Any:
         except KeyboardInterrupt:
             say("interrupted")
             ctx.exit(INTERRUPTED_EXIT_CODE)
+        except BrokenPipeError:  # the reader went away (| head): no message, SIGPIPE's code
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(BROKEN_PIPE_EXIT_CODE)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise  # click's own ways out: exit codes and usage errors
         except Exception as exc:  # a bug (ours or a pack's): a message, not a traceback

@@ -281,6 +281,8 @@ def seed_activity(
     the database holds (seedActivity.ts; append-safe)."""
     from ..packs.social.ops import Phases, continuing_seed
 
+    if days is not None:  # the window is --days long: the config's end check uses it
+        flags["activity_days"] = days
     cfg, drawn = _config(config_path, sets, **flags)
     check_output("seed-activity", output, fmt, database_url is not None or embedded, cfg)
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .options import Decorator
+from .options import Decorator, allow_option
 from .shell import PgseedGroup
 
 DEFAULT_DATABASE = "social_demo"
@@ -44,6 +44,7 @@ def parsed_maps() -> dict[str, dict[str, str]]:
 
 def _target_options(f: Callable[..., Any]) -> Callable[..., Any]:
     opts: list[Decorator] = [
+        allow_option(),
         _opt(
             "database-url",
             "database_url",

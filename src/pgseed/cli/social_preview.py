@@ -74,7 +74,7 @@ def check_output(verb: str, output: Path | None, fmt: str | None, target: bool, 
 
 def _window(phases: Any) -> str:
     start, days = phases.activity
-    return f"{start}..{start + dt.timedelta(days=days - 1)} ({days} days)"
+    return f"{start}..{start + dt.timedelta(days=days - 1)} ({days} day{'s' if days != 1 else ''})"
 
 
 def for_files(cfg: Any, phases: Any) -> tuple[Any, Any]:
@@ -91,8 +91,16 @@ def dry_run(dsn: str | None, cfg: Any, phases: Any, output: Path | None, fmt: st
     from ..packs.social.preview import preview
 
     if output is not None:
+        from ..sinks.manifest import check_output as foreign_files
+
         engine.writable(output, create=False)
+        if output.is_dir():  # the refusals of the real export, before anything runs
+            foreign_files(output)
         cfg, phases = for_files(cfg, phases)
+    elif phases.activity is not None:
+        from ..packs.social.activity import narrow
+
+        narrow.copy_format()  # a bad PGSEED_SOCIAL_COPY: exit 2, as the real run
     p = preview(dsn, cfg, phases)
     if output is not None:
         click.echo(f"would write to {output} ({fmt}), as into an empty database")

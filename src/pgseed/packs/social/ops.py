@@ -109,8 +109,16 @@ def seed(
         from .jobs import JOBS
         from .jobs_runner import run_command
 
-        for name in JOBS:
-            run_command(cfg.jobs_command, name, _window_end(cfg, phases), dsn, seeded=True)
+        try:
+            for name in JOBS:
+                run_command(cfg.jobs_command, name, _window_end(cfg, phases), dsn, seeded=True)
+        except (KeyboardInterrupt, SystemExit):  # a signal while the runner ran
+            reporter.warn(
+                "the seeded data is committed; only the jobs did not all run (stopped while "
+                "--jobs-command ran). Fix: pgseed social run-job NAME (or the application's "
+                "runner) for each job left."
+            )
+            raise
     return out
 
 
