@@ -315,11 +315,7 @@ def main() -> int:
         name, src = against(args.against)
         PGSEED_LEVERS[name] = ([], {"PYTHONPATH": str(src)})
         CONTENDERS.insert(1, name)
-    server = os.environ.get("PGSEED_BENCH_DSN")
-    pid = None
-    if not server:
-        server = embedded.start(OUT / "home", cleanup="stop")
-        pid = embedded.status(OUT / "home").pid
+    server, pid = db.server(OUT / "home")
     print(f"server: {server}", flush=True)
     dumps = OUT / "dump"
     for f in dumps.glob("*"):

@@ -3,6 +3,7 @@ and a dump of a run's rows with the one-session psql script that reloads them.""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +12,18 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from pgseed.migrate import upgrade
+
+
+def server(home: Path) -> tuple[str, int | None]:
+    """The server to measure: ``PGSEED_BENCH_DSN``'s (its CPU is then not measured: pid
+    None), else an embedded one in ``home``, started now and stopped at exit."""
+    given = os.environ.get("PGSEED_BENCH_DSN")
+    if given:
+        return given, None
+    from pgseed import embedded
+
+    url = embedded.start(home, cleanup="stop")
+    return url, embedded.status(home).pid
 
 
 def drop(server: str, name: str) -> None:

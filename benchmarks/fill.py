@@ -21,7 +21,6 @@ Default app: pretix, the corpus's largest schema (155 tables, 317 FKs). Nothing 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -31,11 +30,10 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from pgseed import embedded
 from pgseed.anyschema.graph import load_order
 from pgseed.anyschema.reflect import reflect
 
-from . import measure
+from . import db, measure
 from .corpus.create import create
 from .corpus.registry import APPS
 
@@ -163,11 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    server = os.environ.get("PGSEED_BENCH_DSN")
-    pid = None
-    if not server:
-        server = embedded.start(OUT / "home", cleanup="stop")
-        pid = embedded.status(OUT / "home").pid
+    server, pid = db.server(OUT / "home")
     results = []
     for i in range(args.runs):
         r = one_run(server, pid, args.app, args.rows, OUT / "fill-dump")

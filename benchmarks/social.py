@@ -23,15 +23,12 @@ machines. Nothing here is a test.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
-from pgseed import embedded
-
-from . import measure
+from . import db, measure
 from .fill import _drop, _fresh, dump, reload
 
 REPO = Path(__file__).resolve().parents[1]
@@ -146,11 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     copies = [c.strip() for c in args.copy.split(",") if c.strip()]
     OUT.mkdir(parents=True, exist_ok=True)
-    server = os.environ.get("PGSEED_BENCH_DSN")
-    pid = None
-    if not server:
-        server = embedded.start(OUT / "home", cleanup="stop")
-        pid = embedded.status(OUT / "home").pid
+    server, pid = db.server(OUT / "home")
     for count, days in sizes(args.sizes):
         print("\n" + table(measure_size(server, pid, count, days, args.runs, copies)), flush=True)
     return 0
