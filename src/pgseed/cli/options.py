@@ -47,6 +47,17 @@ def allow_option() -> Decorator:
     )
 
 
+def report_out_option() -> Decorator:
+    """``--out DIR`` of the report verbs (retail and social): the pictures and index.html."""
+    return click.option(
+        "--out",
+        "out",
+        type=click.Path(path_type=Path),
+        required=True,
+        help="directory for the PNG files and index.html",
+    )
+
+
 def map_option() -> Decorator:
     return click.option(
         "--map",

@@ -18,7 +18,7 @@ from .. import engine
 from ..errors import ConfigError
 from ..progress import Reporter
 from . import retail_ops
-from .options import Decorator, allow_option, map_option, output_flags
+from .options import Decorator, allow_option, map_option, output_flags, report_out_option
 from .shell import PgseedCommand, PgseedGroup, report_checks, resolve_dsn
 
 
@@ -266,13 +266,7 @@ def verify(
 @click.option("--embedded", is_flag=True, help="read the embedded server's retail_demo")
 @allow_option()
 @map_option()
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="directory for the PNG files and index.html",
-)
+@report_out_option()
 @click.option(
     "--series",
     "n_series",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .options import report_out_option
 from .shell import PgseedCommand, print_rows, resolve_dsn
 from .social_common import (
     DEFAULT_DATABASE,
@@ -174,13 +175,7 @@ def verify(database_url: str | None, embedded: bool, run_seed: str | None) -> No
 
 @social.command("report", cls=PgseedCommand)
 @_target_options
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="directory for the PNG files and index.html",
-)
+@report_out_option()
 @_opt("run-seed", "runSeed", "run_seed", help="only the users of this run [default: every user]")
 def report(database_url: str | None, embedded: bool, out: Path, run_seed: str | None) -> None:
     """Pictures of the activity: per day by type, hour-of-day and weekday curves, the funnel,

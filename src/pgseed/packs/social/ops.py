@@ -83,7 +83,7 @@ def seed(
         from .jobs import JOBS, run_job
 
         conn.execute("ANALYZE")  # fresh statistics for the jobs' plans
-        with shadowed(conn, binding_of(loader)), _columns_named():
+        with shadowed(conn, binding_of(loader)):  # run_job names a missing column itself
             for name in JOBS:
                 out.jobs[name] = run_job(conn, name, _window_end(cfg, phases))
 
