@@ -79,6 +79,11 @@ def run(
     return {"median": med, "ratio": med["pgseed"]["wall"] / med["ceiling"]["wall"]}
 
 
+def _n(v: float | None, spec: str) -> str:
+    # Server CPU is not measured on PGSEED_BENCH_DSN's server (its pid is unknown).
+    return "n/a" if v is None else format(v, spec)
+
+
 def table(r: dict[str, Any]) -> str:
     med = r["median"]
     lines = [
@@ -88,8 +93,8 @@ def table(r: dict[str, Any]) -> str:
     for who in med:
         m = med[who]
         lines.append(
-            f"| {who} | {m['wall']:.2f} | {m['rows'] / m['wall']:,.0f} | {m['peak_rss_mb']:.0f} | "
-            f"{m['client_cpu']:.1f} | {m['server_cpu']:.1f} | {', '.join(map(str, m['walls']))} |"
+            f"| {who} | {m['wall']:.2f} | {m['rows'] / m['wall']:,.0f} | {_n(m['peak_rss_mb'], '.0f')} | "
+            f"{_n(m['client_cpu'], '.1f')} | {_n(m['server_cpu'], '.1f')} | {', '.join(map(str, m['walls']))} |"
         )
     lines += [
         "",
