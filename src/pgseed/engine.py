@@ -165,16 +165,18 @@ def generate(
     bulk: bool = True,
     confirm: bool = False,
     reproduce: str = "",
+    operation: str = "generate",
 ) -> RunResult:
     """Fill ``dsn`` (None: ``$DATABASE_URL``) with ``pack``'s data for ``cfg``, in one
-    transaction.
+    transaction, recorded in ``pgseed.runs`` as ``operation`` (``history``; not inside
+    ``history.disabled()``).
 
     Raises SafetyError (exit 3) for a production environment, a database name
     without ``_demo``/``_test``, or replacing rows without ``confirm``; ConfigError
     (exit 2) for a config the pack's plan refuses; GenerationError (exit 1) after
     rolling back everything when the run fails.
     """
-    from . import run
+    from . import history, run
 
     production_guard()
     env_flag("SEEDER_REQUIRE_CONFIRM", True)  # a bad value is exit 2 now, not mid-run
@@ -226,6 +228,7 @@ def generate(
         prepare=prepare,
         maps=maps_of(cfg),
         seed=seed,
+        record=history.record(pack.name, operation, cfg, reproduce=reproduce),
     )
     return RunResult(pack.name, seed, dict(loader.written), dict(loader.seconds), replaced)
 

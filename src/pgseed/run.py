@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import MetaData
 
-from . import bulk, fresh, locks, migrate, signals
+from . import bulk, fresh, history, locks, migrate, signals
 from .failure import ROLLED_BACK
 from .failure import report as failed
 from .load import CopyLoader
@@ -97,6 +97,7 @@ def transaction(
     maps: Mapping[str, Mapping[str, str]] | None = None,
     seed: int = 0,
     then: Body | None = None,
+    record: history.Record | None = None,
 ) -> CopyLoader:
     """Run ``body`` in one transaction; return the loader (rows and COPY time per table).
 
@@ -108,6 +109,8 @@ def transaction(
     (``--map``) renames model columns; ``seed`` keys the values of the columns the
     models do not know. ``then`` runs in the same transaction after bulk mode has rebuilt
     the indexes and foreign keys (work that queries what ``body`` loaded, e.g. jobs).
+    ``record``: the run's line in ``pgseed.runs`` (``history``), written in transactions
+    of its own before and after this one; None records nothing.
     """
     with WorkerPool(workers, warm) as pool:
         return _seed(
@@ -122,6 +125,7 @@ def transaction(
             maps=maps or {},
             seed=seed,
             then=then,
+            record=record,
         )
 
 
@@ -172,6 +176,7 @@ def _seed(
     maps: Mapping[str, Mapping[str, str]],
     seed: int,
     then: Body | None = None,
+    record: history.Record | None = None,
 ) -> CopyLoader:
     target, state = open_checked(dsn, spec, write=True, dry_run=False)
     assert target is not None
@@ -180,6 +185,7 @@ def _seed(
         reporter.info(f'created database "{target.dbname}"')
     loader = CopyLoader(conn, spec.columns, reporter)
     committed = False
+    history.begin(conn, record, reporter)  # its own transaction: a rollback keeps the line
     try:
         # Another run may be creating the schema or loading this database: wait for it,
         # then judge the schema as it stands after that run (it may now exist).
@@ -224,11 +230,13 @@ def _seed(
             committed = True
     except BaseException as exc:
         if committed:  # only a signal that waited for the commit gets here
+            history.end(conn, record, loader.written, None, dsn)
             conn.close()
             reporter.fail("interrupted after the commit: the run's rows are in the database.")
             raise
         with contextlib.suppress(psycopg.Error):  # the connection may already be gone
             conn.rollback()
+        history.end(conn, record, loader.written, exc, dsn)
         conn.close()
         failed(
             reporter,
@@ -239,6 +247,7 @@ def _seed(
             reproduce=reproduce,
             explain=_unknown_unique,
         )
+    history.end(conn, record, loader.written, None, dsn)
     conn.close()
     reporter.end()
     return loader

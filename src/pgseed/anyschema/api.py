@@ -17,7 +17,7 @@ import psycopg
 from psycopg import sql
 from pydantic import ValidationError
 
-from .. import locks, signals
+from .. import history, locks, signals
 from ..config import invalid
 from ..errors import ConfigError
 from ..failure import ROLLED_BACK, export_failed
@@ -173,6 +173,10 @@ def fill(
     conn = target.conn
     result: FillResult | None = None
     filler: Filler | None = None
+    rec = history.record("fill", "fill", cfg, reproduce=reproduce)
+    if rec is not None:
+        rec.seed = str(seed)  # drawn when the config has none
+    history.begin(conn, rec, reporter)  # its own transaction: a rollback keeps the line
     try:
         locks.hold_run(conn, target.dbname, reporter)
         conn.execute("SET temp_buffers = '256MB'")
@@ -194,6 +198,7 @@ def fill(
             conn.rollback()
             if filler is not None:
                 restore_sequences(conn, filler.reserved)
+        history.end(conn, rec, filler.result.written if filler else {}, exc, dsn)
         conn.close()
         if isinstance(exc, ConfigError):  # found while planning: nothing was started
             raise
@@ -205,6 +210,7 @@ def fill(
             outcome=ROLLED_BACK,
             reproduce=reproduce,
         )
+    history.end(conn, rec, result.written if result else {}, None, dsn)
     conn.close()
     return Outcome(
         seed, result.written, result.seconds, result.sequences, result.notes, plan.skipped

@@ -15,6 +15,7 @@ from .db import db
 from .fill import fill
 from .genonaut import genonaut
 from .retail import retail
+from .runs import runs
 from .shell import PgseedCommand, PgseedGroup
 
 __all__ = ["PgseedCommand", "PgseedGroup", "genonaut", "main"]
@@ -55,6 +56,7 @@ main.add_command(db)
 main.add_command(fill)
 main.add_command(genonaut)
 main.add_command(retail)
+main.add_command(runs)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError
-from .options import apply, output_options, target_options, workers_option
+from .options import apply, history_option, output_options, target_options, workers_option
 from .shell import PgseedCommand, reproduce, reproduced, resolve_dsn
 
 
@@ -150,4 +150,7 @@ def fill(
     reproduced(line)
 
 
-fill = apply(fill, [workers_option(), *target_options("pgseed_fill_demo"), *output_options()])  # type: ignore[assignment]
+fill = apply(
+    fill,
+    [workers_option(), history_option(), *target_options("pgseed_fill_demo"), *output_options()],
+)  # type: ignore[assignment]

@@ -18,6 +18,7 @@ from .options import (
     Decorator,
     apply,
     config_options,
+    history_option,
     output_options,
     run_options,
     set_option,
@@ -146,7 +147,10 @@ def generic_group(pack: Any) -> click.Group:
         else []
     )
     group.command(help=f"Fill a database with the {pack.name} pack's data.")(
-        apply(generate, [*common, *run_options(), *output_options(), *confirm, flags])
+        apply(
+            generate,
+            [*common, history_option(), *run_options(), *output_options(), *confirm, flags],
+        )
     )
     group.command(help=f"Check every {pack.name} rule against a database; exit 6 on a failure.")(
         apply(verify, [*common, flags])

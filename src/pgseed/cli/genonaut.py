@@ -13,6 +13,7 @@ from .. import engine, layers
 from .options import (
     apply,
     config_options,
+    history_option,
     map_option,
     output_flags,
     run_flags,
@@ -109,6 +110,7 @@ def _options(f: Any) -> Any:
 
 @genonaut.command()
 @_options
+@history_option()
 @run_flags
 @output_flags
 def generate(

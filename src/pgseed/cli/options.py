@@ -185,3 +185,23 @@ def output_options(fmt_default: str | None = "csv") -> list[Decorator]:
 
 def output_flags(f: Callable[..., Any]) -> Callable[..., Any]:
     return apply(f, output_options())
+
+
+def _no_history(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Record nothing in ``pgseed.runs`` for this command (``history.disabled``, undone
+    when the command's context closes)."""
+    from ..history import disabled
+
+    if value:
+        ctx.with_resource(disabled())
+
+
+def history_option() -> Decorator:
+    return click.option(
+        "--no-history",
+        "--no_history",
+        is_flag=True,
+        expose_value=False,
+        callback=_no_history,
+        help="do not record this run in the database's pgseed.runs table (run history)",
+    )

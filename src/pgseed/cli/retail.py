@@ -18,7 +18,14 @@ from .. import engine
 from ..errors import ConfigError
 from ..progress import Reporter
 from . import retail_ops
-from .options import Decorator, allow_option, map_option, output_flags, report_out_option
+from .options import (
+    Decorator,
+    allow_option,
+    history_option,
+    map_option,
+    output_flags,
+    report_out_option,
+)
 from .shell import PgseedCommand, PgseedGroup, report_checks, resolve_dsn
 
 
@@ -160,6 +167,7 @@ def _date(v: dt.datetime | None) -> dt.date | None:
     help="append sales and inventory for --start-date..--end-date to existing series",
 )
 @common
+@history_option()
 @click.option(
     "--scope",
     type=click.Choice(["all", "facts", "dimensions"]),

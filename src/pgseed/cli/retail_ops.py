@@ -113,8 +113,16 @@ def append(
 
 def delete(dsn: str, scope: str, confirm: bool, dry_run: bool, reporter: Reporter) -> None:
     from ..packs.retail import ops
+    from ..packs.retail.config import ENV_KEYS
 
-    r = ops.delete(dsn, scope, confirm=confirm, dry_run=dry_run)
+    r = ops.delete(
+        dsn,
+        scope,
+        confirm=confirm,
+        dry_run=dry_run,
+        reporter=reporter,
+        reproduce=reproduce(None, list(ENV_KEYS)),
+    )
     if r.no_schema:
         click.echo("nothing to delete: the database has no retail schema.")
     elif r.dry_run:

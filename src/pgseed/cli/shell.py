@@ -154,12 +154,13 @@ def redacted_args() -> list[str]:
     return args
 
 
-def reproduce(seed: int, env_keys: Sequence[str] = ()) -> str:
-    """The command line of this run with its seed, passwords redacted, preceded by the
-    environment variables among ``env_keys`` (and DATABASE_URL when it was the target)
-    that shaped it."""
+def reproduce(seed: int | None, env_keys: Sequence[str] = ()) -> str:
+    """The command line of this run with its seed (None: a command without one, a delete),
+    passwords redacted, preceded by the environment variables among ``env_keys`` (and
+    DATABASE_URL when it was the target) that shaped it."""
     args = redacted_args()
-    if "--seed" not in args and not any(a.startswith("--seed=") for a in args):
+    given_seed = "--seed" in args or any(a.startswith("--seed=") for a in args)
+    if seed is not None and not given_seed:
         args += ["--seed", str(seed)]
     prog = Path(sys.argv[0]).name
     if prog == "__main__.py":

@@ -21,7 +21,7 @@ from ..dsn import redact
 from ..errors import ConfigError
 from ..progress import Reporter
 from . import social_preview
-from .options import Decorator
+from .options import Decorator, history_option
 from .shell import PgseedCommand, print_rows, redacted_args, reproduced, resolve_dsn
 from .social_common import (
     DEFAULT_DATABASE,
@@ -167,7 +167,7 @@ def _run(
         return
     click.echo(f"seeding {redact(dsn)}: {what}, runSeed {cfg.run_seed}")
     reporter = Reporter(progress=True)
-    out = ops.seed(dsn, cfg, phases, reporter=reporter, reproduce=line)
+    out = ops.seed(dsn, cfg, phases, reporter=reporter, reproduce=line, operation=verb)
     if out.already:
         click.echo(out.already)
         return
@@ -191,6 +191,7 @@ def _run(
 
 @social.command("seed-all", cls=PgseedCommand)
 @_target_options
+@history_option()
 @_config_options
 @_count
 @_activity_days
@@ -231,6 +232,7 @@ def seed_all(
 
 @social.command("seed-profiles", cls=PgseedCommand)
 @_target_options
+@history_option()
 @_config_options
 @_count
 @_start
@@ -262,6 +264,7 @@ def seed_profiles(
 
 @social.command("seed-activity", cls=PgseedCommand)
 @_target_options
+@history_option()
 @_config_options
 @_start
 @_days

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from .options import report_out_option
-from .shell import PgseedCommand, print_rows, resolve_dsn
+from .options import history_option, report_out_option
+from .shell import PgseedCommand, print_rows, reproduce, resolve_dsn
 from .social_common import (
     DEFAULT_DATABASE,
     _jobs_command,
@@ -92,6 +92,7 @@ def debug_user(
 @social.command("run-job", cls=PgseedCommand)
 @click.argument("name")
 @_target_options
+@history_option()
 @_opt(
     "as-of",
     "asOf",
@@ -112,12 +113,15 @@ def run_job(
     from ..packs.social import jobs_runner
 
     dsn = resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
-    n, when = jobs_runner.run_one(dsn, name, as_of, jobs_command, parsed_maps())
+    n, when = jobs_runner.run_one(
+        dsn, name, as_of, jobs_command, parsed_maps(), reproduce=reproduce(None)
+    )
     click.echo(f"{name}: {n:,} rows, as of {when}")
 
 
 @social.command("reset", cls=PgseedCommand)
 @_target_options
+@history_option()
 @click.option(
     "--scope",
     type=click.Choice(["all", "activity", "derived"]),
@@ -145,7 +149,9 @@ def reset(
             + ", ".join(f"{s} {sum(rows.values()):,} rows" for s, rows in scopes.items())
         )
         return
-    removed = cleanup.reset(dsn, scope, confirm=confirm, dry_run=False, maps=parsed_maps())
+    removed = cleanup.reset(
+        dsn, scope, confirm=confirm, dry_run=False, maps=parsed_maps(), reproduce=reproduce(None)
+    )
     if removed is None:
         click.echo("nothing to reset: the database has no social schema.")
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ... import history
 from ...binding import Binding, bind
 from ...engine import maps_of
 from ...errors import ConfigError, PgseedError
@@ -136,6 +137,13 @@ def append(
         warm=("pgseed.packs.retail.work",),
         maps=maps_of(cfg),
         seed=int(cfg.seed),
+        record=history.record(
+            "retail",
+            "append",
+            cfg,
+            reproduce=reproduce,
+            extra={"append": {"start": start and start.isoformat(), "end": end.isoformat()}},
+        ),
     )
     return AppendResult(dict(loader.written), dict(loader.seconds), applied[0] if applied else None)
 
@@ -148,7 +156,15 @@ class DeleteResult:
     no_schema: bool = False
 
 
-def delete(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> DeleteResult:
+def delete(
+    dsn: str,
+    scope: str,
+    *,
+    confirm: bool,
+    dry_run: bool,
+    reporter: Reporter | None = None,
+    reproduce: str = "",
+) -> DeleteResult:
     """Empty the scope's tables in one transaction (spec 003's ``--delete --scope``).
 
     Needs ``confirm`` (SafetyError, exit 3) unless a dry run or
@@ -156,7 +172,7 @@ def delete(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> DeleteResul
     and any scope whose rows another table's rows still reference (GenerationError,
     exit 1, naming its table and constraint: ``tables.delete``), a dry run too. On an
     application's own, evolved schema it deletes (``tables.delete``). The counts are read
-    under the lock that the delete holds.
+    under the lock that the delete holds. A real delete is recorded in ``pgseed.runs``.
     """
     if scope not in SCOPES:
         raise ConfigError(f"unknown scope {scope!r}: expected one of {', '.join(SCOPES)}.")
@@ -174,8 +190,12 @@ def delete(dsn: str, scope: str, *, confirm: bool, dry_run: bool) -> DeleteResul
             check_delete(scope, counts(conn))
             check_blockers(conn, scope, lock=False)
             return DeleteResult(scope, counts(conn, SCOPES[scope]), dry_run=True)
-        removed = empty_scope(conn, scope, bound=state == "bind")
-        conn.commit()
+        rec = history.record("retail", "delete", extra={"scope": scope}, reproduce=reproduce)
+        with history.recorded(conn, rec, reporter) as line:
+            removed = empty_scope(conn, scope, bound=state == "bind")
+            if line is not None:
+                line.rows = removed
+            conn.commit()
     except BaseException:
         conn.rollback()
         raise

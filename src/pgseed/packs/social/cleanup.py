@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import psycopg
 from psycopg import sql
 
+from ... import history
 from ...errors import DatabaseUnavailable
 from ...pg import Conn, delete_rows, lock_tables
 from ...progress import Reporter
@@ -45,10 +46,12 @@ def reset(
     confirm: bool,
     dry_run: bool,
     maps: Mapping[str, Mapping[str, str]] | None = None,
+    reproduce: str = "",
 ) -> dict[str, int] | None:
     """Rows removed per table (or that a dry run would remove, ``preview``); None when the
     database does not exist or holds no social schema (nothing is created to find that
-    out). Needs ``confirm`` unless a dry run (SafetyError, exit 3)."""
+    out). Needs ``confirm`` unless a dry run (SafetyError, exit 3). A real reset is
+    recorded in ``pgseed.runs``."""
     if dry_run:
         scopes = preview(dsn, scope)
         return None if scopes is None else scopes[scope]
@@ -78,8 +81,18 @@ def reset(
         if scope == "activity":
             conn.execute(f"DELETE FROM {ACTIVITY_RUNS}")
 
+    rec = history.record("social", "reset", extra={"scope": scope}, reproduce=reproduce)
+    if rec is not None:
+        rec.rows = counts  # filled by body: the rows removed, not written
     transaction(
-        dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False, maps=maps
+        dsn,
+        SCHEMA,
+        Reporter(progress=False),
+        body,
+        reproduce="",
+        bulk_mode=False,
+        maps=maps,
+        record=rec,
     )
     return counts
 

@@ -14,6 +14,7 @@ import signal
 import subprocess
 from collections.abc import Mapping
 
+from ... import history
 from ...binding import shadowed
 from ...errors import ConfigError, GenerationError
 from ...load import CopyLoader
@@ -45,6 +46,7 @@ def run_one(
     as_of: dt.datetime | None,
     command: str | None,
     maps: Mapping[str, Mapping[str, str]] | None = None,
+    reproduce: str = "",
 ) -> tuple[int, dt.datetime]:
     """One job, in its own transaction (or through ``command``, after reading the time);
     (rows written, as of). ConfigError (exit 2) for an unknown job, with a did-you-mean."""
@@ -55,14 +57,32 @@ def run_one(
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ConfigError(f"unknown job {name!r}.{hint}\nFix: use one of {', '.join(JOBS)}.")
     result: list[tuple[int, dt.datetime]] = []
+    rows: dict[str, int] = {}
 
     def body(conn: Conn, loader: CopyLoader, pool: object) -> None:
         with shadowed(conn, binding_of(loader)):
             when = as_of or window_end(conn)
             result.append((0 if command is not None else run_job(conn, name, when), when))
+        if command is None:
+            rows[name] = result[0][0]
 
+    rec = history.record(
+        "social",
+        "run-job",
+        extra={"job": name, "as_of": as_of and as_of.isoformat(), "jobs_command": command},
+        reproduce=reproduce,
+    )
+    if rec is not None:
+        rec.rows = rows  # the job's, filled by body
     transaction(
-        dsn, SCHEMA, Reporter(progress=False), body, reproduce="", bulk_mode=False, maps=maps
+        dsn,
+        SCHEMA,
+        Reporter(progress=False),
+        body,
+        reproduce="",
+        bulk_mode=False,
+        maps=maps,
+        record=rec,
     )
     if command is not None:
         run_command(command, name, result[0][1], dsn, seeded=False)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import psycopg
 
+from ... import history
 from ...binding import Binding, shadowed
 from ...encode import encode_rows
 from ...engine import maps_of
@@ -63,9 +64,11 @@ def seed(
     *,
     reporter: Reporter,
     reproduce: str = "",
+    operation: str = "seed-all",
 ) -> Outcome:
     """Run the phases in one transaction (ConfigError exit 2 before anything is written;
-    GenerationError exit 1 after rolling back)."""
+    GenerationError exit 1 after rolling back), recorded in ``pgseed.runs`` as
+    ``operation`` (the verb)."""
     assert cfg.run_seed is not None
     out = Outcome()
 
@@ -103,6 +106,7 @@ def seed(
         seed=cfg.seed,
         maps=maps_of(cfg),
         then=jobs if in_transaction else None,
+        record=history.record("social", operation, cfg, reproduce=reproduce),
     )
     out.written, out.seconds = dict(loader.written), dict(loader.seconds)
     if phases.jobs and cfg.jobs_command is not None:  # the application's runner, after the commit

@@ -1,0 +1,324 @@
+"""Run history: one row per database operation in ``pgseed.runs`` of the target database.
+
+Every operation of every pack that writes to a database (generate, append, delete,
+fill, the social verbs, the rag-agent scenario) records what it was and how it ended:
+
+    pgseed.runs(id, pack, operation, scenario, seed, config jsonb, version,
+                started_at, ended_at, rows jsonb, outcome, error, reproduce)
+
+- The row is written in transactions of its own, never in the run's: ``begin`` inserts
+  it (outcome ``running``) and commits before the run's work starts, ``end`` sets the
+  outcome after the run committed or rolled back. So a rolled-back run keeps its line,
+  and a run killed outright (SIGKILL, a lost server) is left ``running``.
+- ``outcome``: ``committed``; ``rolled back`` (stopped: Ctrl-C, SIGTERM, the dashboard's
+  Cancel); ``failed`` (an error rolled it back; ``error`` holds its message, passwords
+  masked).
+- ``rows``: rows written per table, or removed, for a delete or a reset.
+- History is best effort: a role that may not create the ``pgseed`` schema gets a
+  warning and the run goes on unrecorded. ``--no-history`` (``disabled()``) skips it.
+
+The ``pgseed`` schema is pgseed's own: ``pgseed fill`` never fills it and the packs never
+count it as the application's (``anyschema.reflect.SYSTEM_SCHEMAS``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg.rows import class_row
+
+from .dsn import mask
+from .pg import Conn
+from .progress import Reporter
+
+__all__ = [
+    "OUTCOMES",
+    "Record",
+    "Run",
+    "begin",
+    "disabled",
+    "end",
+    "get",
+    "outcome_of",
+    "record",
+    "recorded",
+    "runs",
+]
+
+OUTCOMES = ("running", "committed", "rolled back", "failed")
+
+DDL = """
+CREATE SCHEMA IF NOT EXISTS pgseed;
+CREATE TABLE IF NOT EXISTS pgseed.runs (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pack        text NOT NULL,
+    operation   text NOT NULL,
+    scenario    text,
+    seed        text,
+    config      jsonb NOT NULL DEFAULT '{}',
+    version     text NOT NULL,
+    started_at  timestamptz NOT NULL DEFAULT now(),
+    ended_at    timestamptz,
+    rows        jsonb NOT NULL DEFAULT '{}',
+    outcome     text NOT NULL DEFAULT 'running'
+                CHECK (outcome IN ('running', 'committed', 'rolled back', 'failed')),
+    error       text,
+    reproduce   text
+);
+COMMENT ON TABLE pgseed.runs IS 'pgseed run history: one row per seeding operation';
+"""
+
+# Two first runs racing to create the table: the second waits here instead of failing
+# on the catalog's unique index (CREATE ... IF NOT EXISTS is not safe against a race).
+_CREATE_LOCK = 0x7067_7365_6564_6869  # "pgseedhi"
+
+_off: ContextVar[bool] = ContextVar("pgseed_history_off", default=False)
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """No history rows inside this block (``--no-history``)."""
+    token = _off.set(True)
+    try:
+        yield
+    finally:
+        _off.reset(token)
+
+
+@dataclass
+class Record:
+    """One operation on its way into ``pgseed.runs``. ``rows``: set by an operation
+    whose rows are not the loader's (a delete's removed rows); ``id`` once begun."""
+
+    pack: str
+    operation: str
+    config: Mapping[str, Any]
+    seed: str | None = None
+    scenario: str | None = None
+    reproduce: str = ""
+    rows: dict[str, int] | None = None
+    id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def record(
+    pack: str,
+    operation: str,
+    cfg: Any = None,
+    *,
+    reproduce: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Record | None:
+    """The record of an operation about to run, or None when history is off.
+
+    ``cfg``: the effective config (a pydantic model: dumped whole as JSON); its
+    ``run_seed`` (social) or ``seed`` becomes the seed, its ``scenario`` the scenario.
+    ``extra``: operation arguments that are not config keys (a delete's scope)."""
+    if _off.get():
+        return None
+    config: dict[str, Any] = {}
+    if cfg is not None:
+        config = cfg.model_dump(mode="json") if hasattr(cfg, "model_dump") else dict(cfg)
+    config.update(extra or {})
+    seed = getattr(cfg, "run_seed", None)
+    if seed is None:
+        seed = getattr(cfg, "seed", None)
+    scenario = getattr(cfg, "scenario", None)
+    return Record(
+        pack,
+        operation,
+        config,
+        None if seed is None else str(seed),
+        None if scenario is None else str(scenario),
+        mask(reproduce),
+    )
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def begin(conn: Conn, rec: Record | None, reporter: Reporter | None = None) -> None:
+    """Insert ``rec``'s row (outcome ``running``) in a transaction of its own, creating the
+    table on first use. ``conn`` must be idle (no transaction of the run yet). A role
+    that may not create or write it: a warning, and the run goes on unrecorded."""
+    if rec is None:
+        return
+    try:
+        if not _exists(conn):
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [_CREATE_LOCK])
+            conn.execute(DDL)
+        row = conn.execute(
+            "INSERT INTO pgseed.runs (pack, operation, scenario, seed, config, version, "
+            "reproduce) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            [
+                rec.pack,
+                rec.operation,
+                rec.scenario,
+                rec.seed,
+                json.dumps(rec.config),
+                _version(),
+                rec.reproduce or None,
+            ],
+        ).fetchone()
+        conn.commit()
+    except psycopg.Error as exc:
+        conn.rollback()
+        if reporter is not None:
+            reporter.warn(
+                f"run history not recorded: {_first_line(exc)}.\nFix: let this role create "
+                "the schema pgseed (GRANT CREATE ON DATABASE ...), or pass --no-history."
+            )
+        return
+    rec.id = int(str(row[0])) if row else None
+
+
+def _exists(conn: Conn) -> bool:
+    return bool(conn.execute("SELECT to_regclass('pgseed.runs') IS NOT NULL").fetchone()[0])  # type: ignore[index]
+
+
+def outcome_of(exc: BaseException | None) -> str:
+    """``committed`` (no exception), ``rolled back`` (stopped by a signal or Ctrl-C) or
+    ``failed`` (any other error)."""
+    if exc is None:
+        return "committed"
+    return "rolled back" if isinstance(exc, KeyboardInterrupt) else "failed"
+
+
+def _first_line(exc: BaseException) -> str:
+    return mask(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+
+
+def _error_text(exc: BaseException | None) -> str | None:
+    if exc is None:
+        return None
+    if isinstance(exc, KeyboardInterrupt):
+        return str(exc).strip() or "interrupted"
+    from .errors import PgseedError
+
+    text = str(exc).strip() if isinstance(exc, PgseedError) else f"{type(exc).__name__}: {exc}"
+    return mask(text)[:4000]
+
+
+def end(
+    conn: Conn | None,
+    rec: Record | None,
+    rows: Mapping[str, int],
+    exc: BaseException | None = None,
+    dsn: str | None = None,
+) -> None:
+    """Set the outcome of ``rec``'s row, in a transaction of its own: on ``conn`` when it
+    is still usable (after the run's commit or rollback), else on a new connection to
+    ``dsn``. Never raises: the run's own outcome is what the caller reports."""
+    if rec is None or rec.id is None:
+        return
+    values = [
+        outcome_of(exc),
+        _error_text(exc),
+        json.dumps(dict(rec.rows if rec.rows is not None else rows)),
+        rec.id,
+    ]
+    statement = (
+        "UPDATE pgseed.runs SET outcome = %s, error = %s, rows = %s, ended_at = now() WHERE id = %s"
+    )
+    with contextlib.suppress(psycopg.Error, OSError):
+        if conn is not None and not conn.closed:
+            with contextlib.suppress(psycopg.Error):
+                conn.rollback()
+                conn.execute(statement, values)
+                conn.commit()
+                return
+        if dsn is not None:
+            with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as again:
+                again.execute(statement, values)
+
+
+@contextlib.contextmanager
+def recorded(
+    conn: Conn, rec: Record | None, reporter: Reporter | None = None
+) -> Iterator[Record | None]:
+    """``begin`` before the block and ``end`` after it, for an operation that commits or
+    rolls back ``conn`` itself (retail's delete). The block's exception passes through."""
+    begin(conn, rec, reporter)
+    try:
+        yield rec
+    except BaseException as exc:
+        with contextlib.suppress(psycopg.Error):
+            conn.rollback()
+        end(conn, rec, {}, exc)
+        raise
+    end(conn, rec, {})
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """One row of ``pgseed.runs``."""
+
+    id: int
+    pack: str
+    operation: str
+    scenario: str | None
+    seed: str | None
+    config: dict[str, Any]
+    version: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    rows: dict[str, int]
+    outcome: str
+    error: str | None
+    reproduce: str | None
+
+    @property
+    def seconds(self) -> float | None:
+        """Wall time of the run, None while it runs (or when it was killed)."""
+        if self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds()
+
+    @property
+    def total(self) -> int:
+        return sum(int(n) for n in self.rows.values())
+
+
+_COLUMNS = (
+    "id, pack, operation, scenario, seed, config, version, started_at, ended_at, rows, "
+    "outcome, error, reproduce"
+)
+
+
+def runs(conn: Conn, *, pack: str | None = None, limit: int | None = None) -> list[Run]:
+    """The recorded runs, newest first (of ``pack`` only, when given); [] when the
+    database has no history yet. Read only."""
+    if not _exists(conn):
+        return []
+    query = f"SELECT {_COLUMNS} FROM pgseed.runs"
+    params: list[Any] = []
+    if pack is not None:
+        query += " WHERE pack = %s"
+        params.append(pack)
+    query += " ORDER BY id DESC"
+    if limit is not None:
+        query += " LIMIT %s"
+        params.append(limit)
+    with conn.cursor(row_factory=class_row(Run)) as cur:
+        return cur.execute(query, params).fetchall()
+
+
+def get(conn: Conn, run_id: int) -> Run | None:
+    """The run with this id, or None (also when the database has no history)."""
+    if not _exists(conn):
+        return None
+    with conn.cursor(row_factory=class_row(Run)) as cur:
+        return cur.execute(f"SELECT {_COLUMNS} FROM pgseed.runs WHERE id = %s", [run_id]).fetchone()
