@@ -201,8 +201,8 @@ def _first_line(exc: BaseException) -> str:
 def _error_text(exc: BaseException | None) -> str | None:
     if exc is None:
         return None
-    if isinstance(exc, KeyboardInterrupt):
-        return str(exc).strip() or "interrupted"
+    if isinstance(exc, KeyboardInterrupt):  # errors.Interrupted names its signal
+        return f"interrupted ({getattr(exc, 'name', 'Ctrl-C')})"
     from .errors import PgseedError
 
     text = str(exc).strip() if isinstance(exc, PgseedError) else f"{type(exc).__name__}: {exc}"

@@ -19,7 +19,7 @@ import psutil
 import psycopg
 import pytest
 
-from tests.conftest import SMALL, dsn_for, scalar, write_config
+from tests.conftest import SMALL, dsn_for, query, scalar, write_config
 from tests.support.procs import Pgseed, alive, env_for, kill, poll, run, shm_inodes
 
 pytestmark = pytest.mark.db
@@ -151,6 +151,11 @@ def _check_stopped(
     assert rc == 128 + sig, out
     assert f"interrupted ({sig.name})" in out and "Traceback" not in out, out
     assert "reproduce with:" in out, out
+    if case.database:  # the run history keeps the line of the run it rolled back
+        line = query(db_dsn, "SELECT outcome, error, ended_at IS NOT NULL FROM pgseed.runs")
+        assert [(o, e is not None and sig.name in e, ended) for o, e, ended in line] == [
+            ("rolled back", True, True)
+        ], line
     if case is FILL:  # the schema was there before: its tables are as they were, empty
         assert "All of it was rolled back" in out, out
         assert scalar(db_dsn, "SELECT count(*) FROM accounts") == 0
@@ -189,6 +194,8 @@ def test_after_sigkill_nothing_runs_on_and_the_next_run_cleans_up(
         left = list(Path(env["TMPDIR"]).glob(f"pgseed-{p.proc.pid}-*"))
         assert left, "SIGKILL gives no chance to clean up: the next run must"
         assert _tables(db_dsn) == 0
+        # Nothing could say how it ended: its history line still says running.
+        assert query(db_dsn, "SELECT outcome, ended_at FROM pgseed.runs") == [("running", None)]
         nxt = db_name.replace("_test", "_next_test")
         try:
             if case is GENONAUT:
