@@ -100,10 +100,10 @@ def _remove(
     removed, and closed sessions; rows removed per table."""
     with c.transaction():
         index.lock(c)
-        src = sql.Identifier(index.SOURCE)
-        ses = sql.Identifier(index.SESSION)
+        src = index.ident(index.SOURCE)
+        ses = index.ident(index.SESSION)
         row = c.execute(
-            sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(index.CHUNK))
+            sql.SQL("SELECT count(*) FROM {}").format(index.ident(index.CHUNK))
         ).fetchone()
         chunks = int(row[0]) if row else 0
         n_src = c.execute(

@@ -1,16 +1,18 @@
 """The scenario's tables in the target database: what was indexed, where, and the
 application sessions pgseed opened, so ``--delete --scope rag`` removes exactly those.
 
-    pgseed_rag_source   one row per document and per place it was indexed:
+    pgseed.rag_source   one row per document and per place it was indexed:
                         indexed_by = 'pgseed' (pgseed's own index) or the --api-url
                         base (the application's; api_source_id is its source_id)
-    pgseed_rag_chunk    pgseed's own index: chunks of its sources, vector(dim),
+    pgseed.rag_chunk    pgseed's own index: chunks of its sources, vector(dim),
                         an HNSW index with vector_cosine_ops
-    pgseed_rag_session  agent sessions pgseed created through --api-url
+    pgseed.rag_session  agent sessions pgseed created through --api-url
 
-The names mirror ForecastLabAI's ``document_source``/``document_chunk`` columns, with a
-prefix of their own: pgseed's vectors come from another embedder than the
-application's, so they never go into the application's tables (docs/retail.md).
+They live in the ``pgseed`` schema, pgseed's own (beside ``pgseed.runs``), never among
+the application's tables: a database that holds them is still a pgseed-made one to
+every pack (``fresh.py``), and pgseed's vectors come from another embedder than the
+application's, so they never go into its ``document_source``/``document_chunk``
+(whose columns these mirror; docs/retail.md).
 """
 
 from __future__ import annotations
@@ -30,12 +32,14 @@ from .chunks import Chunk
 from .documents import Document
 
 LOCAL = "pgseed"  # indexed_by of pgseed's own index
-SOURCE, CHUNK, SESSION = "pgseed_rag_source", "pgseed_rag_chunk", "pgseed_rag_session"
+SCHEMA = "pgseed"
+SOURCE, CHUNK, SESSION = "pgseed.rag_source", "pgseed.rag_chunk", "pgseed.rag_session"
 RAG_TABLES = (SOURCE, CHUNK, SESSION)
 # HNSW's candidate list: pgvector's default (40) would cap a top-k above 40.
 EF_SEARCH_MIN = 40
 
 _DDL = f"""
+CREATE SCHEMA IF NOT EXISTS {SCHEMA};
 CREATE TABLE IF NOT EXISTS {SOURCE} (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     source_path   text NOT NULL,
@@ -71,12 +75,16 @@ CREATE TABLE IF NOT EXISTS {chunk} (
     embedding    vector({dim}) NOT NULL,
     UNIQUE (source_id, chunk_index)
 );
-CREATE INDEX IF NOT EXISTS pgseed_rag_chunk_embedding_hnsw
+CREATE INDEX IF NOT EXISTS rag_chunk_embedding_hnsw
     ON {chunk} USING hnsw (embedding vector_cosine_ops);
 """
     ).format(
-        chunk=sql.Identifier(CHUNK), source=sql.Identifier(SOURCE), dim=sql.Literal(dim)
+        chunk=ident(CHUNK), source=ident(SOURCE), dim=sql.Literal(dim)
     )
+
+
+def ident(table: str) -> sql.Identifier:
+    return sql.Identifier(*table.split("."))
 
 
 def ensure_vector(conn: Conn) -> None:
@@ -105,9 +113,11 @@ def exists(conn: Conn) -> bool:
     return bool(row and row[0])
 
 
-def ensure(conn: Conn, dim: int) -> None:
-    """The three tables, in the caller's transaction; the chunk table is made again
-    when it holds vectors of another dimension and none of pgseed's own chunks."""
+def ensure(conn: Conn, dim: int, *, local: bool) -> None:
+    """The three tables, in the caller's transaction. A run that replaces pgseed's own
+    index (``local``) makes the chunk table again when its vectors have another
+    dimension (they are about to be replaced: the run has --confirm); a run through
+    --api-url writes no chunks and leaves it as it is."""
     ensure_vector(conn)
     conn.execute(_DDL)
     row = conn.execute(
@@ -115,23 +125,15 @@ def ensure(conn: Conn, dim: int) -> None:
         "AND attname = 'embedding'",
         [CHUNK],
     ).fetchone()
-    if row is not None and int(row[0]) != dim:
-        held = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(CHUNK)))
-        n = held.fetchone()
-        if n and n[0]:
-            raise SchemaMismatchError(
-                f"{CHUNK} holds {n[0]:,} vectors of {row[0]} dimensions; "
-                f"rag.embedding_dim is {dim}.\nFix: --set rag.embedding_dim={row[0]}, or "
-                "remove the index first: --delete --scope rag --confirm."
-            )
-        conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(CHUNK)))
+    if row is not None and int(row[0]) != dim and local:
+        conn.execute(sql.SQL("DROP TABLE {}").format(ident(CHUNK)))
     conn.execute(_chunk_ddl(dim))
 
 
 def lock(conn: Conn) -> None:
     conn.execute(
         sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
-            sql.SQL(", ").join(map(sql.Identifier, RAG_TABLES))
+            sql.SQL(", ").join(map(ident, RAG_TABLES))
         )
     )
 
@@ -141,7 +143,7 @@ def held(conn: Conn) -> dict[str, int]:
     if not exists(conn):
         return dict.fromkeys(RAG_TABLES, 0)
     return {
-        t: int(conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()[0])  # type: ignore[index]
+        t: int(conn.execute(sql.SQL("SELECT count(*) FROM {}").format(ident(t))).fetchone()[0])  # type: ignore[index]
         for t in RAG_TABLES
     }
 
@@ -159,21 +161,21 @@ def replace_local(
 ) -> int:
     """pgseed's own index becomes these documents (the previous one is removed);
     the number of chunks written."""
-    conn.execute(sql.SQL("DELETE FROM {} WHERE indexed_by = %s").format(sql.Identifier(SOURCE)), [LOCAL])
+    conn.execute(sql.SQL("DELETE FROM {} WHERE indexed_by = %s").format(ident(SOURCE)), [LOCAL])
     ids: dict[str, int] = {}
     for doc in docs:
         row = conn.execute(
             sql.SQL(
                 "INSERT INTO {} (source_path, content, content_hash, metadata, indexed_by) "
                 "VALUES (%s, %s, %s, %s, %s) RETURNING id"
-            ).format(sql.Identifier(SOURCE)),
+            ).format(ident(SOURCE)),
             [doc.path, doc.text, _hash(doc.text), _meta(doc), LOCAL],
         ).fetchone()
         assert row is not None
         ids[doc.path] = int(row[0])
     copy = sql.SQL(
         "COPY {} (source_id, chunk_index, content, token_count, embedding) FROM STDIN"
-    ).format(sql.Identifier(CHUNK))
+    ).format(ident(CHUNK))
     with conn.cursor().copy(copy) as cp:
         for c, v in zip(chunks, vectors, strict=True):
             cp.write_row([ids[c.path], c.index, c.text, c.token_count, vector_text(v)])
@@ -193,7 +195,7 @@ def record_api_source(conn: Conn, api_url: str, doc: Document, api_source_id: st
             "ON CONFLICT (indexed_by, source_path) DO UPDATE SET content = EXCLUDED.content, "
             "content_hash = EXCLUDED.content_hash, metadata = EXCLUDED.metadata, "
             "api_source_id = EXCLUDED.api_source_id, indexed_at = now()"
-        ).format(sql.Identifier(SOURCE)),
+        ).format(ident(SOURCE)),
         [doc.path, doc.text, _hash(doc.text), _meta(doc), api_url, api_source_id],
     )
 
@@ -204,7 +206,7 @@ def record_session(conn: Conn, api_url: str, session_id: str, *, closed: bool) -
             "INSERT INTO {} (api_url, session_id, closed_at) VALUES (%s, %s, "
             "CASE WHEN %s THEN now() END) ON CONFLICT (api_url, session_id) DO UPDATE "
             "SET closed_at = EXCLUDED.closed_at"
-        ).format(sql.Identifier(SESSION)),
+        ).format(ident(SESSION)),
         [api_url, session_id, closed],
     )
 
@@ -226,7 +228,7 @@ def search(conn: Conn, query: np.ndarray, k: int) -> list[Hit]:
             "SELECT s.source_path, c.chunk_index, 1 - (c.embedding <=> %s::vector) AS score "
             "FROM {chunk} c JOIN {source} s ON s.id = c.source_id "
             "ORDER BY c.embedding <=> %s::vector LIMIT %s"
-        ).format(chunk=sql.Identifier(CHUNK), source=sql.Identifier(SOURCE)),
+        ).format(chunk=ident(CHUNK), source=ident(SOURCE)),
         [vector_text(query), vector_text(query), k],
     ).fetchall()
     # ORDER BY the distance alone, so that the HNSW index can serve it; ties in a fixed order.

@@ -98,7 +98,7 @@ def run(dsn: str, cfg: RetailConfig, *, api_url: str | None) -> RagResult:
         conn.rollback()
         result = RagResult(len(corpus.documents), len(corpus.questions), digest=corpus.digest())
         with conn.transaction():
-            index.ensure(conn, cfg.rag.embedding_dim)
+            index.ensure(conn, cfg.rag.embedding_dim, local=api_url is None)
         if api_url is None:
             _local(conn, cfg, corpus, result)
         else:
