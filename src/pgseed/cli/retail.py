@@ -239,7 +239,10 @@ def generate(
 
     rag = _is_rag(config_path, scenario, sets, verbose=False, **flags)
     retail_rag.check_flags(
-        rag=rag and not delete_, append_=append_, output=output, api_url=api_url,
+        rag=rag and not delete_,
+        append_=append_,
+        output=output,
+        api_url=api_url,
         allow_skip=allow_skip,
     )
     if rag and not (delete_ or append_):
@@ -273,10 +276,10 @@ def generate(
         retail_rag.delete(_target(database_url, embedded), cfg, confirm, dry_run)
         return
     if full_new and rag:
-        target = {"max_workers": max_workers, "dry_run": dry_run, "no_bulk": no_bulk}
-        run = {"confirm": confirm, "output": None, "fmt": fmt}
+        how: dict[str, Any] = {"max_workers": max_workers, "dry_run": dry_run}
+        how |= {"no_bulk": no_bulk, "confirm": confirm, "output": None, "fmt": fmt}
         dsn = _target(database_url, embedded)
-        retail_rag.run(_pack(), cfg, dsn, {**target, **run}, verbose, api_url, allow_skip)
+        retail_rag.run(_pack(), cfg, dsn, how, verbose, api_url, allow_skip)
         return
     if full_new:
         target = {"database_url": database_url, "embedded": embedded, "max_workers": max_workers}

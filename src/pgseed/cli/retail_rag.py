@@ -33,19 +33,17 @@ def check_flags(
     if not rag and (api_url is not None or allow_skip):
         flag = "--api-url" if api_url is not None else "--allow-skip"
         raise ConfigError(
-            f"{flag} belongs to --scenario rag-agent.\n"
-            "Fix: add --scenario rag-agent, or drop it."
+            f"{flag} belongs to --scenario rag-agent.\nFix: add --scenario rag-agent, or drop it."
         )
     if api_url is not None and not api_url.startswith(("http://", "https://")):
         raise ConfigError(
-            f"--api-url {api_url!r} is not an http(s) URL.\n"
-            "Fix: --api-url http://localhost:8123"
+            f"--api-url {api_url!r} is not an http(s) URL.\nFix: --api-url http://localhost:8123"
         )
 
 
 def _months(cfg: Any) -> int:
     s, e = cfg.date_range.start, cfg.date_range.end
-    return (e.year - s.year) * 12 + e.month - s.month + 1
+    return int((e.year - s.year) * 12 + e.month - s.month + 1)
 
 
 def run(
@@ -78,7 +76,8 @@ def run(
     result = scenario.run(dsn, cfg, api_url=api_url)
     click.echo(
         f"documents: {result.documents:,}, questions: {result.questions:,}, "
-        f"sha256 {result.digest[:16]}" + (f", embedder: {result.embedder}" if result.embedder else "")
+        f"sha256 {result.digest[:16]}"
+        + (f", embedder: {result.embedder}" if result.embedder else "")
     )
     _verdict(result, api_url, allow_skip)
 

@@ -81,8 +81,13 @@ def app(dsn: str, variant: str = "ok") -> Starlette:
                 " metadata) VALUES (%s, %s, %s, md5(%s), %s) ON CONFLICT (source_type, "
                 "source_path) DO UPDATE SET content_hash = EXCLUDED.content_hash "
                 "RETURNING id, source_id",
-                [uuid.uuid4().hex, body["source_type"], doc.path, doc.text,
-                 json.dumps(body.get("metadata"))],
+                [
+                    uuid.uuid4().hex,
+                    body["source_type"],
+                    doc.path,
+                    doc.text,
+                    json.dumps(body.get("metadata")),
+                ],
             ).fetchone()
             assert row is not None
             c.execute("DELETE FROM document_chunk WHERE source_id = %s", [row[0]])
@@ -93,9 +98,14 @@ def app(dsn: str, variant: str = "ok") -> Starlette:
                     [uuid.uuid4().hex, row[0], ch.index, ch.text, vector_text(v)],
                 )
         return JSONResponse(
-            {"source_id": row[1], "source_path": doc.path, "chunks_created": len(chunks),
-             "tokens_processed": sum(ch.token_count for ch in chunks), "duration_ms": 1.0,
-             "status": "indexed"},
+            {
+                "source_id": row[1],
+                "source_path": doc.path,
+                "chunks_created": len(chunks),
+                "tokens_processed": sum(ch.token_count for ch in chunks),
+                "duration_ms": 1.0,
+                "status": "indexed",
+            },
             status_code=201,
         )
 
@@ -104,13 +114,15 @@ def app(dsn: str, variant: str = "ok") -> Starlette:
         with db() as c:
             n = c.execute(
                 "SELECT count(*) FROM document_chunk k JOIN document_source s ON s.id = "
-                "k.source_id WHERE s.source_id = %s", [sid]
+                "k.source_id WHERE s.source_id = %s",
+                [sid],
             ).fetchone()
             gone = c.execute("DELETE FROM document_source WHERE source_id = %s", [sid]).rowcount
         if not gone:
             return JSONResponse({"detail": f"Source not found: {sid}"}, status_code=404)
-        return JSONResponse({"source_id": sid, "chunks_deleted": n[0] if n else 0,
-                             "status": "deleted"})
+        return JSONResponse(
+            {"source_id": sid, "chunks_deleted": n[0] if n else 0, "status": "deleted"}
+        )
 
     async def create_session(request: Request) -> Response:
         body = await request.json()
@@ -118,20 +130,29 @@ def app(dsn: str, variant: str = "ok") -> Starlette:
             return JSONResponse({"detail": "validation error"}, status_code=422)
         sid = uuid.uuid4().hex
         with db() as c:
-            c.execute("INSERT INTO agent_session VALUES (%s, %s, 'active')",
-                      [sid, body["agent_type"]])
+            c.execute(
+                "INSERT INTO agent_session VALUES (%s, %s, 'active')", [sid, body["agent_type"]]
+            )
         now = "2026-01-01T00:00:00Z"
         return JSONResponse(
-            {"session_id": sid, "agent_type": body["agent_type"], "status": "active",
-             "total_tokens_used": 0, "tool_calls_count": 0, "last_activity": now,
-             "expires_at": now, "created_at": now},
+            {
+                "session_id": sid,
+                "agent_type": body["agent_type"],
+                "status": "active",
+                "total_tokens_used": 0,
+                "tool_calls_count": 0,
+                "last_activity": now,
+                "expires_at": now,
+                "created_at": now,
+            },
             status_code=201,
         )
 
     def _status(sid: str) -> str | None:
         with db() as c:
-            row = c.execute("SELECT status FROM agent_session WHERE session_id = %s",
-                            [sid]).fetchone()
+            row = c.execute(
+                "SELECT status FROM agent_session WHERE session_id = %s", [sid]
+            ).fetchone()
         return None if row is None else str(row[0])
 
     async def chat(request: Request) -> Response:
@@ -152,45 +173,79 @@ def app(dsn: str, variant: str = "ok") -> Starlette:
             ).fetchall()
         key = "document" if variant == "renamed" else "source_path"
         results = [
-            {"chunk_id": r[0], "source_id": r[1], key: r[2], "source_type": r[3],
-             "content": r[4], "relevance_score": max(0.0, min(1.0, float(r[5]))),
-             "metadata": None}
+            {
+                "chunk_id": r[0],
+                "source_id": r[1],
+                key: r[2],
+                "source_type": r[3],
+                "content": r[4],
+                "relevance_score": max(0.0, min(1.0, float(r[5]))),
+                "metadata": None,
+            }
             for r in rows
         ]
-        calls = [] if variant == "no_citations" else [
-            {"tool_name": "retrieve_context", "tool_call_id": uuid.uuid4().hex,
-             "arguments": {"query": message, "top_k": 5},
-             "result": {"results": results, "query_embedding_time_ms": 0.1,
-                        "search_time_ms": 0.1, "total_chunks_searched": len(results)},
-             "duration_ms": 1.0}
-        ]
+        calls = (
+            []
+            if variant == "no_citations"
+            else [
+                {
+                    "tool_name": "retrieve_context",
+                    "tool_call_id": uuid.uuid4().hex,
+                    "arguments": {"query": message, "top_k": 5},
+                    "result": {
+                        "results": results,
+                        "query_embedding_time_ms": 0.1,
+                        "search_time_ms": 0.1,
+                        "total_chunks_searched": len(results),
+                    },
+                    "duration_ms": 1.0,
+                }
+            ]
+        )
         answer = results[0]["content"][:200] if results else "insufficient evidence"
-        return JSONResponse({"session_id": sid, "message": answer, "tool_calls": calls,
-                             "pending_approval": False, "pending_action": None,
-                             "tokens_used": 0})
+        return JSONResponse(
+            {
+                "session_id": sid,
+                "message": answer,
+                "tool_calls": calls,
+                "pending_approval": False,
+                "pending_action": None,
+                "tokens_used": 0,
+            }
+        )
 
     async def close_session(request: Request) -> Response:
         sid = request.path_params["session_id"]
         with db() as c:
-            n = c.execute("UPDATE agent_session SET status = 'closed' WHERE session_id = %s",
-                          [sid]).rowcount
+            n = c.execute(
+                "UPDATE agent_session SET status = 'closed' WHERE session_id = %s", [sid]
+            ).rowcount
         return Response(status_code=204 if n else 404)
 
     async def embeddings(request: Request) -> Response:
         body = await request.json()
         vecs = embedder.embed(list(body["input"]))
-        return JSONResponse({"object": "list", "model": body["model"], "data": [
-            {"object": "embedding", "index": i, "embedding": v.tolist()}
-            for i, v in enumerate(vecs)]})
+        return JSONResponse(
+            {
+                "object": "list",
+                "model": body["model"],
+                "data": [
+                    {"object": "embedding", "index": i, "embedding": v.tolist()}
+                    for i, v in enumerate(vecs)
+                ],
+            }
+        )
 
-    return Starlette(routes=[
-        Route("/rag/index", index, methods=["POST"]),
-        Route("/rag/sources/{source_id}", delete_source, methods=["DELETE"]),
-        Route("/agents/sessions", create_session, methods=["POST"]),
-        Route("/agents/sessions/{session_id}/chat", chat, methods=["POST"]),
-        Route("/agents/sessions/{session_id}", close_session, methods=["DELETE"]),
-        Route("/v1/embeddings", embeddings, methods=["POST"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/rag/index", index, methods=["POST"]),
+            Route("/rag/sources/{source_id}", delete_source, methods=["DELETE"]),
+            Route("/agents/sessions", create_session, methods=["POST"]),
+            Route("/agents/sessions/{session_id}/chat", chat, methods=["POST"]),
+            Route("/agents/sessions/{session_id}", close_session, methods=["DELETE"]),
+            Route("/v1/embeddings", embeddings, methods=["POST"]),
+        ]
+    )
 
 
 def free_port() -> int:

@@ -20,8 +20,18 @@ from tests.packs.retail.rag_server import serve
 
 pytestmark = pytest.mark.db
 
-SMALL = ("--stores", "2", "--products", "3", "--start-date", "2024-01-01",
-         "--end-date", "2024-02-29", "--max-workers", "1")
+SMALL = (
+    "--stores",
+    "2",
+    "--products",
+    "3",
+    "--start-date",
+    "2024-01-01",
+    "--end-date",
+    "2024-02-29",
+    "--max-workers",
+    "1",
+)
 RAG = ("--scenario", "rag-agent", *SMALL)
 
 
@@ -48,9 +58,12 @@ def test_offline_scenario_indexes_and_passes_recall(cli: Any, db_dsn: str) -> No
     docs = rows(db_dsn, "pgseed.rag_source")
     assert docs == 2 + 3 + 2 + 2  # stores, products, promotion calendars, sales summaries
     assert rows(db_dsn, "pgseed.rag_chunk") >= docs
-    assert scalar(
-        db_dsn, "SELECT count(*) FROM pg_indexes WHERE indexname = 'rag_chunk_embedding_hnsw'"
-    ) == 1
+    assert (
+        scalar(
+            db_dsn, "SELECT count(*) FROM pg_indexes WHERE indexname = 'rag_chunk_embedding_hnsw'"
+        )
+        == 1
+    )
 
 
 def test_documents_hold_the_figures_of_the_database(cli: Any, db_dsn: str) -> None:
@@ -60,17 +73,26 @@ def test_documents_hold_the_figures_of_the_database(cli: Any, db_dsn: str) -> No
         "SELECT s.code, sum(d.quantity) FROM sales_daily d JOIN store s ON s.id = d.store_id "
         "GROUP BY s.code ORDER BY s.code LIMIT 1",
     )[0]
-    text = scalar(db_dsn, "SELECT content FROM pgseed.rag_source WHERE source_path = %s",
-                  [f"retail/stores/{code}.md"])
+    text = scalar(
+        db_dsn,
+        "SELECT content FROM pgseed.rag_source WHERE source_path = %s",
+        [f"retail/stores/{code}.md"],
+    )
     assert f"- Units sold from 2024-01-01 to 2024-02-29: {units}\n" in text
 
 
 def _fingerprint(dsn: str) -> tuple[str, str]:
-    docs = scalar(dsn, "SELECT md5(string_agg(source_path || content, '|' ORDER BY source_path)) "
-                  "FROM pgseed.rag_source")
-    vecs = scalar(dsn, "SELECT md5(string_agg(s.source_path || c.chunk_index || c.embedding::text,"
-                  " '|' ORDER BY s.source_path, c.chunk_index)) FROM pgseed.rag_chunk c "
-                  "JOIN pgseed.rag_source s ON s.id = c.source_id")
+    docs = scalar(
+        dsn,
+        "SELECT md5(string_agg(source_path || content, '|' ORDER BY source_path)) "
+        "FROM pgseed.rag_source",
+    )
+    vecs = scalar(
+        dsn,
+        "SELECT md5(string_agg(s.source_path || c.chunk_index || c.embedding::text,"
+        " '|' ORDER BY s.source_path, c.chunk_index)) FROM pgseed.rag_chunk c "
+        "JOIN pgseed.rag_source s ON s.id = c.source_id",
+    )
     return str(docs), str(vecs)
 
 
@@ -129,7 +151,9 @@ def test_api_url_passes_against_the_reference_server_then_delete_scope_rag(
     assert re.search(r"(\d+)/\1 answers cite their document", r.output), r.output
     assert "all 4 steps passed" in r.output
     assert rows(app_dsn, "document_source") == 9 and rows(db_dsn, "pgseed.rag_chunk") == 0
-    assert scalar(db_dsn, "SELECT count(*) FROM pgseed.rag_session WHERE closed_at IS NOT NULL") == 1
+    assert (
+        scalar(db_dsn, "SELECT count(*) FROM pgseed.rag_session WHERE closed_at IS NOT NULL") == 1
+    )
     assert scalar(app_dsn, "SELECT status FROM agent_session") == "closed"
     retail = counts(db_dsn)
     dry = gen(cli, db_dsn, "--delete", "--scope", "rag", "--dry-run")
@@ -144,7 +168,10 @@ def test_api_url_passes_against_the_reference_server_then_delete_scope_rag(
 
 @pytest.mark.parametrize(
     ("api", "named"),
-    [("no_citations", "`tool_calls[]` is an empty list"), ("renamed", "no field `tool_calls[].result.results[].source_path`")],
+    [
+        ("no_citations", "`tool_calls[]` is an empty list"),
+        ("renamed", "no field `tool_calls[].result.results[].source_path`"),
+    ],
     indirect=["api"],
 )
 def test_answers_without_the_citation_field_fail_naming_it(
@@ -157,8 +184,15 @@ def test_answers_without_the_citation_field_fail_naming_it(
 
 @pytest.mark.parametrize("api", ["renamed"], indirect=True)
 def test_the_citation_field_is_configurable(cli: Any, db_dsn: str, api: str) -> None:
-    r = rag(cli, db_dsn, "--confirm", "--api-url", api,
-            "--set", "rag.api.citation_field=tool_calls[].result.results[].document")
+    r = rag(
+        cli,
+        db_dsn,
+        "--confirm",
+        "--api-url",
+        api,
+        "--set",
+        "rag.api.citation_field=tool_calls[].result.results[].document",
+    )
     assert r.exit_code == 0, r.output
 
 
@@ -192,12 +226,26 @@ def test_unreachable_api_is_skipped_exit_6_unless_allow_skip(
 
 def test_embedding_endpoint_is_used_instead(cli: Any, db_dsn: str, api: str) -> None:
     url = f"{api}/v1/embeddings"
-    r = rag(cli, db_dsn, "--confirm", "--set", f"rag.embedding_url={url}",
-            "--set", "rag.recall_threshold=0.5")
+    r = rag(
+        cli,
+        db_dsn,
+        "--confirm",
+        "--set",
+        f"rag.embedding_url={url}",
+        "--set",
+        "rag.recall_threshold=0.5",
+    )
     assert r.exit_code == 0, r.output
     assert f"embedder: {url}" in r.output
-    wrong = rag(cli, db_dsn, "--confirm", "--set", f"rag.embedding_url={url}",
-                "--set", "rag.embedding_dim=128")
+    wrong = rag(
+        cli,
+        db_dsn,
+        "--confirm",
+        "--set",
+        f"rag.embedding_url={url}",
+        "--set",
+        "rag.embedding_dim=128",
+    )
     assert wrong.exit_code == 2 and "rag.embedding_dim=256" in wrong.output
 
 
@@ -228,14 +276,18 @@ def test_delete_scope_rag_removes_only_rag_rows_and_other_scopes_keep_them(
         (("--api-url", "localhost:8123"), "not an http(s) URL"),
     ],
 )
-def test_bad_rag_config_is_exit_2(cli: Any, db_dsn: str, args: tuple[str, ...], expected: str) -> None:
+def test_bad_rag_config_is_exit_2(
+    cli: Any, db_dsn: str, args: tuple[str, ...], expected: str
+) -> None:
     r = rag(cli, db_dsn, *args)
     assert r.exit_code == 2, r.output
     assert expected in r.output and "Traceback" not in r.output
 
 
 @pytest.mark.parametrize("flag", [("--api-url", "http://x"), ("--allow-skip",)])
-def test_rag_flags_without_the_scenario_are_exit_2(cli: Any, db_dsn: str, flag: tuple[str, ...]) -> None:
+def test_rag_flags_without_the_scenario_are_exit_2(
+    cli: Any, db_dsn: str, flag: tuple[str, ...]
+) -> None:
     r = gen(cli, db_dsn, "--full-new", *SMALL, *flag)
     assert r.exit_code == 2 and "rag-agent" in r.output
 

@@ -45,7 +45,9 @@ class Recall:
 def recall(
     conn: Conn, embedder: Embedder, questions: Sequence[Question], k: int, threshold: float
 ) -> Recall:
-    vectors = embedder.embed([q.text for q in questions]) if questions else []
+    if not questions:
+        return Recall(k, 0, 0, threshold, ())
+    vectors = embedder.embed([q.text for q in questions])
     hits, misses = 0, []
     for q, v in zip(questions, vectors, strict=True):
         got = tuple(h.path for h in search(conn, v, k))

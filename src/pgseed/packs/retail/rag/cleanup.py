@@ -31,7 +31,7 @@ class RagDeleteResult:
 
 
 def _rows(conn: Conn, q: str, params: list[object] | None = None) -> list[tuple[str, str]]:
-    return [(str(a), str(b)) for a, b in conn.execute(q, params or []).fetchall()]  # type: ignore[arg-type]
+    return [(str(a), str(b)) for a, b in conn.execute(q, params or []).fetchall()]
 
 
 def delete(dsn: str, api_cfg: RagApiConfig, *, confirm: bool, dry_run: bool) -> RagDeleteResult:
@@ -78,7 +78,7 @@ def delete(dsn: str, api_cfg: RagApiConfig, *, confirm: bool, dry_run: bool) -> 
                 kept.append(f"{base}: {exc}")
             finally:
                 api.close_client()
-        removed = _remove(conn, gone_sources, gone_sessions, counts)
+        removed = _remove(conn, gone_sources, gone_sessions)
         if kept:
             raise GenerationError(
                 "the rag index's own rows are deleted, but the application kept what pgseed "
@@ -94,7 +94,6 @@ def _remove(
     c: Conn,
     sources: list[tuple[str, str]],
     sessions: list[tuple[str, str]],
-    before: dict[str, int],
 ) -> dict[str, int]:
     """Delete pgseed's own index, the application records whose rows the application
     removed, and closed sessions; rows removed per table."""
@@ -105,7 +104,7 @@ def _remove(
         row = c.execute(
             sql.SQL("SELECT count(*) FROM {}").format(index.ident(index.CHUNK))
         ).fetchone()
-        chunks = int(row[0]) if row else 0
+        chunks = int(str(row[0])) if row else 0
         n_src = c.execute(
             sql.SQL("DELETE FROM {} WHERE indexed_by = %s").format(src), [index.LOCAL]
         ).rowcount

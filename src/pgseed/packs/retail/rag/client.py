@@ -104,13 +104,17 @@ class Api:
                 "metadata": dict(metadata),
             },
         )
-        return self._one(data, self.cfg.source_id_field, f"the answer of POST {self.cfg.index_path}")
+        return self._one(
+            data, self.cfg.source_id_field, f"the answer of POST {self.cfg.index_path}"
+        )
 
     def create_session(self) -> str:
         data = self._call(
             "POST", self.cfg.sessions_path, (200, 201), {"agent_type": self.cfg.agent_type}
         )
-        return self._one(data, self.cfg.session_id_field, f"the session answer of POST {self.cfg.sessions_path}")
+        return self._one(
+            data, self.cfg.session_id_field, f"the session answer of POST {self.cfg.sessions_path}"
+        )
 
     def chat(self, session_id: str, message: str) -> Any:
         return self._call(

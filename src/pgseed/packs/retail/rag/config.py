@@ -80,9 +80,7 @@ class RagConfig(_Strict):
     # {"data": [{"embedding": [...]}]}) instead of the built-in embedder; its key, if
     # it needs one, comes from PGSEED_EMBEDDING_API_KEY (never from the config).
     embedding_url: str | None = None
-    embedding_model: Annotated[str, Field(min_length=1, max_length=200)] = (
-        "text-embedding-3-small"
-    )
+    embedding_model: Annotated[str, Field(min_length=1, max_length=200)] = "text-embedding-3-small"
     api: RagApiConfig = RagApiConfig()
 
     @field_validator("embedding_url")

@@ -75,7 +75,7 @@ def _month(y: int, m: int) -> str:
 
 def _rows(conn: Conn, q: str) -> list[tuple[Any, ...]]:
     try:
-        return conn.execute(q).fetchall()  # type: ignore[arg-type]
+        return conn.execute(q).fetchall()
     except (psycopg.errors.UndefinedColumn, psycopg.errors.UndefinedTable) as exc:
         conn.rollback()
         raise SchemaMismatchError(
@@ -125,9 +125,7 @@ def _stores(conn: Conn, seed: int, head: str, start: dt.date, end: dt.date) -> M
         "JOIN product p ON p.id = s.product_id GROUP BY 1, 2 ORDER BY 1, u DESC, 2",
     ):
         best.setdefault(sid, (category, int(units)))
-    promos = _by_key(
-        _rows(conn, "SELECT store_id, count(*) FROM promotion GROUP BY 1 ORDER BY 1")
-    )
+    promos = _by_key(_rows(conn, "SELECT store_id, count(*) FROM promotion GROUP BY 1 ORDER BY 1"))
     stockouts = _by_key(
         _rows(
             conn,
@@ -326,8 +324,7 @@ def _summaries(conn: Conn, seed: int, head: str, start: dt.date, end: dt.date) -
         # The month on every line: a chunk of the table still says which month it is.
         code, category, units, revenue = r
         return (
-            f"- {{month}}, store {code}, {category}: {int(units)} units, "
-            f"revenue {_money(revenue)}",
+            f"- {{month}}, store {code}, {category}: {int(units)} units, revenue {_money(revenue)}",
             (
                 f"According to the sales summary for {{month}}, how many units of "
                 f"{category} did store {code} sell?",

@@ -145,11 +145,10 @@ class EndpointEmbedder:
             ) from exc
         if len(vecs) != n:
             raise GenerationError(f"the embedding endpoint returned {len(vecs)} vectors for {n}")
-        bad = {len(v) for v in vecs if len(v) != self.dim}
-        if bad:
+        wrong = [len(v) for v in vecs if len(v) != self.dim]
+        if wrong:
             raise ConfigError(
-                f"the embedding endpoint returns vectors of {bad.pop()} dimensions, "
-                f"rag.embedding_dim is {self.dim}.\nFix: --set rag.embedding_dim="
-                f"{len(vecs[0])}"
+                f"the embedding endpoint returns vectors of {wrong[0]} dimensions, "
+                f"rag.embedding_dim is {self.dim}.\nFix: --set rag.embedding_dim={wrong[0]}"
             )
         return vecs

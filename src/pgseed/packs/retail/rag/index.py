@@ -78,9 +78,7 @@ CREATE TABLE IF NOT EXISTS {chunk} (
 CREATE INDEX IF NOT EXISTS rag_chunk_embedding_hnsw
     ON {chunk} USING hnsw (embedding vector_cosine_ops);
 """
-    ).format(
-        chunk=ident(CHUNK), source=ident(SOURCE), dim=sql.Literal(dim)
-    )
+    ).format(chunk=ident(CHUNK), source=ident(SOURCE), dim=sql.Literal(dim))
 
 
 def ident(table: str) -> sql.Identifier:
@@ -125,7 +123,7 @@ def ensure(conn: Conn, dim: int, *, local: bool) -> None:
         "AND attname = 'embedding'",
         [CHUNK],
     ).fetchone()
-    if row is not None and int(row[0]) != dim and local:
+    if row is not None and int(str(row[0])) != dim and local:
         conn.execute(sql.SQL("DROP TABLE {}").format(ident(CHUNK)))
     conn.execute(_chunk_ddl(dim))
 
@@ -142,10 +140,11 @@ def held(conn: Conn) -> dict[str, int]:
     """Rows of the rag tables (all zero when they do not exist)."""
     if not exists(conn):
         return dict.fromkeys(RAG_TABLES, 0)
-    return {
-        t: int(conn.execute(sql.SQL("SELECT count(*) FROM {}").format(ident(t))).fetchone()[0])  # type: ignore[index]
-        for t in RAG_TABLES
-    }
+    out = {}
+    for t in RAG_TABLES:
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(ident(t))).fetchone()
+        out[t] = int(str(row[0])) if row else 0
+    return out
 
 
 def _hash(text: str) -> str:
@@ -172,7 +171,7 @@ def replace_local(
             [doc.path, doc.text, _hash(doc.text), _meta(doc), LOCAL],
         ).fetchone()
         assert row is not None
-        ids[doc.path] = int(row[0])
+        ids[doc.path] = int(str(row[0]))
     copy = sql.SQL(
         "COPY {} (source_id, chunk_index, content, token_count, embedding) FROM STDIN"
     ).format(ident(CHUNK))
@@ -232,5 +231,5 @@ def search(conn: Conn, query: np.ndarray, k: int) -> list[Hit]:
         [vector_text(query), vector_text(query), k],
     ).fetchall()
     # ORDER BY the distance alone, so that the HNSW index can serve it; ties in a fixed order.
-    hits = [Hit(str(p), int(i), float(s)) for p, i, s in rows]
+    hits = [Hit(str(p), int(str(i)), float(str(s))) for p, i, s in rows]
     return sorted(hits, key=lambda h: (-h.score, h.path, h.chunk_index))

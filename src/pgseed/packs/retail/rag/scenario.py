@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ....errors import DatabaseUnavailable
 from ....pg import Conn
 from ....safety import confirm_replace, open_target
 from ..config import RetailConfig
@@ -69,7 +70,7 @@ def held(dsn: str) -> dict[str, int]:
     """Rows the rag tables hold now (none when the database or the tables are absent)."""
     try:
         target = open_target(dsn, write=False, create=False)
-    except Exception:  # noqa: BLE001 - no database yet: nothing held; the run reports the rest
+    except DatabaseUnavailable:  # no database yet: nothing held (the run creates it)
         return dict.fromkeys(index.RAG_TABLES, 0)
     try:
         return index.held(target.conn)
@@ -135,7 +136,9 @@ def _local(conn: Conn, cfg: RetailConfig, corpus: Corpus, result: RagResult) -> 
         detail += ": no questions (the data set is empty)"
     elif r.misses:
         m = r.misses[0]
-        detail += f"; e.g. missed {m.question.path} for {m.question.text!r} (got {', '.join(m.got)})"
+        detail += (
+            f"; e.g. missed {m.question.path} for {m.question.text!r} (got {', '.join(m.got)})"
+        )
     result.add(f"recall@{r.k}", "pass" if r.passed else "fail", detail)
 
 
@@ -146,9 +149,7 @@ def _spread(questions: tuple[Question, ...], n: int) -> list[Question]:
     return [questions[(i * len(questions)) // n] for i in range(n)]
 
 
-def _remote(
-    conn: Conn, cfg: RetailConfig, corpus: Corpus, api_url: str, result: RagResult
-) -> None:
+def _remote(conn: Conn, cfg: RetailConfig, corpus: Corpus, api_url: str, result: RagResult) -> None:
     api = Api(api_url, cfg.rag.api)
     base = api.base
     later = ("session", "questions", "close session")
