@@ -68,6 +68,20 @@ def _config(
     return cfg
 
 
+def _is_rag(
+    config_path: Path | None, scenario: str | None, sets: tuple[str, ...], **flags: Any
+) -> bool:
+    """Whether the scenario (from --scenario, the file or --set) is rag-agent."""
+    from ..packs.retail.config import RAG_SCENARIO
+
+    if scenario is not None:
+        return scenario == RAG_SCENARIO
+    if config_path is None and not any(s.startswith("scenario=") for s in sets):
+        return os.environ.get("PGSEED_SCENARIO") == RAG_SCENARIO
+    flags = {k: _date(v) if k.endswith("_date") else v for k, v in flags.items()}
+    return bool(_config(config_path, scenario, sets, **flags).scenario == RAG_SCENARIO)
+
+
 def _pack() -> Any:
     from ..packs.retail.spec import PACK
 
@@ -98,7 +112,7 @@ def common(f: Any) -> Any:
         click.option(
             "--scenario",
             help="retail_standard, holiday_rush, high_variance, "
-            "stockout_heavy, new_launches or sparse",
+            "stockout_heavy, new_launches, sparse or rag-agent",
         ),
         click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="random seed [default: 42]"),
         click.option(
@@ -170,10 +184,10 @@ def _date(v: dt.datetime | None) -> dt.date | None:
 @history_option()
 @click.option(
     "--scope",
-    type=click.Choice(["all", "facts", "dimensions"]),
+    type=click.Choice(["all", "facts", "dimensions", "rag"]),
     default="all",
     show_default=True,
-    help="deletion scope",
+    help="deletion scope (rag: what --scenario rag-agent indexed; all keeps it)",
 )
 @click.option("--confirm", is_flag=True, help="confirm destructive operations")
 @click.option("--dry-run", "--dry_run", "dry_run", is_flag=True, help="preview without executing")
@@ -192,6 +206,20 @@ def _date(v: dt.datetime | None) -> dt.date | None:
     is_flag=True,
     help="keep indexes and FKs in place during a full-new load",
 )
+@click.option(
+    "--api-url",
+    "--api_url",
+    "api_url",
+    metavar="URL",
+    help="rag-agent: index through this application's /rag/index and check its agent",
+)
+@click.option(
+    "--allow-skip",
+    "--allow_skip",
+    "allow_skip",
+    is_flag=True,
+    help="rag-agent: a step that could not run (application unreachable) is not exit 6",
+)
 def generate(
     full_new: bool,
     delete_: bool,
@@ -209,9 +237,24 @@ def generate(
     output: Path | None,
     fmt: str,
     no_bulk: bool,
+    api_url: str | None,
+    allow_skip: bool,
     **flags: Any,
 ) -> None:
-    """Full-new, append or delete retail data (spec 003's seed_random.py)."""
+    """Full-new, append or delete retail data (spec 003's seed_random.py); --scenario
+    rag-agent is a full-new followed by the RAG + agent checks (docs/retail.md)."""
+    from . import retail_rag
+
+    rag = _is_rag(config_path, scenario, sets, verbose=False, **flags)
+    retail_rag.check_flags(
+        rag=rag and not delete_,
+        append_=append_,
+        output=output,
+        api_url=api_url,
+        allow_skip=allow_skip,
+    )
+    if rag and not (delete_ or append_):
+        full_new = True
     ops = [
         name
         for name, on in (("--full-new", full_new), ("--delete", delete_), ("--append", append_))
@@ -237,6 +280,15 @@ def generate(
     # must not meet the config's (default) start, e.g. an append to data from 2023.
     config_flags = {k: v for k, v in flags.items() if not k.endswith("_date")} if append_ else flags
     cfg = _config(config_path, scenario, sets, verbose=verbose, **config_flags)
+    if delete_ and scope == "rag":
+        retail_rag.delete(_target(database_url, embedded), cfg, confirm, dry_run)
+        return
+    if full_new and rag:
+        how: dict[str, Any] = {"max_workers": max_workers, "dry_run": dry_run}
+        how |= {"no_bulk": no_bulk, "confirm": confirm, "output": None, "fmt": fmt}
+        dsn = _target(database_url, embedded)
+        retail_rag.run(_pack(), cfg, dsn, how, verbose, api_url, allow_skip)
+        return
     if full_new:
         target = {"database_url": database_url, "embedded": embedded, "max_workers": max_workers}
         run = {"dry_run": dry_run, "no_bulk": no_bulk, "confirm": confirm}

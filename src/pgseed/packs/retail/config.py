@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ... import layers
 from ...config import Date, Float, Int, check_values, did_you_mean, read_yaml
+from .rag.config import RagConfig
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]
 # The columns these values go into are varchar(50) (models.py): longer values are
@@ -157,6 +158,8 @@ class RetailConfig(_Strict):
     # Model columns the application renamed, ``table.old=new`` (``--map``): the pack's
     # values for ``old`` go to ``new`` when it runs on an application's own schema.
     map: tuple[str, ...] = ()
+    # The rag-agent scenario's documents, index, checks and application API (rag/).
+    rag: RagConfig = RagConfig()
 
     @field_validator("holidays")
     @classmethod
@@ -178,6 +181,7 @@ class RetailConfig(_Strict):
         return v
 
 
+RAG_SCENARIO = "rag-agent"
 SCENARIOS: dict[str, dict[str, Any]] = {
     "retail_standard": {},
     "holiday_rush": {
@@ -202,6 +206,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "sparse": {
         "sparsity": {"missing_combinations_pct": 0.5, "random_gaps_per_series": 4},
     },
+    # retail_standard's data, then the RAG steps (packs/retail/rag/, docs/retail.md).
+    RAG_SCENARIO: {},
 }
 
 # SEEDER_* variables of spec 003 -> config keys (dotted). The safety ones live in safety.

@@ -1,0 +1,58 @@
+"""recall@k over pgseed's own index: for every question, do the k nearest chunks
+include one of the document that holds its answer?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ....pg import Conn
+from .documents import Question
+from .embedder import Embedder
+from .index import search
+
+
+@dataclass(frozen=True)
+class Miss:
+    question: Question
+    got: tuple[str, ...]  # the documents of the k chunks retrieved instead
+
+
+@dataclass(frozen=True)
+class Recall:
+    k: int
+    total: int
+    hits: int
+    threshold: float
+    misses: tuple[Miss, ...]
+
+    @property
+    def value(self) -> float:
+        return self.hits / self.total if self.total else 0.0
+
+    @property
+    def passed(self) -> bool:
+        # No questions at all (an empty data set) proves nothing: that fails too.
+        return self.total > 0 and self.value >= self.threshold
+
+    def describe(self) -> str:
+        return (
+            f"recall@{self.k} = {self.hits}/{self.total} = {self.value:.3f} "
+            f"(threshold {self.threshold:g})"
+        )
+
+
+def recall(
+    conn: Conn, embedder: Embedder, questions: Sequence[Question], k: int, threshold: float
+) -> Recall:
+    if not questions:
+        return Recall(k, 0, 0, threshold, ())
+    vectors = embedder.embed([q.text for q in questions])
+    hits, misses = 0, []
+    for q, v in zip(questions, vectors, strict=True):
+        got = tuple(h.path for h in search(conn, v, k))
+        if q.path in got:
+            hits += 1
+        else:
+            misses.append(Miss(q, got))
+    return Recall(k, len(questions), hits, threshold, tuple(misses))
