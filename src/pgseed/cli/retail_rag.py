@@ -73,7 +73,8 @@ def run(
     retail_ops.full_new(pack, cfg, {**flags, "database_url": dsn, "embedded": False}, verbose)
     target = f"the application at {api_url}" if api_url else "pgseed's own pgvector index"
     click.echo(f"\nrag-agent: documents from {redact(dsn)}, indexed by {target}")
-    result = scenario.run(dsn, cfg, api_url=api_url)
+    line = retail_ops.reproduce_line(cfg.seed)
+    result = scenario.run(dsn, cfg, api_url=api_url, reproduce=line, allow_skip=allow_skip)
     click.echo(
         f"documents: {result.documents:,}, questions: {result.questions:,}, "
         f"sha256 {result.digest[:16]}"
@@ -117,9 +118,17 @@ def _verdict(result: Any, api_url: str | None, allow_skip: bool) -> None:
 
 
 def delete(dsn: str, cfg: Any, confirm: bool, dry_run: bool) -> None:
+    from ..packs.retail.config import ENV_KEYS
     from ..packs.retail.rag import cleanup
+    from .shell import reproduce
 
-    r = cleanup.delete(dsn, cfg.rag.api, confirm=confirm, dry_run=dry_run)
+    r = cleanup.delete(
+        dsn,
+        cfg.rag.api,
+        confirm=confirm,
+        dry_run=dry_run,
+        reproduce=reproduce(None, list(ENV_KEYS)),
+    )
     if r.no_tables:
         click.echo("nothing to delete: the database has no rag-agent index.")
     elif r.dry_run:

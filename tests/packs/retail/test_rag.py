@@ -64,6 +64,13 @@ def test_offline_scenario_indexes_and_passes_recall(cli: Any, db_dsn: str) -> No
         )
         == 1
     )
+    # the run history: the full-new, then the scenario's own line with what it indexed
+    lines = query(db_dsn, "SELECT operation, scenario, outcome, rows FROM pgseed.runs ORDER BY id")
+    assert [x[:3] for x in lines] == [
+        ("generate", "rag-agent", "committed"),
+        ("rag-agent", "rag-agent", "committed"),
+    ]
+    assert lines[1][3]["pgseed.rag_source"] == docs
 
 
 def test_documents_hold_the_figures_of_the_database(cli: Any, db_dsn: str) -> None:
@@ -222,6 +229,12 @@ def test_unreachable_api_is_skipped_exit_6_unless_allow_skip(
     assert ok.exit_code == 0, ok.output
     assert "0 steps passed; 4 skipped and not checked" in ok.output
     assert "rag-agent: all" not in ok.output
+    lines = query(
+        db_dsn,
+        "SELECT outcome, error FROM pgseed.runs WHERE operation = 'rag-agent' ORDER BY id",
+    )
+    assert [o for o, _ in lines] == ["failed", "committed"]  # skipped: failed unless allowed
+    assert "skipped" in lines[0][1]
 
 
 def test_embedding_endpoint_is_used_instead(cli: Any, db_dsn: str, api: str) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from psycopg import sql
 
+from .... import history
 from ....errors import GenerationError
 from ....pg import Conn
 from ....safety import open_target, production_guard, require_confirm
@@ -34,7 +35,11 @@ def _rows(conn: Conn, q: str, params: list[object] | None = None) -> list[tuple[
     return [(str(a), str(b)) for a, b in conn.execute(q, params or []).fetchall()]
 
 
-def delete(dsn: str, api_cfg: RagApiConfig, *, confirm: bool, dry_run: bool) -> RagDeleteResult:
+def delete(
+    dsn: str, api_cfg: RagApiConfig, *, confirm: bool, dry_run: bool, reproduce: str = ""
+) -> RagDeleteResult:
+    """Remove what the scenario indexed (a real delete is recorded in ``pgseed.runs`` as
+    ``delete``, scope ``rag``)."""
     production_guard()
     if not dry_run:
         require_confirm("--delete --scope rag", confirm)
@@ -58,33 +63,38 @@ def delete(dsn: str, api_cfg: RagApiConfig, *, confirm: bool, dry_run: bool) -> 
             f"SELECT api_url, session_id FROM {index.SESSION} WHERE closed_at IS NULL ORDER BY id",
         )
         conn.rollback()
-        kept: list[str] = []
-        calls = {"sources": 0, "sessions": 0}
-        gone_sources, gone_sessions = [], []
-        for base in sorted({b for b, _ in remote} | {b for b, _ in open_sessions}):
-            api = Api(base, api_cfg)
-            try:
-                for b, sid in remote:
-                    if b == base:
-                        api.delete_source(sid)
-                        gone_sources.append((b, sid))
-                        calls["sources"] += 1
-                for b, sid in open_sessions:
-                    if b == base:
-                        api.close_session(sid)
-                        gone_sessions.append((b, sid))
-                        calls["sessions"] += 1
-            except (Unreachable, ApiFailure) as exc:
-                kept.append(f"{base}: {exc}")
-            finally:
-                api.close_client()
-        removed = _remove(conn, gone_sources, gone_sessions)
-        if kept:
-            raise GenerationError(
-                "the rag index's own rows are deleted, but the application kept what pgseed "
-                f"indexed there ({'; '.join(kept)}); its records are kept.\nFix: start the "
-                "application and run --delete --scope rag --confirm again."
-            )
+        rec = history.record("retail", "delete", extra={"scope": "rag"}, reproduce=reproduce)
+        with history.recorded(conn, rec) as line:
+            kept: list[str] = []
+            calls = {"sources": 0, "sessions": 0}
+            gone_sources, gone_sessions = [], []
+            for base in sorted({b for b, _ in remote} | {b for b, _ in open_sessions}):
+                api = Api(base, api_cfg)
+                try:
+                    for b, sid in remote:
+                        if b == base:
+                            api.delete_source(sid)
+                            gone_sources.append((b, sid))
+                            calls["sources"] += 1
+                    for b, sid in open_sessions:
+                        if b == base:
+                            api.close_session(sid)
+                            gone_sessions.append((b, sid))
+                            calls["sessions"] += 1
+                except (Unreachable, ApiFailure) as exc:
+                    kept.append(f"{base}: {exc}")
+                finally:
+                    api.close_client()
+            removed = _remove(conn, gone_sources, gone_sessions)
+            conn.commit()
+            if line is not None:
+                line.rows = removed
+            if kept:
+                raise GenerationError(
+                    "the rag index's own rows are deleted, but the application kept what "
+                    f"pgseed indexed there ({'; '.join(kept)}); its records are kept.\nFix: "
+                    "start the application and run --delete --scope rag --confirm again."
+                )
         return RagDeleteResult(removed, False, calls)
     finally:
         conn.close()

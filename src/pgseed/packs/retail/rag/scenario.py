@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ....errors import DatabaseUnavailable
+from .... import history
+from ....errors import DatabaseUnavailable, VerificationFailed
 from ....pg import Conn
 from ....safety import confirm_replace, open_target
 from ..config import RetailConfig
@@ -91,9 +92,23 @@ def embedder_for(cfg: RetailConfig) -> Embedder:
     return HashingEmbedder(r.embedding_dim)
 
 
-def run(dsn: str, cfg: RetailConfig, *, api_url: str | None) -> RagResult:
+def run(
+    dsn: str,
+    cfg: RetailConfig,
+    *,
+    api_url: str | None,
+    reproduce: str = "",
+    allow_skip: bool = False,
+) -> RagResult:
+    """The steps after the full-new, recorded in ``pgseed.runs`` as ``rag-agent`` (rows:
+    what pgseed's rag tables hold after it; ``failed``, naming them, when a step failed
+    or, without ``allow_skip``, was skipped)."""
     target = open_target(dsn, write=True, create=False)
     conn = target.conn
+    rec = history.record(
+        "retail", "rag-agent", cfg, reproduce=reproduce, extra={"api_url": api_url}
+    )
+    history.begin(conn, rec)
     try:
         corpus = build(conn, seed=int(cfg.seed), scenario=cfg.scenario)
         conn.rollback()
@@ -104,6 +119,16 @@ def run(dsn: str, cfg: RetailConfig, *, api_url: str | None) -> RagResult:
             _local(conn, cfg, corpus, result)
         else:
             _remote(conn, cfg, corpus, api_url, result)
+    except BaseException as exc:
+        history.end(conn, rec, {}, exc, dsn)
+        conn.close()
+        raise
+    try:
+        rows = index.held(conn)
+        conn.rollback()
+        not_made = result.failed + ([] if allow_skip else result.skipped)
+        why = "; ".join(f"{s.name} {s.status}: {s.detail}" for s in not_made)
+        history.end(conn, rec, rows, VerificationFailed(why) if not_made else None, dsn)
         return result
     finally:
         conn.close()
