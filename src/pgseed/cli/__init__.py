@@ -16,6 +16,7 @@ from .fill import fill
 from .genonaut import genonaut
 from .retail import retail
 from .shell import PgseedCommand, PgseedGroup
+from .ui import ui
 
 __all__ = ["PgseedCommand", "PgseedGroup", "genonaut", "main"]
 
@@ -55,6 +56,7 @@ main.add_command(db)
 main.add_command(fill)
 main.add_command(genonaut)
 main.add_command(retail)
+main.add_command(ui)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
