@@ -68,8 +68,13 @@ function follow(id, command) {
   };
 }
 
+async function answer(r) {
+  const text = await r.text();
+  try { return JSON.parse(text); } catch (e) { return { error: `HTTP ${r.status}: ${text}` }; }
+}
+
 async function started(r) {
-  const data = await r.json();
+  const data = await answer(r);
   if (r.status === 202) { follow(data.run, data.command); return; }
   showError(data.error || `HTTP ${r.status}`);
 }
@@ -84,9 +89,9 @@ document.addEventListener("DOMContentLoaded", () => {
     body.set("action", e.submitter ? e.submitter.value : "generate");
     for (const b of form.querySelectorAll("button")) b.disabled = true;
     try {
-      const r = await post(form.action, body);
+      const r = await post(form.getAttribute("action"), body);
       if (r.status === 200) {
-        const data = await r.json();
+        const data = await answer(r);
         pendingToken = data.token;
         $("#preview .command").textContent = data.command;
         $("#preview .text").textContent = data.preview;
@@ -114,7 +119,7 @@ document.addEventListener("DOMContentLoaded", () => {
       e.preventDefault();
       $(target).textContent = "working...";
       const body = new FormData(form);  // the config above shapes verify
-      const r = await post(f.action, body);
+      const r = await post(f.getAttribute("action"), body);
       $(target).innerHTML = await r.text();
     });
   }
