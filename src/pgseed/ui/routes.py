@@ -167,8 +167,8 @@ async def events(request: Request) -> Response:
 
 
 async def cancel(request: Request) -> Response:
+    await _form(request, state_of(request))
     state, run = _run(request)
-    await _form(request, state)
     state.worker.cancel(run)
     return JSONResponse({"run": run.id, "cancelled": True})
 
