@@ -5,7 +5,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo demo-retail demo-social test lint bench bench-fill bench-social corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
+PHONY_UI := browser ui
+.PHONY: $(PHONY_UI) demo demo-retail demo-social test lint bench bench-fill bench-social corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pgseed needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
@@ -49,8 +50,16 @@ demo-retail: $(STAMP)
 	@echo "Look at the data:   $(BIN)/pgseed db psql retail_demo"
 	@echo "Look at the report: report/index.html"
 
+## browser: Debian's chromium and chromium-driver for tests/ui (installed when missing and root)
+browser:
+	@if [ -n "$$PGSEED_SKIP_BROWSER" ] || { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and chromium-driver for the dashboard's browser test"; \
+		apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null; \
+	else echo "note: chromium/chromedriver missing and not root: tests/ui's browser test will fail (PGSEED_SKIP_BROWSER=1 skips it)"; fi
+
 ## test: the whole suite against a real PostgreSQL (PGSEED_TEST_DSN, else an embedded server)
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -88,6 +97,10 @@ seed-from-gen-demo: $(STAMP)
 seed-from-gen-test: $(STAMP)
 	@test -n "$(DATABASE_URL_TEST)" || (echo "set DATABASE_URL_TEST (a database whose name ends in _test)"; exit 2)
 	$(BIN)/python -m genonaut.db.demo.seed_data_gen generate --database-url "$(DATABASE_URL_TEST)" $(ARGS)
+
+## ui: the dashboard on the embedded server's databases (http://127.0.0.1:8765/)
+ui: $(STAMP)
+	$(BIN)/pgseed ui --embedded $(ARGS)
 
 db-stop: $(STAMP)
 	$(BIN)/pgseed db stop

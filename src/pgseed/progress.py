@@ -2,11 +2,18 @@
 
 On a terminal: rich bars, one per table. Otherwise (CI, pipes, logs): one plain
 line per batch, ``[pgseed] content_items: 4,000/20,000 rows (20.0%)``.
+
+With ``PGSEED_EVENTS=json`` (what ``pgseed ui`` sets for the runs it starts) every
+event is one JSON object per line on the stream instead: ``begin``, ``advance``,
+``info``, ``warn``, ``fail`` and ``summary``, the same events the text mode prints
+(docs/ui.md lists their fields). Lines the commands print themselves stay text.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sys
 import time
 from collections.abc import Mapping
@@ -24,6 +31,22 @@ from rich.progress import (
 from rich.table import Table
 
 from .dsn import mask
+from .errors import ConfigError
+
+EVENTS_ENV = "PGSEED_EVENTS"
+
+
+def events_mode() -> bool:
+    """True when ``PGSEED_EVENTS=json``; ConfigError (exit 2) for any other non-empty value."""
+    raw = os.environ.get(EVENTS_ENV, "").strip().lower()
+    if raw in ("", "text"):
+        return False
+    if raw == "json":
+        return True
+    raise ConfigError(
+        f"{EVENTS_ENV}={os.environ[EVENTS_ENV]!r}: expected json or text.\n"
+        f"Fix: unset {EVENTS_ENV} for text, or set {EVENTS_ENV}=json for one JSON object per line."
+    )
 
 
 class Reporter:
@@ -35,7 +58,11 @@ class Reporter:
     ) -> None:
         self.stream = stream or sys.stdout
         self.progress = progress  # False: no bars or per-batch lines (messages and summary stay)
-        self.rich = progress and (self.stream.isatty() if rich is None else rich)
+        # Events mode always reports progress: a dashboard's bar is no terminal's clutter.
+        self.events = events_mode()
+        self.rich = (
+            not self.events and progress and (self.stream.isatty() if rich is None else rich)
+        )
         self.console = Console(file=self.stream, highlight=False, soft_wrap=True)
         self.targets: dict[str, int] = {}
         self.done: dict[str, int] = {}
@@ -43,15 +70,25 @@ class Reporter:
         self._tasks: dict[str, TaskID] = {}
         self.started = time.perf_counter()
 
+    def emit(self, event: str, **fields: object) -> None:
+        """One JSON event line (events mode); every text in it masked."""
+        line = json.dumps({"event": event, **fields}, default=str)
+        print(mask(line), file=self.stream, flush=True)
+
     # -- messages -------------------------------------------------------------
     def info(self, message: str) -> None:
         message = mask(message)
-        if self._progress is not None:
+        if self.events:
+            self.emit("info", message=message)
+        elif self._progress is not None:
             self._progress.console.print(message, markup=False)
         else:
             print(message, file=self.stream, flush=True)
 
     def warn(self, message: str) -> None:
+        if self.events:
+            self.emit("warn", message=mask(message))
+            return
         self.info(f"warning: {message}")
 
     def fail(self, message: str, reproduce: str = "") -> None:
@@ -60,6 +97,9 @@ class Reporter:
         exception is on its way out."""
         with contextlib.suppress(OSError, ValueError):  # ValueError: stream already closed
             self.end()
+            if self.events:
+                self.emit("fail", message=mask(message), reproduce=mask(reproduce))
+                return
             self.info(message)
             if reproduce:
                 self.info(f"reproduce with: {reproduce}")
@@ -69,7 +109,9 @@ class Reporter:
         self.targets = dict(targets)
         self.done = dict.fromkeys(targets, 0)
         self.started = time.perf_counter()
-        if self.rich:
+        if self.events:
+            self.emit("begin", targets=self.targets)
+        elif self.rich:
             self._progress = Progress(
                 TextColumn("{task.description:<20}"),
                 BarColumn(),
@@ -85,7 +127,9 @@ class Reporter:
     def advance(self, table: str, rows: int) -> None:
         self.done[table] = self.done.get(table, 0) + rows
         target = self.targets.get(table, 0)
-        if self._progress is not None:
+        if self.events:
+            self.emit("advance", table=table, rows=rows, done=self.done[table], target=target)
+        elif self._progress is not None:
             if table not in self._tasks:  # a table the run could not count up front
                 self._tasks[table] = self._progress.add_task(table, total=None)
             self._progress.update(self._tasks[table], completed=self.done[table])
@@ -108,6 +152,15 @@ class Reporter:
     def summary(self, written: Mapping[str, int], seconds: Mapping[str, float], title: str) -> None:
         """Rows per table; rows/s per table over its time inside COPY, total over wall time."""
         wall = self.elapsed()
+        if self.events:
+            self.emit(
+                "summary",
+                title=title,
+                written=dict(written),
+                seconds={t: round(s, 3) for t, s in seconds.items()},
+                wall=round(wall, 3),
+            )
+            return
         table = Table(title=title, title_justify="left")
         table.add_column("table")
         table.add_column("rows created", justify="right")

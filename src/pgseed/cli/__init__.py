@@ -17,6 +17,7 @@ from .genonaut import genonaut
 from .retail import retail
 from .runs import runs
 from .shell import PgseedCommand, PgseedGroup
+from .ui import ui
 
 __all__ = ["PgseedCommand", "PgseedGroup", "genonaut", "main"]
 
@@ -57,6 +58,7 @@ main.add_command(fill)
 main.add_command(genonaut)
 main.add_command(retail)
 main.add_command(runs)
+main.add_command(ui)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

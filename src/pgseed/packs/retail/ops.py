@@ -52,6 +52,13 @@ class AppendResult:
     applied_meanwhile: dt.date | None = None  # another run appended these days first
 
 
+APPEND_NEEDS_END = (
+    "--append needs --end-date (and --start-date, else the day after the "
+    "last calendar day).\nExample: --append --start-date 2025-01-01 "
+    "--end-date 2025-03-31"
+)
+
+
 def preview_append(
     dsn: str, cfg: RetailConfig, start: dt.date | None, end: dt.date | None
 ) -> AppendPreview:
@@ -63,11 +70,7 @@ def preview_append(
     """
     production_guard()
     if end is None:
-        raise ConfigError(
-            "--append needs --end-date (and --start-date, else the day after the "
-            "last calendar day).\nExample: --append --start-date 2025-01-01 "
-            "--end-date 2025-03-31"
-        )
+        raise ConfigError(APPEND_NEEDS_END)
     # dry_run=True: never create a database just to find nothing to append to.
     target, state = open_checked(dsn, SCHEMA, write=True, dry_run=True)
     if target is None or state not in ("ok", "bind"):

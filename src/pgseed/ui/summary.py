@@ -1,0 +1,143 @@
+"""What a pack's database holds now: rows per table, each table's date range, and the
+run history (``pgseed.runs``), read on a read-only connection through the engine's
+guards (``safety.open_target``: the same name checks as every command).
+
+The ``pgseed`` schema is pgseed's own: it is read for the log only, never counted or
+shown as application data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from ..errors import DatabaseUnavailable, PgseedError
+from ..packs.contract import Pack
+from ..pg import Conn
+from ..safety import open_target
+
+DATE_TYPES = ("date", "timestamp without time zone", "timestamp with time zone")
+LOG_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class TableSummary:
+    name: str
+    rows: int | None  # None: the table does not exist
+    date_column: str | None = None
+    first: Any = None
+    last: Any = None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One row of ``pgseed.runs`` (the DDL in docs/ui.md; ``history.Run`` once merged)."""
+
+    id: int
+    pack: str
+    operation: str
+    scenario: str | None
+    seed: str | None
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    rows: dict[str, int]
+    outcome: str
+    error: str | None
+    reproduce: str | None
+
+    @property
+    def total(self) -> int:
+        return sum(int(n) for n in self.rows.values())
+
+
+@dataclass(frozen=True)
+class Summary:
+    dbname: str | None
+    problem: str = ""  # why there is nothing to show (no database, unreachable, ...)
+    tables: list[TableSummary] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
+
+    @property
+    def last_run(self) -> LogEntry | None:
+        return self.log[0] if self.log else None
+
+    @property
+    def empty(self) -> bool:
+        return not any(t.rows for t in self.tables)
+
+
+def history_runs(conn: Conn, pack: str | None = None, limit: int = LOG_LIMIT) -> list[LogEntry]:
+    """The newest ``limit`` rows of ``pgseed.runs`` (of ``pack``), newest first; [] when
+    the table is absent. LEAD: swap for ``history.runs(conn, pack=..., limit=...)``."""
+    found = conn.execute("SELECT to_regclass('pgseed.runs') IS NOT NULL").fetchone()
+    if not found or not found[0]:
+        return []
+    q = sql.SQL(
+        "SELECT id, pack, operation, scenario, seed, started_at, ended_at, rows, outcome, "
+        "error, reproduce FROM pgseed.runs {} ORDER BY started_at DESC, id DESC LIMIT %s"
+    ).format(sql.SQL("WHERE pack = %s") if pack is not None else sql.SQL(""))
+    params: list[Any] = [pack, limit] if pack is not None else [limit]
+    rows: list[Any] = conn.execute(q, params).fetchall()
+    return [
+        LogEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], dict(r[7] or {}), r[8], r[9], r[10])
+        for r in rows
+    ]
+
+
+def _tables(conn: Conn, pack: Pack) -> list[TableSummary]:
+    names = list(pack.schema.columns)
+    cols: list[Any] = conn.execute(
+        "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        "WHERE n.nspname = current_schema() AND c.relname = ANY(%s) AND c.relkind IN ('r', 'p') "
+        "ORDER BY c.relname, a.attnum",
+        [names],
+    ).fetchall()
+    present: dict[str, str | None] = {}
+    for table, column, type_ in cols:
+        present.setdefault(table, None)
+        if present[table] is None and type_ in DATE_TYPES:
+            present[table] = column  # the first date or timestamp column
+    out = []
+    for name in names:
+        if name not in present:
+            out.append(TableSummary(name, None))
+            continue
+        date_col = present[name]
+        q = sql.SQL("SELECT count(*), {lo}, {hi} FROM {t}").format(
+            t=sql.Identifier(name),
+            lo=sql.SQL("min({})").format(sql.Identifier(date_col)) if date_col else sql.NULL,
+            hi=sql.SQL("max({})").format(sql.Identifier(date_col)) if date_col else sql.NULL,
+        )
+        row: Any = conn.execute(q).fetchone()
+        assert row is not None
+        out.append(TableSummary(name, int(row[0]), date_col, row[1], row[2]))
+    return out
+
+
+def summarise(pack: Pack, dsn: str) -> Summary:
+    """The pack's tables and log on ``dsn``; a Summary with ``problem`` set when the
+    database is missing, unreachable or refused by a guard (never an exception)."""
+    try:
+        target = open_target(dsn, write=False, create=False)
+    except DatabaseUnavailable as exc:
+        if "does not exist" in str(exc):
+            return Summary(None, "the database does not exist yet: Generate New creates it.")
+        return Summary(None, str(exc).split("\n")[0])
+    except PgseedError as exc:  # a guard refused it: its message says why
+        return Summary(None, str(exc).split("\n")[0])
+    conn = target.conn
+    try:
+        conn.read_only = True
+        tables = _tables(conn, pack)
+        log = history_runs(conn, pack.name)
+        return Summary(target.dbname, "", tables, log)
+    except psycopg.Error as exc:
+        return Summary(target.dbname, f"could not read the database: {exc}".strip())
+    finally:
+        conn.close()
