@@ -94,8 +94,7 @@ def db_counts(dsn: str) -> dict[str, int]:
 
 
 def sees_log_line(browser: Any, operation: str, outcome: str) -> None:
-    """The generation log (pgseed.runs) shows the run. LEAD: switch on once the engine
-    writes pgseed.runs (history.py): see the call below."""
+    """The generation log (pgseed.runs, written by the run itself) shows the run."""
     from selenium.webdriver.common.by import By
 
     lines = browser.find_elements(By.CSS_SELECTOR, "#log .log-line")
@@ -129,8 +128,7 @@ def test_dashboard_generate_cancel_delete(
     counts = shown_counts(browser)
     assert counts["product"] == "3" and counts["calendar"] == "10", counts
     assert "reproduce with:" in box.find_element(By.CSS_SELECTOR, ".messages").text
-    # LEAD: switch on once history.py writes pgseed.runs:
-    # sees_log_line(browser, "generate", "committed")
+    sees_log_line(browser, "generate", "committed")
     before = db_counts(db_dsn)
 
     # A run long enough to cancel: cancelled once its progress has started, rolled back.

@@ -14,6 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from pgseed.errors import ConfigError, SafetyError
+from pgseed.history import DDL
 from pgseed.progress import Reporter
 from pgseed.ui import create_app
 from pgseed.ui.app import allowed_hosts
@@ -244,18 +245,6 @@ def test_verify_renders_a_pass_fail_table(db_dsn: str, cli: Any) -> None:
     assert "rules pass" in r.text and 'class="fail"' not in r.text
     assert r.text.count("<tr class=") > 5
     assert 'class="fail"' in wrong.text and "rules failed" in wrong.text
-
-
-DDL = """
-CREATE SCHEMA IF NOT EXISTS pgseed;
-CREATE TABLE IF NOT EXISTS pgseed.runs (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, pack text NOT NULL,
-    operation text NOT NULL, scenario text, seed text, config jsonb NOT NULL DEFAULT '{}',
-    version text NOT NULL, started_at timestamptz NOT NULL DEFAULT now(), ended_at timestamptz,
-    rows jsonb NOT NULL DEFAULT '{}', outcome text NOT NULL DEFAULT 'running'
-    CHECK (outcome IN ('running', 'committed', 'rolled back', 'failed')),
-    error text, reproduce text)
-"""
 
 
 @pytest.mark.db

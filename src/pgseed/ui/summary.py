@@ -8,7 +8,6 @@ shown as application data.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +15,7 @@ import psycopg
 from psycopg import sql
 
 from ..errors import DatabaseUnavailable, PgseedError
+from ..history import Run, runs
 from ..packs.contract import Pack
 from ..pg import Conn
 from ..safety import open_target
@@ -34,58 +34,19 @@ class TableSummary:
 
 
 @dataclass(frozen=True)
-class LogEntry:
-    """One row of ``pgseed.runs`` (the DDL in docs/ui.md; ``history.Run`` once merged)."""
-
-    id: int
-    pack: str
-    operation: str
-    scenario: str | None
-    seed: str | None
-    started_at: dt.datetime
-    ended_at: dt.datetime | None
-    rows: dict[str, int]
-    outcome: str
-    error: str | None
-    reproduce: str | None
-
-    @property
-    def total(self) -> int:
-        return sum(int(n) for n in self.rows.values())
-
-
-@dataclass(frozen=True)
 class Summary:
     dbname: str | None
     problem: str = ""  # why there is nothing to show (no database, unreachable, ...)
     tables: list[TableSummary] = field(default_factory=list)
-    log: list[LogEntry] = field(default_factory=list)
+    log: list[Run] = field(default_factory=list)
 
     @property
-    def last_run(self) -> LogEntry | None:
+    def last_run(self) -> Run | None:
         return self.log[0] if self.log else None
 
     @property
     def empty(self) -> bool:
         return not any(t.rows for t in self.tables)
-
-
-def history_runs(conn: Conn, pack: str | None = None, limit: int = LOG_LIMIT) -> list[LogEntry]:
-    """The newest ``limit`` rows of ``pgseed.runs`` (of ``pack``), newest first; [] when
-    the table is absent. LEAD: swap for ``history.runs(conn, pack=..., limit=...)``."""
-    found = conn.execute("SELECT to_regclass('pgseed.runs') IS NOT NULL").fetchone()
-    if not found or not found[0]:
-        return []
-    q = sql.SQL(
-        "SELECT id, pack, operation, scenario, seed, started_at, ended_at, rows, outcome, "
-        "error, reproduce FROM pgseed.runs {} ORDER BY started_at DESC, id DESC LIMIT %s"
-    ).format(sql.SQL("WHERE pack = %s") if pack is not None else sql.SQL(""))
-    params: list[Any] = [pack, limit] if pack is not None else [limit]
-    rows: list[Any] = conn.execute(q, params).fetchall()
-    return [
-        LogEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], dict(r[7] or {}), r[8], r[9], r[10])
-        for r in rows
-    ]
 
 
 def _tables(conn: Conn, pack: Pack) -> list[TableSummary]:
@@ -135,7 +96,7 @@ def summarise(pack: Pack, dsn: str) -> Summary:
     try:
         conn.read_only = True
         tables = _tables(conn, pack)
-        log = history_runs(conn, pack.name)
+        log = runs(conn, pack=pack.name, limit=LOG_LIMIT)
         return Summary(target.dbname, "", tables, log)
     except psycopg.Error as exc:
         return Summary(target.dbname, f"could not read the database: {exc}".strip())
