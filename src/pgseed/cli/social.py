@@ -145,13 +145,20 @@ def _run(
     what: str,
     files: tuple[str, bool, Path | None, str | None],
     dsn: str | None = None,
+    replace: tuple[bool, bool] = (False, False),
 ) -> None:
     """The command's phases into the database, or (``files``: the verb, ``--dry-run``,
-    ``--output``, ``--format``) previewed, or into files."""
+    ``--output``, ``--format``) previewed, or into files. ``replace``: ``--replace`` and
+    ``--confirm`` (seed-all: empty the social tables first, in the same transaction)."""
     from ..packs.social import ops
 
     verb, dry_run, output, fmt = files
     fmt = check_output(verb, output, fmt, database_url is not None or embedded, cfg)
+    if replace[0] and output is not None:
+        raise ConfigError(
+            "--replace empties a database's social tables first; --output writes files, "
+            "which always start empty.\nFix: drop --replace, or drop --output."
+        )
     line = _reproduce(cfg.run_seed)
     if drawn:
         click.echo(f"no --runSeed given: drew {cfg.run_seed}")
@@ -163,11 +170,22 @@ def _run(
         return
     dsn = dsn or resolve_dsn(database_url, embedded, DEFAULT_DATABASE)
     if dry_run:
-        social_preview.dry_run(dsn, cfg, phases, None, fmt)
+        social_preview.dry_run(dsn, cfg, phases, None, fmt, replace=replace[0])
         return
     click.echo(f"seeding {redact(dsn)}: {what}, runSeed {cfg.run_seed}")
     reporter = Reporter(progress=True)
-    out = ops.seed(dsn, cfg, phases, reporter=reporter, reproduce=line, operation=verb)
+    out = ops.seed(
+        dsn,
+        cfg,
+        phases,
+        reporter=reporter,
+        reproduce=line,
+        operation=verb,
+        replace=replace[0],
+        confirm=replace[1],
+    )
+    if out.replaced:
+        print_rows("removed first (--replace), in the same transaction:", out.replaced)
     if out.already:
         click.echo(out.already)
         return
@@ -200,6 +218,13 @@ def _run(
 @_skip_jobs
 @_jobs_command
 @output_options
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="empty the social tables first (reset --scope all), in the same transaction: "
+    "a failure or a stop leaves them as they were; needs --confirm when they hold rows",
+)
+@click.option("--confirm", is_flag=True, help="confirm --replace of tables that hold rows")
 def seed_all(
     database_url: str | None,
     embedded: bool,
@@ -208,9 +233,12 @@ def seed_all(
     dry_run: bool,
     output: Path | None,
     fmt: str | None,
+    replace: bool,
+    confirm: bool,
     **flags: Any,
 ) -> None:
-    """Profiles, then activity, then the jobs, in one transaction (spec 5.3 seedAll.ts)."""
+    """Profiles, then activity, then the jobs, in one transaction (spec 5.3 seedAll.ts);
+    with --replace, after emptying the social tables in that same transaction."""
     from ..packs.social.ops import Phases
 
     cfg, drawn = _config(config_path, sets, **flags)
@@ -227,6 +255,7 @@ def seed_all(
         f"{cfg.count} profiles"
         + (f" + {cfg.activity_days} days from {cfg.start_date}" if activity else ""),
         ("seed-all", dry_run, output, fmt),
+        replace=(replace, confirm),
     )
 
 

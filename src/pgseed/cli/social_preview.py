@@ -85,10 +85,29 @@ def for_files(cfg: Any, phases: Any) -> tuple[Any, Any]:
     return cfg.model_copy(update={"skip_jobs": True}), replace(phases, jobs=False)
 
 
-def dry_run(dsn: str | None, cfg: Any, phases: Any, output: Path | None, fmt: str) -> None:
-    """Print what the command would write, computed in memory; nothing is written."""
+def dry_run(
+    dsn: str | None,
+    cfg: Any,
+    phases: Any,
+    output: Path | None,
+    fmt: str,
+    *,
+    replace: bool = False,
+) -> None:
+    """Print what the command would write, computed in memory; nothing is written.
+    ``replace`` (seed-all --replace): the rows it would remove first, then the phases
+    as into an empty database."""
     from .. import engine
     from ..packs.social.preview import preview
+
+    if replace and dsn is not None:
+        from ..packs.social.cleanup import preview as removal
+
+        scopes = removal(dsn, "all")  # a row blocking the removal fails here, as for real
+        if scopes is not None:
+            print_rows("would remove first (--replace, in the same transaction):", scopes["all"])
+            click.echo("then, as into an empty database:")
+            dsn = None
 
     if output is not None:
         from ..sinks.manifest import check_output as foreign_files
@@ -104,6 +123,8 @@ def dry_run(dsn: str | None, cfg: Any, phases: Any, output: Path | None, fmt: st
     p = preview(dsn, cfg, phases)
     if output is not None:
         click.echo(f"would write to {output} ({fmt}), as into an empty database")
+    elif p.dbname is None and replace:
+        pass  # said above: the emptied database
     elif p.dbname is None:
         click.echo(f"database {redact(dsn or '')}: does not exist yet; a real run creates it")
     elif p.state in ("ok", "bind"):

@@ -95,12 +95,9 @@ def _social(
 ) -> list[list[str]]:
     last = ["--dry-run"] if preview else ["--confirm"]
     if action == "generate":
-        # Generate New replaces: reset everything, then seed anew. Two commands, two
-        # transactions (docs/ui.md says what a stop between them leaves).
-        return [
-            ["social", "reset", "--scope", "all", *last],
-            ["social", "seed-all", *flags, *(["--dry-run"] if preview else [])],
-        ]
+        # Generate New replaces: the social tables are emptied and seeded anew in one
+        # transaction, so a Cancel or a failure leaves them as they were.
+        return [["social", "seed-all", "--replace", *flags, *last]]
     if action == "append":
         return [["social", "seed-activity", *flags, *(["--dry-run"] if preview else [])]]
     scope = values.get("scope", "all") or "all"
@@ -149,7 +146,12 @@ SOCIAL = PackUI(
         Field("skip_jobs", "skip the jobs", "--skip-jobs", "check"),
     ),
     actions=(
-        Action("generate", "Generate New", True, "resets all, then seed-all"),
+        Action(
+            "generate",
+            "Generate New",
+            True,
+            "seed-all --replace: empty and seed anew, one transaction",
+        ),
         Action("append", "Append", False, "seed-activity: more days after the last ones"),
         Action("delete", "Delete", True, "reset --scope"),
     ),

@@ -26,7 +26,7 @@ from ...pg import Conn, delete_rows, lock_tables
 from ...progress import Reporter
 from ...refs import REFERENCED_FIX, check_unreferenced, refused
 from ...run import transaction
-from ...safety import production_guard, require_confirm
+from ...safety import confirm_replace, production_guard, require_confirm
 from ...staging import BoundLoader
 from .db import value
 from .models import TABLES
@@ -64,22 +64,7 @@ def reset(
     counts: dict[str, int] = {}
 
     def body(conn: Conn, loader: object, pool: object) -> None:
-        tables = SCOPES[scope]
-        lock_tables(conn, list(tables), "ACCESS EXCLUSIVE", "the social tables")
-        counts.update(_counts(conn, scope))
-        what = f"reset --scope {scope}"
-        refs = check_unreferenced(conn, tables, TABLES, what, REFERENCED_FIX)
-        if isinstance(loader, BoundLoader) or refs:  # the application's own schema
-            try:
-                delete_rows(conn, [t for t in TABLES[::-1] if t in tables])
-            except psycopg.errors.ForeignKeyViolation as exc:
-                raise refused(exc, what) from exc
-        else:
-            conn.execute(
-                sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
-            )
-        if scope == "activity":
-            conn.execute(f"DELETE FROM {ACTIVITY_RUNS}")
+        counts.update(empty(conn, scope, isinstance(loader, BoundLoader)))
 
     rec = history.record("social", "reset", extra={"scope": scope}, reproduce=reproduce)
     if rec is not None:
@@ -95,6 +80,58 @@ def reset(
         record=rec,
     )
     return counts
+
+
+def empty(
+    conn: Conn, scope: str, bound: bool, *, what: str = "", confirm: bool | None = None
+) -> dict[str, int]:
+    """Empty ``scope``'s tables inside the caller's transaction; the rows removed per
+    table. Takes their ACCESS EXCLUSIVE lock first and counts under it; with ``confirm``
+    not None (``seed-all --replace``), rows there without ``confirm`` are SafetyError
+    (exit 3). A row of another table that references one it would remove stops it
+    (GenerationError, exit 1, naming the table and constraint). ``bound``: the
+    application's own schema, where rows are deleted (children first), never truncated."""
+    tables = SCOPES[scope]
+    what = what or f"reset --scope {scope}"
+    lock_tables(conn, list(tables), "ACCESS EXCLUSIVE", "the social tables")
+    counts = _counts(conn, scope)
+    if confirm is not None:
+        confirm_replace(what, {t: n for t, n in counts.items() if n}, confirm)
+    refs = check_unreferenced(conn, tables, TABLES, what, REFERENCED_FIX)
+    if bound or refs:
+        try:
+            delete_rows(conn, [t for t in TABLES[::-1] if t in tables])
+        except psycopg.errors.ForeignKeyViolation as exc:
+            raise refused(exc, what) from exc
+        _restart_identities(conn, tables)
+    else:
+        # RESTART IDENTITY: ids the database assigns start again at 1, so a seed after the
+        # reset writes the bytes a seed into a fresh database writes (determinism).
+        conn.execute(
+            sql.SQL("TRUNCATE {} RESTART IDENTITY").format(
+                sql.SQL(", ").join(map(sql.Identifier, tables))
+            )
+        )
+    if scope == "activity":
+        conn.execute(f"DELETE FROM {ACTIVITY_RUNS}")
+    return counts
+
+
+def _restart_identities(conn: Conn, tables: tuple[str, ...]) -> None:
+    """The ``id`` sequence of each emptied table back to 1 (as TRUNCATE ... RESTART
+    IDENTITY does), for the tables an application's references made us delete from."""
+    with_id = conn.execute(
+        "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_attribute a "
+        "ON a.attrelid = c.oid AND a.attname = 'id' AND NOT a.attisdropped "
+        "WHERE c.oid = ANY(%s::regclass[])",
+        [[f'"{t}"' for t in tables]],
+    ).fetchall()
+    for (name,) in with_id:  # one by one: the function raises for a table without "id"
+        conn.execute(
+            "SELECT setval(s, 1, false) FROM pg_get_serial_sequence(%s, 'id') s "
+            "WHERE s IS NOT NULL",
+            [name],
+        )
 
 
 def preview(dsn: str, scope: str | None = None) -> dict[str, dict[str, int]] | None:

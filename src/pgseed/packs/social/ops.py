@@ -55,6 +55,7 @@ class Outcome:
     jobs: dict[str, int] = field(default_factory=dict)
     already: str = ""  # the window was simulated before: what was there (nothing written)
     notes: list[str] = field(default_factory=list)
+    replaced: dict[str, int] = field(default_factory=dict)  # --replace: rows removed first
 
 
 def seed(
@@ -65,10 +66,15 @@ def seed(
     reporter: Reporter,
     reproduce: str = "",
     operation: str = "seed-all",
+    replace: bool = False,
+    confirm: bool = False,
 ) -> Outcome:
     """Run the phases in one transaction (ConfigError exit 2 before anything is written;
     GenerationError exit 1 after rolling back), recorded in ``pgseed.runs`` as
-    ``operation`` (the verb)."""
+    ``operation`` (the verb). ``replace`` (``seed-all --replace``): the social tables are
+    emptied first, in the same transaction (``cleanup.empty``), which needs ``confirm``
+    when they hold rows (SafetyError, exit 3); a failure or a stop leaves them as they
+    were."""
     assert cfg.run_seed is not None
     out = Outcome()
 
@@ -95,6 +101,12 @@ def seed(
         _check_dates(*phases.activity)
         narrow.copy_format()  # a bad PGSEED_SOCIAL_COPY is exit 2 before anything runs
     in_transaction = phases.jobs and cfg.jobs_command is None
+
+    def empty_first(conn: Conn, bound: bool) -> None:
+        from .cleanup import empty
+
+        out.replaced = empty(conn, "all", bound, what=f"{operation} --replace", confirm=confirm)
+
     loader = transaction(
         dsn,
         SCHEMA,
@@ -106,7 +118,10 @@ def seed(
         seed=cfg.seed,
         maps=maps_of(cfg),
         then=jobs if in_transaction else None,
-        record=history.record("social", operation, cfg, reproduce=reproduce),
+        prepare=empty_first if replace else None,
+        record=history.record(
+            "social", operation, cfg, reproduce=reproduce, extra={"replace": replace}
+        ),
     )
     out.written, out.seconds = dict(loader.written), dict(loader.seconds)
     if phases.jobs and cfg.jobs_command is not None:  # the application's runner, after the commit
