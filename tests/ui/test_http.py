@@ -349,3 +349,35 @@ def test_an_unknown_events_mode_is_exit_2(monkeypatch: Any, value: str) -> None:
     monkeypatch.setenv("PGSEED_EVENTS", value)
     with pytest.raises(ConfigError, match="expected json or text"):
         Reporter(io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("pack", "action", "preview", "expected"),
+    [
+        (
+            "social",
+            "generate",
+            False,
+            [("social", "seed-all", "--replace", "--count", "9", "--confirm")],
+        ),
+        (
+            "social",
+            "generate",
+            True,
+            [("social", "seed-all", "--replace", "--count", "9", "--dry-run")],
+        ),
+        (
+            "retail",
+            "generate",
+            False,
+            [("retail", "generate", "--full-new", "--stores", "9", "--confirm")],
+        ),
+    ],
+)
+def test_generate_new_is_one_command_so_one_transaction(
+    pack: str, action: str, preview: bool, expected: list[tuple[str, ...]]
+) -> None:
+    from pgseed.ui.packs import ui_for
+
+    values = {"count": "9"} if pack == "social" else {"stores": "9"}
+    assert ui_for(pack).steps(action, values, preview=preview) == expected
