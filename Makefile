@@ -5,8 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-PHONY_UI := browser ui
-.PHONY: $(PHONY_UI) demo demo-retail demo-social test lint bench bench-fill bench-social corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
+.PHONY: browser ui demo demo-retail demo-social test lint bench bench-fill bench-social corpus install seed-from-gen-demo seed-from-gen-test db-stop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "pgseed needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
