@@ -25,6 +25,7 @@ demo: $(STAMP)
 	@echo "Look at the data:   $(BIN)/pgseed db psql genonaut_demo"
 	@echo "  (the same, as a psql command: $$($(BIN)/pgseed db url --psql genonaut_demo))"
 	@echo "Check every rule:   $(BIN)/pgseed genonaut verify --embedded"
+	@echo "The dashboard:      make ui   (http://127.0.0.1:8765/)"
 	@echo "Stop the server:    $(BIN)/pgseed db stop"
 
 ## demo-social: seed spec 004's social dataset (1,000 profiles, 30 days, jobs) into social_demo, verify it, draw it
