@@ -34,7 +34,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
-from .dsn import mask
+from .dsn import redact_urls
 from .pg import Conn
 from .progress import Reporter
 
@@ -46,6 +46,7 @@ __all__ = [
     "disabled",
     "end",
     "get",
+    "lock_ddl",
     "outcome_of",
     "record",
     "recorded",
@@ -127,6 +128,7 @@ def record(
     if cfg is not None:
         config = cfg.model_dump(mode="json") if hasattr(cfg, "model_dump") else dict(cfg)
     config.update(extra or {})
+    config = _scrubbed(config)
     seed = getattr(cfg, "run_seed", None)
     if seed is None:
         seed = getattr(cfg, "seed", None)
@@ -137,8 +139,21 @@ def record(
         config,
         None if seed is None else str(seed),
         None if scenario is None else str(scenario),
-        mask(reproduce),
+        redact_urls(reproduce),
     )
+
+
+def _scrubbed(value: Any) -> Any:
+    """``value`` with the password of every URL in its strings hidden: a config holds
+    URLs besides the database's (``rag.embedding_url``, the rag-agent's ``api_url``),
+    and a config file's were never registered for ``mask``."""
+    if isinstance(value, str):
+        return redact_urls(value)
+    if isinstance(value, Mapping):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrubbed(v) for v in value]
+    return value
 
 
 def _version() -> str:
@@ -153,10 +168,19 @@ def begin(conn: Conn, rec: Record | None, reporter: Reporter | None = None) -> N
     that may not create or write it: a warning, and the run goes on unrecorded."""
     if rec is None:
         return
+    existed = False
     try:
-        if not _exists(conn):
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", [_CREATE_LOCK])
+        existed = _exists(conn)
+        if not existed:
+            lock_ddl(conn)
             conn.execute(DDL)
+        elif not _may_write(conn):
+            # A role that may insert its line but not end it would leave every run
+            # `running`, the outcome of a run killed outright: no line is better.
+            conn.rollback()
+            if reporter is not None:
+                reporter.warn(f"run history not recorded: {_role(conn)} may not {_PRIVS}.\n{_FIX}")
+            return
         row = conn.execute(
             "INSERT INTO pgseed.runs (pack, operation, scenario, seed, config, version, "
             "reproduce) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
@@ -174,16 +198,56 @@ def begin(conn: Conn, rec: Record | None, reporter: Reporter | None = None) -> N
     except psycopg.Error as exc:
         conn.rollback()
         if reporter is not None:
-            reporter.warn(
-                f"run history not recorded: {_first_line(exc)}.\nFix: let this role create "
-                "the schema pgseed (GRANT CREATE ON DATABASE ...), or pass --no-history."
+            fix = (
+                _FIX
+                if existed
+                else (
+                    "Fix: let this role create the schema pgseed (GRANT CREATE ON DATABASE ...), "
+                    "or pass --no-history."
+                )
             )
+            reporter.warn(f"run history not recorded: {_first_line(exc)}.\n{fix}")
         return
     rec.id = int(str(row[0])) if row else None
 
 
+_PRIVS = "both use the schema pgseed and insert and update pgseed.runs"
+_FIX = (
+    "Fix: GRANT USAGE ON SCHEMA pgseed TO this role; GRANT SELECT, INSERT, UPDATE ON "
+    "pgseed.runs TO it (as the owner of pgseed.runs), or pass --no-history."
+)
+
+
+def lock_ddl(conn: Conn) -> None:
+    """Serialise pgseed's DDL in the ``pgseed`` schema (the history's, the rag-agent
+    tables') until the caller's transaction ends: two first runs racing to create it
+    would otherwise fail on the catalog's unique indexes (``IF NOT EXISTS`` is not
+    safe against a race)."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", [_CREATE_LOCK])
+
+
+def _may_write(conn: Conn) -> bool:
+    # has_table_privilege with several privileges is true when ANY is held: ask each.
+    row = conn.execute(
+        "SELECT has_schema_privilege('pgseed', 'USAGE') "
+        "AND has_table_privilege('pgseed.runs', 'INSERT') "
+        "AND has_table_privilege('pgseed.runs', 'UPDATE')"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _role(conn: Conn) -> str:
+    row = conn.execute("SELECT current_user").fetchone()
+    return f"role {row[0]}" if row else "this role"
+
+
 def _exists(conn: Conn) -> bool:
-    return bool(conn.execute("SELECT to_regclass('pgseed.runs') IS NOT NULL").fetchone()[0])  # type: ignore[index]
+    # The catalog, not to_regclass: that raises for a role without USAGE on the schema.
+    row = conn.execute(
+        "SELECT EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'pgseed' AND c.relname = 'runs')"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def outcome_of(exc: BaseException | None) -> str:
@@ -195,7 +259,7 @@ def outcome_of(exc: BaseException | None) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    return mask(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    return redact_urls(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
 
 
 def _error_text(exc: BaseException | None) -> str | None:
@@ -206,7 +270,7 @@ def _error_text(exc: BaseException | None) -> str | None:
     from .errors import PgseedError
 
     text = str(exc).strip() if isinstance(exc, PgseedError) else f"{type(exc).__name__}: {exc}"
-    return mask(text)[:4000]
+    return redact_urls(text)[:4000]
 
 
 def end(
@@ -312,7 +376,7 @@ def runs(conn: Conn, *, pack: str | None = None, limit: int | None = None) -> li
     if limit is not None:
         query += " LIMIT %s"
         params.append(limit)
-    with conn.cursor(row_factory=class_row(Run)) as cur:
+    with _readable(conn), conn.cursor(row_factory=class_row(Run)) as cur:
         return cur.execute(query, params).fetchall()
 
 
@@ -320,5 +384,33 @@ def get(conn: Conn, run_id: int) -> Run | None:
     """The run with this id, or None (also when the database has no history)."""
     if not _exists(conn):
         return None
-    with conn.cursor(row_factory=class_row(Run)) as cur:
+    if run_id > _MAX_ID:  # no bigint: no such run (PostgreSQL would compare it as numeric)
+        return None
+    with _readable(conn), conn.cursor(row_factory=class_row(Run)) as cur:
         return cur.execute(f"SELECT {_COLUMNS} FROM pgseed.runs WHERE id = %s", [run_id]).fetchone()
+
+
+_MAX_ID = 2**63 - 1
+
+
+@contextlib.contextmanager
+def _readable(conn: Conn) -> Iterator[None]:
+    """PgseedError (exit 1) naming the fix when ``pgseed.runs`` cannot be read: a role
+    without the grants, or a table of that name that is not pgseed's history."""
+    from .errors import PgseedError
+
+    try:
+        yield
+    except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedColumn) as exc:
+        conn.rollback()
+        denied = isinstance(exc, psycopg.errors.InsufficientPrivilege)
+        raise PgseedError(
+            f"cannot read the run history pgseed.runs: {_first_line(exc)}.\n"
+            + (
+                "Fix: GRANT USAGE ON SCHEMA pgseed TO this role; GRANT SELECT ON pgseed.runs "
+                "TO it (as the owner of pgseed.runs), or read it as a role that may."
+                if denied
+                else "Fix: pgseed.runs here is not the table pgseed writes (another tool's, "
+                "or an older pgseed's): rename it, and pgseed makes its own on the next run."
+            )
+        ) from None

@@ -23,7 +23,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .dsn import mask
+from .dsn import redact_urls
 
 
 class Reporter:
@@ -45,7 +45,7 @@ class Reporter:
 
     # -- messages -------------------------------------------------------------
     def info(self, message: str) -> None:
-        message = mask(message)
+        message = redact_urls(message)
         if self._progress is not None:
             self._progress.console.print(message, markup=False)
         else:
