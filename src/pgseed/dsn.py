@@ -285,3 +285,23 @@ def redact(dsn: str) -> str:
         if key in params:
             params[key] = "***"
     return make_conninfo(**{k: str(v) for k, v in params.items()})
+
+
+# Any URL's userinfo: scheme://user:password@host (greedy to the authority's last '@',
+# so an unencoded '@' in the password stays hidden too).
+_URL_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/?#\s]*)@")
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with the password of every URL in it (any scheme: an ``--api-url``, an
+    embeddings endpoint, a database URL) replaced by ``***``, then ``mask``-ed. For
+    values pgseed writes down (the history's config, the reproduce line) whose URLs
+    were never registered: a config file's."""
+
+    def hide(m: re.Match[str]) -> str:
+        userinfo = m.group(2)
+        if ":" in userinfo:
+            userinfo = userinfo.split(":", 1)[0] + ":***"
+        return f"{m.group(1)}{userinfo}@"
+
+    return mask(_URL_USERINFO.sub(hide, text))

@@ -24,7 +24,6 @@ count it as the application's (``anyschema.reflect.SYSTEM_SCHEMAS``).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -32,9 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from psycopg.rows import class_row
 
-from .dsn import mask
+from .dsn import redact_urls
+from .history_read import Run, _exists, get, runs
 from .pg import Conn
 from .progress import Reporter
 
@@ -46,6 +45,7 @@ __all__ = [
     "disabled",
     "end",
     "get",
+    "lock_ddl",
     "outcome_of",
     "record",
     "recorded",
@@ -127,6 +127,7 @@ def record(
     if cfg is not None:
         config = cfg.model_dump(mode="json") if hasattr(cfg, "model_dump") else dict(cfg)
     config.update(extra or {})
+    config = _scrubbed(config)
     seed = getattr(cfg, "run_seed", None)
     if seed is None:
         seed = getattr(cfg, "seed", None)
@@ -137,8 +138,21 @@ def record(
         config,
         None if seed is None else str(seed),
         None if scenario is None else str(scenario),
-        mask(reproduce),
+        redact_urls(reproduce),
     )
+
+
+def _scrubbed(value: Any) -> Any:
+    """``value`` with the password of every URL in its strings hidden: a config holds
+    URLs besides the database's (``rag.embedding_url``, the rag-agent's ``api_url``),
+    and a config file's were never registered for ``mask``."""
+    if isinstance(value, str):
+        return redact_urls(value)
+    if isinstance(value, Mapping):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrubbed(v) for v in value]
+    return value
 
 
 def _version() -> str:
@@ -153,10 +167,19 @@ def begin(conn: Conn, rec: Record | None, reporter: Reporter | None = None) -> N
     that may not create or write it: a warning, and the run goes on unrecorded."""
     if rec is None:
         return
+    existed = False
     try:
-        if not _exists(conn):
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", [_CREATE_LOCK])
+        existed = _exists(conn)
+        if not existed:
+            lock_ddl(conn)
             conn.execute(DDL)
+        elif not _may_write(conn):
+            # A role that may insert its line but not end it would leave every run
+            # `running`, the outcome of a run killed outright: no line is better.
+            conn.rollback()
+            if reporter is not None:
+                reporter.warn(f"run history not recorded: {_role(conn)} may not {_PRIVS}.\n{_FIX}")
+            return
         row = conn.execute(
             "INSERT INTO pgseed.runs (pack, operation, scenario, seed, config, version, "
             "reproduce) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
@@ -174,16 +197,47 @@ def begin(conn: Conn, rec: Record | None, reporter: Reporter | None = None) -> N
     except psycopg.Error as exc:
         conn.rollback()
         if reporter is not None:
-            reporter.warn(
-                f"run history not recorded: {_first_line(exc)}.\nFix: let this role create "
-                "the schema pgseed (GRANT CREATE ON DATABASE ...), or pass --no-history."
+            fix = (
+                _FIX
+                if existed
+                else (
+                    "Fix: let this role create the schema pgseed (GRANT CREATE ON DATABASE ...), "
+                    "or pass --no-history."
+                )
             )
+            reporter.warn(f"run history not recorded: {_first_line(exc)}.\n{fix}")
         return
     rec.id = int(str(row[0])) if row else None
 
 
-def _exists(conn: Conn) -> bool:
-    return bool(conn.execute("SELECT to_regclass('pgseed.runs') IS NOT NULL").fetchone()[0])  # type: ignore[index]
+_PRIVS = "both use the schema pgseed and insert and update pgseed.runs"
+_FIX = (
+    "Fix: GRANT USAGE ON SCHEMA pgseed TO this role; GRANT SELECT, INSERT, UPDATE ON "
+    "pgseed.runs TO it (as the owner of pgseed.runs), or pass --no-history."
+)
+
+
+def lock_ddl(conn: Conn) -> None:
+    """Serialise pgseed's DDL in the ``pgseed`` schema (the history's, the rag-agent
+    tables') until the caller's transaction ends: two first runs racing to create it
+    would otherwise fail on the catalog's unique indexes (``IF NOT EXISTS`` is not
+    safe against a race)."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", [_CREATE_LOCK])
+
+
+def _may_write(conn: Conn) -> bool:
+    # has_table_privilege with several privileges is true when ANY is held: ask each.
+    row = conn.execute(
+        "SELECT has_schema_privilege('pgseed', 'USAGE') "
+        "AND has_table_privilege('pgseed.runs', 'INSERT') "
+        "AND has_table_privilege('pgseed.runs', 'UPDATE')"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _role(conn: Conn) -> str:
+    row = conn.execute("SELECT current_user").fetchone()
+    return f"role {row[0]}" if row else "this role"
 
 
 def outcome_of(exc: BaseException | None) -> str:
@@ -195,7 +249,7 @@ def outcome_of(exc: BaseException | None) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    return mask(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    return redact_urls(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
 
 
 def _error_text(exc: BaseException | None) -> str | None:
@@ -206,7 +260,7 @@ def _error_text(exc: BaseException | None) -> str | None:
     from .errors import PgseedError
 
     text = str(exc).strip() if isinstance(exc, PgseedError) else f"{type(exc).__name__}: {exc}"
-    return mask(text)[:4000]
+    return redact_urls(text)[:4000]
 
 
 def end(
@@ -257,68 +311,3 @@ def recorded(
         end(conn, rec, {}, exc)
         raise
     end(conn, rec, {})
-
-
-# -- reading ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    """One row of ``pgseed.runs``."""
-
-    id: int
-    pack: str
-    operation: str
-    scenario: str | None
-    seed: str | None
-    config: dict[str, Any]
-    version: str
-    started_at: dt.datetime
-    ended_at: dt.datetime | None
-    rows: dict[str, int]
-    outcome: str
-    error: str | None
-    reproduce: str | None
-
-    @property
-    def seconds(self) -> float | None:
-        """Wall time of the run, None while it runs (or when it was killed)."""
-        if self.ended_at is None:
-            return None
-        return (self.ended_at - self.started_at).total_seconds()
-
-    @property
-    def total(self) -> int:
-        return sum(int(n) for n in self.rows.values())
-
-
-_COLUMNS = (
-    "id, pack, operation, scenario, seed, config, version, started_at, ended_at, rows, "
-    "outcome, error, reproduce"
-)
-
-
-def runs(conn: Conn, *, pack: str | None = None, limit: int | None = None) -> list[Run]:
-    """The recorded runs, newest first (of ``pack`` only, when given); [] when the
-    database has no history yet. Read only."""
-    if not _exists(conn):
-        return []
-    query = f"SELECT {_COLUMNS} FROM pgseed.runs"
-    params: list[Any] = []
-    if pack is not None:
-        query += " WHERE pack = %s"
-        params.append(pack)
-    query += " ORDER BY id DESC"
-    if limit is not None:
-        query += " LIMIT %s"
-        params.append(limit)
-    with conn.cursor(row_factory=class_row(Run)) as cur:
-        return cur.execute(query, params).fetchall()
-
-
-def get(conn: Conn, run_id: int) -> Run | None:
-    """The run with this id, or None (also when the database has no history)."""
-    if not _exists(conn):
-        return None
-    with conn.cursor(row_factory=class_row(Run)) as cur:
-        return cur.execute(f"SELECT {_COLUMNS} FROM pgseed.runs WHERE id = %s", [run_id]).fetchone()

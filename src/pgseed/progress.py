@@ -30,7 +30,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .dsn import mask
+from .dsn import redact_urls
 from .errors import ConfigError
 
 EVENTS_ENV = "PGSEED_EVENTS"
@@ -73,11 +73,11 @@ class Reporter:
     def emit(self, event: str, **fields: object) -> None:
         """One JSON event line (events mode); every text in it masked."""
         line = json.dumps({"event": event, **fields}, default=str)
-        print(mask(line), file=self.stream, flush=True)
+        print(redact_urls(line), file=self.stream, flush=True)
 
     # -- messages -------------------------------------------------------------
     def info(self, message: str) -> None:
-        message = mask(message)
+        message = redact_urls(message)
         if self.events:
             self.emit("info", message=message)
         elif self._progress is not None:
@@ -87,7 +87,7 @@ class Reporter:
 
     def warn(self, message: str) -> None:
         if self.events:
-            self.emit("warn", message=mask(message))
+            self.emit("warn", message=redact_urls(message))
             return
         self.info(f"warning: {message}")
 
@@ -98,7 +98,7 @@ class Reporter:
         with contextlib.suppress(OSError, ValueError):  # ValueError: stream already closed
             self.end()
             if self.events:
-                self.emit("fail", message=mask(message), reproduce=mask(reproduce))
+                self.emit("fail", message=redact_urls(message), reproduce=redact_urls(reproduce))
                 return
             self.info(message)
             if reproduce:

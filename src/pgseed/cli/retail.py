@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from .. import engine
+from ..dsn import redact_urls
 from ..errors import ConfigError
 from ..progress import Reporter
 from . import retail_ops
@@ -64,7 +65,9 @@ def _config(
         import yaml
 
         click.echo("resolved config:")
-        click.echo(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False).rstrip())
+        click.echo(
+            redact_urls(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False).rstrip())
+        )
     return cfg
 
 
@@ -211,7 +214,8 @@ def _date(v: dt.datetime | None) -> dt.date | None:
     "--api_url",
     "api_url",
     metavar="URL",
-    help="rag-agent: index through this application's /rag/index and check its agent",
+    help="rag-agent: index through this application's /rag/index and check its agent "
+    "(with --delete --scope rag: its credentials, for the calls that remove it)",
 )
 @click.option(
     "--allow-skip",
@@ -252,6 +256,7 @@ def generate(
         output=output,
         api_url=api_url,
         allow_skip=allow_skip,
+        rag_delete=delete_ and scope == "rag",
     )
     if rag and not (delete_ or append_):
         full_new = True
@@ -281,7 +286,7 @@ def generate(
     config_flags = {k: v for k, v in flags.items() if not k.endswith("_date")} if append_ else flags
     cfg = _config(config_path, scenario, sets, verbose=verbose, **config_flags)
     if delete_ and scope == "rag":
-        retail_rag.delete(_target(database_url, embedded), cfg, confirm, dry_run)
+        retail_rag.delete(_target(database_url, embedded), cfg, confirm, dry_run, api_url)
         return
     if full_new and rag:
         how: dict[str, Any] = {"max_workers": max_workers, "dry_run": dry_run}

@@ -9,14 +9,20 @@ from typing import Any
 
 import click
 
-from ..dsn import redact
+from ..dsn import redact, redact_urls
 from ..errors import ConfigError, VerificationFailed
 from . import retail_ops
 from .shell import print_rows
 
 
 def check_flags(
-    *, rag: bool, append_: bool, output: object, api_url: str | None, allow_skip: bool
+    *,
+    rag: bool,
+    append_: bool,
+    output: object,
+    api_url: str | None,
+    allow_skip: bool,
+    rag_delete: bool = False,
 ) -> None:
     """Exit 2 for flags the rag-agent scenario cannot honour, before anything runs."""
     if rag and append_:
@@ -30,10 +36,14 @@ def check_flags(
             "--scenario rag-agent indexes documents written from a database; it cannot "
             "write --output files.\nFix: drop --output and give a database."
         )
-    if not rag and (api_url is not None or allow_skip):
-        flag = "--api-url" if api_url is not None else "--allow-skip"
+    # --delete --scope rag takes --api-url for the credentials of the application it
+    # calls back (pgseed recorded where it indexed without them).
+    if not rag and ((api_url is not None and not rag_delete) or allow_skip):
+        flag = "--api-url" if api_url is not None and not rag_delete else "--allow-skip"
         raise ConfigError(
-            f"{flag} belongs to --scenario rag-agent.\nFix: add --scenario rag-agent, or drop it."
+            f"{flag} belongs to --scenario rag-agent"
+            + (" (and --api-url to --delete --scope rag)" if flag == "--api-url" else "")
+            + ".\nFix: add --scenario rag-agent, or drop it."
         )
     if api_url is not None and not api_url.startswith(("http://", "https://")):
         raise ConfigError(
@@ -56,6 +66,7 @@ def run(
     allow_skip: bool,
 ) -> None:
     from ..packs.retail.rag import scenario
+    from ..progress import Reporter
 
     stores, products = cfg.dimensions.stores.count, cfg.dimensions.products.count
     months = _months(cfg)
@@ -71,10 +82,19 @@ def run(
         return
     scenario.preflight(dsn, flags["confirm"])  # the rag rows need --confirm too
     retail_ops.full_new(pack, cfg, {**flags, "database_url": dsn, "embedded": False}, verbose)
-    target = f"the application at {api_url}" if api_url else "pgseed's own pgvector index"
+    target = (
+        f"the application at {redact_urls(api_url)}" if api_url else "pgseed's own pgvector index"
+    )
     click.echo(f"\nrag-agent: documents from {redact(dsn)}, indexed by {target}")
     line = retail_ops.reproduce_line(cfg.seed)
-    result = scenario.run(dsn, cfg, api_url=api_url, reproduce=line, allow_skip=allow_skip)
+    result = scenario.run(
+        dsn,
+        cfg,
+        api_url=api_url,
+        reproduce=line,
+        allow_skip=allow_skip,
+        reporter=Reporter(progress=False),
+    )
     click.echo(
         f"documents: {result.documents:,}, questions: {result.questions:,}, "
         f"sha256 {result.digest[:16]}"
@@ -117,9 +137,10 @@ def _verdict(result: Any, api_url: str | None, allow_skip: bool) -> None:
     click.echo(f"rag-agent: all {passed} steps passed")
 
 
-def delete(dsn: str, cfg: Any, confirm: bool, dry_run: bool) -> None:
+def delete(dsn: str, cfg: Any, confirm: bool, dry_run: bool, api_url: str | None = None) -> None:
     from ..packs.retail.config import ENV_KEYS
     from ..packs.retail.rag import cleanup
+    from ..progress import Reporter
     from .shell import reproduce
 
     r = cleanup.delete(
@@ -128,6 +149,8 @@ def delete(dsn: str, cfg: Any, confirm: bool, dry_run: bool) -> None:
         confirm=confirm,
         dry_run=dry_run,
         reproduce=reproduce(None, list(ENV_KEYS)),
+        api_url=api_url,
+        reporter=Reporter(progress=False),
     )
     if r.no_tables:
         click.echo("nothing to delete: the database has no rag-agent index.")

@@ -9,7 +9,7 @@ server (``retail_demo``, ``social_demo``...), or only ``--pack``'s.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -45,6 +45,21 @@ def _options(f: Callable[..., Any]) -> Callable[..., Any]:
     return apply(f, opts)
 
 
+def _known_pack(pack: str | None, recorded: Iterable[str] = ()) -> None:
+    """Exit 2 for a --pack that is neither a registered pack, nor fill, nor one the
+    database recorded (a third-party pack no longer installed): a typo must not read
+    as "no runs recorded"."""
+    from ..config import did_you_mean
+    from ..packs import names
+
+    known = [*names(), "fill", *recorded]
+    if pack is not None and pack not in known:
+        raise ConfigError(
+            f"unknown pack {pack!r}.{did_you_mean(pack, known)}\n"
+            f"Fix: use one of {', '.join(dict.fromkeys(known))}."
+        )
+
+
 def _databases(database_url: str | None, embedded: bool, pack: str | None) -> list[str]:
     """The DSNs to read: the one target, or on the embedded server the packs' own."""
     if not embedded:
@@ -52,8 +67,7 @@ def _databases(database_url: str | None, embedded: bool, pack: str | None) -> li
     from ..packs import get_pack, names
 
     packs = names()
-    if pack is not None and pack != "fill" and pack not in packs:
-        raise ConfigError(f"unknown pack {pack!r}.\nFix: use one of {', '.join([*packs, 'fill'])}.")
+    _known_pack(pack)
     chosen = packs if pack is None else [p for p in packs if p == pack]
     dbs = [get_pack(p).default_database for p in chosen]
     if pack in (None, "fill"):
@@ -127,12 +141,17 @@ def runs(
     from ..history import runs as read_runs
 
     found: list[tuple[str, Any]] = []
+    recorded: set[str] = set()
     dsns = _databases(database_url, embedded, pack)
     for dsn in dsns:
         with _reading(dsn, missing_ok=embedded) as opened:
             if opened is not None:
                 db, conn = opened
                 found += [(db, r) for r in read_runs(conn, pack=pack, limit=limit)]
+                if not found and pack is not None:
+                    recorded |= {r.pack for r in read_runs(conn)}
+    if not found and pack is not None:
+        _known_pack(pack, recorded)
     found.sort(key=lambda x: x[1].started_at, reverse=True)
     found = found[:limit]
     if as_json:
@@ -168,15 +187,44 @@ def runs(
     click.echo("one run in full: pgseed runs show ID" + (" --pack PACK" if several else ""))
 
 
+def _inherited(ctx: click.Context, name: str, own: Any) -> Any:
+    """``own``, else the value given to ``pgseed runs`` itself (``pgseed runs
+    --database-url URL show 3`` reads URL, never $DATABASE_URL's database instead);
+    exit 2 when the two name different values."""
+    given = ctx.parent.params.get(name) if ctx.parent is not None else None
+    if not given:
+        return own
+    if own and own != given:
+        flag = {"as_json": "--json"}.get(name, "--" + name.replace("_", "-"))
+        raise ConfigError(
+            f"{flag} is given twice with different values, to `pgseed runs` and to `show`."
+            f"\nFix: give it once, e.g. pgseed runs show ID {flag}"
+            + ("" if name == "as_json" or name == "embedded" else " VALUE")
+            + "."
+        )
+    return given
+
+
 @runs.command(cls=PgseedCommand)
 @click.argument("run_id", metavar="ID", type=click.IntRange(1))
 @_options
+@click.pass_context
 def show(
-    run_id: int, database_url: str | None, embedded: bool, pack: str | None, as_json: bool
+    ctx: click.Context,
+    run_id: int,
+    database_url: str | None,
+    embedded: bool,
+    pack: str | None,
+    as_json: bool,
 ) -> None:
     """Print one run: what it was, its config, rows per table, outcome and error, and the
     command that reproduces it."""
     from ..history import get
+
+    database_url = _inherited(ctx, "database_url", database_url)
+    embedded = _inherited(ctx, "embedded", embedded)
+    pack = _inherited(ctx, "pack", pack)
+    as_json = _inherited(ctx, "as_json", as_json)
 
     hits: list[tuple[str, Any]] = []
     for dsn in _databases(database_url, embedded, pack):
@@ -186,6 +234,8 @@ def show(
                 r = get(conn, run_id)
                 if r is not None and (pack is None or r.pack == pack):
                     hits.append((db, r))
+    if not hits and pack is not None:
+        _known_pack(pack)
     if not hits:
         raise ConfigError(
             f"no run {run_id} recorded" + (f" for pack {pack}" if pack else "") + ".\n"

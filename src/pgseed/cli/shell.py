@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from .. import embedded, signals
-from ..dsn import mask, redact, register_argv
+from ..dsn import redact, redact_urls, register_argv
 from ..errors import (
     INTERRUPTED_EXIT_CODE,
     ConfigError,
@@ -43,7 +43,7 @@ def _handled(ctx: click.Context, invoke: Callable[[click.Context], Any]) -> Any:
         try:
             return invoke(ctx)
         except PgseedError as exc:
-            say(f"error: {mask(str(exc))}")
+            say(f"error: {redact_urls(str(exc))}")
             ctx.exit(exc.exit_code)
         except Interrupted as exc:
             say(f"interrupted ({exc.name})")
@@ -61,7 +61,7 @@ def _handled(ctx: click.Context, invoke: Callable[[click.Context], Any]) -> Any:
             if os.environ.get("PGSEED_DEBUG"):
                 raise
             say(
-                f"error: unexpected {type(exc).__name__}: {mask(str(exc))}\n"
+                f"error: unexpected {type(exc).__name__}: {redact_urls(str(exc))}\n"
                 "This is a bug in pgseed or in a pack. PGSEED_DEBUG=1 shows the traceback."
             )
             ctx.exit(1)
@@ -85,7 +85,7 @@ def _main(
     except click.ClickException as exc:
         buf = io.StringIO()
         exc.show(file=buf)
-        say(mask(buf.getvalue()).rstrip("\n"))
+        say(redact_urls(buf.getvalue()).rstrip("\n"))
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:  # Ctrl-C while click was still parsing
         say("interrupted")
@@ -143,7 +143,8 @@ def resolve_dsn(database_url: str | None, use_embedded: bool, default_db: str) -
 
 
 def redacted_args() -> list[str]:
-    """This command's arguments with the password of any ``--database-url`` masked."""
+    """This command's arguments with the password of any ``--database-url`` masked, and
+    of any other URL (``--api-url``, ``--set rag.embedding_url=...``) too."""
     args = list(sys.argv[1:])
     for i, a in enumerate(args):
         if a in ("--database-url", "--database_url") and i + 1 < len(args):
@@ -151,7 +152,7 @@ def redacted_args() -> list[str]:
         elif a.startswith(("--database-url=", "--database_url=")):
             k, v = a.split("=", 1)
             args[i] = f"{k}={redact(v)}"
-    return args
+    return [redact_urls(a) for a in args]
 
 
 def reproduce(seed: int | None, env_keys: Sequence[str] = ()) -> str:

@@ -39,6 +39,7 @@ class Summary:
     problem: str = ""  # why there is nothing to show (no database, unreachable, ...)
     tables: list[TableSummary] = field(default_factory=list)
     log: list[Run] = field(default_factory=list)
+    log_problem: str = ""  # why the generation log cannot be read (grants, a foreign table)
 
     @property
     def last_run(self) -> Run | None:
@@ -96,9 +97,13 @@ def summarise(pack: Pack, dsn: str) -> Summary:
     try:
         conn.read_only = True
         tables = _tables(conn, pack)
-        log = runs(conn, pack=pack.name, limit=LOG_LIMIT)
-        return Summary(target.dbname, "", tables, log)
     except psycopg.Error as exc:
+        conn.close()
         return Summary(target.dbname, f"could not read the database: {exc}".strip())
+    try:
+        log = runs(conn, pack=pack.name, limit=LOG_LIMIT)
+    except (psycopg.Error, PgseedError) as exc:  # the counts stay; the log says why not
+        return Summary(target.dbname, "", tables, [], str(exc).split("\n")[0])
     finally:
         conn.close()
+    return Summary(target.dbname, "", tables, log)

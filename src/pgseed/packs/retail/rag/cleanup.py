@@ -17,9 +17,10 @@ from psycopg import sql
 from .... import history
 from ....errors import GenerationError
 from ....pg import Conn
+from ....progress import Reporter
 from ....safety import open_target, production_guard, require_confirm
 from . import index
-from .client import Api, ApiFailure, Unreachable
+from .client import Api, ApiFailure, Unreachable, without_userinfo
 from .config import RagApiConfig
 
 
@@ -36,10 +37,19 @@ def _rows(conn: Conn, q: str, params: list[object] | None = None) -> list[tuple[
 
 
 def delete(
-    dsn: str, api_cfg: RagApiConfig, *, confirm: bool, dry_run: bool, reproduce: str = ""
+    dsn: str,
+    api_cfg: RagApiConfig,
+    *,
+    confirm: bool,
+    dry_run: bool,
+    reproduce: str = "",
+    api_url: str | None = None,
+    reporter: Reporter | None = None,
 ) -> RagDeleteResult:
     """Remove what the scenario indexed (a real delete is recorded in ``pgseed.runs`` as
-    ``delete``, scope ``rag``)."""
+    ``delete``, scope ``rag``). ``api_url``: the application's URL with the credentials
+    it needs (``https://user:password@host``); pgseed recorded where it indexed without
+    them, so they are used for the records of that application only."""
     production_guard()
     if not dry_run:
         require_confirm("--delete --scope rag", confirm)
@@ -64,12 +74,13 @@ def delete(
         )
         conn.rollback()
         rec = history.record("retail", "delete", extra={"scope": "rag"}, reproduce=reproduce)
-        with history.recorded(conn, rec) as line:
+        with history.recorded(conn, rec, reporter) as line:
             kept: list[str] = []
             calls = {"sources": 0, "sessions": 0}
             gone_sources, gone_sessions = [], []
             for base in sorted({b for b, _ in remote} | {b for b, _ in open_sessions}):
-                api = Api(base, api_cfg)
+                given = api_url if api_url and without_userinfo(api_url) == base else None
+                api = Api(given or base, api_cfg)
                 try:
                     for b, sid in remote:
                         if b == base:

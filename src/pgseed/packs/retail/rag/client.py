@@ -10,12 +10,19 @@ not there): the step *failed*.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from .config import RagApiConfig
+
+
+def _is_id(v: Any) -> bool:
+    # bool is an int to Python, but `true` is no id an application hands out.
+    return isinstance(v, str | int) and not isinstance(v, bool)
 
 
 class Unreachable(Exception):
@@ -54,11 +61,27 @@ def walk(data: Any, path: str) -> tuple[list[Any], str | None]:
     return current, None
 
 
+def without_userinfo(url: str) -> str:
+    """``url`` without ``user:password@`` and a trailing slash: where the application
+    is, as pgseed records and prints it (its credentials are never written down)."""
+    return str(httpx.URL(url.strip()).copy_with(userinfo=b"")).rstrip("/")
+
+
+def fill(template: str, **ids: str) -> str:
+    """A path template (``/agents/sessions/{session_id}``) with its ids
+    percent-encoded: an id the application chose is one path segment, whatever it holds."""
+    return template.format(**{k: quote(v, safe="") for k, v in ids.items()})
+
+
 class Api:
     def __init__(self, base_url: str, cfg: RagApiConfig) -> None:
-        self.base = base_url.rstrip("/")
+        url = httpx.URL(base_url.strip())
+        # Credentials in the URL go into the Authorization header, never into `base`
+        # (recorded in pgseed.rag_source and printed in messages).
+        auth = (url.username, url.password) if url.username or url.password else None
+        self.base = without_userinfo(base_url)
         self.cfg = cfg
-        self.http = httpx.Client(base_url=self.base, timeout=cfg.timeout_seconds)
+        self.http = httpx.Client(base_url=self.base, timeout=cfg.timeout_seconds, auth=auth)
 
     def close_client(self) -> None:
         self.http.close()
@@ -83,6 +106,8 @@ class Api:
 
     def _one(self, data: Any, path: str, what: str) -> str:
         values, why = walk(data, path)
+        if why is None and values and not _is_id(values[0]):
+            why = f"`{path}` is {json.dumps(values[0])[:80]}, not an id (a string or a number)"
         if why is not None or not values or values[0] in (None, ""):
             raise ApiFailure(
                 f"{what}: {why or f'`{path}` is empty'}.\nFix: set the field's path with "
@@ -118,12 +143,12 @@ class Api:
 
     def chat(self, session_id: str, message: str) -> Any:
         return self._call(
-            "POST", self.cfg.chat_path.format(session_id=session_id), (200,), {"message": message}
+            "POST", fill(self.cfg.chat_path, session_id=session_id), (200,), {"message": message}
         )
 
     def close_session(self, session_id: str) -> None:
         # 404: the application no longer has it (expired, closed by hand): nothing to close.
-        self._call("DELETE", self.cfg.close_path.format(session_id=session_id), (200, 204, 404))
+        self._call("DELETE", fill(self.cfg.close_path, session_id=session_id), (200, 204, 404))
 
     def delete_source(self, source_id: str) -> None:
-        self._call("DELETE", self.cfg.source_path.format(source_id=source_id), (200, 204, 404))
+        self._call("DELETE", fill(self.cfg.source_path, source_id=source_id), (200, 204, 404))

@@ -9,9 +9,10 @@ are the contract of spec 003's application (ForecastLabAI, docs/retail.md).
 from __future__ import annotations
 
 import re
+from string import Formatter
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from ....config import Float, Int
 
@@ -33,9 +34,32 @@ def _json_path(v: str) -> str:
     return v
 
 
-def _url_path(v: str) -> str:
+# The one placeholder each path may hold: pgseed fills it with the id the application
+# returned (percent-encoded); any other `{...}` would fail only at the first request.
+_PLACEHOLDER = {
+    "index_path": None,
+    "sessions_path": None,
+    "chat_path": "session_id",
+    "close_path": "session_id",
+    "source_path": "source_id",
+}
+
+
+def _url_path(v: str, field: str) -> str:
     if not v.startswith("/"):
         raise ValueError(f"{v!r} must start with / (it is appended to --api-url)")
+    want = _PLACEHOLDER[field]
+    try:
+        names = [name for _, name, _, _ in Formatter().parse(v) if name is not None]
+    except ValueError as exc:  # a lone `{` or `}`
+        raise ValueError(
+            f"{v!r} is not a path template ({exc}); write {{{{ for a literal {{"
+        ) from None
+    if want is None and names:
+        raise ValueError(f"{v!r} takes no placeholder, found {{{names[0]}}}")
+    if want is not None and names != [want]:
+        found = ", ".join(f"{{{n}}}" for n in names) or "none"
+        raise ValueError(f"{v!r} must hold {{{want}}} once (found: {found})")
     return v
 
 
@@ -65,8 +89,8 @@ class RagApiConfig(_Strict):
 
     @field_validator("index_path", "sessions_path", "chat_path", "close_path", "source_path")
     @classmethod
-    def _urls(cls, v: str) -> str:
-        return _url_path(v)
+    def _urls(cls, v: str, info: ValidationInfo) -> str:
+        return _url_path(v, str(info.field_name))
 
 
 class RagConfig(_Strict):

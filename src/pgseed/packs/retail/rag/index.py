@@ -26,6 +26,7 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
+from .... import history
 from ....errors import SchemaMismatchError
 from ....pg import Conn
 from .chunks import Chunk
@@ -116,6 +117,7 @@ def ensure(conn: Conn, dim: int, *, local: bool) -> None:
     index (``local``) makes the chunk table again when its vectors have another
     dimension (they are about to be replaced: the run has --confirm); a run through
     --api-url writes no chunks and leaves it as it is."""
+    history.lock_ddl(conn)  # two first runs (or a first run's history) create it at once
     ensure_vector(conn)
     conn.execute(_DDL)
     row = conn.execute(

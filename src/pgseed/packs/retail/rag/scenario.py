@@ -20,12 +20,14 @@ reported as passed; nothing prints here (the CLI judges and prints the result).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
 from .... import history
 from ....errors import DatabaseUnavailable, VerificationFailed
 from ....pg import Conn
+from ....progress import Reporter
 from ....safety import confirm_replace, open_target
 from ..config import RetailConfig
 from . import index
@@ -99,6 +101,7 @@ def run(
     api_url: str | None,
     reproduce: str = "",
     allow_skip: bool = False,
+    reporter: Reporter | None = None,
 ) -> RagResult:
     """The steps after the full-new, recorded in ``pgseed.runs`` as ``rag-agent`` (rows:
     what pgseed's rag tables hold after it; ``failed``, naming them, when a step failed
@@ -108,7 +111,7 @@ def run(
     rec = history.record(
         "retail", "rag-agent", cfg, reproduce=reproduce, extra={"api_url": api_url}
     )
-    history.begin(conn, rec)
+    history.begin(conn, rec, reporter)  # a history it may not write: a warning
     try:
         corpus = build(conn, seed=int(cfg.seed), scenario=cfg.scenario)
         conn.rollback()
@@ -153,12 +156,24 @@ def _local(conn: Conn, cfg: RetailConfig, corpus: Corpus, result: RagResult) -> 
         "pass",
         f"{result.documents} documents, {result.chunks} chunks into {index.CHUNK} (HNSW)",
     )
+    per_doc = Counter(c.path for c in chunks)
     with conn.transaction():
-        r = recall(conn, embedder, corpus.questions, cfg.rag.top_k, cfg.rag.recall_threshold)
+        r = recall(
+            conn, embedder, corpus.questions, cfg.rag.top_k, cfg.rag.recall_threshold, per_doc
+        )
     result.recall = r
     detail = r.describe()
     if r.total == 0:
         detail += ": no questions (the data set is empty)"
+    elif r.vacuous:
+        # The largest k that can still miss: one document's chunks left out of the rest.
+        room = result.chunks - min(per_doc.values())
+        detail += (
+            f": proves nothing, every hit was certain: the index holds {result.chunks} "
+            f"chunks, so the {r.k} nearest always include the question's document.\nFix: "
+            + (f"--set rag.top_k={room} or lower, or " if room >= 1 else "")
+            + "more data (--stores, --products, a longer date range)."
+        )
     elif r.misses:
         m = r.misses[0]
         detail += (
