@@ -381,3 +381,18 @@ def test_generate_new_is_one_command_so_one_transaction(
 
     values = {"count": "9"} if pack == "social" else {"stores": "9"}
     assert ui_for(pack).steps(action, values, preview=preview) == expected
+
+
+@pytest.mark.db
+def test_a_history_that_cannot_be_read_leaves_the_counts(server_dsn: str, db_name: str) -> None:
+    with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{db_name}"')
+    dsn = dsn_for(server_dsn, db_name)
+    with psycopg.connect(dsn) as conn:  # a pgseed.runs that is not pgseed's history
+        conn.execute("CREATE SCHEMA pgseed; CREATE TABLE pgseed.runs (x int)")
+        conn.execute("CREATE TABLE store (id int)")
+    with client_for({"retail": dsn}) as c:
+        r = c.get("/pack/retail/summary")
+    assert r.status_code == 200, r.text
+    assert "the generation log cannot be read" in r.text
+    assert 'data-table="store"' in r.text  # the counts are still there
