@@ -33,7 +33,12 @@ VALID: dict[str, list[dict[str, str]]] = {
     "social": [
         {},
         {"count": "9", "activity_days": "2", "start_date": "2024-03-01", "days": "3"},
-        {"run_seed": "demo-2024", "market": "realistic", "skip_jobs": "1", "more": "signup_days=10"},
+        {
+            "run_seed": "demo-2024",
+            "market": "realistic",
+            "skip_jobs": "1",
+            "more": "signup_days=10",
+        },
     ],
     "genonaut": [
         {},

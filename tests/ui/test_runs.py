@@ -18,7 +18,16 @@ import pytest
 from pgseed.ui.worker import Run, Worker, outcome
 from tests.conftest import scalar
 
-BIG = ("--stores", "40", "--products", "50", "--start-date", "2023-01-01", "--end-date", "2024-12-31")
+BIG = (
+    "--stores",
+    "40",
+    "--products",
+    "50",
+    "--start-date",
+    "2023-01-01",
+    "--end-date",
+    "2024-12-31",
+)
 FULL_NEW = ("retail", "generate", "--full-new", *BIG, "--confirm")
 
 
@@ -109,9 +118,7 @@ def test_a_run_stopped_after_its_commit_says_committed(db_dsn: str) -> None:
 
 @pytest.mark.db
 @pytest.mark.parametrize("followers", [1, 2])
-def test_stopping_the_server_rolls_back_its_runs(
-    db_dsn: str, serve: Any, followers: int
-) -> None:
+def test_stopping_the_server_rolls_back_its_runs(db_dsn: str, serve: Any, followers: int) -> None:
     base = serve({"retail": db_dsn})
     server, thread = serve.servers[-1]
     with httpx.Client(base_url=base, timeout=30) as c:
@@ -124,11 +131,13 @@ def test_stopping_the_server_rolls_back_its_runs(
     seen: list[list[dict[str, Any]]] = [[] for _ in range(followers)]
 
     def follow(into: list[dict[str, Any]]) -> None:  # a page's EventSource, left open
-        with httpx.Client(base_url=base, timeout=120) as c2:
-            with c2.stream("GET", f"/runs/{run_id}/events") as s:
-                for line in s.iter_lines():
-                    if line.startswith("data: "):
-                        into.append(json.loads(line[6:]))
+        with (
+            httpx.Client(base_url=base, timeout=120) as c2,
+            c2.stream("GET", f"/runs/{run_id}/events") as s,
+        ):
+            for line in s.iter_lines():
+                if line.startswith("data: "):
+                    into.append(json.loads(line[6:]))
 
     readers = [threading.Thread(target=follow, args=(s,), daemon=True) for s in seen]
     for t in readers:
