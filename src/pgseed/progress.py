@@ -5,8 +5,8 @@ line per batch, ``[pgseed] content_items: 4,000/20,000 rows (20.0%)``.
 
 With ``PGSEED_EVENTS=json`` (what ``pgseed ui`` sets for the runs it starts) every
 event is one JSON object per line on the stream instead: ``begin``, ``advance``,
-``info``, ``warn``, ``fail`` and ``summary``, the same events the text mode prints
-(docs/ui.md lists their fields). Lines the commands print themselves stay text.
+``info``, ``warn``, ``fail``, ``commit`` and ``summary``, the same events the text mode
+prints (docs/ui.md lists their fields). Lines the commands print themselves stay text.
 """
 
 from __future__ import annotations
@@ -103,6 +103,15 @@ class Reporter:
             self.info(message)
             if reproduce:
                 self.info(f"reproduce with: {reproduce}")
+
+    def committed(self) -> None:
+        """The run's transaction has committed: its rows are in the database whatever
+        happens next (a stop signal that waited for the commit, a step after it). Only
+        events mode says so (``commit``): a dashboard cannot tell from the exit code, which
+        is 130 for a stop after the commit as before it. The text mode's messages say it."""
+        if self.events:
+            with contextlib.suppress(OSError, ValueError):  # the reader may be gone
+                self.emit("commit")
 
     # -- progress -------------------------------------------------------------
     def begin(self, targets: Mapping[str, int]) -> None:

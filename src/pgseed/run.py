@@ -228,6 +228,7 @@ def _seed(
         with signals.deferred():  # a signal during the commit waits for its outcome
             conn.commit()
             committed = True
+            reporter.committed()
     except BaseException as exc:
         if committed:  # only a signal that waited for the commit gets here
             history.end(conn, record, loader.written, None, dsn)

@@ -43,16 +43,14 @@ def free_port() -> int:
 @pytest.fixture
 def serve() -> Iterator[Callable[[Mapping[str, str]], str]]:
     """Start the dashboard for ``targets`` (pack -> dsn); returns its base URL."""
-    import uvicorn
+    from pgseed.ui.server import server as dashboard_server
 
     servers: list[tuple[Any, threading.Thread]] = []
 
     def start(targets: Mapping[str, str]) -> str:
         port = free_port()
         app = create_app(targets, hosts=allowed_hosts("127.0.0.1", port))
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-        )
+        server = dashboard_server(app, "127.0.0.1", port)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 20
@@ -61,7 +59,11 @@ def serve() -> Iterator[Callable[[Mapping[str, str]], str]]:
                 raise RuntimeError("the dashboard did not start")
             time.sleep(0.05)
         servers.append((server, thread))
+        started.append((server, thread))
         return f"http://127.0.0.1:{port}"
+
+    started: list[Any] = []
+    start.servers = started  # type: ignore[attr-defined]  # a test stops one itself
 
     yield start
     for server, thread in servers:

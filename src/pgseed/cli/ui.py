@@ -52,13 +52,12 @@ def ui(
     """The dashboard: per pack, the data summary, a config form, Generate New / Append /
     Delete (previewed and confirmed), live progress with Cancel, the generation log,
     verify and the report pictures. Binds to 127.0.0.1 unless --host is given."""
-    import uvicorn
-
     from .. import embedded as server
     from ..engine import database_url as target_url
     from ..packs import get_pack, names
     from ..safety import ALLOW_ENV, parse_allowed, production_guard
-    from ..ui.app import allowed_hosts, create_app, loopback
+    from ..ui.app import WILDCARDS, allowed_hosts, create_app, loopback
+    from ..ui.server import server as dashboard_server
 
     production_guard()  # APP_ENV=production: exit 3 before anything starts
     if embedded and database_url is not None:
@@ -81,8 +80,9 @@ def ui(
         dsn = target_url(database_url)
         targets = dict.fromkeys(names(), dsn)
     app = create_app(targets, hosts=allowed_hosts(host, port))
-    shown = f"[{host}]" if ":" in host else host
+    # A wildcard address is no place to browse to: the machine's name is.
+    shown = socket.gethostname() if host in WILDCARDS else f"[{host}]" if ":" in host else host
     click.echo(f"pgseed dashboard on http://{shown}:{port}/  (Ctrl-C stops it)")
     for pack, dsn in targets.items():
         click.echo(f"  {pack:<10} {redact(dsn)}")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    dashboard_server(app, host, port).run()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import socket
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
@@ -65,15 +66,38 @@ class State:
         return p
 
 
+WILDCARDS = ("0.0.0.0", "::", "")  # bound to every address of the machine
+
+
 def loopback(host: str) -> bool:
     return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
 
 
+def machine_names() -> set[str]:
+    """This machine's own names and the addresses of its interfaces: what a browser
+    elsewhere puts in Host to reach a server bound to them."""
+    import psutil
+
+    names = {socket.gethostname(), socket.getfqdn()}
+    for addrs in psutil.net_if_addrs().values():
+        for a in addrs:
+            if a.family in (socket.AF_INET, socket.AF_INET6):
+                names.add(a.address.split("%")[0])  # fe80::1%eth0: no zone in a Host header
+    return {n for n in names if n}
+
+
 def allowed_hosts(host: str, port: int) -> frozenset[str]:
-    """The Host header values that name this server (with and without the port)."""
-    names = {host, f"[{host}]" if ":" in host else host}
-    if loopback(host):
-        names |= {"127.0.0.1", "localhost", "[::1]"}
+    """The Host header values that name this server (with and without the port). A
+    wildcard bind (0.0.0.0, ::) answers to every name and address of this machine; a
+    page of another site whose own name resolves to one of them still gets 403."""
+    bound = {host}
+    if host in WILDCARDS:
+        bound = machine_names() | {"127.0.0.1", "localhost", "::1"}
+    elif loopback(host):
+        bound |= {"127.0.0.1", "localhost", "::1"}
+    else:
+        bound |= {socket.gethostname(), socket.getfqdn()}
+    names = {f"[{n}]" if ":" in n else n for n in bound if n}
     return frozenset({*names, *(f"{n}:{port}" for n in names)})
 
 

@@ -8,8 +8,9 @@ reaches the worker.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import click
@@ -19,67 +20,40 @@ from ..dsn import mask
 from ..errors import ConfigError, PgseedError
 from .packs import Argv
 
-# What the commands take besides the config: the target, the run's own switches.
-_NOT_CONFIG = frozenset(
-    {
-        "database_url",
-        "embedded",
-        "config_path",
-        "sets",
-        "dry_run",
-        "output",
-        "fmt",
-        "max_workers",
-        "no_bulk",
-        "confirm",
-        "verbose",
-        "scope",
-        "full_new",
-        "delete_",
-        "append_",
-        "env_file",
-        "prompt_types",
-        "seed",
-        "days",
-    }
-)
+
+def config_flags(command: click.Command, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The params ``command`` hands its config function: those its callback takes as
+    ``**flags`` (every pack's command passes exactly these on). Read from the callback's
+    own signature, so a switch added to a command (``--replace``) can never be taken
+    for a config key here while the command itself knows better."""
+    assert command.callback is not None
+    signature = inspect.signature(command.callback)
+    named = {n for n, p in signature.parameters.items() if p.kind is not p.VAR_KEYWORD}
+    return {k: v for k, v in params.items() if k not in named}
 
 
 def _day(v: Any) -> Any:
     return v.date() if isinstance(v, dt.datetime) else v
 
 
-def _retail(p: dict[str, Any]) -> Any:
+def _retail(p: dict[str, Any], verb: str, flags: dict[str, Any]) -> Any:
     from ..cli.retail import _config, _pack
 
     if p.get("delete_"):
         return None
-    flags = {
-        k: _day(p.get(k))
-        for k in (
-            "seed",
-            "stores",
-            "products",
-            "sparsity",
-            "batch_size",
-            "maps",
-            "start_date",
-            "end_date",
-        )
-    }
+    flags = {k: _day(v) for k, v in flags.items()}
     if p.get("append_"):  # as the command: the append's dates are not the data set's range
-        flags = {k: v for k, v in flags.items() if not k.endswith("_date")}
-        if p.get("end_date") is None:
-            from ..packs.retail.ops import APPEND_NEEDS_END
+        from ..packs.retail.append import check_append_dates
 
-            raise ConfigError(APPEND_NEEDS_END)
+        check_append_dates(flags.get("start_date"), flags.get("end_date"))
+        flags = {k: v for k, v in flags.items() if not k.endswith("_date")}
     cfg = _config(p.get("config_path"), p.get("scenario"), tuple(p.get("sets") or ()), **flags)
     if p.get("full_new"):
         engine.plan(_pack(), cfg)
     return cfg
 
 
-def _social(p: dict[str, Any], verb: str) -> Any:
+def _social(p: dict[str, Any], verb: str, flags: dict[str, Any]) -> Any:
     from ..cli.social import _config
 
     if verb == "reset":
@@ -89,31 +63,29 @@ def _social(p: dict[str, Any], verb: str) -> Any:
 
         named = {"run_seed": p["run_seed"]} if p.get("run_seed") else {}
         return build(file=None, environ=os.environ, flags=named, sets=())
-    flags = {k: v for k, v in p.items() if k not in _NOT_CONFIG}
     if verb == "seed-activity" and p.get("days") is not None:
         flags["activity_days"] = p["days"]
     return _config(p.get("config_path"), tuple(p.get("sets") or ()), **flags)[0]
 
 
-def _genonaut(p: dict[str, Any], verb: str) -> Any:
+def _genonaut(p: dict[str, Any], verb: str, flags: dict[str, Any]) -> Any:
     from ..cli.genonaut import _config, _pack
 
-    keys = {k: v for k, v in p.items() if k not in _NOT_CONFIG}
     cfg = _config(
         p.get("config_path"),
         p["env_file"],
         p.get("prompt_types"),
         p.get("seed"),
         tuple(p.get("sets") or ()),
-        keys,
+        flags,
     )
     if verb == "generate":
         engine.plan(_pack(), cfg)
     return cfg
 
 
-_BUILDERS: dict[str, Callable[[dict[str, Any], str], Any]] = {
-    "retail": lambda p, verb: _retail(p),
+_BUILDERS: dict[str, Callable[[dict[str, Any], str, dict[str, Any]], Any]] = {
+    "retail": _retail,
     "social": _social,
     "genonaut": _genonaut,
 }
@@ -137,7 +109,9 @@ def check_step(argv: Argv) -> Any:
         ctx = command.make_context(argv[1], list(argv[2:]), parent=sub)
         with ctx:
             build = _BUILDERS.get(argv[0])
-            return build(dict(ctx.params), argv[1]) if build is not None else None
+            if build is None:
+                return None
+            return build(dict(ctx.params), argv[1], config_flags(command, ctx.params))
     except click.UsageError as exc:  # BadParameter and friends: click's own text
         raise ConfigError(mask(exc.format_message())) from None
 

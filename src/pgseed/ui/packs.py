@@ -167,7 +167,9 @@ GENONAUT = PackUI(
         Field(
             "auto_items", "auto content items", "--target-rows-content-items-auto", "int", "100000"
         ),
-        Field("prompt_types", "prompt types", "--prompt-types", "text", "all"),
+        Field(
+            "prompt_types", "prompt types", "--prompt-types", "text", "all; e.g. Fashion,Portraits"
+        ),
         Field("date_start", "date start", "--date-start", "text", "2025-05-01 00:00:00"),
         Field("date_end", "date end", "--date-end", "text", "2025-09-21 23:59:59"),
     ),

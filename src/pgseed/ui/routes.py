@@ -31,7 +31,7 @@ from . import forms, insight
 from .app import Pending, State, state_of, templates
 from .packs import PackUI, display, ui_for
 from .summary import summarise
-from .worker import Busy, Run, text_of
+from .worker import Busy, Run, Stopping, text_of
 
 
 def _pack(request: Request) -> tuple[State, str, PackUI]:
@@ -92,6 +92,8 @@ def _start(state: State, name: str, action: str, steps: list[Any]) -> Response:
         run = state.worker.start(name, action, steps, state.targets[name])
     except Busy as exc:
         return JSONResponse({"error": mask(str(exc)), "run": exc.run.id}, status_code=409)
+    except Stopping as exc:
+        return JSONResponse({"error": str(exc)}, status_code=503)
     return JSONResponse({"run": run.id, "command": run.command}, status_code=202)
 
 

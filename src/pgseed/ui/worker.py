@@ -40,6 +40,10 @@ LINE_LIMIT = 1 << 20  # asyncio's default 64 KiB would fail on a long sample lin
 REFUSED = {2: "bad config", 3: "refused by a safety guard", 4: "schema mismatch", 5: "unreachable"}
 
 
+class Stopping(Exception):
+    """The server is stopping: it starts no new run."""
+
+
 class Busy(Exception):
     """A run is already going on this database."""
 
@@ -96,6 +100,7 @@ class Run:
     proc: asyncio.subprocess.Process | None = None
     proc_started: float = 0.0
     seen_output: bool = False
+    committed: bool = False  # the current step's child reported its commit (``commit``)
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     @property
@@ -140,9 +145,12 @@ class Worker:
         self.runs: dict[str, Run] = {}
         self.active: dict[str, Run] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.stopping = False
 
     def start(self, pack: str, action: str, steps: Sequence[Argv], dsn: str) -> Run:
         """Start a run in the background; Busy when one is going on the same database."""
+        if self.stopping:
+            raise Stopping("the dashboard is stopping: it starts no new run.")
         register(dsn)
         key = database_key(dsn)
         busy = self.active.get(key)
@@ -183,11 +191,15 @@ class Worker:
                     rc = INTERRUPTED_EXIT_CODE
                     break
                 run.proc = await self._spawn(argv, dsn)
-                run.proc_started, run.seen_output = time.monotonic(), False
+                run.proc_started, run.seen_output, run.committed = time.monotonic(), False, False
+                if run.cancelled:  # a Cancel that came while the child was being started
+                    self._interrupt(run)
                 assert run.proc.stdout is not None
                 while raw := await run.proc.stdout.readline():
                     run.seen_output = True
                     event = parse_line(raw)
+                    if event["event"] == "commit":
+                        run.committed = True
                     progress.see(event)
                     run.percent = progress.percent()
                     await run.add(event)
@@ -207,7 +219,7 @@ class Worker:
             rc = -1
         finally:
             run.exit_code = rc
-            run.outcome = outcome(rc, run.cancelled)
+            run.outcome = outcome(rc, run.cancelled, run.committed)
             if run.outcome == "committed":
                 run.percent = 100.0
             await run.add(
@@ -216,12 +228,17 @@ class Worker:
 
     def cancel(self, run: Run) -> None:
         """SIGINT to the run's child: it rolls back and exits 130."""
-        if run.finished:
+        if run.finished or run.cancelled:
             return
         run.cancelled = True
+        self._interrupt(run)
+
+    def _interrupt(self, run: Run) -> None:
         proc = run.proc
         if proc is None or proc.returncode is not None:
-            return  # between steps: the loop stops before the next one
+            # Not started yet, or between steps: _run signals the child it starts next
+            # or stops before the next step.
+            return
         wait = 0.0 if run.seen_output else run.proc_started + HANDLER_GRACE_S - time.monotonic()
         asyncio.get_running_loop().call_later(max(wait, 0.0), _interrupt, proc)
 
@@ -249,7 +266,8 @@ class Worker:
         return True, "\n".join(out)
 
     async def shutdown(self) -> None:
-        """Cancel every running run and wait for its rollback."""
+        """Cancel every running run and wait for its rollback; start no new one."""
+        self.stopping = True
         for run in self.runs.values():
             self.cancel(run)
         if self._tasks:
@@ -262,9 +280,15 @@ def _interrupt(proc: asyncio.subprocess.Process) -> None:
             proc.send_signal(signal.SIGINT)
 
 
-def outcome(rc: int, cancelled: bool) -> str:
+def outcome(rc: int, cancelled: bool, committed: bool = False) -> str:
+    """The run's outcome from its exit code and whether its child reported a commit: a
+    stop or a failure after the commit (a signal that waited for it, social's jobs
+    command) exits non-zero with the rows in the database."""
     if rc == 0:
         return "committed"
+    if committed:
+        stopped = rc in (INTERRUPTED_EXIT_CODE, 143, -signal.SIGINT, -signal.SIGTERM)
+        return f"committed (then {'interrupted' if stopped else f'failed, exit {rc}'})"
     if rc in (INTERRUPTED_EXIT_CODE, 143, -signal.SIGINT, -signal.SIGTERM) or (
         cancelled and rc == 1
     ):

@@ -36,6 +36,25 @@ class AppendPlan:
         return len(self.series)
 
 
+APPEND_NEEDS_END = (
+    "--append needs --end-date (and --start-date, else the day after the "
+    "last calendar day).\nExample: --append --start-date 2025-01-01 "
+    "--end-date 2025-03-31"
+)
+
+
+def check_append_dates(start: dt.date | None, end: dt.date | None) -> None:
+    """The checks of an append's dates that need no database (ConfigError, exit 2): the
+    CLI makes them before it connects, the dashboard before it starts a run."""
+    if end is None:
+        raise ConfigError(APPEND_NEEDS_END)
+    if start is not None and end < start:
+        raise ConfigError(
+            f"--end-date {end} is before --start-date {start}.\n"
+            "Fix: swap them (an append runs from --start-date to --end-date)."
+        )
+
+
 def append_range(
     conn: Conn, start: dt.date | None, end: dt.date, cols: Columns | None = None
 ) -> tuple[dt.date, dt.date]:
@@ -62,8 +81,7 @@ def append_range(
     first, last = row[0], row[1]
     assert isinstance(first, dt.date) and isinstance(last, dt.date)
     nxt = last + dt.timedelta(days=1)
-    if start is not None and end < start:
-        raise ConfigError(f"--end-date {end} is before --start-date {start}.")
+    check_append_dates(start, end)
     if start is not None and start > nxt:
         raise ConfigError(
             f"--start-date {start} would leave a hole: the series end on {last}, so an append "

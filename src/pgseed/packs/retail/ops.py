@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ... import history
+from ... import history, signals
 from ...binding import Binding, bind
 from ...engine import maps_of
 from ...errors import ConfigError, PgseedError
@@ -22,7 +22,7 @@ from ...progress import Reporter
 from ...run import open_checked, transaction
 from ...safety import production_guard, require_confirm
 from ..contract import RunContext, Samples
-from .append import append_range, plan_append, run_append
+from .append import append_range, check_append_dates, plan_append, run_append
 from .config import RetailConfig
 from .live import APPEND_NEEDS, APPEND_WHY, Columns
 from .plan import samples
@@ -52,13 +52,6 @@ class AppendResult:
     applied_meanwhile: dt.date | None = None  # another run appended these days first
 
 
-APPEND_NEEDS_END = (
-    "--append needs --end-date (and --start-date, else the day after the "
-    "last calendar day).\nExample: --append --start-date 2025-01-01 "
-    "--end-date 2025-03-31"
-)
-
-
 def preview_append(
     dsn: str, cfg: RetailConfig, start: dt.date | None, end: dt.date | None
 ) -> AppendPreview:
@@ -69,8 +62,8 @@ def preview_append(
     holds no retail data to append to.
     """
     production_guard()
-    if end is None:
-        raise ConfigError(APPEND_NEEDS_END)
+    check_append_dates(start, end)
+    assert end is not None
     # dry_run=True: never create a database just to find nothing to append to.
     target, state = open_checked(dsn, SCHEMA, write=True, dry_run=True)
     if target is None or state not in ("ok", "bind"):
@@ -198,7 +191,10 @@ def delete(
             removed = empty_scope(conn, scope, bound=state == "bind")
             if line is not None:
                 line.rows = removed
-            conn.commit()
+            with signals.deferred():  # a signal during the commit waits for its outcome
+                conn.commit()
+                if reporter is not None:
+                    reporter.committed()
     except BaseException:
         conn.rollback()
         raise

@@ -61,7 +61,9 @@ function follow(id, command) {
       source.close();
       box.dataset.outcome = ev.outcome;
       $(".status", box).textContent = ev.outcome;
-      $(".status", box).className = "status " + (ev.outcome === "committed" ? "ok" : "bad");
+      // "committed (then interrupted)": the rows are in, something after the commit stopped.
+      const kind = ev.outcome === "committed" ? "ok" : ev.outcome.startsWith("committed") ? "warn" : "bad";
+      $(".status", box).className = "status " + kind;
       $(".cancel", box).remove();
       refreshSummary();
     }
