@@ -219,7 +219,8 @@ def invalid(
             lines.append(msg)
             continue
         first, _, rest = msg.partition("\n")
-        lines.append(
-            f"{key}{where}: {first}, got {err.get('input')!r}" + (f"\n{rest}" if rest else "")
-        )
+        # A rule over a whole section names the values itself: its input (the section's
+        # dict, with Python reprs like datetime.date(...)) would only repeat them.
+        got = "" if isinstance(err.get("input"), Mapping) else f", got {err.get('input')!r}"
+        lines.append(f"{key}{where}: {first}{got}" + (f"\n{rest}" if rest else ""))
     return ConfigError(f"{title}:\n  " + "\n  ".join(lines))

@@ -113,3 +113,20 @@ def test_dry_runs_match_the_real_refusals(cli: Any, db_dsn: str, tmp_path: Path)
     assert "would write" in res.output and not (tmp_path / "o").exists()
     res = gen(cli, db_dsn, "--delete", "--dry-run", env={"APP_ENV": "production"})
     assert res.exit_code == 3
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ("--start-date", "2024-05-01", "--end-date", "2024-01-01"),
+        ("--start-date", "2025-01-01"),  # after the default end
+        ("--set", "date_range.start=2024-12-31", "--set", "date_range.end=2024-12-30"),
+    ],
+)
+def test_reversed_dates_are_said_plainly_with_a_fix(
+    cli: Any, db_dsn: str, dates: tuple[str, ...]
+) -> None:
+    r = cli("retail", "generate", "--full-new", "--database-url", db_dsn, "--dry-run", *dates)
+    assert r.exit_code == 2, r.output
+    assert "is before start" in r.output and "Fix: swap" in r.output
+    assert "datetime.date(" not in r.output and "got {" not in r.output

@@ -60,7 +60,10 @@ class DateRange(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> DateRange:
         if self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+            raise ValueError(
+                f"end ({self.end}) is before start ({self.start})\n"
+                "Fix: swap --start-date and --end-date (date_range.start <= date_range.end)."
+            )
         if self.start < dt.date(1900, 1, 1) or self.end > dt.date(2200, 12, 31):
             raise ValueError("dates must lie between 1900-01-01 and 2200-12-31")
         if (self.end - self.start).days > 20 * 366:
