@@ -112,10 +112,12 @@ def write_config(tmp_path: Path, data: dict[str, Any], name: str = "config.json"
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Any:
-    """Run ``pgseed ARGS`` in-process with the admin UUID set; returns click's Result."""
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run ``pgseed ARGS`` in-process with the admin UUID set; returns click's Result.
+    ``sys.argv`` is set as a shell would set it: the reproduce line is read from it."""
 
     def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        monkeypatch.setattr("sys.argv", ["pgseed", *args])
         base_env = {
             "DB_USER_ADMIN_UUID": ADMIN,
             "APP_ENV": "",

@@ -22,18 +22,6 @@ RETAIL += ["--end-date", "2024-01-20"]
 SOCIAL = ["--runSeed=hist", "--count=30", "--activityDays=2", "--startDate=2024-03-01"]
 
 
-@pytest.fixture
-def cli(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The suite's in-process ``pgseed``, with ``sys.argv`` set as a shell would set it
-    (the reproduce line is read from it)."""
-
-    def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
-        monkeypatch.setattr("sys.argv", ["pgseed", *args])
-        return cli(*args, env=env)
-
-    return invoke
-
-
 def _runs(dsn: str) -> list[dict[str, Any]]:
     rows = query(
         dsn,

@@ -28,18 +28,6 @@ RETAIL += ["--end-date", "2024-01-03", "--max-workers", "1"]
 SECRET = "Hush-4q8z"
 
 
-@pytest.fixture
-def cli(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``pgseed`` in-process with ``sys.argv`` set as a shell sets it (the reproduce
-    line is read from it)."""
-
-    def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
-        monkeypatch.setattr("sys.argv", ["pgseed", *args])
-        return cli(*args, env=env)
-
-    return invoke
-
-
 @pytest.mark.parametrize(
     ("text", "shown"),
     [

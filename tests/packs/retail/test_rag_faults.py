@@ -21,18 +21,6 @@ pytestmark = pytest.mark.db
 TINY = ("--stores", "1", "--products", "1", "--max-workers", "1")
 
 
-@pytest.fixture
-def cli(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``pgseed`` in-process with ``sys.argv`` set as a shell sets it (the reproduce
-    line is read from it)."""
-
-    def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
-        monkeypatch.setattr("sys.argv", ["pgseed", *args])
-        return cli(*args, env=env)
-
-    return invoke
-
-
 @pytest.mark.parametrize(
     ("key", "value"),
     [

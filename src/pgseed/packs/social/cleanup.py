@@ -23,13 +23,12 @@ from psycopg import sql
 from ... import history
 from ...errors import DatabaseUnavailable
 from ...pg import Conn, delete_rows, lock_tables
-from ...progress import Reporter
 from ...refs import REFERENCED_FIX, check_unreferenced, refused
-from ...run import transaction
 from ...safety import confirm_replace, production_guard, require_confirm
 from ...staging import BoundLoader
 from .db import value
 from .models import TABLES
+from .ops import quiet_transaction
 from .tables import ACTIVITY_TABLES, DERIVED_TABLES, SCHEMA
 
 SCOPES: dict[str, tuple[str, ...]] = {
@@ -69,16 +68,7 @@ def reset(
     rec = history.record("social", "reset", extra={"scope": scope}, reproduce=reproduce)
     if rec is not None:
         rec.rows = counts  # filled by body: the rows removed, not written
-    transaction(
-        dsn,
-        SCHEMA,
-        Reporter(progress=False),
-        body,
-        reproduce="",
-        bulk_mode=False,
-        maps=maps,
-        record=rec,
-    )
+    quiet_transaction(dsn, body, maps, rec)
     return counts
 
 

@@ -19,11 +19,8 @@ from ...binding import shadowed
 from ...errors import ConfigError, GenerationError
 from ...load import CopyLoader
 from ...pg import Conn
-from ...progress import Reporter
-from ...run import transaction
 from .db import value
-from .ops import binding_of
-from .tables import SCHEMA
+from .ops import binding_of, quiet_transaction
 
 
 def window_end(conn: Conn) -> dt.datetime:
@@ -74,16 +71,7 @@ def run_one(
     )
     if rec is not None:
         rec.rows = rows  # the job's, filled by body
-    transaction(
-        dsn,
-        SCHEMA,
-        Reporter(progress=False),
-        body,
-        reproduce="",
-        bulk_mode=False,
-        maps=maps,
-        record=rec,
-    )
+    quiet_transaction(dsn, body, maps, rec)
     if command is not None:
         run_command(command, name, result[0][1], dsn, seeded=False)
     return result[0]

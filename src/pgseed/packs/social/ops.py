@@ -9,7 +9,7 @@ each phase, and the engine commits, or rolls everything back on any failure.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -368,3 +368,23 @@ def sync_sequences(conn: Conn) -> None:
             f'coalesce((SELECT max(id) FROM "{table}"), 0) + 1, false)',
             [f'"{table}"'],
         )
+
+
+def quiet_transaction(
+    dsn: str,
+    body: Callable[[Conn, CopyLoader, WorkerPool], object],
+    maps: Mapping[str, Mapping[str, str]] | None,
+    record: history.Record | None,
+) -> None:
+    """One short transaction of the pack's own verbs (reset, one job): the engine's, with
+    no progress and no bulk mode, recorded in ``pgseed.runs`` as ``record``."""
+    transaction(
+        dsn,
+        SCHEMA,
+        Reporter(progress=False),
+        body,
+        reproduce="",
+        bulk_mode=False,
+        maps=maps,
+        record=record,
+    )
