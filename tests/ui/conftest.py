@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import pytest
 
 from pgseed.ui import create_app
 from pgseed.ui.app import allowed_hosts
+from tests.support.servers import free_port, run_in_thread
 
 CHROMIUM = os.environ.get("PGSEED_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("PGSEED_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -34,12 +33,6 @@ CHROME_FLAGS = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def serve() -> Iterator[Callable[[Mapping[str, str]], str]]:
     """Start the dashboard for ``targets`` (pack -> dsn); returns its base URL."""
@@ -51,13 +44,7 @@ def serve() -> Iterator[Callable[[Mapping[str, str]], str]]:
         port = free_port()
         app = create_app(targets, hosts=allowed_hosts("127.0.0.1", port))
         server = dashboard_server(app, "127.0.0.1", port)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the dashboard did not start")
-            time.sleep(0.05)
+        thread = run_in_thread(server, "the dashboard")
         servers.append((server, thread))
         started.append((server, thread))
         return f"http://127.0.0.1:{port}"

@@ -22,9 +22,6 @@ calling its retrieve_context tool, as the real rag_assistant does.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +38,7 @@ from pgseed.packs.retail.rag.chunks import chunk
 from pgseed.packs.retail.rag.documents import Document
 from pgseed.packs.retail.rag.embedder import HashingEmbedder
 from pgseed.packs.retail.rag.index import vector_text
+from tests.support.servers import free_port, run_in_thread
 
 DIM = 256
 DDL = f"""
@@ -248,12 +246,6 @@ def app(dsn: str, variant: str = "ok") -> Starlette:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve(dsn: str, variant: str = "ok") -> Iterator[str]:
     """Run the application on a free port in a thread; yields its base URL."""
@@ -261,13 +253,7 @@ def serve(dsn: str, variant: str = "ok") -> Iterator[str]:
     server = uvicorn.Server(
         uvicorn.Config(app(dsn, variant), host="127.0.0.1", port=port, log_level="warning")
     )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the reference RAG server did not start")
-        time.sleep(0.05)
+    thread = run_in_thread(server, "the reference RAG server")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
