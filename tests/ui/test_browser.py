@@ -161,3 +161,31 @@ def test_dashboard_generate_cancel_delete(
     assert finished(browser, run) == "committed"
     wait(browser, lambda b: shown_counts(b).get("store") == "0")
     assert set(db_counts(db_dsn).values()) == {0}
+
+
+def test_social_generate_new_replaces_in_one_run(serve: Any, browser: Any, db_dsn: str) -> None:
+    """social's Generate New (``seed-all --replace``) from the page: the first run fills
+    an empty database; the second previews what it removes first, then replaces it."""
+    from selenium.webdriver.common.by import By
+
+    base = serve({"social": db_dsn})
+    browser.get(f"{base}/pack/social")
+    fill(browser, run_seed="ui-1", count="30", activity_days="2", start_date="2024-03-01")
+    browser.find_element(By.CSS_SELECTOR, '#config [name="skip_jobs"]').click()
+    act(browser, "generate")
+    preview_and_confirm(browser, "rows per table")
+    run = new_run(browser, [])
+    assert finished(browser, run) == "committed"
+    assert run_box(browser, run).find_element(By.CSS_SELECTOR, ".pct").text == "100%"
+    wait(browser, lambda b: shown_counts(b).get("User") == "30")
+    sees_log_line(browser, "seed-all", "committed")
+
+    fill(browser, run_seed="ui-2", count="20")
+    seen = run_ids(browser)
+    act(browser, "generate")
+    text = preview_and_confirm(browser, "would remove first")
+    assert "User" in text
+    run = new_run(browser, seen)
+    assert finished(browser, run) == "committed"
+    wait(browser, lambda b: shown_counts(b).get("User") == "20")
+    assert query(db_dsn, 'SELECT count(*) FROM "User"')[0][0] == 20  # replaced, not added

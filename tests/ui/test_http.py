@@ -396,3 +396,18 @@ def test_a_history_that_cannot_be_read_leaves_the_counts(server_dsn: str, db_nam
     assert r.status_code == 200, r.text
     assert "the generation log cannot be read" in r.text
     assert 'data-table="store"' in r.text  # the counts are still there
+
+
+def test_a_step_without_row_targets_reports_its_rows_not_a_stuck_percent() -> None:
+    from pgseed.ui.worker import _Progress
+
+    counted = _Progress(1)
+    counted.see({"event": "begin", "targets": {"store": 10}})
+    counted.see({"event": "advance", "table": "store", "done": 5})
+    assert (counted.uncounted(), counted.percent()) == (None, 50.0)
+    social = _Progress(1)  # seed-all's day loop cannot count its rows up front
+    social.see({"event": "begin", "targets": {}})
+    assert social.uncounted() is None  # nothing written yet
+    social.see({"event": "advance", "table": "Like", "done": 1200})
+    social.see({"event": "advance", "table": "Post", "done": 300})
+    assert social.uncounted() == 1500

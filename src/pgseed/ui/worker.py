@@ -130,6 +130,12 @@ class _Progress:
         elif event["event"] == "advance":
             self.done[str(event.get("table"))] = int(event.get("done") or 0)
 
+    def uncounted(self) -> int | None:
+        """Rows so far of a step that could not count its rows up front (social's day
+        loop: its begin event has no targets), else None: the page shows them instead of
+        a percentage that would sit at 0 until the end."""
+        return sum(self.done.values()) if not self.targets and self.done else None
+
     def percent(self) -> float:
         total = sum(self.targets.values())
         part = min(sum(self.done.get(t, 0) for t in self.targets) / total, 1.0) if total else 0.0
@@ -202,6 +208,9 @@ class Worker:
                         run.committed = True
                     progress.see(event)
                     run.percent = progress.percent()
+                    rows = progress.uncounted()
+                    if rows is not None:
+                        event["rows_so_far"] = rows
                     await run.add(event)
                 rc = await run.proc.wait()
                 if rc != 0:

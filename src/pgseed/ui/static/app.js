@@ -51,7 +51,12 @@ function follow(id, command) {
   source.onmessage = (msg) => {
     const ev = JSON.parse(msg.data);
     if (ev.event === "start") $(".command", box).textContent = ev.command;
-    if (typeof ev.percent === "number") {
+    if (typeof ev.rows_so_far === "number") {
+      // A step that cannot count its rows up front (social's day loop): an
+      // indeterminate bar and the rows written so far, not a percentage stuck at 0.
+      $(".bar", box).removeAttribute("value");
+      $(".pct", box).textContent = `${ev.rows_so_far.toLocaleString("en")} rows`;
+    } else if (typeof ev.percent === "number") {
       $(".bar", box).value = ev.percent;
       $(".pct", box).textContent = `${Math.floor(ev.percent)}%`;
       box.dataset.percent = ev.percent;
