@@ -206,7 +206,9 @@ def test_one_run_per_database(db_dsn: str) -> None:
         assert again.status_code == 400  # a preview's token confirms once
         c.post(f"/runs/{r1.json()['run']}/cancel", headers=h)
         end = _wait_end(c, r1.json()["run"])
+        late = c.post(f"/runs/{r1.json()['run']}/cancel", headers=h).json()
     assert end["outcome"] == "rolled back"
+    assert late["cancelled"] is False and late["outcome"] == "rolled back"  # nothing to cancel
 
 
 @pytest.mark.db

@@ -171,8 +171,8 @@ async def events(request: Request) -> Response:
 async def cancel(request: Request) -> Response:
     await _form(request, state_of(request))
     state, run = _run(request)
-    state.worker.cancel(run)
-    return JSONResponse({"run": run.id, "cancelled": True})
+    taken = state.worker.cancel(run)
+    return JSONResponse({"run": run.id, "cancelled": taken, "outcome": run.outcome})
 
 
 def _verify_sync(state: State, name: str, values: dict[str, str]) -> dict[str, Any]:

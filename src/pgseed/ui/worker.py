@@ -235,12 +235,15 @@ class Worker:
                 {"event": "end", "outcome": run.outcome, "exit_code": rc, "percent": run.percent}
             )
 
-    def cancel(self, run: Run) -> None:
-        """SIGINT to the run's child: it rolls back and exits 130."""
-        if run.finished or run.cancelled:
-            return
-        run.cancelled = True
-        self._interrupt(run)
+    def cancel(self, run: Run) -> bool:
+        """SIGINT to the run's child: it rolls back and exits 130. False when the run had
+        already finished (nothing to cancel: its outcome stands)."""
+        if run.finished:
+            return False
+        if not run.cancelled:
+            run.cancelled = True
+            self._interrupt(run)
+        return True
 
     def _interrupt(self, run: Run) -> None:
         proc = run.proc

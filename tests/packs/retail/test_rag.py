@@ -260,6 +260,14 @@ def test_embedding_endpoint_is_used_instead(cli: Any, db_dsn: str, api: str) -> 
         "rag.embedding_dim=128",
     )
     assert wrong.exit_code == 2 and "rag.embedding_dim=256" in wrong.output
+    # its history line: failed, with what the rag tables still hold (the first run's index)
+    outcome, held = query(
+        db_dsn,
+        "SELECT outcome, rows FROM pgseed.runs WHERE operation = 'rag-agent' "
+        "ORDER BY id DESC LIMIT 1",
+    )[0]
+    assert outcome == "failed"
+    assert held["pgseed.rag_source"] == rows(db_dsn, "pgseed.rag_source") > 0
 
 
 def test_delete_scope_rag_removes_only_rag_rows_and_other_scopes_keep_them(

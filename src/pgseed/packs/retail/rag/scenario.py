@@ -24,6 +24,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
+import psycopg
+
 from .... import history
 from ....errors import DatabaseUnavailable, VerificationFailed
 from ....pg import Conn
@@ -87,6 +89,18 @@ def preflight(dsn: str, confirm: bool) -> None:
     confirm_replace("--scenario rag-agent", held(dsn), confirm)
 
 
+def _held_after(conn: Conn) -> dict[str, int]:
+    """What the rag tables hold after a step failed (what it committed before); {} when
+    the connection cannot say (the server went away)."""
+    try:
+        conn.rollback()
+        rows = index.held(conn)
+        conn.rollback()
+    except psycopg.Error:
+        return {}
+    return rows
+
+
 def embedder_for(cfg: RetailConfig) -> Embedder:
     r = cfg.rag
     if r.embedding_url:
@@ -123,7 +137,7 @@ def run(
         else:
             _remote(conn, cfg, corpus, api_url, result)
     except BaseException as exc:
-        history.end(conn, rec, {}, exc, dsn)
+        history.end(conn, rec, _held_after(conn), exc, dsn)
         conn.close()
         raise
     try:
