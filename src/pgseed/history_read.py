@@ -16,13 +16,19 @@ from .dsn import redact_urls
 from .pg import Conn
 
 
-def _exists(conn: Conn) -> bool:
+def own_table(conn: Conn, name: str) -> bool:
+    """Whether pgseed's schema holds table ``name`` (``runs``, ``rag_source``...)."""
     # The catalog, not to_regclass: that raises for a role without USAGE on the schema.
     row = conn.execute(
         "SELECT EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'pgseed' AND c.relname = 'runs')"
+        "WHERE n.nspname = 'pgseed' AND c.relname = %s)",
+        [name],
     ).fetchone()
     return bool(row and row[0])
+
+
+def _exists(conn: Conn) -> bool:
+    return own_table(conn, "runs")
 
 
 def _first_line(exc: BaseException) -> str:

@@ -108,8 +108,11 @@ def ensure_vector(conn: Conn) -> None:
 
 
 def exists(conn: Conn) -> bool:
-    row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", [SOURCE]).fetchone()
-    return bool(row and row[0])
+    """Whether the scenario's tables are there (a role without USAGE on the pgseed schema
+    gets False, not an error: history_read.own_table reads the catalog)."""
+    from ....history_read import own_table
+
+    return own_table(conn, SOURCE.split(".", 1)[1])
 
 
 def ensure(conn: Conn, dim: int, *, local: bool) -> None:
