@@ -143,19 +143,42 @@ STRAGGLER_S = 15.0
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """A cancelled run's workers: asked to exit after their block (``shutdown``); the
-    survivors of a broken pool at once, and any still running after ``STRAGGLER_S``,
+    survivors of a broken pool (or of a dead sibling) at once, and any still running after ``STRAGGLER_S``,
     are killed (workers ignore the stop signals, and Python 3.11's executor waits for
     the survivors of a broken pool forever). A healthy worker is not killed at once:
     one killed while it holds a queue's lock would leave the executor waiting on it."""
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    broken = getattr(pool, "_broken", False) or any(p.exitcode is not None for p in procs)
+    thread = getattr(pool, "_executor_manager_thread", None)
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
-    deadline = time.monotonic() + (0.0 if getattr(pool, "_broken", False) else STRAGGLER_S)
+    deadline = time.monotonic() + (0.0 if broken else STRAGGLER_S)
     for proc in procs:
         with contextlib.suppress(Exception):
             proc.join(max(0.0, deadline - time.monotonic()))
             if proc.is_alive():
                 proc.kill()
                 proc.join(5)
+    if thread is not None and results is not None and all(p.exitcode is not None for p in procs):
+        with contextlib.suppress(Exception):
+            _end_torn_wait(pool, thread, results)
+
+
+def _end_torn_wait(pool: ProcessPoolExecutor, thread: threading.Thread, results: Any) -> None:
+    """A worker killed while writing its result leaves the executor's thread waiting for
+    the rest of that message for ever, and the interpreter's exit joins that thread (the
+    process printed its error, then hung). Every worker is gone here, so our copy of the
+    pipe's write end is the last: closing it ends the wait with EOF, which the thread
+    takes for a broken pool. Futures already cancelled are dropped first: Python 3.11's
+    thread would fail (InvalidStateError, a traceback on stderr) setting their error."""
+    thread.join(1.0)  # a thread that saw the death itself ends at once
+    if not thread.is_alive():
+        return
+    items = getattr(pool, "_pending_work_items", None) or {}
+    for work_id in [k for k, item in list(items.items()) if item.future.done()]:
+        items.pop(work_id, None)
+    results._writer.close()
+    thread.join(5)
 
 
 class WorkerPool:

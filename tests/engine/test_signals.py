@@ -133,7 +133,7 @@ def test_a_stop_signal_rolls_back_and_leaves_nothing(
         rc, out = p.finish()
         _check_stopped(case, sig, rc, out, db_dsn, tmp_path, env, children, sems, shm_before)
     finally:
-        kill([p.proc, *children])
+        p.stop(children)
 
 
 def _check_stopped(
@@ -187,7 +187,7 @@ def test_after_sigkill_nothing_runs_on_and_the_next_run_cleans_up(
         assert p.finish()[0] == -signal.SIGKILL
         poll(lambda: not alive(children), 20, "the workers to die with their parent")
     finally:
-        kill([p.proc, *children])
+        p.stop(children)
     poll(lambda: not (sems & shm_inodes()), 20, "the semaphores to be removed")
 
     if case.database:
@@ -315,7 +315,7 @@ def test_a_worker_killed_mid_fill_fails_the_run_and_leaves_nothing(
         assert scalar(db_dsn, "SELECT count(*) FROM events") == 0
         poll(lambda: not alive(children), 20, "the run's child processes to exit")
     finally:
-        kill([p.proc, *children])
+        p.stop(children)
 
 
 def test_a_script_without_a_main_guard_is_told_not_deadlocked(

@@ -129,6 +129,17 @@ class Pgseed:
             self.proc.stdout.close()
         return rc, self.output
 
+    def stop(self, others: Sequence[psutil.Process] = ()) -> None:
+        """Clean up after a test, failed or not: the process and ``others`` killed if still
+        running, and the pipe closed (left open, its ResourceWarning would fail whichever
+        test the garbage collector happens to run in)."""
+        kill([self.proc, *others])
+        with contextlib.suppress(psutil.Error, subprocess.TimeoutExpired):
+            self.proc.wait(10)
+        self._reader.join(10)
+        if self.proc.stdout is not None and not self._reader.is_alive():
+            self.proc.stdout.close()
+
 
 def run(
     args: Sequence[str],
