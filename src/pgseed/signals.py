@@ -21,8 +21,10 @@ does nothing and the process keeps Python's defaults.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -33,6 +35,10 @@ from .errors import Interrupted
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
+
+PARENT_ENV = "PGSEED_PARENT_PID"
+"""Set by ``pgseed ui`` for the runs it starts: the pid of the dashboard."""
+PARENT_POLL_S = 0.5
 
 Handler = Callable[[int, FrameType | None], Any] | int | None
 
@@ -109,3 +115,25 @@ def deferred() -> Iterator[None]:
         signum, _state.pending = _state.pending, None
         _state.raised = True
         raise Interrupted(signum)
+
+
+def stop_with_parent() -> None:
+    """Stop this command (a SIGTERM to itself: rollback, exit 143) once the process named
+    by ``PGSEED_PARENT_PID`` is no longer its parent, SIGKILLed included.
+
+    ``pgseed ui`` sets it for its runs: without it, a run that prints nothing for a
+    while (a lock wait, social's jobs command) ran on unseen after its dashboard died,
+    and could commit. The variable is removed from the environment, so the command's own
+    children do not watch a process that is not their parent. Checked every
+    ``PARENT_POLL_S`` seconds, in a daemon thread."""
+    raw = os.environ.pop(PARENT_ENV, "").strip()
+    if not raw.isdigit():
+        return
+    parent = int(raw)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="pgseed-parent", daemon=True).start()

@@ -51,6 +51,9 @@ class _Main(PgseedGroup):
 @click.version_option(package_name="pgseed")
 def main() -> None:
     """Fast, deterministic, FK-correct synthetic seed data for PostgreSQL."""
+    from ..signals import stop_with_parent
+
+    stop_with_parent()  # a run `pgseed ui` started ends should the dashboard die
 
 
 main.add_command(db)

@@ -29,6 +29,7 @@ from psycopg.conninfo import conninfo_to_dict
 from ..dsn import mask, normalise, register
 from ..errors import INTERRUPTED_EXIT_CODE
 from ..safety import ALLOW_ENV
+from ..signals import PARENT_ENV
 from .packs import Argv, display
 
 # The CLI installs its signal handlers when its command starts, after its imports
@@ -65,6 +66,7 @@ def child_env(dsn: str, allowed: Sequence[str] = ()) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = dsn
     env["PGSEED_EVENTS"] = "json"
+    env[PARENT_ENV] = str(os.getpid())  # the run stops should the dashboard be killed
     env.pop("PGSEED_DEBUG", None)  # a traceback is no page's business
     if allowed:
         given = [n for n in env.get(ALLOW_ENV, "").split(",") if n.strip()]
