@@ -106,6 +106,8 @@ class Record:
     rows: dict[str, int] | None = None
     id: int | None = None
     notes: list[str] = field(default_factory=list)
+    # What begin() was given: end() warns through it when the outcome cannot be written.
+    reporter: Reporter | None = field(default=None, repr=False, compare=False)
 
 
 def record(
@@ -167,6 +169,7 @@ def begin(conn: Conn, rec: Record | None, reporter: Reporter | None = None) -> N
     that may not create or write it: a warning, and the run goes on unrecorded."""
     if rec is None:
         return
+    rec.reporter = reporter
     existed = False
     try:
         existed = _exists(conn)
@@ -284,16 +287,29 @@ def end(
     statement = (
         "UPDATE pgseed.runs SET outcome = %s, error = %s, rows = %s, ended_at = now() WHERE id = %s"
     )
-    with contextlib.suppress(psycopg.Error, OSError):
-        if conn is not None and not conn.closed:
-            with contextlib.suppress(psycopg.Error):
-                conn.rollback()
-                conn.execute(statement, values)
-                conn.commit()
-                return
-        if dsn is not None:
+    error: BaseException | None = None
+    if conn is not None and not conn.closed:
+        try:
+            conn.rollback()
+            conn.execute(statement, values)
+            conn.commit()
+            return
+        except psycopg.Error as exc:
+            error = exc
+    if dsn is not None:
+        try:
             with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as again:
                 again.execute(statement, values)
+            return
+        except (psycopg.Error, OSError) as exc:
+            error = exc
+    if rec.reporter is not None:
+        why = _first_line(error) if error is not None else "the connection is gone"
+        with contextlib.suppress(OSError, ValueError):  # the terminal may be gone too
+            rec.reporter.warn(
+                f"run history: the outcome of run {rec.id} could not be written ({why}); "
+                f"pgseed.runs keeps it as `running`. The outcome printed here is the run's."
+            )
 
 
 @contextlib.contextmanager

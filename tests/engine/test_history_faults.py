@@ -264,3 +264,34 @@ def test_first_runs_racing_create_the_pgseed_schema_once(
             t.join()
         drop_database(server_dsn, name)
     assert not errors, errors
+
+
+def test_an_outcome_that_cannot_be_written_is_said(
+    server_dsn: str, db_name: str, db_dsn: str, tmp_path: Path
+) -> None:
+    """The run's connection is lost and the server cannot be reached again: the line
+    stays `running`, and the run says so instead of leaving it silently."""
+    from io import StringIO
+
+    from pgseed.progress import Reporter
+
+    with psycopg.connect(server_dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db_name)))
+    out = StringIO()
+    rec = history.record("retail", "generate")
+    assert rec is not None
+    with psycopg.connect(db_dsn) as conn:
+        history.begin(conn, rec, Reporter(out, progress=False))
+        assert rec.id is not None
+    gone = f"host={tmp_path} dbname=nowhere_test user=postgres"  # no server listens there
+    history.end(conn, rec, {"store": 1}, None, gone)
+    assert f"the outcome of run {rec.id} could not be written" in out.getvalue(), out.getvalue()
+    assert query(db_dsn, "SELECT outcome FROM pgseed.runs WHERE id = %s", [rec.id]) == [
+        ("running",)
+    ]
+    out.truncate(0)
+    history.end(None, rec, {"store": 1}, None, db_dsn)  # reachable again: written, no word
+    assert out.getvalue().strip("\x00") == "", out.getvalue()
+    assert query(db_dsn, "SELECT outcome FROM pgseed.runs WHERE id = %s", [rec.id]) == [
+        ("committed",)
+    ]
