@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -162,10 +163,12 @@ def _directory(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return Path(value)
 
 
-def output_options(fmt_default: str | None = "csv") -> list[Decorator]:
-    """``--output DIR`` and ``--format``; ``fmt_default`` None lets a command tell a
-    ``--format`` given without ``--output`` (the social verbs refuse it)."""
-    return [
+def output_options(*, checked: bool = True) -> list[Decorator]:
+    """``--output DIR`` and ``--format`` (csv when not given). ``checked``: the command
+    gets ``fmt`` filled in, and a ``--format`` given without ``--output`` is exit 2 (it
+    would be silently ignored: the run writes to a database). The social verbs check it
+    themselves (``checked=False``: ``fmt`` None when not given)."""
+    options: list[Decorator] = [
         click.option(
             "--output",
             type=click.Path(),
@@ -176,11 +179,33 @@ def output_options(fmt_default: str | None = "csv") -> list[Decorator]:
             "--format",
             "fmt",
             type=click.Choice(["csv", "json", "parquet"]),
-            default=fmt_default,
-            show_default=fmt_default is not None,
-            help="file format for --output" + ("" if fmt_default else " [default: csv]"),
+            default=None,
+            help="file format for --output [default: csv]",
         ),
     ]
+    return [*options, _format_needs_output] if checked else options
+
+
+def _format_needs_output(f: Callable[..., Any]) -> Callable[..., Any]:
+    if isinstance(f, click.Command):  # options applied to a finished command (fill)
+        if f.callback is not None:
+            f.callback = _format_needs_output(f.callback)
+        return f
+
+    @functools.wraps(f)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        from ..errors import ConfigError
+
+        fmt = kwargs.get("fmt")
+        if fmt is not None and kwargs.get("output") is None:
+            raise ConfigError(
+                f"--format {fmt} chooses the files of --output; without --output the run "
+                "writes to a database.\nFix: add --output DIR, or drop --format."
+            )
+        kwargs["fmt"] = fmt or "csv"
+        return f(*args, **kwargs)
+
+    return command
 
 
 def output_flags(f: Callable[..., Any]) -> Callable[..., Any]:

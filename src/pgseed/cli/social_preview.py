@@ -41,7 +41,7 @@ def output_options(f: Any) -> Any:
         is_flag=True,
         help="print what the command would write (rows, samples, users, window); write nothing",
     )
-    return apply(f, [dry, *files(fmt_default=None)])
+    return apply(f, [dry, *files(checked=False)])
 
 
 def check_output(verb: str, output: Path | None, fmt: str | None, target: bool, cfg: Any) -> str:
