@@ -98,7 +98,7 @@ async def _stop_after_commit(dsn: str) -> Run:
         "--activity-days",
         "1",
         "--jobs-command",
-        "sh -c 'echo jobs-started; sleep 60' {job}",
+        "sh -c 'echo jobs-started; sleep 120' {job}",
     )
     worker = Worker()
     run = worker.start("social", "generate", [argv], dsn)

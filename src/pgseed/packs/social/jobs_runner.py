@@ -14,7 +14,7 @@ import signal
 import subprocess
 from collections.abc import Mapping
 
-from ... import history
+from ... import history, signals
 from ...binding import shadowed
 from ...errors import ConfigError, GenerationError
 from ...load import CopyLoader
@@ -92,19 +92,24 @@ def run_command(command: str, job: str, as_of: dt.datetime, dsn: str, *, seeded:
         if seeded
         else "Fix: check the command."
     )
+    proc: subprocess.Popen[bytes] | None = None
     try:
-        proc = subprocess.Popen(
-            argv, env={**os.environ, "DATABASE_URL": dsn}, start_new_session=True
-        )
+        # A stop signal that lands while the runner is being started waits until `proc`
+        # is known: raised inside Popen, it left the runner going on its own (and the
+        # dashboard waiting for the end of the output pipe the runner holds).
+        with signals.deferred():
+            proc = subprocess.Popen(
+                argv, env={**os.environ, "DATABASE_URL": dsn}, start_new_session=True
+            )
+        code = proc.wait()
     except OSError as exc:
         raise GenerationError(
             f"--jobs-command for {job}: {exc.strerror}: {argv[0]}\n{after}"
         ) from exc
-    try:
-        code = proc.wait()
     except BaseException:  # stopped (a signal, Ctrl-C): the runner stops with pgseed
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+        if proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
         raise
     if code != 0:
         raise GenerationError(
