@@ -4,6 +4,7 @@ kebab-case) over the engine's generate, dry-run and verify."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,7 @@ def _config(
     return cfg
 
 
-def _options(seed_help: str) -> Any:
+def _options(seed_help: str) -> Callable[[Any], Any]:
     """The options generate and verify share; ``seed_help`` is each one's --seed."""
 
     def decorate(f: Any) -> Any:
