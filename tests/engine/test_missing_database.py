@@ -51,8 +51,10 @@ NO_ROLE = "pgseed_no_such_role"
 ROLE = {
     "social reset --confirm": ["social", "reset", "--scope", "all", "--confirm"],
     "social reset --dry-run": ["social", "reset", "--scope", "activity", "--dry-run"],
-    "social seed-all --dry-run": ["social", "seed-all", "--count", "5", "--activityDays", "1"]
-    + ["--runSeed", "x", "--dry-run"],
+    "social seed-all --dry-run": [
+        *("social", "seed-all", "--count", "5", "--activityDays", "1"),
+        *("--runSeed", "x", "--dry-run"),
+    ],
     "social seed-profiles --dry-run": ["social", "seed-profiles", "--count", "5", "--dry-run"],
     "genonaut generate --dry-run": ["genonaut", "generate", "--seed", "1", "--dry-run"],
     "retail generate --dry-run": ["retail", "generate", "--full-new", "--dry-run"],
