@@ -7,6 +7,8 @@
     ├── SafetyError             exit 3   target refused: not *_demo/*_test, APP_ENV=production
     ├── SchemaMismatchError     exit 4   the database's schema differs from the models
     ├── DatabaseUnavailable     exit 5   cannot connect, or the embedded server is not there
+    │   └── DatabaseMissing     exit 5   the database itself does not exist (and this
+    │                                    operation does not create it)
     ├── GenerationError         exit 1   a run failed while generating or loading (rolled back)
     ├── FileWriteError          exit 1   files could not be written (disk full, read-only,
     │                                    no permission): partial files removed, earlier ones kept
@@ -62,6 +64,12 @@ class DatabaseUnavailable(PgseedError):
     """The database cannot be reached or created (exit 5)."""
 
     exit_code = 5
+
+
+class DatabaseMissing(DatabaseUnavailable):
+    """The server answered that the database does not exist (exit 5). Callers that treat a
+    missing database as empty (a dry run, a reset, the dashboard's summary) catch this
+    class, never a message: "role ... does not exist" is another failure altogether."""
 
 
 class GenerationError(PgseedError):

@@ -141,9 +141,14 @@ class Reporter:
         elif self._progress is not None:
             if table not in self._tasks:  # a table the run could not count up front
                 self._tasks[table] = self._progress.add_task(table, total=None)
-            self._progress.update(self._tasks[table], completed=self.done[table])
+            # A planned count may be an estimate (retail's promotions): the bar grows with
+            # the rows rather than run past 100 %.
+            total = max(target, self.done[table]) if target else None
+            self._progress.update(self._tasks[table], completed=self.done[table], total=total)
         elif self.progress:
-            if target:  # a run that knows its rows up front
+            if target and self.done[table] > target:  # the plan was an estimate
+                line = f"{self.done[table]:,} rows (planned about {target:,})"
+            elif target:  # a run that knows its rows up front
                 line = f"{self.done[table]:,}/{target:,} rows ({100.0 * self.done[table] / target:.1f}%)"
             else:  # one that does not (simulated activity): rows so far
                 line = f"{self.done[table]:,} rows"

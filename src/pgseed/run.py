@@ -66,12 +66,12 @@ def open_checked(
     tables: the pack binds to them, ``binding.py``), 'absent' (will be created), or
     'missing-database' (dry run only: the database does not exist yet).
     """
-    from .errors import DatabaseUnavailable
+    from .errors import DatabaseMissing
 
     try:
         target = open_target(dsn, write=write, create=write and not dry_run)
-    except DatabaseUnavailable as exc:
-        if dry_run and "does not exist yet" in str(exc):
+    except DatabaseMissing:
+        if dry_run and write:
             return None, "missing-database"
         raise
     try:

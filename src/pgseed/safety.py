@@ -29,7 +29,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from . import locks
 from .dsn import FIX, parse, redact
-from .errors import ConfigError, DatabaseUnavailable, SafetyError
+from .errors import ConfigError, DatabaseMissing, DatabaseUnavailable, SafetyError
 from .pg import Conn
 
 __all__ = [
@@ -221,8 +221,9 @@ def _connect(dsn: str) -> Conn:
 
 
 def _missing_database(exc: psycopg.OperationalError, name: str) -> bool:
-    text = str(exc)
-    return "does not exist" in text and f'"{name}"' in text
+    # The server's words for this database: a role of the same name that does not exist
+    # ('role "x_test" does not exist') is not a database to create.
+    return f'database "{name}" does not exist' in str(exc)
 
 
 def refuse_in_worker_bootstrap() -> None:
@@ -258,10 +259,13 @@ def open_target(dsn: str, *, write: bool, create: bool) -> Target:
                 "Fix: check the URL and that the server is running (or use --embedded)."
             ) from exc
         if not create:
-            raise DatabaseUnavailable(
-                f'database "{name}" does not exist yet (a real run would create it).'
+            raise DatabaseMissing(
+                f'database "{name}" does not exist, and this command does not create one.\n'
+                "Fix: check the database name in the URL. pgseed creates a database only to "
+                "generate or seed a pack into it; fill, append and delete need one that exists."
                 if write
-                else f'database "{name}" does not exist: nothing to read.'
+                else f'database "{name}" does not exist: nothing to read.\n'
+                "Fix: check the database name in the URL, or seed it first."
             ) from exc
         _create_database(dsn, name)
         created = True
@@ -275,6 +279,13 @@ def open_target(dsn: str, *, write: bool, create: bool) -> Target:
         raise
     conn.rollback()
     return Target(conn, actual, created)
+
+
+def require_existing(dsn: str) -> None:
+    """A verb that continues data already there (an activity append, a job) creates no
+    database: DatabaseMissing (exit 5) when it does not exist. The run's transaction
+    would create it, schema and all, then fail on the empty tables and leave it behind."""
+    open_target(dsn, write=False, create=False).conn.close()
 
 
 def _create_database(dsn: str, name: str) -> None:

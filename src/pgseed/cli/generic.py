@@ -78,11 +78,12 @@ def _config(
 
 def generic_group(pack: Any) -> click.Group:
     """``generate`` and ``verify`` for ``pack`` (``packs.contract.Pack``)."""
+
+    def seed(help: str) -> Decorator:
+        return click.option("--seed", type=click.IntRange(0, 2**63 - 1), help=help)
+
+    targets = target_options(pack.default_database)
     common: list[Decorator] = [
-        *target_options(pack.default_database),
-        click.option(
-            "--seed", type=click.IntRange(0, 2**63 - 1), help="run seed (drawn when omitted)"
-        ),
         click.option(
             "--config",
             "config_path",
@@ -149,10 +150,27 @@ def generic_group(pack: Any) -> click.Group:
     group.command(help=f"Fill a database with the {pack.name} pack's data.")(
         apply(
             generate,
-            [*common, history_option(), *run_options(), *output_options(), *confirm, flags],
+            [
+                *targets,
+                seed("run seed (drawn when omitted)"),
+                *common,
+                history_option(),
+                *run_options(),
+                *output_options(),
+                *confirm,
+                flags,
+            ],
         )
     )
     group.command(help=f"Check every {pack.name} rule against a database; exit 6 on a failure.")(
-        apply(verify, [*common, flags])
+        apply(
+            verify,
+            [
+                *targets,
+                seed("the seed the data was generated with (verify draws none)"),
+                *common,
+                flags,
+            ],
+        )
     )
     return group

@@ -4,6 +4,7 @@ kebab-case) over the engine's generate, dry-run and verify."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from .options import (
 from .shell import PgseedGroup, generate_command, report_checks, resolve_dsn
 
 NOT_FLAGS = ("prompt_types", "seed", "admin_uuid", "map")  # own flags, or not flags at all
+GENERATE_SEED = "run seed (drawn and printed when omitted)"
+# verify takes --seed so a generate's flags can be passed as they are; it draws none.
+VERIFY_SEED = "the seed the data was generated with (accepted; the rules do not depend on it)"
 
 
 @click.group(cls=PgseedGroup)
@@ -68,7 +72,16 @@ def _config(
     return cfg
 
 
-def _options(f: Any) -> Any:
+def _options(seed_help: str) -> Callable[[Any], Any]:
+    """The options generate and verify share; ``seed_help`` is each one's --seed."""
+
+    def decorate(f: Any) -> Any:
+        return _shared(f, seed_help)
+
+    return decorate
+
+
+def _shared(f: Any, seed_help: str) -> Any:
     from ..packs.genonaut.config import GenonautConfig
 
     f = config_options(GenonautConfig, skip=NOT_FLAGS)(f)
@@ -100,16 +113,16 @@ def _options(f: Any) -> Any:
             click.option(
                 "--seed",
                 type=click.IntRange(0, 2**63 - 1),
-                help="run seed (drawn and printed when omitted)",
+                help=seed_help,
             ),
             set_option(),
-            map_option(),
+            map_option("generation_jobs.parameters=params"),
         ],
     )
 
 
 @genonaut.command()
-@_options
+@_options(GENERATE_SEED)
 @history_option()
 @run_flags
 @output_flags
@@ -144,7 +157,7 @@ def generate(
 
 
 @genonaut.command()
-@_options
+@_options(VERIFY_SEED)
 def verify(
     database_url: str | None,
     embedded: bool,

@@ -59,14 +59,15 @@ def report_out_option() -> Decorator:
     )
 
 
-def map_option() -> Decorator:
+def map_option(example: str) -> Decorator:
+    """``--map``; ``example`` is a column of the verb's own pack (``TABLE.OLD=NEW``): a
+    retail verb's help once showed a genonaut table."""
     return click.option(
         "--map",
         "maps",
         multiple=True,
         metavar="TABLE.OLD=NEW",
-        help="a model column the application renamed, e.g. generation_jobs.parameters=params "
-        "(repeatable; config key map)",
+        help=f"a model column the application renamed, e.g. {example} (repeatable; config key map)",
     )
 
 

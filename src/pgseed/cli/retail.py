@@ -29,6 +29,8 @@ from .options import (
 )
 from .shell import PgseedCommand, PgseedGroup, report_checks, resolve_dsn
 
+MAP_EXAMPLE = "sales_daily.quantity=units"
+
 
 @click.group(cls=PgseedGroup)
 def retail() -> None:
@@ -105,7 +107,7 @@ def common(f: Any) -> Any:
         ),
         click.option("--embedded", is_flag=True, help="target the embedded server (retail_demo)"),
         allow_option(),
-        map_option(),
+        map_option(MAP_EXAMPLE),
         click.option(
             "--config",
             "config_path",
@@ -330,7 +332,7 @@ def verify(
 @click.option("--database-url", "--database_url", "database_url", help="source database")
 @click.option("--embedded", is_flag=True, help="read the embedded server's retail_demo")
 @allow_option()
-@map_option()
+@map_option(MAP_EXAMPLE)
 @report_out_option()
 @click.option(
     "--series",

@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import ConfigError, DatabaseUnavailable
+from ..errors import ConfigError, DatabaseMissing
 from ..pg import Conn
 from .options import Decorator, allow_option, apply
 from .shell import PgseedCommand, PgseedGroup, resolve_dsn
@@ -86,8 +86,8 @@ def _reading(dsn: str, *, missing_ok: bool) -> Iterator[tuple[str, Conn] | None]
 
     try:
         target = open_target(dsn, write=False, create=False)
-    except DatabaseUnavailable as exc:
-        if missing_ok and "does not exist" in str(exc):
+    except DatabaseMissing:
+        if missing_ok:
             yield None
             return
         raise

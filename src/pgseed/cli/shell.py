@@ -164,7 +164,11 @@ def reproduce(seed: int | None, env_keys: Sequence[str] = ()) -> str:
     if seed is not None and not given_seed:
         args += ["--seed", str(seed)]
     prog = Path(sys.argv[0]).name
-    if prog == "__main__.py":
+    if prog.endswith(".py") and prog != "__main__.py":
+        # A script (scripts/seed_random.py) runs by its path, through Python: its bare
+        # name is no command a shell finds.
+        prog = "python " + shlex.quote(sys.argv[0])
+    elif prog == "__main__.py":
         prog = "python -m " + (
             sys.modules["__main__"].__spec__.name.rsplit(".", 1)[0]
             if sys.modules["__main__"].__spec__

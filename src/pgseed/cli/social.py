@@ -20,6 +20,7 @@ import click
 from ..dsn import redact
 from ..errors import ConfigError
 from ..progress import Reporter
+from ..safety import require_existing
 from . import social_preview
 from .options import Decorator, history_option
 from .shell import PgseedCommand, print_rows, redacted_args, reproduced, resolve_dsn
@@ -172,6 +173,8 @@ def _run(
     if dry_run:
         social_preview.dry_run(dsn, cfg, phases, None, fmt, replace=replace[0])
         return
+    if not phases.profiles:  # an append continues seeded profiles: it creates nothing
+        require_existing(dsn)
     click.echo(f"seeding {redact(dsn)}: {what}, runSeed {cfg.run_seed}")
     reporter = Reporter(progress=True)
     out = ops.seed(

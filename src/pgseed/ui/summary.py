@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from ..errors import DatabaseUnavailable, PgseedError
+from ..errors import DatabaseMissing, PgseedError
 from ..history import Run, runs
 from ..packs.contract import Pack
 from ..pg import Conn
@@ -87,10 +87,8 @@ def summarise(pack: Pack, dsn: str) -> Summary:
     database is missing, unreachable or refused by a guard (never an exception)."""
     try:
         target = open_target(dsn, write=False, create=False)
-    except DatabaseUnavailable as exc:
-        if "does not exist" in str(exc):
-            return Summary(None, "the database does not exist yet: Generate New creates it.")
-        return Summary(None, str(exc).split("\n")[0])
+    except DatabaseMissing:
+        return Summary(None, "the database does not exist yet: Generate New creates it.")
     except PgseedError as exc:  # a guard refused it: its message says why
         return Summary(None, str(exc).split("\n")[0])
     conn = target.conn

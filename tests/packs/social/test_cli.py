@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from tests.conftest import drop_database, dsn_for, scalar
 from tests.packs.social.support import digests
@@ -104,11 +106,16 @@ def test_a_drawn_run_seed_is_printed_and_reproduces_the_run(
         (["reset", "--scope", "everything", "--confirm"], 2, "everything"),
         (["debug-user", "--userId", "999999"], 2, "was not made by a profile run"),
         (["seed-activity", "--runSeed", "x", "--days", "2"], 1, "no seeded profiles"),
+        # an append creates no database (tests/engine/test_missing_database.py)
+        (["seed-activity", "--runSeed", "x", "--days", "2"], 5, "does not exist"),
     ],
 )
 def test_bad_input_is_a_clear_message_and_an_exit_code(
-    cli: Any, db_dsn: str, args: list[str], code: int, says: str
+    cli: Any, server_dsn: str, db_name: str, db_dsn: str, args: list[str], code: int, says: str
 ) -> None:
+    if args[0] == "seed-activity" and code == 1:  # an empty database: no profiles to continue
+        with psycopg.connect(dsn_for(server_dsn, "postgres"), autocommit=True) as c:
+            c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db_name)))
     if args[0] in ("debug-user", "run-job"):  # these read a database with the schema
         assert (
             cli(

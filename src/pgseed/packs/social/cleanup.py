@@ -21,7 +21,7 @@ import psycopg
 from psycopg import sql
 
 from ... import history
-from ...errors import DatabaseUnavailable
+from ...errors import DatabaseMissing
 from ...pg import Conn, delete_rows, lock_tables
 from ...refs import REFERENCED_FIX, check_unreferenced, refused
 from ...safety import confirm_replace, production_guard, require_confirm
@@ -150,10 +150,8 @@ def _open(dsn: str) -> Conn | None:
 
     try:
         target, state = open_checked(dsn, SCHEMA, write=False, dry_run=True)
-    except DatabaseUnavailable as exc:
-        if "does not exist" in str(exc):
-            return None
-        raise
+    except DatabaseMissing:
+        return None
     if target is not None and state not in ("ok", "bind"):
         target.conn.close()
         return None

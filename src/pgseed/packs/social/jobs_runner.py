@@ -19,6 +19,7 @@ from ...binding import shadowed
 from ...errors import ConfigError, GenerationError
 from ...load import CopyLoader
 from ...pg import Conn
+from ...safety import require_existing
 from .db import value
 from .ops import binding_of, quiet_transaction
 
@@ -71,6 +72,7 @@ def run_one(
     )
     if rec is not None:
         rec.rows = rows  # the job's, filled by body
+    require_existing(dsn)
     quiet_transaction(dsn, body, maps, rec)
     if command is not None:
         run_command(command, name, result[0][1], dsn, seeded=False)

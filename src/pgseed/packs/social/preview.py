@@ -8,10 +8,11 @@ seed, dates out of range).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ...errors import DatabaseUnavailable
+from ...errors import DatabaseMissing
 from ...safety import production_guard
 from ...sinks.decode import decode_text
 from ..contract import Samples
@@ -76,11 +77,8 @@ def preview(dsn: str | None, cfg: SocialConfig, phases: Phases) -> Preview:
     production_guard()
     target, state = None, "missing-database"
     if dsn is not None:
-        try:
+        with contextlib.suppress(DatabaseMissing):  # one to be created: previewed as empty
             target, state = open_checked(dsn, SCHEMA, write=False, dry_run=True)
-        except DatabaseUnavailable as exc:  # a database to be created: previewed as empty
-            if "does not exist" not in str(exc):
-                raise
     try:
         conn = None
         if target is not None and state in ("ok", "bind"):
