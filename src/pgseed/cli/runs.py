@@ -124,7 +124,13 @@ def _as_dict(db: str, r: Any) -> dict[str, Any]:
 
 @click.group(cls=PgseedGroup, invoke_without_command=True)
 @_options
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=50,
+    show_default=True,
+    help="show the newest N runs (across every database with --embedded)",
+)
 @click.pass_context
 def runs(
     ctx: click.Context,
