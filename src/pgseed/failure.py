@@ -21,6 +21,19 @@ from .progress import Reporter
 ROLLED_BACK = "All of it was rolled back: the database is as it was."
 
 
+def rolled_back(created: str | None = None, *, recorded: bool = False) -> str:
+    """``ROLLED_BACK``, or for a run that created the database ``created`` itself: what
+    stays of it, an empty database (with the history's line of the failed run when
+    ``recorded``)."""
+    if created is None:
+        return ROLLED_BACK
+    kept = " (pgseed.runs keeps the run's line)" if recorded else ""
+    return (
+        f'All of it was rolled back. The database "{created}" was created by this run and '
+        f"holds none of its rows{kept}; a new run uses it as it is."
+    )
+
+
 class Exported(Protocol):
     """What an export's failure report reads of its sink (``sinks.FileSink``)."""
 

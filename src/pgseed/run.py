@@ -19,8 +19,8 @@ import psycopg
 from sqlalchemy import MetaData
 
 from . import bulk, fresh, history, locks, migrate, signals
-from .failure import ROLLED_BACK
 from .failure import report as failed
+from .failure import rolled_back
 from .load import CopyLoader
 from .pg import Conn
 from .pool import WorkerPool
@@ -244,7 +244,10 @@ def _seed(
             exc,
             run="run",
             written=loader.written,
-            outcome=ROLLED_BACK,
+            outcome=rolled_back(
+                target.dbname if target.created else None,
+                recorded=record is not None and record.id is not None,
+            ),
             reproduce=reproduce,
             explain=_unknown_unique,
         )

@@ -157,11 +157,12 @@ def _check_stopped(
             ("rolled back", True, True)
         ], line
     if case is FILL:  # the schema was there before: its tables are as they were, empty
-        assert "All of it was rolled back" in out, out
+        assert "All of it was rolled back: the database is as it was." in out, out
         assert scalar(db_dsn, "SELECT count(*) FROM accounts") == 0
         assert scalar(db_dsn, "SELECT count(*) FROM events") == 0
-    elif case.database:
-        assert "All of it was rolled back" in out, out
+    elif case.database:  # the run created the database: it says what stays of it
+        assert "All of it was rolled back. The database" in out, out
+        assert "was created by this run and holds none of its rows (pgseed.runs" in out, out
         assert _tables(db_dsn) == 0
     else:
         assert "partial files were removed" in out, out
