@@ -33,12 +33,16 @@ def test_a_stop_while_the_runner_starts_ends_the_runner(
 
     monkeypatch.setattr(jobs_runner.subprocess, "Popen", popen)
     when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    # A suite started under nohup (or in a shell's background) ignores SIGHUP (SIGINT):
+    # handled() leaves an ignored signal ignored, so give the test a terminal's defaults.
+    previous = signal.signal(sig, signal.SIG_DFL)
     try:
         with pytest.raises(Interrupted), signals.handled():
             jobs_runner.run_command("sleep 30", "job", when, "postgresql:///x_test", seeded=True)
         assert len(started) == 1
         assert started[0].wait(10) == -signal.SIGTERM  # ended by pgseed, not left running
     finally:
+        signal.signal(sig, previous)
         for proc in started:  # the old code's runner, left running
             if proc.poll() is None:
                 proc.kill()
