@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -216,3 +217,21 @@ def test_every_config_key_is_a_flag(generate_help: str, key: str) -> None:
     else:  # spelled as the spec writes it, and in kebab-case
         for flag in (key, key.replace("_", "-")):
             assert re.search(rf"^  (.*, )?--{flag}[ ,\n]", generate_help, re.M), flag
+
+
+@pytest.mark.db
+def test_spec_002s_speed_10000_rows_per_table_well_under_2_minutes(
+    cli: Any, db_dsn: str, tmp_path: Path
+) -> None:
+    path = write_config(tmp_path, {"images_dir": "data/images"})
+    sizes = ("--target-rows-users", "10000", "--target-rows-content-items", "10000",
+             "--target-rows-content-items-auto", "10000")  # fmt: skip
+    start = time.monotonic()
+    r = cli("genonaut", "generate", "--database-url", db_dsn, "--config", str(path), *sizes,
+            "--seed", "1", "--max-workers", "2")  # fmt: skip
+    elapsed = time.monotonic() - start
+    assert r.exit_code == 0, r.output
+    for table in ("users", "content_items", "content_items_auto", "generation_jobs"):
+        assert scalar(db_dsn, f"SELECT count(*) FROM {table}") >= 10000
+    assert elapsed < 120, elapsed  # spec 002's success metric; about 5 s on 2 busy cores
+    assert re.search(r"wall time: \d+\.\d\d s", r.output)
