@@ -5,6 +5,7 @@ case, every config key a CLI override, and the module entry point's ``--help``."
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from pgseed.packs.genonaut.config import (
     resolve_prompt_type,
 )
 from pgseed.packs.genonaut.vocab import DOMAIN_PROMPTS
-from tests.conftest import scalar, write_config
+from tests.conftest import drop_database, dsn_for, scalar, write_config
 
 REPO = Path(__file__).resolve().parents[3]
 ENV_FILES = ("env/.env", ".env")  # where the CLI looks, in this order (spec 000's, spec 001's)
@@ -235,3 +236,32 @@ def test_spec_002s_speed_10000_rows_per_table_well_under_2_minutes(
         assert scalar(db_dsn, f"SELECT count(*) FROM {table}") >= 10000
     assert elapsed < 120, elapsed  # spec 002's success metric; about 5 s on 2 busy cores
     assert re.search(r"wall time: \d+\.\d\d s", r.output)
+
+
+def _make(target: str, env: dict[str, str], *variables: str) -> subprocess.CompletedProcess[str]:
+    """``make TARGET`` at the repo root with this interpreter's environment as the venv
+    (its install stamp taken as up to date: the test must not reinstall anything)."""
+    venv = sys.prefix
+    args = ["make", "-s", "-o", f"{venv}/.installed", f"VENV={venv}", target, *variables]
+    return subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("kind", ["demo", "test"])
+def test_the_makefile_targets_of_spec_000_and_002(
+    server_dsn: str, small_config: Path, kind: str
+) -> None:
+    name = f"pgseed_{uuid.uuid4().hex[:10]}_{kind}"
+    var = f"DATABASE_URL_{kind.upper()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_URL")}
+    env |= {"DB_USER_ADMIN_UUID": str(A), "APP_ENV": ""}
+    try:
+        missing = _make(f"seed-from-gen-{kind}", env)
+        assert missing.returncode == 2 and f"set {var}" in missing.stdout + missing.stderr
+        args = f"ARGS=--config {small_config} --seed 1 --max-workers 1"
+        r = _make(f"seed-from-gen-{kind}", env, f"{var}={dsn_for(server_dsn, name)}", args)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "rows created" in r.stdout
+        assert scalar(dsn_for(server_dsn, name), "SELECT count(*) FROM content_items") == 1200
+    finally:
+        drop_database(server_dsn, name)
