@@ -128,6 +128,7 @@ def test_failure_rolls_back_everything(cli: Any, db_dsn: str, small_config: Path
         "the database refused the data" in r.output and 'violates check constraint "q"' in r.output
     )
     assert "rolled back" in r.output and "written before the failure: users 80" in r.output
+    assert re.search(r"run failed after \d+\.\d\d s", r.output)  # spec 001: elapsed on error
     assert "reproduce with:" in r.output and "--seed 2" in r.output
     assert {t: scalar(db_dsn, f"SELECT count(*) FROM {t}") for t in counts} == counts
 

@@ -23,7 +23,7 @@ from .options import (
 )
 from .shell import PgseedGroup, generate_command, report_checks, resolve_dsn
 
-NOT_FLAGS = ("prompt_types", "seed", "admin_uuid", "map")  # own flags, or not flags at all
+NOT_FLAGS = ("prompt_types", "seed", "map")  # their own flags
 GENERATE_SEED = "run seed (drawn and printed when omitted)"
 # verify takes --seed so a generate's flags can be passed as they are; it draws none.
 VERIFY_SEED = "the seed the data was generated with (accepted; the rules do not depend on it)"
@@ -42,16 +42,23 @@ def _pack() -> Any:
 
 def _config(
     config_path: Path | None,
-    env_file: Path,
+    env_file: Path | None,
     prompt_types: str | None,
     seed: int | None,
     sets: tuple[str, ...],
     keys: dict[str, Any],
 ) -> Any:
-    maps = keys.pop("maps", ())
     """defaults < config.json < PGSEED_* environment < flags < --set (``pgseed.layers``);
-    the admin from the config, else DB_USER_ADMIN_UUID in the environment or the env file."""
-    from ..packs.genonaut.config import GenonautConfig, admin_uuid, file_values
+    the admin from those, else DB_USER_ADMIN_UUID (or DEMO_ADMIN_UUID) in the environment
+    or the env file (``--env-file``; without it env/.env, then .env)."""
+    from ..packs.genonaut.config import (
+        DEFAULT_ENV_FILES,
+        GenonautConfig,
+        admin_uuid,
+        file_values,
+    )
+
+    maps = keys.pop("maps", ())
 
     path = config_path or Path("config.json")
     file = (str(path), file_values(path)) if config_path is not None or path.exists() else None
@@ -68,7 +75,8 @@ def _config(
         sets=sets,
     )
     if cfg.admin_uuid is None:
-        cfg = cfg.model_copy(update={"admin_uuid": admin_uuid(env_file, dict(os.environ))})
+        files = DEFAULT_ENV_FILES if env_file is None else (env_file,)
+        cfg = cfg.model_copy(update={"admin_uuid": admin_uuid(files, os.environ)})
     return cfg
 
 
@@ -100,9 +108,8 @@ def _shared(f: Any, seed_help: str) -> Any:
                 "--env_file",
                 "env_file",
                 type=click.Path(path_type=Path),
-                default=Path("env/.env"),
-                show_default=True,
-                help="file holding DB_USER_ADMIN_UUID",
+                help="file holding DB_USER_ADMIN_UUID or DEMO_ADMIN_UUID (default: env/.env, "
+                "then .env)",
             ),
             click.option(
                 "--prompt-types",
@@ -130,7 +137,7 @@ def generate(
     database_url: str | None,
     embedded: bool,
     config_path: Path | None,
-    env_file: Path,
+    env_file: Path | None,
     prompt_types: str | None,
     seed: int | None,
     sets: tuple[str, ...],
@@ -162,7 +169,7 @@ def verify(
     database_url: str | None,
     embedded: bool,
     config_path: Path | None,
-    env_file: Path,
+    env_file: Path | None,
     prompt_types: str | None,
     seed: int | None,
     sets: tuple[str, ...],

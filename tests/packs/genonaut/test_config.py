@@ -78,10 +78,10 @@ def test_admin_uuid_sources(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     a, b = uuid.uuid4(), uuid.uuid4()
     env_file.write_text(f"DB_USER_ADMIN_UUID={a}\n")
-    assert admin_uuid(env_file, {}) == a
-    assert admin_uuid(env_file, {"DB_USER_ADMIN_UUID": str(b)}) == b  # the environment wins
+    assert admin_uuid([env_file], {}) == a
+    assert admin_uuid([env_file], {"DB_USER_ADMIN_UUID": str(b)}) == b  # the environment wins
     env_file.write_text(f"DEMO_ADMIN_UUID={a}\n")
-    assert admin_uuid(env_file, {}) == a
+    assert admin_uuid([env_file], {}) == a
 
 
 @pytest.mark.parametrize("content", ["", "DB_USER_ADMIN_UUID=not-a-uuid\n"])
@@ -89,7 +89,7 @@ def test_admin_uuid_missing_or_invalid(tmp_path: Path, content: str) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text(content)
     with pytest.raises(RuntimeError) as info:
-        admin_uuid(env_file, {})
+        admin_uuid([env_file], {})
     assert isinstance(info.value, AdminUUIDError)
     msg = str(info.value)
     assert "DB_USER_ADMIN_UUID must" in msg

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 
 import numpy as np
@@ -54,6 +55,7 @@ def test_prompt_checker_rejects_bad_prompts() -> None:
 
 def test_users_block_fits_columns_and_range() -> None:
     u = g.users_block(5, 0, 0, 1000, LO, HI)
+    assert all(uuid.UUID(str(i)).version == 4 for i in u["id"])  # spec 001: id is UUID v4
     assert all(len(x) <= 50 for x in u["username"]) and all(len(x) <= 255 for x in u["email"])
     assert all(c <= d for c, d in zip(u["created_at"], u["updated_at"], strict=True))
     created = np.array([int(x) for x in u["_created_s"]])

@@ -1,5 +1,6 @@
-"""The Genonaut pack's config (``config.json``: ``images_dir`` + ``seed_data_generator``;
-the application's other top-level keys are left alone)."""
+"""The Genonaut pack's config (``config.json``: ``images_dir`` + ``seed_data_generator``,
+or spec 001's seeder keys at the top level; the application's other top-level keys are
+left alone) and the admin's UUID (the environment, ``env/.env``, ``.env``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -115,9 +117,10 @@ class GenonautConfig(BaseModel):
         """The admin's UUID; AdminUUIDError (exit 2) when no source gave one."""
         if self.admin_uuid is None:
             raise AdminUUIDError(
-                "DB_USER_ADMIN_UUID must be present: it names the admin user who owns exactly "
-                f"50 items of each content table.\nFix: set admin_uuid (e.g. {uuid.uuid4()}) "
-                "in the config, or DB_USER_ADMIN_UUID in the environment or env/.env."
+                f"DB_USER_ADMIN_UUID must be present ({ALIAS}): it names the admin user who "
+                f"owns exactly 50 items of each content table.\nFix: set admin_uuid (e.g. "
+                f"{uuid.uuid4()}) in the config, or DB_USER_ADMIN_UUID in the environment, "
+                "env/.env or .env."
             )
         return self.admin_uuid
 
@@ -175,10 +178,11 @@ def _seeder_only() -> list[str]:
     ]
 
 
-def _check_top_level(data: dict[str, Any], path: Path) -> None:
+def _check_top_level(data: dict[str, Any], path: Path) -> bool:
     """config.json is the application's settings file: pgseed reads ``images_dir`` and
-    its own section, and leaves every other top-level key alone, except one that is
-    a seeder key outside the section, or looks like a misspelling of pgseed's keys."""
+    its own keys, and leaves every other top-level key alone, except one that looks like
+    a misspelling of pgseed's. Its own keys are in one section (spec 000) or, when there
+    is none, flat at the top level (spec 001's config.json); True for the flat layout."""
     mine = [*FILE_SECTIONS, "images_dir"]
     seeder = _seeder_only()
     present = [s for s in FILE_SECTIONS if s in data]
@@ -187,79 +191,96 @@ def _check_top_level(data: dict[str, Any], path: Path) -> None:
             f"{path} has two seeder sections, {' and '.join(repr(p) for p in present)}.\n"
             f"Fix: keep one ({FILE_SECTION!r})."
         )
-    section = present[0] if present else FILE_SECTION
     for key in data:
         if key in mine:
             continue
         if key in seeder:
-            raise ConfigError(
-                f"{path}: the seeder key '{key}' is at the top level, where pgseed reads only "
-                f"images_dir and its own section (the other keys are the application's).\n"
-                f'Fix: move it into the "{section}" object: '
-                f'{{"{section}": {{"{key}": {json.dumps(data[key])}}}}}.'
-            )
+            if present:
+                # Both layouts at once: which value wins would be a guess.
+                raise ConfigError(
+                    f"{path}: the seeder key '{key}' is at the top level, but the file also "
+                    f'has the seeder\'s "{present[0]}" object; pgseed reads one layout, not '
+                    "both (spec 000's section, or spec 001's keys at the top level).\n"
+                    f'Fix: move it into the "{present[0]}" object: '
+                    f'{{"{present[0]}": {{"{key}": {json.dumps(data[key])}}}}}.'
+                )
+            continue
         close = difflib.get_close_matches(key, mine + seeder, n=1, cutoff=TYPO_CUTOFF)
         if close and close[0] not in data:
+            section = present[0] if present else FILE_SECTION
             raise ConfigError(
                 f"Unknown top-level key '{key}' in {path}. Did you mean '{close[0]}'?\n"
                 "pgseed leaves the application's own top-level keys alone, but this one looks "
                 f"like a misspelling of pgseed's.\nFix: rename it to '{close[0]}'"
-                + (f' (inside the "{section}" object)' if close[0] in seeder else "")
+                + (f' (inside the "{section}" object)' if close[0] in seeder and present else "")
                 + "; if it is the application's own setting, also set "
                 f"'{close[0]}' (or its flag) so that pgseed does not guess."
             )
+    return not present
 
 
 def file_values(path: Path) -> dict[str, Any]:
     """The seeder's values in the application's config.json: top-level ``images_dir``
-    plus the ``seed_data_generator`` (or ``seed_data``) object; the application's other
-    top-level keys are not read (``_check_top_level``)."""
+    plus the ``seed_data_generator`` (or ``seed_data``) object, or, without one, the
+    seeder-only keys at the top level (spec 001); the application's other top-level
+    keys are not read (``_check_top_level``)."""
     data = read_json(path)
-    _check_top_level(data, path)
-    name = next((s for s in FILE_SECTIONS if s in data), FILE_SECTION)
-    section = data.get(name, {})
-    if not isinstance(section, dict):
-        raise ConfigError(f"{path}: '{name}' must be a JSON object.")
-    keys = [k for k in GenonautConfig.model_fields if k != "images_dir"]
-    check_keys("config key", section, keys, f"{path} ({name})")
-    out = dict(section)
+    if _check_top_level(data, path):
+        out = {k: data[k] for k in _seeder_only() if k in data}
+    else:
+        name = next(s for s in FILE_SECTIONS if s in data)
+        section = data[name]
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: '{name}' must be a JSON object.")
+        keys = [k for k in GenonautConfig.model_fields if k != "images_dir"]
+        check_keys("config key", section, keys, f"{path} ({name})")
+        out = dict(section)
     if "images_dir" in data:
         out["images_dir"] = data["images_dir"]
     return out
 
 
-ADMIN_KEYS = ("DB_USER_ADMIN_UUID", "DEMO_ADMIN_UUID")
+ADMIN_KEYS = ("DB_USER_ADMIN_UUID", "DEMO_ADMIN_UUID")  # spec 000's name, spec 001's
+# Where the admin's UUID is looked for without --env-file, in this order: spec 000's
+# env/.env, then spec 001's .env at the repo root.
+DEFAULT_ENV_FILES = (Path("env/.env"), Path(".env"))
+ALIAS = "spec 001 calls it DEMO_ADMIN_UUID; either name is read"
 
 
-def admin_uuid(env_file: Path, environ: dict[str, str]) -> uuid.UUID:
-    """The admin's UUID: a real environment variable wins over ``env/.env``.
+def admin_uuid(env_files: Sequence[Path], environ: Mapping[str, str]) -> uuid.UUID:
+    """The admin's UUID: a real environment variable wins over the env files, and an
+    earlier file over a later one (``DEFAULT_ENV_FILES``).
 
     Missing or invalid: ``AdminUUIDError`` (a RuntimeError), whose message holds a
     freshly generated UUID and the line to paste into the env file.
     """
-    file_vals = dotenv_values(env_file) if env_file.exists() else {}
+    sources: list[tuple[str, Mapping[str, str | None]]] = [("the environment", environ)]
+    sources += [(str(f), dotenv_values(f)) for f in env_files if f.is_file()]
     value, source = None, None
-    for where, vals in (("the environment", environ), (str(env_file), file_vals)):
-        for key in ADMIN_KEYS:
-            if vals.get(key):
-                value, source = vals[key], f"{key} in {where}"
-                break
-        if value:
+    for where, vals in sources:
+        key = next((k for k in ADMIN_KEYS if vals.get(k)), None)
+        if key is not None:
+            value, source = vals[key], f"{key} in {where}"
             break
     fresh = uuid.uuid4()
+    # The file to paste into: the one the user keeps (spec 001's .env), else the first.
+    target = next((f for f in env_files if f.is_file()), env_files[0] if env_files else None)
     fix = (
-        f"Fix: paste this line (a freshly generated UUID) into {env_file}:\n\n"
+        f"Fix: paste this line (a freshly generated UUID) into {target}:\n\n"
         f"    DB_USER_ADMIN_UUID={fresh}\n\n"
-        f"or set the config key admin_uuid (--set admin_uuid={fresh})."
-    )
+        if target is not None
+        else f"Fix: set DB_USER_ADMIN_UUID={fresh} in the environment, "
+    ) + f"or set the config key admin_uuid (--admin-uuid {fresh})."
     if not value:
+        where = ", ".join(str(f) for f in env_files)
         raise AdminUUIDError(
-            f"DB_USER_ADMIN_UUID must be present (in {env_file} or the environment): it names "
-            f"the admin user who owns exactly 50 items of each content table.\n{fix}"
+            f"DB_USER_ADMIN_UUID must be present ({ALIAS}, from the environment first"
+            f"{', then ' + where if where else ''}): it names the admin user who owns exactly "
+            f"50 items of each content table.\n{fix}"
         )
     try:
         return uuid.UUID(value.strip())
     except ValueError:
         raise AdminUUIDError(
-            f"DB_USER_ADMIN_UUID must be a UUID, but {source} is {value!r}.\n{fix}"
+            f"DB_USER_ADMIN_UUID must be a UUID ({ALIAS}), but {source} is {value!r}.\n{fix}"
         ) from None
