@@ -265,3 +265,26 @@ def test_the_makefile_targets_of_spec_000_and_002(
         assert scalar(dsn_for(server_dsn, name), "SELECT count(*) FROM content_items") == 1200
     finally:
         drop_database(server_dsn, name)
+
+
+def test_spec_002s_module_files_expose_the_seeders_parts() -> None:
+    """Spec 002, Task 1: generator.py, config.py, prompt_engine.py and bulk_inserter.py
+    under genonaut/db/demo/seed_data_gen/, each the pgseed part it names."""
+    import importlib
+
+    import numpy as np
+
+    from pgseed.load import CopyLoader
+    from pgseed.packs.genonaut.config import GenonautConfig
+
+    base = "genonaut.db.demo.seed_data_gen."
+    config = importlib.import_module(base + "config")
+    generator = importlib.import_module(base + "generator")
+    engine = importlib.import_module(base + "prompt_engine")
+    inserter = importlib.import_module(base + "bulk_inserter")
+    assert config.GenonautConfig is GenonautConfig
+    assert inserter.CopyLoader is CopyLoader
+    assert len(engine.DOMAIN_PROMPTS) == 30
+    made = engine.prompts(np.random.default_rng(1), 5, tuple(engine.DOMAIN_PROMPTS))
+    assert len(made) == 5 and all(4 <= len(p.split(", ")) <= 40 for p in made)
+    assert callable(generator.users_block) and callable(generator.item_draws)
