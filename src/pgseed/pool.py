@@ -64,10 +64,8 @@ PARENT_POLL_S = 1.0
 
 
 def _watch_parent(parent: int, interval: float = PARENT_POLL_S) -> None:
-    while True:
-        time.sleep(interval)
-        if os.getppid() != parent:  # reparented: the parent is gone
-            os._exit(1)
+    signals.wait_for_parent_exit(parent, interval)
+    os._exit(1)
 
 
 def die_with_parent(parent: int) -> None:

@@ -117,6 +117,13 @@ def deferred() -> Iterator[None]:
         raise Interrupted(signum)
 
 
+def wait_for_parent_exit(parent: int, interval: float) -> None:
+    """Return once ``parent`` is no longer this process's parent: it died, and the
+    process was reparented (to init or a subreaper). Polls every ``interval`` seconds."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+
+
 def stop_with_parent() -> None:
     """Stop this command (a SIGTERM to itself: rollback, exit 143) once the process named
     by ``PGSEED_PARENT_PID`` is no longer its parent, SIGKILLed included.
@@ -132,8 +139,7 @@ def stop_with_parent() -> None:
     parent = int(raw)
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_S)
+        wait_for_parent_exit(parent, PARENT_POLL_S)
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="pgseed-parent", daemon=True).start()

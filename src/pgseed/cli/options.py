@@ -164,11 +164,10 @@ def _directory(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return Path(value)
 
 
-def output_options(*, checked: bool = True) -> list[Decorator]:
-    """``--output DIR`` and ``--format`` (csv when not given). ``checked``: the command
-    gets ``fmt`` filled in, and a ``--format`` given without ``--output`` is exit 2 (it
-    would be silently ignored: the run writes to a database). The social verbs check it
-    themselves (``checked=False``: ``fmt`` None when not given)."""
+def output_options() -> list[Decorator]:
+    """``--output DIR`` and ``--format`` (csv when not given): the command gets ``fmt``
+    filled in, and a ``--format`` given without ``--output`` is exit 2 (it would be
+    silently ignored: the run writes to a database). Every verb with files uses it."""
     options: list[Decorator] = [
         click.option(
             "--output",
@@ -184,7 +183,7 @@ def output_options(*, checked: bool = True) -> list[Decorator]:
             help="file format for --output [default: csv]",
         ),
     ]
-    return [*options, _format_needs_output] if checked else options
+    return [*options, _format_needs_output]
 
 
 def _format_needs_output(f: Callable[..., Any]) -> Callable[..., Any]:

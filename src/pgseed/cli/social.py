@@ -144,7 +144,7 @@ def _run(
     drawn: bool,
     phases: Any,
     what: str,
-    files: tuple[str, bool, Path | None, str | None],
+    files: tuple[str, bool, Path | None, str],
     dsn: str | None = None,
     replace: tuple[bool, bool] = (False, False),
 ) -> None:
@@ -235,7 +235,7 @@ def seed_all(
     sets: tuple[str, ...],
     dry_run: bool,
     output: Path | None,
-    fmt: str | None,
+    fmt: str,
     replace: bool,
     confirm: bool,
     **flags: Any,
@@ -276,7 +276,7 @@ def seed_profiles(
     sets: tuple[str, ...],
     dry_run: bool,
     output: Path | None,
-    fmt: str | None,
+    fmt: str,
     **flags: Any,
 ) -> None:
     """Phase A: users, profiles, media, interests and quiz answers (seedMassProfiles.ts)."""
@@ -309,7 +309,7 @@ def seed_activity(
     days: int | None,
     dry_run: bool,
     output: Path | None,
-    fmt: str | None,
+    fmt: str,
     **flags: Any,
 ) -> None:
     """Phase B: DAYS of activity from --startDate over every seeded user, continuing what

@@ -29,7 +29,8 @@ NO_JOBS = (
 
 
 def output_options(f: Any) -> Any:
-    """``--dry-run``, ``--output`` and ``--format`` (no default: refused without --output)."""
+    """``--dry-run``, ``--output`` and ``--format`` (``options.output_options``: csv by
+    default, refused without --output)."""
     from .options import apply
     from .options import output_options as files
     from .social_common import _opt
@@ -41,18 +42,14 @@ def output_options(f: Any) -> Any:
         is_flag=True,
         help="print what the command would write (rows, samples, users, window); write nothing",
     )
-    return apply(f, [dry, *files(checked=False)])
+    return apply(f, [dry, *files()])
 
 
-def check_output(verb: str, output: Path | None, fmt: str | None, target: bool, cfg: Any) -> str:
-    """The file format; ConfigError (exit 2) for a combination that cannot be honoured."""
+def check_output(verb: str, output: Path | None, fmt: str, target: bool, cfg: Any) -> str:
+    """The file format; ConfigError (exit 2) for a combination that cannot be honoured
+    (``--format`` without ``--output`` is refused before, by ``options.output_options``)."""
     if output is None:
-        if fmt is not None:
-            raise ConfigError(
-                f"--format {fmt} chooses the files of --output; without --output {verb} "
-                "writes to a database.\nFix: add --output DIR, or drop --format."
-            )
-        return "csv"
+        return fmt
     if verb == "seed-activity":
         raise ConfigError(
             "seed-activity continues the activity a database holds; --output has no database "
@@ -69,7 +66,7 @@ def check_output(verb: str, output: Path | None, fmt: str | None, target: bool, 
             "--jobs-command runs the application's jobs against a database; --output writes "
             "files.\nFix: drop --jobs-command, or drop --output."
         )
-    return fmt or "csv"
+    return fmt
 
 
 def _window(phases: Any) -> str:
