@@ -68,6 +68,15 @@ def new_run(browser: Any, seen: list[str]) -> str:
     return str(wait(browser, lambda b: next((i for i in run_ids(b) if i not in seen), None)))
 
 
+def start(browser: Any, action: str, expect: str) -> tuple[str, str]:
+    """Press ``action``, check its dry-run preview holds ``expect`` and confirm: the id of
+    the run it started and the preview's text."""
+    seen = run_ids(browser)
+    act(browser, action)
+    text = preview_and_confirm(browser, expect)
+    return new_run(browser, seen), text
+
+
 def run_box(browser: Any, run: str) -> Any:
     from selenium.webdriver.common.by import By
 
@@ -117,9 +126,7 @@ def test_dashboard_generate_cancel_delete(
     fill(
         browser, seed="7", stores="2", products="3", start_date="2024-01-01", end_date="2024-01-10"
     )
-    act(browser, "generate")
-    preview_and_confirm(browser, "planned rows")
-    run = new_run(browser, [])
+    run, _ = start(browser, "generate", "planned rows")
     assert finished(browser, run) == "committed"
     box = run_box(browser, run)
     assert box.find_element(By.CSS_SELECTOR, ".bar").get_attribute("value") == "100"
@@ -133,10 +140,7 @@ def test_dashboard_generate_cancel_delete(
 
     # A run long enough to cancel: cancelled once its progress has started, rolled back.
     fill(browser, stores="40", products="50", start_date="2023-01-01", end_date="2024-12-31")
-    seen = run_ids(browser)
-    act(browser, "generate")
-    preview_and_confirm(browser, "would replace")
-    run = new_run(browser, seen)
+    run, _ = start(browser, "generate", "would replace")
     wait(browser, lambda b: float(run_box(b, run).get_attribute("data-percent") or 0) > 0)
     run_box(browser, run).find_element(By.CSS_SELECTOR, ".cancel").click()
     assert finished(browser, run) == "rolled back"
@@ -153,11 +157,8 @@ def test_dashboard_generate_cancel_delete(
 
     # Delete: its dry run first (what it would remove), then Confirm.
     browser.find_element(By.CSS_SELECTOR, '#config select[name="scope"]').send_keys("all")
-    seen = run_ids(browser)
-    act(browser, "delete")
-    text = preview_and_confirm(browser, "would delete")
+    run, text = start(browser, "delete", "would delete")
     assert "sales_daily" in text
-    run = new_run(browser, seen)
     assert finished(browser, run) == "committed"
     wait(browser, lambda b: shown_counts(b).get("store") == "0")
     assert set(db_counts(db_dsn).values()) == {0}
@@ -172,20 +173,15 @@ def test_social_generate_new_replaces_in_one_run(serve: Any, browser: Any, db_ds
     browser.get(f"{base}/pack/social")
     fill(browser, run_seed="ui-1", count="30", activity_days="2", start_date="2024-03-01")
     browser.find_element(By.CSS_SELECTOR, '#config [name="skip_jobs"]').click()
-    act(browser, "generate")
-    preview_and_confirm(browser, "rows per table")
-    run = new_run(browser, [])
+    run, _ = start(browser, "generate", "rows per table")
     assert finished(browser, run) == "committed"
     assert run_box(browser, run).find_element(By.CSS_SELECTOR, ".pct").text == "100%"
     wait(browser, lambda b: shown_counts(b).get("User") == "30")
     sees_log_line(browser, "seed-all", "committed")
 
     fill(browser, run_seed="ui-2", count="20")
-    seen = run_ids(browser)
-    act(browser, "generate")
-    text = preview_and_confirm(browser, "would remove first")
+    run, text = start(browser, "generate", "would remove first")
     assert "User" in text
-    run = new_run(browser, seen)
     assert finished(browser, run) == "committed"
     wait(browser, lambda b: shown_counts(b).get("User") == "20")
     assert query(db_dsn, 'SELECT count(*) FROM "User"')[0][0] == 20  # replaced, not added
